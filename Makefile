@@ -1,0 +1,31 @@
+# dockspec's two entry points (see README):
+#   make run    set up, then run the main job on the embedded model
+#   make test   set up (Docker engine included), then run every test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup engine-up engine-down bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/dockspec simulate examples/popular.sh
+	$(BIN)/dockspec check
+
+test: $(STAMP)
+	scripts/engine.sh install
+	DOCKSPEC_ENGINE_DIR=$${DOCKSPEC_ENGINE_DIR:-/tmp/dockspec-engine-test} scripts/with-engine.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	for b in bench/*; do [ -x "$$b" ] && $(BIN)/python "$$b"; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

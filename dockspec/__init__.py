@@ -1,0 +1,1 @@
+"""dockspec: the command-line tool, script runner, engine adapters and graph explorer."""

@@ -1,0 +1,278 @@
+"""Docker command lines -> model commands.
+
+`parse(words, files)` reads one docker command line (already split like a
+shell splits it, `docker` first) into a command value of `model.commands`.
+Flags are declared per verb in `VERBS`, the way the docker CLI declares them
+(short and long names, booleans, repeatable values); combined short booleans
+(`-aq`, `-it`) and `--flag=value` work as in docker.  Files that a command
+reads (`import`, `load -i`, `build`) come through `files`, so the parser
+stays pure and the caller decides where files live.
+
+Errors are `UsageError`s worded as the docker CLI words them, with the exit
+status docker uses (125 for flag errors, 1 for a wrong number of arguments).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Protocol
+
+from frozendict import frozendict
+
+from model import commands as cmd
+
+
+class UsageError(ValueError):
+    """A command line docker itself would reject before talking to the engine."""
+
+    def __init__(self, message: str, exit: int = 125):
+        super().__init__(message)
+        self.exit = exit
+
+
+class Files(Protocol):
+    def read(self, path: str) -> bytes: ...
+    def tree(self, path: str) -> dict[str, bytes]: ...
+
+
+@dataclass(frozen=True)
+class Flag:
+    names: tuple[str, ...]  # "-a", "--all"
+    dest: str
+    kind: str = "bool"  # bool | value | list | int
+    default: object = None
+
+
+def F(*names: str, dest: str | None = None, kind: str = "bool", default: object = None) -> Flag:
+    long = [n for n in names if n.startswith("--")]
+    d = dest or (long[0][2:] if long else names[0][1:]).replace("-", "_")
+    if default is None:
+        default = {"bool": False, "list": ()}.get(kind)
+    return Flag(names, d, kind, default)
+
+
+RUN_FLAGS = (
+    F("--rm"), F("--name", kind="value"), F("--network", "--net", kind="value", default="default"),
+    F("-e", "--env", kind="list"), F("-l", "--label", kind="list"), F("-w", "--workdir", kind="value"),
+    F("--entrypoint", kind="value"), F("-i", "--interactive"), F("-t", "--tty"), F("--init"),
+    F("--pull", kind="value"),
+)
+
+
+@dataclass(frozen=True)
+class Verb:
+    flags: tuple[Flag, ...]
+    usage: str
+    min_args: int = 0
+    max_args: int | None = None
+    exact: bool = False
+    interspersed: bool = True  # flags after the first positional (run/exec stop at the image)
+
+
+VERBS: dict[str, Verb] = {
+    "create": Verb(RUN_FLAGS, "docker create [OPTIONS] IMAGE [COMMAND] [ARG...]", 1, interspersed=False),
+    "run": Verb(RUN_FLAGS + (F("-d", "--detach"),), "docker run [OPTIONS] IMAGE [COMMAND] [ARG...]", 1, interspersed=False),
+    "start": Verb((F("-a", "--attach"), F("-i", "--interactive")), "docker start [OPTIONS] CONTAINER [CONTAINER...]", 1),
+    "stop": Verb((F("-t", "--time", kind="int"),), "docker stop [OPTIONS] CONTAINER [CONTAINER...]", 1),
+    "restart": Verb((F("-t", "--time", kind="int"),), "docker restart [OPTIONS] CONTAINER [CONTAINER...]", 1),
+    "kill": Verb((F("-s", "--signal", kind="value", default="KILL"),), "docker kill [OPTIONS] CONTAINER [CONTAINER...]", 1),
+    "pause": Verb((), "docker pause CONTAINER [CONTAINER...]", 1),
+    "unpause": Verb((), "docker unpause CONTAINER [CONTAINER...]", 1),
+    "rm": Verb((F("-f", "--force"), F("-v", "--volumes"), F("-l", "--link")), "docker rm [OPTIONS] CONTAINER [CONTAINER...]", 1),
+    "rmi": Verb((F("-f", "--force"), F("--no-prune")), "docker rmi [OPTIONS] IMAGE [IMAGE...]", 1),
+    "exec": Verb((F("-d", "--detach"), F("-i", "--interactive"), F("-t", "--tty"), F("-w", "--workdir", kind="value"),
+                  F("-e", "--env", kind="list")), "docker exec [OPTIONS] CONTAINER COMMAND [ARG...]", 2, interspersed=False),
+    "wait": Verb((), "docker wait CONTAINER [CONTAINER...]", 1),
+    "diff": Verb((), "docker diff CONTAINER", 1, 1, exact=True),
+    "export": Verb((F("-o", "--output", kind="value"),), "docker export [OPTIONS] CONTAINER", 1, 1, exact=True),
+    "commit": Verb((F("-m", "--message", kind="value", default=""), F("-a", "--author", kind="value", default=""),
+                    F("-p", "--pause", default=True)), "docker commit [OPTIONS] CONTAINER [REPOSITORY[:TAG]]", 1, 2),
+    "ps": Verb((F("-a", "--all"), F("-q", "--quiet"), F("--no-trunc"), F("-f", "--filter", kind="list"),
+                F("--format", kind="value"), F("-n", "--last", kind="int"), F("-l", "--latest"), F("-s", "--size")),
+               "docker ps [OPTIONS]", 0, 0),
+    "images": Verb((F("-a", "--all"), F("-q", "--quiet"), F("--no-trunc"), F("-f", "--filter", kind="list"),
+                    F("--format", kind="value"), F("--digests")), "docker images [OPTIONS] [REPOSITORY[:TAG]]", 0, 1),
+    "history": Verb((F("--no-trunc"), F("-q", "--quiet"), F("--format", kind="value"), F("-H", "--human", default=True)),
+                    "docker history [OPTIONS] IMAGE", 1, 1, exact=True),
+    "inspect": Verb((F("-f", "--format", kind="value"), F("--type", kind="value"), F("-s", "--size")),
+                    "docker inspect [OPTIONS] NAME|ID [NAME|ID...]", 1),
+    "tag": Verb((), "docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", 2, 2, exact=True),
+    "save": Verb((F("-o", "--output", kind="value"),), "docker save [OPTIONS] IMAGE [IMAGE...]", 1),
+    "load": Verb((F("-i", "--input", kind="value"), F("-q", "--quiet")), "docker load [OPTIONS]", 0, 0),
+    "import": Verb((F("-m", "--message", kind="value", default=""), F("-c", "--change", kind="list"), F("--platform", kind="value")),
+                   "docker import [OPTIONS] file|URL|- [REPOSITORY[:TAG]]", 1, 2),
+    "build": Verb((F("-t", "--tag", kind="list"), F("-f", "--file", kind="value"), F("--no-cache"), F("-q", "--quiet"),
+                   F("--network", kind="value", default="default"), F("--rm", default=True), F("--force-rm")),
+                  "docker build [OPTIONS] PATH | URL | -", 1, 1, exact=True),
+}
+ALIASES = {"container": None, "image": None}
+SUBCOMMANDS = {("container", "ls"): "ps", ("container", "list"): "ps", ("image", "ls"): "images", ("image", "list"): "images",
+               ("image", "rm"): "rmi", ("container", "rm"): "rm", ("image", "history"): "history",
+               ("image", "tag"): "tag", ("image", "save"): "save", ("image", "load"): "load", ("image", "import"): "import",
+               ("image", "build"): "build", ("image", "inspect"): "inspect", ("container", "inspect"): "inspect"}
+
+
+def _bool_value(text: str, flag: str) -> bool:
+    if text.lower() in ("true", "1", "t"):
+        return True
+    if text.lower() in ("false", "0", "f"):
+        return False
+    raise UsageError(f'invalid argument "{text}" for "{flag}" flag: strconv.ParseBool: parsing "{text}": invalid syntax')
+
+
+def parse_flags(verb: str, spec: Verb, words: list[str]) -> tuple[dict, list[str]]:
+    by_name = {n: f for f in spec.flags for n in f.names}
+    values = {f.dest: f.default for f in spec.flags}
+    positional: list[str] = []
+    i = 0
+    see = f"See 'docker {verb} --help'."
+
+    def take(f: Flag, name: str, inline: str | None) -> None:
+        nonlocal i
+        if f.kind == "bool":
+            values[f.dest] = True if inline is None else _bool_value(inline, name)
+            return
+        if inline is None:
+            i += 1
+            if i >= len(words):
+                raise UsageError(f"flag needs an argument: {name}\n{see}")
+            inline = words[i]
+        if f.kind == "int":
+            try:
+                values[f.dest] = int(inline)
+            except ValueError:
+                raise UsageError(f'invalid argument "{inline}" for "{name}" flag: strconv.ParseInt: parsing "{inline}": invalid syntax\n{see}') from None
+        elif f.kind == "list":
+            values[f.dest] = tuple(values[f.dest]) + (inline,)
+        else:
+            values[f.dest] = inline
+
+    while i < len(words):
+        w = words[i]
+        if w == "--":
+            positional.extend(words[i + 1 :])
+            break
+        if w.startswith("--") and len(w) > 2:
+            name, eq, inline = w.partition("=")
+            f = by_name.get(name)
+            if f is None:
+                raise UsageError(f"unknown flag: {name}\n{see}")
+            take(f, name, inline if eq else None)
+        elif w.startswith("-") and len(w) > 1:
+            letters = w[1:]
+            for k, ch in enumerate(letters):
+                f = by_name.get("-" + ch)
+                if f is None:
+                    raise UsageError(f"unknown shorthand flag: '{ch}' in {w}\n{see}")
+                rest = letters[k + 1 :]
+                if f.kind != "bool" and rest:
+                    take(f, "-" + ch, rest.removeprefix("="))
+                    break
+                take(f, "-" + ch, None)
+        else:
+            positional.append(w)
+            if not spec.interspersed:
+                positional.extend(words[i + 1 :])
+                break
+        i += 1
+    n = len(positional)
+    bad = (n < spec.min_args) or (spec.max_args is not None and n > spec.max_args)
+    if bad:
+        if spec.exact:
+            need = f"exactly {spec.min_args} argument" + ("s" if spec.min_args != 1 else "")
+        elif spec.max_args == 0:
+            need = "no arguments"
+        elif n < spec.min_args:
+            need = f"at least {spec.min_args} argument" + ("s" if spec.min_args != 1 else "")
+        else:
+            need = f"at most {spec.max_args} argument" + ("s" if spec.max_args != 1 else "")
+        raise UsageError(f'"docker {verb}" requires {need}.\n{see}\n\nUsage:  {spec.usage}', exit=1)
+    return values, positional
+
+
+def _filters(items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    out = []
+    for item in items:
+        key, eq, value = item.partition("=")
+        if not eq:
+            raise UsageError(f"Error response from daemon: Invalid filter '{item}'", exit=1)
+        out.append((key.strip().lower(), value))
+    return tuple(out)
+
+
+def _labels(items: tuple[str, ...]) -> frozendict:
+    return frozendict((k, v) for k, _, v in (i.partition("=") for i in items))
+
+
+def parse(words: list[str], files: Files) -> tuple[str, object]:
+    """One docker command line -> (verb, command value)."""
+    if not words or words[0] != "docker":
+        raise UsageError(f"not a docker command line: {' '.join(words)!r} (lines start with 'docker')", exit=127)
+    words = words[1:]
+    if not words:
+        raise UsageError("docker: 'docker' needs a command.\nSee 'docker --help'", exit=1)
+    verb, rest = words[0], words[1:]
+    if verb in ALIASES and rest:
+        key = (verb, rest[0])
+        if key in SUBCOMMANDS:
+            verb, rest = SUBCOMMANDS[key], rest[1:]
+        elif rest[0] in VERBS:
+            verb, rest = rest[0], rest[1:]
+    spec = VERBS.get(verb)
+    if spec is None:
+        raise UsageError(f"docker: '{verb}' is not a docker command.\nSee 'docker --help'", exit=1)
+    v, args = parse_flags(verb, spec, rest)
+    return verb, BUILDERS[verb](v, args, files)
+
+
+def _create(v: dict, args: list[str]) -> cmd.Create:
+    entry = v["entrypoint"]
+    return cmd.Create(
+        image=args[0],
+        cmd=tuple(args[1:]) or None,
+        name=v["name"],
+        entrypoint=(tuple(entry.split()) if entry else ()) if entry is not None else None,
+        env=v["env"],
+        labels=_labels(v["label"]),
+        workdir=v["workdir"],
+        auto_remove=v["rm"],
+        network=v["network"],
+    )
+
+
+def _build(v: dict, args: list[str], files: Files) -> cmd.Build:
+    context = files.tree(args[0])
+    name = v["file"] or "Dockerfile"
+    if name not in context:
+        raise UsageError(f"unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat {args[0]}/{name}: no such file or directory", exit=1)
+    return cmd.Build(dockerfile=context[name].decode(), context=frozendict(context), tags=v["tag"], no_cache=v["no_cache"],
+                     quiet=v["quiet"], dockerfile_name=name, network=v["network"])
+
+
+BUILDERS: dict[str, Callable[[dict, list[str], Files], object]] = {
+    "create": lambda v, a, f: _create(v, a),
+    "run": lambda v, a, f: cmd.Run(_create(v, a), detach=v["detach"]),
+    "start": lambda v, a, f: cmd.Start(tuple(a)),
+    "stop": lambda v, a, f: cmd.Stop(tuple(a), v["time"]),
+    "restart": lambda v, a, f: cmd.Restart(tuple(a), v["time"]),
+    "kill": lambda v, a, f: cmd.Kill(tuple(a), v["signal"]),
+    "pause": lambda v, a, f: cmd.Pause(tuple(a)),
+    "unpause": lambda v, a, f: cmd.Unpause(tuple(a)),
+    "rm": lambda v, a, f: cmd.Rm(tuple(a), v["force"]),
+    "rmi": lambda v, a, f: cmd.Rmi(tuple(a), v["force"], v["no_prune"]),
+    "exec": lambda v, a, f: cmd.Exec(a[0], tuple(a[1:]), v["detach"], v["workdir"], v["env"]),
+    "wait": lambda v, a, f: cmd.Wait(tuple(a)),
+    "diff": lambda v, a, f: cmd.Diff(a[0]),
+    "export": lambda v, a, f: cmd.Export(a[0], v["output"]),
+    "commit": lambda v, a, f: cmd.Commit(a[0], a[1] if len(a) > 1 else None, v["message"], v["author"], v["pause"]),
+    "ps": lambda v, a, f: cmd.Ps(v["all"], v["quiet"], v["no_trunc"], _filters(v["filter"]), v["format"],
+                                 1 if v["latest"] else v["last"]),
+    "images": lambda v, a, f: cmd.Images(v["all"], v["quiet"], v["no_trunc"], _filters(v["filter"]), v["format"],
+                                         a[0] if a else None),
+    "history": lambda v, a, f: cmd.History(a[0], v["no_trunc"], v["quiet"], v["format"]),
+    "inspect": lambda v, a, f: cmd.Inspect(tuple(a), v["format"], v["type"]),
+    "tag": lambda v, a, f: cmd.Tag(a[0], a[1]),
+    "save": lambda v, a, f: cmd.Save(tuple(a), v["output"]),
+    "load": lambda v, a, f: cmd.Load(f.read(v["input"] or "-"), v["quiet"]),
+    "import": lambda v, a, f: cmd.Import(f.read(a[0]), a[1] if len(a) > 1 else None, "-", v["message"]),
+    "build": _build,
+}

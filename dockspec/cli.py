@@ -1,0 +1,98 @@
+"""The `dockspec` command line."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from model.profile import DOCKER_20_10
+
+
+import importlib
+
+# Subcommands that live in their own modules, imported only when used, so that
+# `dockspec simulate` never pays for the docker SDK or networkx.
+LAZY = {
+    "check": "dockspec.check:check",
+    "conform": "dockspec.conform:conform",
+    "replay": "dockspec.replay:replay",
+    "engine": "dockspec.engine:engine",
+    "explore": "dockspec.explore:explore",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(LAZY))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY and name not in self.commands:
+            module, attr = LAZY[name].split(":")
+            try:
+                return getattr(importlib.import_module(module), attr)
+            except ModuleNotFoundError as e:
+                if e.name != module:
+                    raise
+                return None
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="dockspec")
+def main() -> None:
+    """An executable model of Docker Engine: simulate, check, conform, explore."""
+
+
+@main.command()
+@click.argument("script", type=click.Path(allow_dash=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line: line, argv, exit, stdout, stderr, error_kind, state.")
+@click.option("--out-dir", type=click.Path(file_okay=False), default=None,
+              help="Write the files the script saves or exports (save -o, export -o) into this folder.")
+def simulate(script: str, as_json: bool, out_dir: str | None) -> None:
+    """Run a script of docker command lines on the model, from an empty engine.
+
+    SCRIPT is a file of `docker ...` lines (or - for standard input).  Files the
+    script reads are taken relative to the script's folder.  The exit status is
+    that of the last command, as in a shell.
+    """
+    from dockspec.script import run_script
+
+    if script == "-":
+        text, base = sys.stdin.read(), Path.cwd()
+    else:
+        path = Path(script)
+        try:
+            text = path.read_text()
+        except OSError as e:
+            raise click.BadParameter(f"cannot read {script}: {e.strerror}", param_hint="SCRIPT") from None
+        base = path.resolve().parent
+    results, files = run_script(text, base, DOCKER_20_10, with_state=as_json)
+    for r in results:
+        if as_json:
+            click.echo(json.dumps(r.to_json(), sort_keys=False))
+            continue
+        click.echo(f"$ {' '.join(_quote(w) for w in r.argv) or '(line %d)' % r.line}")
+        if r.stdout:
+            click.echo(r.stdout, nl=False)
+        if r.stderr:
+            click.echo(r.stderr, nl=False, err=True)
+        if r.exit:
+            click.echo(f"[exit {r.exit}]")
+    if out_dir is not None:
+        target = Path(out_dir)
+        target.mkdir(parents=True, exist_ok=True)
+        for name, data in files.written.items():
+            (target / Path(name).name).write_bytes(data)
+    sys.exit(results[-1].exit if results else 0)
+
+
+def _quote(word: str) -> str:
+    import shlex
+
+    return shlex.quote(word)
+
+
+if __name__ == "__main__":
+    main()

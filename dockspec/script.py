@@ -1,0 +1,145 @@
+"""Docker scripts: one docker command line per line, run against the model.
+
+A script is what a user would type in a shell: `docker ...` lines, `#`
+comments, shell quoting, and `\\` at the end of a line to continue it.  A
+malformed line is reported with its line number and does not stop the rest
+of the script, as in a shell.  Files that commands read are taken relative to
+the script's folder; files that commands write (`save -o`, `export -o`) are
+kept in memory so later lines can read them, and written to disk only when
+asked.
+"""
+from __future__ import annotations
+
+import os
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from model import engine
+from model.profile import DOCKER_20_10, Profile
+from model.values import World
+
+from . import argv as argv_mod
+from .snapshot import snapshot
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # first physical line of the command
+    text: str
+    words: tuple[str, ...] | None  # None when the line could not be split
+    error: str | None = None
+
+
+def split_lines(text: str) -> list[Line]:
+    """The script's command lines, with continuation lines joined."""
+    out: list[Line] = []
+    pending: list[str] = []
+    start = 0
+    for number, raw in enumerate(text.splitlines(), 1):
+        if not pending:
+            start = number
+        if raw.endswith("\\") and not raw.endswith("\\\\"):
+            pending.append(raw[:-1])
+            continue
+        pending.append(raw)
+        joined = " ".join(pending)
+        pending = []
+        try:
+            words = shlex.split(joined, comments=True)
+        except ValueError as e:
+            out.append(Line(start, joined.strip(), None, f"line {start}: {e}"))
+            continue
+        if words:
+            out.append(Line(start, joined.strip(), tuple(words)))
+    if pending:
+        out.append(Line(start, " ".join(pending).strip(), None, f"line {start}: unexpected end of script after '\\'"))
+    return out
+
+
+class ScriptFiles:
+    """Files as a script sees them: its folder on disk, overlaid by what it wrote."""
+
+    def __init__(self, base: Path, stdin: bytes = b""):
+        self.base = base
+        self.written: dict[str, bytes] = {}
+        self.stdin = stdin
+
+    def _path(self, path: str) -> Path:
+        return self.base / path
+
+    def read(self, path: str) -> bytes:
+        if path == "-":
+            return self.stdin
+        if path in self.written:
+            return self.written[path]
+        try:
+            return self._path(path).read_bytes()
+        except FileNotFoundError:
+            raise argv_mod.UsageError(f"open {path}: no such file or directory", exit=1) from None
+        except IsADirectoryError:
+            raise argv_mod.UsageError(f"read {path}: is a directory", exit=1) from None
+
+    def tree(self, path: str) -> dict[str, bytes]:
+        root = self._path(path)
+        if not root.is_dir():
+            raise argv_mod.UsageError(f'unable to prepare context: path "{path}" not found', exit=1)
+        out = {}
+        for dirpath, _, names in os.walk(root):
+            for name in sorted(names):
+                full = Path(dirpath) / name
+                out[str(full.relative_to(root))] = full.read_bytes()
+        return dict(sorted(out.items()))
+
+    def write(self, path: str, data: bytes) -> None:
+        self.written[path] = data
+
+
+@dataclass
+class LineResult:
+    line: int
+    argv: list[str]
+    exit: int
+    stdout: str
+    stderr: str
+    error_kind: str | None
+    state: dict | None = None
+    world: World | None = field(default=None, repr=False)
+
+    def to_json(self) -> dict:
+        return {"line": self.line, "argv": self.argv, "exit": self.exit, "stdout": self.stdout,
+                "stderr": self.stderr, "error_kind": self.error_kind, "state": self.state}
+
+
+def run_lines(lines: list[Line], files: ScriptFiles, world: World | None = None, profile: Profile = DOCKER_20_10,
+              with_state: bool = True) -> Iterator[LineResult]:
+    world = world or World()
+    for line in lines:
+        if line.words is None:
+            yield LineResult(line.number, [], 2, "", line.error + "\n", "usage",
+                             snapshot(world) if with_state else None, world)
+            continue
+        try:
+            _, command = argv_mod.parse(list(line.words), files)
+        except argv_mod.UsageError as e:
+            yield LineResult(line.number, list(line.words), e.exit, "", f"line {line.number}: {e}\n", "usage",
+                             snapshot(world) if with_state else None, world)
+            continue
+        result = engine.step(world, command, profile)
+        world = result.world
+        stdout = result.stdout
+        for path, data in result.files.items():
+            if path == "-":
+                stdout += f"<{len(data)} bytes of tar archive>\n"
+            else:
+                files.write(path, data)
+        yield LineResult(line.number, list(line.words), result.exit, stdout, result.stderr,
+                         result.error.kind.value if result.error else None,
+                         snapshot(world) if with_state else None, world)
+
+
+def run_script(text: str, base: Path, profile: Profile = DOCKER_20_10, with_state: bool = True,
+               stdin: bytes = b"") -> tuple[list[LineResult], ScriptFiles]:
+    files = ScriptFiles(base, stdin)
+    return list(run_lines(split_lines(text), files, None, profile, with_state)), files

@@ -1,0 +1,183 @@
+"""Commands: one immutable value per docker verb, carrying the flags the model honours.
+
+A command says what the user typed, already parsed (`dockspec.argv` turns a
+docker command line into one of these).  Files a command reads (`import`,
+`load`, `build`) are carried as bytes, and files it writes (`save`, `export`)
+come back in the result as bytes: the model itself never touches a disk.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from frozendict import frozendict
+
+
+@dataclass(frozen=True, slots=True)
+class Create:
+    image: str
+    cmd: tuple[str, ...] | None = None
+    name: str | None = None
+    entrypoint: tuple[str, ...] | None = None
+    env: tuple[str, ...] = ()
+    labels: frozendict = frozendict()
+    workdir: str | None = None
+    auto_remove: bool = False  # --rm
+    network: str = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    create: Create
+    detach: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    containers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Stop:
+    containers: tuple[str, ...]
+    timeout: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Restart:
+    containers: tuple[str, ...]
+    timeout: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Kill:
+    containers: tuple[str, ...]
+    signal: str = "KILL"
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    containers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Unpause:
+    containers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Rm:
+    containers: tuple[str, ...]
+    force: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Exec:
+    container: str
+    argv: tuple[str, ...]
+    detach: bool = False
+    workdir: str | None = None
+    env: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Wait:
+    containers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Diff:
+    container: str
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    container: str
+    output: str | None = None  # -o FILE; None means stdout
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    container: str
+    ref: str | None = None
+    message: str = ""
+    author: str = ""
+    pause: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Ps:
+    all: bool = False
+    quiet: bool = False
+    no_trunc: bool = False
+    filters: tuple[tuple[str, str], ...] = ()
+    format: str | None = None
+    last: int | None = None  # -n / -l
+
+
+@dataclass(frozen=True, slots=True)
+class Images:
+    all: bool = False
+    quiet: bool = False
+    no_trunc: bool = False
+    filters: tuple[tuple[str, str], ...] = ()
+    format: str | None = None
+    repository: str | None = None  # `docker images REPO[:TAG]`
+
+
+@dataclass(frozen=True, slots=True)
+class Rmi:
+    images: tuple[str, ...]
+    force: bool = False
+    no_prune: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    source: str
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    image: str
+    no_trunc: bool = False
+    quiet: bool = False
+    format: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Inspect:
+    targets: tuple[str, ...]
+    format: str | None = None
+    type: str | None = None  # "container" | "image" | None (either)
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    data: bytes
+    ref: str | None = None
+    source: str = "-"  # what "Imported from" names
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Save:
+    images: tuple[str, ...]
+    output: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Load:
+    data: bytes
+    quiet: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Build:
+    dockerfile: str  # the Dockerfile's text
+    context: frozendict = frozendict()  # relative path -> bytes (files of the build context)
+    tags: tuple[str, ...] = ()
+    no_cache: bool = False
+    quiet: bool = False
+    dockerfile_name: str = "Dockerfile"
+    network: str = "none"

@@ -1,0 +1,397 @@
+"""Container transitions: create, start, run, stop, kill, pause, unpause, rm, restart, exec, wait.
+
+Theory of operation
+-------------------
+A container moves through four states (`Status`): CREATED -> RUNNING <-> PAUSED,
+and RUNNING/PAUSED -> EXITED -> RUNNING (start/restart).  Removal takes it out of
+the world.  The engine's own rules, not the popular explanation's, decide each
+edge; the table `LIFECYCLE` lists them for the notebooks.
+
+Processes are interpreted by `model.workload`: a container's PID 1 runs
+everything that takes no time when it starts, then either exits (a one-shot)
+or blocks (`sleep`).  `wait` and a foreground `run` let time pass until PID 1
+exits.  `stop` is SIGTERM to PID 1, then SIGKILL when it is ignored or pending
+(the timeout's length never matters to the model); `kill` is SIGKILL.
+
+Every refusal names its wording through the profile (`model.profile`) and
+leaves the container untouched.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from frozendict import frozendict
+
+from . import commands as cmd
+from . import fs, names, refs, workload
+from .errors import EngineError, UnsupportedWorkload
+from .profile import Profile
+from .result import Out, Result, refused
+from .values import Config, Container, Status, World, sha256
+
+# (state, verb) -> state after success; pairs not listed are refusals or no-ops
+# decided in the functions below.  The notebooks draw this table.
+LIFECYCLE = {
+    (Status.CREATED, "start"): Status.RUNNING,
+    (Status.EXITED, "start"): Status.RUNNING,
+    (Status.RUNNING, "pause"): Status.PAUSED,
+    (Status.PAUSED, "unpause"): Status.RUNNING,
+    (Status.RUNNING, "stop"): Status.EXITED,
+    (Status.PAUSED, "stop"): Status.EXITED,
+    (Status.RUNNING, "kill"): Status.EXITED,
+    (Status.PAUSED, "kill"): Status.EXITED,
+    (Status.RUNNING, "restart"): Status.RUNNING,
+    (Status.EXITED, "restart"): Status.RUNNING,
+    (Status.CREATED, "restart"): Status.RUNNING,
+}
+
+
+def find(world: World, text: str) -> Container | None:
+    """The container a user names: full id, then name, then a unique id prefix."""
+    if text in world.containers:
+        return world.containers[text]
+    by_name = world.container_by_name(text.removeprefix("/"))
+    if by_name is not None:
+        return by_name
+    if text and all(ch in "0123456789abcdef" for ch in text):
+        hits = [c for cid, c in world.containers.items() if cid.startswith(text)]
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
+def _merged_config(image_config: Config, c: cmd.Create) -> Config:
+    cmd_ = c.cmd
+    entrypoint = image_config.entrypoint if c.entrypoint is None else (c.entrypoint or None)
+    if cmd_ is None or cmd_ == ():
+        # `--entrypoint` given alone resets the image's Cmd, as the engine does.
+        cmd_ = image_config.cmd if c.entrypoint is None else None
+    env = tuple(image_config.env)
+    for e in c.env:
+        key = e.split("=", 1)[0]
+        env = tuple(x for x in env if x.split("=", 1)[0] != key) + (e,)
+    labels = frozendict({**image_config.labels, **c.labels})
+    return Config(cmd_, entrypoint, env, labels, c.workdir or image_config.working_dir)
+
+
+def create(world: World, c: cmd.Create, p: Profile) -> Result:
+    """`docker create`: a new container with an empty read-write layer, not started."""
+    from .images import find as find_image
+
+    try:
+        ref = refs.parse(c.image) if refs.full_id(c.image) is None else None
+    except refs.InvalidReference as e:
+        return refused(world, p.error("invalid_reference", detail=e, ref=c.image))
+    image = find_image(world, c.image)
+    if image is None:
+        r = ref or refs.Ref(c.image, "latest")
+        return refused(world, p.error("no_such_image_create", ref=str(r), repo=r.repo))
+    if c.name is not None:
+        if not refs.valid_container_name(c.name):
+            return refused(world, p.error("invalid_name", name=c.name))
+        other = world.container_by_name(c.name.removeprefix("/"))
+        if other is not None:
+            return refused(world, p.error("name_in_use", name=c.name.removeprefix("/"), id=other.id))
+    config = _merged_config(image.config, c)
+    if not config.argv():
+        return refused(world, p.error("no_command"))
+    try:
+        workload.parse(config.argv())
+    except UnsupportedWorkload as e:
+        return refused(world, p.error("unsupported_workload", detail=e), exit=p.exit_run_failed)
+    world = world.tick()
+    cid = sha256("container", world.clock, c.name, image.id)
+    taken = {x.name for x in world.containers.values()}
+    name = c.name.removeprefix("/") if c.name else names.generate(cid, taken)
+    container = Container(
+        id=cid,
+        name=name,
+        image=image.id,
+        image_ref=c.image,
+        config=config,
+        layers=image.layers,
+        auto_remove=c.auto_remove,
+        labels=config.labels,
+        created=world.clock,
+    )
+    return Result(world.put_container(container), stdout=cid + "\n")
+
+
+def _settle(world: World, c: Container, step: workload.Step) -> World:
+    """Record a PID 1 step: still running, or exited (and auto-removed with --rm)."""
+    if step.exit_code is None:
+        c = replace(c, rw=step.fs.upper, processes=(step.process,) + c.processes[1:])
+        return world.put_container(c)
+    c = replace(c, rw=step.fs.upper, status=Status.EXITED, exit_code=step.exit_code, processes=())
+    if c.auto_remove:
+        return world.drop_container(c.id)
+    return world.put_container(c)
+
+
+def _start_one(world: World, c: Container, p: Profile) -> tuple[World, EngineError | None, int, workload.Step | None]:
+    rootfs = world.rootfs(c)
+    config = c.config
+    env = ("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",) + config.env
+    try:
+        proc = workload.spawn(config.argv(), rootfs, env, config.working_dir or "/", pid1=True)
+    except workload.ExecNotFound as e:
+        # The runtime fails to exec: the container stays CREATED with exit code 127.
+        failed = replace(c, exit_code=p.exit_not_found)
+        if c.auto_remove:
+            world = world.drop_container(c.id)
+        else:
+            world = world.put_container(failed)
+        return world, p.error("exec_not_found_start", cmd=e.name), p.exit_not_found, None
+    c = replace(c, status=Status.RUNNING, started=True, exit_code=None, processes=(proc,))
+    step = workload.run(proc, rootfs)
+    return _settle(world, c, step), None, 0, step
+
+
+def start(world: World, c: cmd.Start, p: Profile) -> Result:
+    """`docker start`: give a created or exited container a process space."""
+    out = Out(world)
+    for name in c.containers:
+        target = find(out.world, name)
+        if target is None:
+            out.refuse(p.error("no_such_container_daemon", name=name))
+            continue
+        if target.status is Status.PAUSED:
+            out.refuse(p.error("start_paused"))
+            continue
+        if target.status is Status.RUNNING:
+            out.print(name)
+            continue
+        world2, error, _, _ = _start_one(out.world, target, p)
+        out.world = world2
+        if error is not None:
+            out.refuse(error)
+            continue
+        out.print(name)
+    return out.result()
+
+
+def _elapse(world: World, cid: str) -> tuple[World, str, str]:
+    """Let time pass in a running container until PID 1 exits."""
+    c = world.containers[cid]
+    if c.status is not Status.RUNNING or not c.processes:
+        return world, "", ""
+    step = workload.elapse(c.processes[0], world.rootfs(c))
+    return _settle(world, c, step), step.stdout, step.stderr
+
+
+def run(world: World, c: cmd.Run, p: Profile) -> Result:
+    """`docker run` = create + start (+ wait for the exit when not detached)."""
+    created = create(world, c.create, p)
+    if created.error is not None:
+        return replace(created, exit=p.exit_run_failed, stderr=_run_prefix(created.stderr))
+    cid = created.stdout.strip()
+    world, error, code, step = _start_one(created.world, created.world.containers[cid], p)
+    if error is not None:
+        return Result(world, "", _run_prefix(error.message + "\n"), code, error)
+    if c.detach:
+        return Result(world, cid + "\n")
+    # Foreground: the CLI attaches, prints what the process prints, waits for the exit.
+    stdout, stderr = step.stdout, step.stderr
+    if step.exit_code is None:
+        world, more_out, more_err = _elapse(world, cid)
+        stdout, stderr = stdout + more_out, stderr + more_err
+        after = world.containers.get(cid)
+        code = after.exit_code if after is not None else 0
+    else:
+        code = step.exit_code
+    return Result(world, stdout, stderr, code)
+
+
+def _run_prefix(stderr: str) -> str:
+    """`docker run` prefixes daemon errors with "docker: " and adds a usage hint."""
+    if stderr.startswith("Error response from daemon"):
+        return "docker: " + stderr.rstrip("\n") + ".\nSee 'docker run --help'.\n"
+    return stderr
+
+
+def _end(world: World, c: Container, step: workload.Step) -> World:
+    """PID 1 exited by a signal or by stop: the whole process space goes."""
+    return _settle(world, c, step)
+
+
+def stop(world: World, c: cmd.Stop, p: Profile) -> Result:
+    """`docker stop`: SIGTERM to PID 1, SIGKILL after the timeout; a stopped container is left alone."""
+    out = Out(world)
+    for name in c.containers:
+        target = find(out.world, name)
+        if target is None:
+            out.refuse(p.error("no_such_container_daemon", name=name))
+            continue
+        if target.status in (Status.RUNNING, Status.PAUSED):
+            rootfs = out.world.rootfs(target)
+            pid1 = target.processes[0]
+            if target.status is Status.PAUSED:
+                # A frozen PID 1 cannot run its TERM handler: only SIGKILL ends it.
+                step = workload.signal(pid1, rootfs, "KILL")
+            else:
+                step = workload.stop(pid1, rootfs)
+            out.world = _end(out.world, target, step)
+        out.print(name)
+    return out.result()
+
+
+def kill(world: World, c: cmd.Kill, p: Profile) -> Result:
+    """`docker kill`: SIGKILL (or `--signal`) to PID 1 of a running or paused container."""
+    out = Out(world)
+    for name in c.containers:
+        target = find(out.world, name)
+        if target is None:
+            out.refuse(p.error("no_such_container_daemon", name=name))
+            continue
+        if target.status not in (Status.RUNNING, Status.PAUSED):
+            out.refuse(p.error("kill_not_running", name=name, id=target.id))
+            continue
+        sig = c.signal.upper().removeprefix("SIG")
+        step = workload.signal(target.processes[0], out.world.rootfs(target), sig)
+        if step.exit_code is None:
+            out.world = out.world.put_container(replace(target, rw=step.fs.upper, processes=(step.process,) + target.processes[1:]))
+        else:
+            out.world = _end(out.world, target, step)
+        out.print(name)
+    return out.result()
+
+
+def pause(world: World, c: cmd.Pause, p: Profile) -> Result:
+    """`docker pause`: freeze a running container's processes (cgroup freezer)."""
+    out = Out(world)
+    for name in c.containers:
+        target = find(out.world, name)
+        if target is None:
+            out.refuse(p.error("no_such_container_daemon", name=name))
+        elif target.status is Status.PAUSED:
+            out.refuse(p.error("already_paused", id=target.id))
+        elif target.status is not Status.RUNNING:
+            out.refuse(p.error("not_running", id=target.id))
+        else:
+            out.world = out.world.put_container(replace(target, status=Status.PAUSED))
+            out.print(name)
+    return out.result()
+
+
+def unpause(world: World, c: cmd.Unpause, p: Profile) -> Result:
+    """`docker unpause`: thaw a paused container."""
+    out = Out(world)
+    for name in c.containers:
+        target = find(out.world, name)
+        if target is None:
+            out.refuse(p.error("no_such_container_daemon", name=name))
+        elif target.status is not Status.PAUSED:
+            out.refuse(p.error("not_paused", id=target.id))
+        else:
+            out.world = out.world.put_container(replace(target, status=Status.RUNNING))
+            out.print(name)
+    return out.result()
+
+
+def rm(world: World, c: cmd.Rm, p: Profile) -> Result:
+    """`docker rm`: remove a container and its read-write layer; running or paused ones need -f."""
+    out = Out(world)
+    for name in c.containers:
+        target = find(out.world, name)
+        if target is None:
+            out.refuse(p.error("no_such_container", name=name))
+            continue
+        if target.status is Status.RUNNING and not c.force:
+            out.refuse(p.error("remove_running", id=target.id))
+            continue
+        if target.status is Status.PAUSED and not c.force:
+            out.refuse(p.error("remove_paused", id=target.id))
+            continue
+        out.world = out.world.drop_container(target.id)
+        out.print(name)
+    return out.result()
+
+
+def restart(world: World, c: cmd.Restart, p: Profile) -> Result:
+    """`docker restart`: stop (when running), then start again with the same read-write layer."""
+    out = Out(world)
+    for name in c.containers:
+        target = find(out.world, name)
+        if target is None:
+            out.refuse(p.error("no_such_container_daemon", name=name))
+            continue
+        if target.status is Status.PAUSED:
+            out.refuse(p.error("restart_paused", name=name))
+            continue
+        w = out.world
+        if target.status is Status.RUNNING:
+            w = _end(w, target, workload.stop(target.processes[0], w.rootfs(target)))
+            target = w.containers.get(target.id)
+            if target is None:  # --rm containers are gone once stopped
+                out.world = w
+                out.print(name)
+                continue
+        w, error, _, _ = _start_one(w, target, p)
+        out.world = w
+        if error is not None:
+            out.refuse(error)
+            continue
+        out.print(name)
+    return out.result()
+
+
+def exec_(world: World, c: cmd.Exec, p: Profile) -> Result:
+    """`docker exec`: run one more process inside a running container."""
+    target = find(world, c.container)
+    if target is None:
+        return refused(world, p.error("no_such_container_daemon", name=c.container))
+    if target.status is Status.PAUSED:
+        return refused(world, p.error("exec_paused", id=target.id))
+    if target.status is not Status.RUNNING:
+        return refused(world, p.error("not_running", id=target.id))
+    rootfs = world.rootfs(target)
+    env = ("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",) + target.config.env + c.env
+    try:
+        proc = workload.spawn(c.argv, rootfs, env, c.workdir or target.config.working_dir or "/", pid1=False)
+    except workload.ExecNotFound as e:
+        return refused(world, p.error("exec_not_found_exec", cmd=e.name), exit=p.exit_cannot_invoke)
+    except UnsupportedWorkload as e:
+        return refused(world, p.error("unsupported_workload", detail=e), exit=p.exit_cannot_invoke)
+    if c.detach:
+        step = workload.run(proc, rootfs)
+        procs = target.processes + ((step.process,) if step.exit_code is None else ())
+        world = world.put_container(replace(target, rw=step.fs.upper, processes=procs))
+        return Result(world)
+    step = workload.elapse(proc, rootfs)
+    world = world.put_container(replace(target, rw=step.fs.upper))
+    return Result(world, step.stdout, step.stderr, step.exit_code or 0)
+
+
+def wait(world: World, c: cmd.Wait, p: Profile) -> Result:
+    """`docker wait`: let time pass until each container's PID 1 exits; print its exit code."""
+    out = Out(world)
+    for name in c.containers:
+        target = find(out.world, name)
+        if target is None:
+            out.refuse(p.error("no_such_container_daemon", name=name))
+            continue
+        if target.status is Status.PAUSED:
+            # A frozen process never exits: the engine would wait for ever.
+            out.refuse(p.error("wait_paused", id=target.id))
+            continue
+        if target.status is Status.RUNNING:
+            out.world, _, _ = _elapse(out.world, target.id)
+            after = out.world.containers.get(target.id)
+            code = after.exit_code if after is not None else 0
+        else:
+            code = target.exit_code or 0
+        out.print(str(code))
+    return out.result()
+
+
+def diff(world: World, c: cmd.Diff, p: Profile) -> Result:
+    """`docker diff`: the read-write layer's changes against the image (init layer hidden)."""
+    target = find(world, c.container)
+    if target is None:
+        return refused(world, p.error("no_such_container_daemon", name=c.container))
+    lines = diff_lines(world, target)
+    return Result(world, "".join(l + "\n" for l in lines))
+
+
+def diff_lines(world: World, c: Container) -> tuple[str, ...]:
+    return fs.diff(world.container_view(c), c.rw)

@@ -1,0 +1,260 @@
+"""The union file system: layers of changes, their unified view, and `docker diff`.
+
+Theory of operation
+-------------------
+A layer is a set of *changes* keyed by absolute path: a file, a directory, a
+symbolic link, or a whiteout (a deletion of whatever the lower layers had at
+that path).  A directory entry may be *opaque*: it hides everything the lower
+layers had beneath it.  This is how overlayfs, the engine's default storage
+driver, stores a layer, and how `docker save` carries it (`.wh.NAME` files and
+`.wh..wh..opq` markers).
+
+The unified view of a stack (bottom first) applies each layer in turn: first
+its deletions (whiteouts remove the path and all beneath it, opaque
+directories clear what is beneath them), then its entries (upper wins).
+
+A container writes into its read-write layer the way overlayfs does: writing
+below a directory that exists only in a lower layer *copies the directory up*
+into the read-write layer, which is why `docker diff` reports the parents of a
+new file as `C` (changed).  Deleting something a lower layer has leaves a
+whiteout (`D`); deleting something only the read-write layer had leaves no
+trace but the copied-up parents.
+"""
+from __future__ import annotations
+
+import enum
+import hashlib
+import posixpath
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Iterator, Mapping
+
+from frozendict import frozendict
+
+
+class Kind(enum.Enum):
+    FILE = "file"
+    DIR = "dir"
+    SYMLINK = "symlink"
+    WHITEOUT = "whiteout"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One path's content in a layer: `data` is a file's bytes or a link's target."""
+
+    kind: Kind
+    data: bytes = b""
+    mode: int = 0o644
+    opaque: bool = False
+
+    @property
+    def size(self) -> int:
+        """Bytes the engine counts for this entry (`lstat` size; directories count 0)."""
+        return len(self.data) if self.kind in (Kind.FILE, Kind.SYMLINK) else 0
+
+
+DIR = Entry(Kind.DIR, mode=0o755)
+OPAQUE_DIR = Entry(Kind.DIR, mode=0o755, opaque=True)
+WHITEOUT = Entry(Kind.WHITEOUT, mode=0)
+
+
+def file(data: bytes | str = b"", mode: int = 0o644) -> Entry:
+    if isinstance(data, str):
+        data = data.encode()
+    return Entry(Kind.FILE, data, mode)
+
+
+def symlink(target: str) -> Entry:
+    return Entry(Kind.SYMLINK, target.encode(), 0o777)
+
+
+Changes = frozendict  # frozendict[str, Entry]: one layer's changes, keyed by absolute path
+EMPTY: Changes = frozendict()
+
+
+class PathError(ValueError):
+    """A path that is not absolute or not normal (the model keeps paths canonical)."""
+
+
+def normpath(path: str, cwd: str = "/") -> str:
+    """Absolute, normalised form of `path` taken relative to `cwd`.
+
+    >>> normpath("b/../c", "/a")
+    '/a/c'
+    """
+    if not path:
+        raise PathError("empty path")
+    full = posixpath.normpath(posixpath.join(cwd, path))
+    return "/" + full.lstrip("/") if full != "/" else "/"
+
+
+def parent(path: str) -> str:
+    return posixpath.dirname(path)
+
+
+def ancestors(path: str) -> Iterator[str]:
+    """Proper ancestors of `path`, nearest first, without "/"."""
+    p = parent(path)
+    while p != "/":
+        yield p
+        p = parent(p)
+
+
+def is_below(path: str, top: str) -> bool:
+    """True when `path` lies strictly beneath directory `top`."""
+    return top == "/" and path != "/" or path.startswith(top + "/")
+
+
+def _drop_below(view: dict[str, Entry], top: str, keep_top: bool) -> None:
+    for p in [p for p in view if is_below(p, top) or (p == top and not keep_top)]:
+        del view[p]
+
+
+def apply(view: Mapping[str, Entry], layer: Mapping[str, Entry]) -> frozendict:
+    """The view seen through `layer` placed on top of `view`."""
+    out = dict(view)
+    for path, entry in layer.items():
+        if entry.kind is Kind.WHITEOUT:
+            _drop_below(out, path, keep_top=False)
+        elif entry.kind is Kind.DIR and entry.opaque:
+            _drop_below(out, path, keep_top=True)
+        elif entry.kind is not Kind.DIR and path in out and out[path].kind is Kind.DIR:
+            _drop_below(out, path, keep_top=True)  # a file replacing a directory
+    for path, entry in layer.items():
+        if entry.kind is not Kind.WHITEOUT:
+            out[path] = Entry(entry.kind, entry.data, entry.mode) if entry.opaque else entry
+    return frozendict(out)
+
+
+@lru_cache(maxsize=4096)
+def union(layers: tuple[Changes, ...]) -> frozendict:
+    """The unified view of a stack of layers, bottom first (upper layers win)."""
+    if not layers:
+        return EMPTY
+    return apply(union(layers[:-1]), layers[-1])
+
+
+def size(changes: Mapping[str, Entry]) -> int:
+    """What the engine reports as a layer's size: the bytes of its files and links."""
+    return sum(e.size for e in changes.values())
+
+
+def digest(changes: Mapping[str, Entry]) -> str:
+    """A content digest of a layer: same changes, same digest (like a layer's DiffID)."""
+    h = hashlib.sha256()
+    for path in sorted(changes):
+        e = changes[path]
+        h.update(f"{path}\0{e.kind.value}\0{e.mode:o}\0{int(e.opaque)}\0{len(e.data)}\0".encode())
+        h.update(e.data)
+    return h.hexdigest()
+
+
+# -- writing into a read-write layer -------------------------------------------------
+
+
+class FsError(Exception):
+    """A file-system operation failed inside a container; `errno_name` as the kernel says."""
+
+    def __init__(self, errno_name: str, path: str):
+        super().__init__(f"{path}: {errno_name}")
+        self.errno_name = errno_name
+        self.path = path
+
+
+@dataclass(frozen=True, slots=True)
+class Rootfs:
+    """A container's root file system: read-only `lower` view plus its read-write `upper` layer."""
+
+    lower: frozendict
+    upper: Changes = EMPTY
+
+    @property
+    def view(self) -> frozendict:
+        return _view(self.lower, self.upper)
+
+    def lookup(self, path: str) -> Entry | None:
+        if path == "/":
+            return DIR
+        return self.view.get(path)
+
+    def is_dir(self, path: str) -> bool:
+        e = self.lookup(path)
+        return e is not None and e.kind is Kind.DIR
+
+    def exists(self, path: str) -> bool:
+        return self.lookup(path) is not None
+
+    def listdir(self, path: str) -> list[str]:
+        return sorted(p for p in self.view if parent(p) == path and p != "/")
+
+    def _copy_up(self, upper: dict, path: str) -> None:
+        for a in ancestors(path):
+            if a not in upper:
+                upper[a] = self.lower.get(a, DIR)
+
+    def write(self, path: str, entry: Entry) -> "Rootfs":
+        """Create or replace a file or link at `path`; its directory must exist."""
+        if not self.is_dir(parent(path)):
+            raise FsError("ENOENT" if not self.exists(parent(path)) else "ENOTDIR", path)
+        if self.is_dir(path):
+            raise FsError("EISDIR", path)
+        upper = dict(self.upper)
+        self._copy_up(upper, path)
+        upper[path] = entry
+        return Rootfs(self.lower, frozendict(upper))
+
+    def mkdir(self, path: str, parents: bool = False) -> "Rootfs":
+        """`mkdir` (`-p` with `parents`): a directory that was deleted comes back opaque."""
+        if path == "/" or self.is_dir(path):
+            if parents:
+                return self
+            raise FsError("EEXIST", path)
+        if self.exists(path):
+            raise FsError("EEXIST" if not parents else "ENOTDIR", path)
+        fs = self
+        if not self.is_dir(parent(path)):
+            if not parents or self.exists(parent(path)):
+                raise FsError("ENOENT" if not self.exists(parent(path)) else "ENOTDIR", path)
+            fs = self.mkdir(parent(path), parents=True)
+        upper = dict(fs.upper)
+        fs._copy_up(upper, path)
+        was_deleted = upper.get(path, DIR).kind is Kind.WHITEOUT
+        upper[path] = OPAQUE_DIR if was_deleted else DIR
+        return Rootfs(fs.lower, frozendict(upper))
+
+    def remove(self, path: str) -> "Rootfs":
+        """Remove `path` and everything beneath it (`rm -rf`)."""
+        if path == "/":
+            raise FsError("EBUSY", path)
+        if not self.exists(path):
+            raise FsError("ENOENT", path)
+        upper = dict(self.upper)
+        self._copy_up(upper, path)
+        _drop_below(upper, path, keep_top=False)
+        if path in self.lower:
+            upper[path] = WHITEOUT
+        return Rootfs(self.lower, frozendict(upper))
+
+
+@lru_cache(maxsize=4096)
+def _view(lower: frozendict, upper: Changes) -> frozendict:
+    return apply(lower, upper) if upper else lower
+
+
+def diff(lower: Mapping[str, Entry], upper: Mapping[str, Entry]) -> tuple[str, ...]:
+    """`docker diff` lines for a read-write layer `upper` over the view `lower`, sorted by path."""
+    lines = []
+    for path in sorted(upper):
+        entry = upper[path]
+        if entry.kind is Kind.WHITEOUT:
+            lines.append(f"D {path}")
+        elif path in lower:
+            lines.append(f"C {path}")
+        else:
+            lines.append(f"A {path}")
+    return tuple(lines)
+
+
+def from_items(items: Iterable[tuple[str, Entry]]) -> Changes:
+    return frozendict(items)

@@ -1,0 +1,250 @@
+"""Image transitions: commit, tag, rmi, import, export, save, load, history.
+
+Theory of operation
+-------------------
+An image is a configuration plus a stack of content-addressed layers, a history
+and a parent pointer (see `model.values`).  `commit` turns a container's
+read-write layer into one more read-only layer (or none at all, when the
+container changed nothing: the history still gains a row).  `rmi` follows the
+engine's own algorithm (daemon/images/image_delete.go in Docker 20.10):
+
+1. Given a reference, untag it; if it was the image's last reference, go on to
+   delete the image.  A reference whose image a container uses is refused
+   unless forced, but only when it is the last reference.
+2. Given an id, untag everything when the references are all of one
+   repository (else refuse, unless forced), then delete.
+3. Delete: child images are a hard conflict (even `-f` cannot), a running
+   (or paused) container using the image is a hard conflict, a stopped one a
+   soft conflict (`-f` overrides).  A deleted image's untagged, unused parent
+   is deleted in turn ("pruned"), quietly stopping at the first conflict.
+
+Layers are deleted when no image uses them any more; a container's read-write
+layer keeps its image's layers alive even after a forced `rmi`.
+"""
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+from dataclasses import replace
+
+from frozendict import frozendict
+
+from . import commands as cmd
+from . import fs, refs, tarfmt
+from .containers import find as find_container
+from .errors import EngineError
+from .profile import Profile
+from .result import Out, Result, refused
+from .values import Config, Container, History, Image, Layer, Status, World, sha256
+
+
+def find(world: World, text: str) -> Image | None:
+    """The image a user names: full id, then a reference, then a unique id prefix."""
+    hex_id = refs.full_id(text)
+    if hex_id is not None:
+        return world.images.get("sha256:" + hex_id)
+    try:
+        ref = refs.parse(text)
+    except refs.InvalidReference:
+        ref = None
+    if ref is not None and str(ref) in world.tags:
+        return world.images[world.tags[str(ref)]]
+    stripped = text.removeprefix("sha256:")
+    if stripped and all(ch in "0123456789abcdef" for ch in stripped):
+        hits = [i for iid, i in world.images.items() if iid[7:].startswith(stripped)]
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
+def image_id(config: Config, layers: tuple[str, ...], history: tuple[History, ...], parent: str, created: int) -> str:
+    return "sha256:" + sha256("image", config.to_json(), layers, [(h.created_by, h.comment, h.empty_layer, h.created) for h in history], parent, created)
+
+
+def make_image(world: World, parent: Image | None, changes: fs.Changes, config: Config, history_row: History,
+               container_cmd: tuple[str, ...] | None = None) -> tuple[World, Image]:
+    """A new image on top of `parent` (None: a base image) with one more history row.
+
+    `changes` empty means the step made no layer (an "empty layer" history row).
+    """
+    world = world.tick()
+    layers = parent.layers if parent else ()
+    new_layers: tuple[Layer, ...] = ()
+    if changes or parent is None:
+        layer = Layer.make(layers[-1] if layers else None, changes)
+        layers = layers + (layer.id,)
+        new_layers = (layer,)
+    row = replace(history_row, empty_layer=not changes and parent is not None, created=world.clock)
+    history = (parent.history if parent else ()) + (row,)
+    pid = parent.id if parent else ""
+    img = Image(image_id(config, layers, history, pid, world.clock), layers, config, history, pid, world.clock, container_cmd)
+    return world.put_image(img, new_layers), img
+
+
+def set_tag(world: World, ref: refs.Ref, image_id_: str) -> World:
+    return replace(world, tags=world.tags.set(str(ref), image_id_))
+
+
+# -- commit and tag -------------------------------------------------------------------
+
+
+def commit(world: World, c: cmd.Commit, p: Profile) -> Result:
+    """`docker commit`: the container's read-write layer becomes a new read-only layer."""
+    target = find_container(world, c.container)
+    if target is None:
+        return refused(world, p.error("no_such_container_daemon", name=c.container))
+    ref = None
+    if c.ref is not None:
+        try:
+            ref = refs.parse(c.ref)
+        except refs.InvalidReference as e:
+            return refused(world, p.error("invalid_reference_cli", ref=c.ref, detail=e))
+    if target.status is Status.PAUSED and not p.commit_paused_allowed:
+        return refused(world, p.error("commit_paused", id=target.id))
+    parent = world.images.get(target.image)
+    if parent is None:
+        return refused(world, p.error("no_such_image_daemon", ref=target.image))
+    row = History(" ".join(target.config.argv() if False else (target.config.cmd or ())), c.message)
+    world, img = make_image(world, parent, target.rw, target.config, row, container_cmd=target.config.cmd)
+    if ref is not None:
+        world = set_tag(world, ref, img.id)
+    return Result(world, img.id + "\n")
+
+
+def tag(world: World, c: cmd.Tag, p: Profile) -> Result:
+    """`docker tag`: point a reference at an image (moving it off any other image)."""
+    try:
+        ref = refs.parse(c.target)
+    except refs.InvalidReference as e:
+        return refused(world, p.error("invalid_reference_cli", ref=c.target, detail=e))
+    img = find(world, c.source)
+    if img is None:
+        return refused(world, p.error("no_such_image_daemon", ref=_familiar(c.source)))
+    return Result(set_tag(world, ref, img.id))
+
+
+def _familiar(text: str) -> str:
+    try:
+        return str(refs.parse(text))
+    except refs.InvalidReference:
+        return text
+
+
+# -- rmi ------------------------------------------------------------------------------
+
+
+class _Conflict(Exception):
+    def __init__(self, error: EngineError):
+        self.error = error
+
+
+def _using(world: World, image_id_: str, running: bool | None) -> Container | None:
+    hits = [c for c in world.containers_newest_first() if c.image == image_id_
+            and (running is None or (c.status in (Status.RUNNING, Status.PAUSED)) == running)]
+    return hits[0] if hits else None
+
+
+def _conflict(world: World, img: Image, p: Profile, hard_only: bool, check_refs: bool) -> EngineError | None:
+    if world.children(img.id) and p.rmi_refuses_parent_with_children:
+        return p.error("image_has_children", short=img.short_id)
+    running = _using(world, img.id, running=True)
+    if running is not None:
+        return p.error("image_in_use_running", short=img.short_id, container=running.short_id)
+    if hard_only:
+        return None
+    if check_refs and world.image_tags(img.id):
+        return p.error("image_multiple_repos", short=img.short_id)
+    stopped = _using(world, img.id, running=False)
+    if stopped is not None:
+        return p.error("image_in_use_stopped", short=img.short_id, container=stopped.short_id)
+    return None
+
+
+def _delete(world: World, img: Image, force: bool, prune: bool, quiet: bool, p: Profile, out: list[str]) -> World:
+    conflict = _conflict(world, img, p, hard_only=force, check_refs=True)
+    if conflict is not None:
+        if quiet:
+            return world
+        raise _Conflict(conflict)
+    for t in world.image_tags(img.id):
+        world = replace(world, tags=world.tags.delete(t))
+        out.append(f"Untagged: {t}")
+    world = replace(world, images=world.images.delete(img.id))
+    out.append(f"Deleted: {img.id}")
+    world, gone = _collect_layers(world)
+    out.extend(f"Deleted: sha256:{l}" for l in gone)
+    parent = world.images.get(img.parent) if img.parent else None
+    if prune and parent is not None:
+        return _delete(world, parent, False, True, True, p, out)
+    return world
+
+
+def _collect_layers(world: World) -> tuple[World, list[str]]:
+    """Drop layers no image and no container needs; return their ids, top first."""
+    needed: set[str] = set()
+    for img in world.images.values():
+        needed.update(img.layers)
+    for c in world.containers.values():
+        needed.update(c.layers)  # a container's stack outlives a forced rmi of its image
+    for lid in list(needed):
+        l = world.layers.get(lid)
+        while l is not None and l.parent is not None and l.parent not in needed:
+            needed.add(l.parent)
+            l = world.layers.get(l.parent)
+    gone = [lid for lid in world.layers if lid not in needed]
+    if not gone:
+        return world, []
+    layers = world.layers
+    for lid in gone:
+        layers = layers.delete(lid)
+    # The engine lists removed layers from the top of the stack down.
+    order = sorted(gone, key=lambda lid: -_depth(world, lid))
+    return replace(world, layers=layers), order
+
+
+def _depth(world: World, lid: str) -> int:
+    n, l = 0, world.layers.get(lid)
+    while l is not None and l.parent is not None:
+        n, l = n + 1, world.layers.get(l.parent)
+    return n
+
+
+def rmi(world: World, c: cmd.Rmi, p: Profile) -> Result:
+    """`docker rmi`: untag, and delete the image once no reference is left."""
+    result = Out(world)
+    for text in c.images:
+        lines: list[str] = []
+        try:
+            result.world = _rmi_one(result.world, text, c.force, not c.no_prune, p, lines)
+        except _Conflict as e:
+            result.refuse(e.error)
+            continue
+        for line in lines:
+            result.print(line)
+    return result.result()
+
+
+def _rmi_one(world: World, text: str, force: bool, prune: bool, p: Profile, out: list[str]) -> World:
+    img = find(world, text)
+    if img is None:
+        raise _Conflict(p.error("no_such_image", ref=text))
+    by_id = refs.is_id_prefix(text, img.id[7:]) or refs.full_id(text) is not None
+    tags = world.image_tags(img.id)
+    if not by_id:
+        ref = str(refs.parse(text))
+        user = _using(world, img.id, running=None)
+        if user is not None and len(tags) == 1 and not force:
+            raise _Conflict(p.error("image_in_use_by_ref", ref=text, container=user.short_id, short=img.short_id))
+        world = replace(world, tags=world.tags.delete(ref))
+        out.append(f"Untagged: {ref}")
+        if world.image_tags(img.id):
+            return world
+    elif len({t.rsplit(':', 1)[0] for t in tags}) <= 1:
+        conflict = _conflict(world, img, p, hard_only=force, check_refs=False)
+        if conflict is not None:
+            raise _Conflict(conflict)
+        for t in tags:
+            world = replace(world, tags=world.tags.delete(t))
+            out.append(f"Untagged: {t}")
+    return _delete(world, img, force, prune, False, p, out)

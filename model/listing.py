@@ -1,0 +1,339 @@
+"""Read-only commands: ps, images, history, inspect.
+
+They never change the state.  Their rows are plain dicts keyed by the field
+names docker's `--format` templates use, so one function serves the table,
+`-q`, `--format` and the conformance snapshot.  The model has no wall clock:
+every age reads "Less than a second ago", as it would if the whole script
+ran at once.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from . import commands as cmd
+from . import refs
+from .containers import find as find_container
+from .images import find as find_image
+from .profile import Profile
+from .render import LESS_THAN_A_SECOND, TemplateError, Template, ellipsis, format_rows, human_size, table
+from .result import Out, Result, refused
+from .values import Container, Image, Status, World
+
+AGO = LESS_THAN_A_SECOND + " ago"
+ZERO_TIME = "0001-01-01T00:00:00Z"
+
+
+# -- ps ---------------------------------------------------------------------------------
+
+
+def status_text(c: Container) -> str:
+    if c.status is Status.CREATED:
+        return "Created"
+    if c.status is Status.RUNNING:
+        return "Up " + LESS_THAN_A_SECOND
+    if c.status is Status.PAUSED:
+        return "Up " + LESS_THAN_A_SECOND + " (Paused)"
+    return f"Exited ({c.exit_code or 0}) {AGO}"
+
+
+def ps_row(world: World, c: Container, no_trunc: bool = False) -> dict:
+    command = " ".join(c.config.argv())
+    image = c.image_ref if c.image in world.images else c.image[7:19]
+    if c.image in world.images and find_image(world, c.image_ref) is not None and find_image(world, c.image_ref).id != c.image:
+        image = c.image[7:19]  # the reference now names another image
+    labels = c.labels
+    return {
+        "ID": c.id if no_trunc else c.short_id,
+        "Image": image,
+        "Command": json.dumps(command if no_trunc else ellipsis(command, 20), ensure_ascii=False),
+        "CreatedAt": ZERO_TIME,
+        "RunningFor": AGO,
+        "Ports": "",
+        "State": c.status.value,
+        "Status": status_text(c),
+        "Size": "0B",
+        "Names": c.name,
+        "Labels": ",".join(f"{k}={v}" for k, v in sorted(labels.items())),
+        "Label": lambda key: labels.get(key, ""),
+        "Mounts": "",
+        "Networks": "none",
+    }
+
+
+PS_HEADERS = {"ID": "CONTAINER ID", "Image": "IMAGE", "Command": "COMMAND", "CreatedAt": "CREATED AT",
+              "RunningFor": "CREATED", "Ports": "PORTS", "State": "STATE", "Status": "STATUS",
+              "Size": "SIZE", "Names": "NAMES", "Labels": "LABELS", "Mounts": "MOUNTS", "Networks": "NETWORKS"}
+
+
+def _ancestors(world: World, image_id: str) -> set[str]:
+    out, cur = set(), world.images.get(image_id)
+    while cur is not None:
+        out.add(cur.id)
+        cur = world.images.get(cur.parent) if cur.parent else None
+    return out
+
+
+def _label_match(labels, want: str) -> bool:
+    key, _, value = want.partition("=")
+    return key in labels and (not _ or labels[key] == value)
+
+
+def ps_select(world: World, all_: bool, filters: tuple[tuple[str, str], ...]) -> list[Container]:
+    chosen = []
+    for c in world.containers_newest_first():
+        if not all_ and c.status not in (Status.RUNNING, Status.PAUSED) and not any(k == "status" for k, _ in filters):
+            continue
+        if not _ps_filters(world, c, filters):
+            continue
+        chosen.append(c)
+    return chosen
+
+
+def _ps_filters(world: World, c: Container, filters) -> bool:
+    by_key: dict[str, list[str]] = {}
+    for k, v in filters:
+        by_key.setdefault(k, []).append(v)
+    for key, values in by_key.items():
+        if key == "name" and not any(re.search(v, c.name) for v in values):
+            return False
+        if key == "id" and not any(c.id.startswith(v) for v in values):
+            return False
+        if key == "status" and c.status.value not in values:
+            return False
+        if key == "label" and not all(_label_match(c.labels, v) for v in values):
+            return False
+        if key == "exited" and not (c.status is Status.EXITED and str(c.exit_code) in values):
+            return False
+        if key == "ancestor":
+            ok = False
+            for v in values:
+                img = find_image(world, v)
+                if img is not None and img.id in _ancestors(world, c.image):
+                    ok = True
+            if not ok:
+                return False
+    return True
+
+
+def ps(world: World, c: cmd.Ps, p: Profile) -> Result:
+    """`docker ps`: running and paused containers (all of them with -a), newest first."""
+    containers = ps_select(world, c.all or c.last is not None, c.filters)
+    if c.last is not None:
+        containers = containers[: c.last]
+    if c.quiet:
+        return Result(world, "".join((x.id if c.no_trunc else x.short_id) + "\n" for x in containers))
+    rows = [ps_row(world, x, c.no_trunc) for x in containers]
+    fmt = c.format or "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"
+    return _formatted(world, fmt, rows, PS_HEADERS)
+
+
+def _formatted(world: World, fmt: str, rows: list, headers: dict) -> Result:
+    try:
+        return Result(world, format_rows(fmt, rows, headers))
+    except TemplateError as e:
+        return refused(world, p_template_error(e))
+
+
+def p_template_error(e: TemplateError):
+    from .errors import EngineError, ErrorKind
+
+    return EngineError(ErrorKind.USAGE, str(e))
+
+
+# -- images -------------------------------------------------------------------------
+
+
+IMAGE_HEADERS = {"ID": "IMAGE ID", "Repository": "REPOSITORY", "Tag": "TAG", "Digest": "DIGEST",
+                 "CreatedSince": "CREATED", "CreatedAt": "CREATED AT", "Size": "SIZE"}
+
+
+def image_rows(world: World, all_: bool, filters=(), no_trunc: bool = False, repository: str | None = None) -> list[dict]:
+    """One row per (image, tag), as `docker images` lists them; untagged images as <none>."""
+    dangling = [v for k, v in filters if k == "dangling"]
+    dangling_only = bool(dangling) and dangling[-1] == "true"
+    labels = [v for k, v in filters if k == "label"]
+    rows = []
+    for img in world.images_newest_first():
+        tags = world.image_tags(img.id)
+        if dangling_only and world.children(img.id):
+            continue
+        if labels and not all(_label_match(img.config.labels, v) for v in labels):
+            continue
+        if not tags:
+            if not (all_ or not world.children(img.id)):
+                continue
+            if dangling and not dangling_only:
+                continue
+            if repository is not None:
+                continue
+            pairs = [("<none>", "<none>")]
+        else:
+            if dangling_only:
+                continue
+            pairs = [tuple(t.rsplit(":", 1)) for t in tags]
+            if repository is not None:
+                want = repository if ":" in repository.split("/")[-1] else None
+                pairs = [(r, t) for r, t in pairs if (f"{r}:{t}" == want if want else r == repository)]
+        for repo, tag in pairs:
+            rows.append({
+                "ID": img.id if no_trunc else img.short_id,
+                "Repository": repo,
+                "Tag": tag,
+                "Digest": "<none>",
+                "CreatedSince": AGO,
+                "CreatedAt": ZERO_TIME,
+                "Size": human_size(world.image_size(img)),
+            })
+    return rows
+
+
+def images(world: World, c: cmd.Images, p: Profile) -> Result:
+    """`docker images`: tagged and dangling images (intermediate ones too with -a)."""
+    rows = image_rows(world, c.all, c.filters, c.no_trunc, c.repository)
+    if c.quiet:
+        seen: list[str] = []
+        for r in rows:
+            if r["ID"] not in seen:
+                seen.append(r["ID"])
+        return Result(world, "".join(i + "\n" for i in seen))
+    fmt = c.format or "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
+    return _formatted(world, fmt, rows, IMAGE_HEADERS)
+
+
+# -- history ------------------------------------------------------------------------
+
+
+HISTORY_HEADERS = {"ID": "IMAGE", "CreatedSince": "CREATED", "CreatedAt": "CREATED AT", "CreatedBy": "CREATED BY",
+                   "Size": "SIZE", "Comment": "COMMENT"}
+
+
+def history_rows(world: World, img: Image) -> list[dict]:
+    """The image's history, newest first; ids filled in by walking parent pointers."""
+    layer_iter = iter(img.layers)
+    raw = []
+    for h in img.history:
+        size = 0 if h.empty_layer else world.layers[next(layer_iter)].size
+        raw.append((h, size))
+    raw.reverse()
+    ids: list[str] = []
+    cur: Image | None = img
+    while cur is not None and len(ids) < len(raw):
+        ids.append(cur.id)
+        cur = world.images.get(cur.parent) if cur.parent else None
+    rows = []
+    for k, (h, size) in enumerate(raw):
+        rows.append({"ID": ids[k] if k < len(ids) else "<missing>", "CreatedBy": h.created_by,
+                     "Size": size, "Comment": h.comment})
+    return rows
+
+
+def history(world: World, c: cmd.History, p: Profile) -> Result:
+    """`docker history`: one row per history entry of the image's configuration."""
+    img = find_image(world, c.image)
+    if img is None:
+        return refused(world, p.error("no_such_image", ref=c.image))
+    rows = []
+    for r in history_rows(world, img):
+        ident = r["ID"] if r["ID"] == "<missing>" or c.no_trunc else r["ID"][7:19]
+        rows.append({
+            "ID": ident,
+            "CreatedSince": AGO,
+            "CreatedAt": ZERO_TIME,
+            "CreatedBy": r["CreatedBy"] if c.no_trunc else ellipsis(r["CreatedBy"], 45),
+            "Size": human_size(r["Size"]),
+            "Comment": r["Comment"],
+        })
+    if c.quiet:
+        return Result(world, "".join(r["ID"] + "\n" for r in rows))
+    fmt = c.format or "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}"
+    return _formatted(world, fmt, rows, HISTORY_HEADERS)
+
+
+# -- inspect ------------------------------------------------------------------------
+
+
+def inspect_container(world: World, c: Container) -> dict:
+    argv = c.config.argv()
+    state = {
+        "Status": c.status.value,
+        "Running": c.status in (Status.RUNNING, Status.PAUSED),
+        "Paused": c.status is Status.PAUSED,
+        "Restarting": False,
+        "OOMKilled": False,
+        "Dead": False,
+        "Pid": 0,
+        "ExitCode": c.exit_code or 0,
+        "Error": "",
+        "StartedAt": ZERO_TIME,
+        "FinishedAt": ZERO_TIME,
+    }
+    return {
+        "Id": c.id,
+        "Created": ZERO_TIME,
+        "Path": argv[0] if argv else "",
+        "Args": list(argv[1:]),
+        "State": state,
+        "Image": c.image,
+        "Name": "/" + c.name,
+        "RestartCount": c.restart_count,
+        "Config": {
+            "Image": c.image_ref,
+            "Cmd": list(c.config.cmd) if c.config.cmd is not None else None,
+            "Entrypoint": list(c.config.entrypoint) if c.config.entrypoint is not None else None,
+            "Env": list(c.config.env) or None,
+            "Labels": dict(c.labels),
+            "WorkingDir": c.config.working_dir,
+        },
+        "HostConfig": {"AutoRemove": c.auto_remove, "NetworkMode": "none"},
+    }
+
+
+def inspect_image(world: World, img: Image) -> dict:
+    from . import fs
+
+    return {
+        "Id": img.id,
+        "RepoTags": list(world.image_tags(img.id)),
+        "RepoDigests": [],
+        "Parent": img.parent,
+        "Comment": img.history[-1].comment if img.history else "",
+        "Created": ZERO_TIME,
+        "ContainerConfig": {"Cmd": list(img.container_cmd) if img.container_cmd is not None else None},
+        "Config": img.config.to_json(),
+        "Architecture": "amd64",
+        "Os": "linux",
+        "Size": world.image_size(img),
+        "RootFS": {"Type": "layers", "Layers": [f"sha256:{fs.digest(world.layers[l].changes)}" for l in img.layers]},
+    }
+
+
+def inspect(world: World, c: cmd.Inspect, p: Profile) -> Result:
+    """`docker inspect`: a JSON array, or one `--format` line per object."""
+    out = Out(world)
+    objects = []
+    for name in c.targets:
+        obj = None
+        if c.type in (None, "container"):
+            found = find_container(world, name)
+            if found is not None:
+                obj = inspect_container(world, found)
+        if obj is None and c.type in (None, "image"):
+            img = find_image(world, name)
+            if img is not None:
+                obj = inspect_image(world, img)
+        if obj is None:
+            key = {None: "no_such_object", "container": "no_such_container", "image": "no_such_image"}[c.type]
+            out.refuse(p.error(key, name=name, ref=name))
+            continue
+        objects.append(obj)
+    if c.format is not None:
+        try:
+            tpl = Template(c.format)
+            for obj in objects:
+                out.print(tpl.render(obj))
+        except TemplateError as e:
+            return refused(world, p_template_error(e))
+    else:
+        out.print(json.dumps(objects, indent=4, ensure_ascii=False))
+    return out.result()

@@ -1,0 +1,89 @@
+"""Engine-specific choices, in one place: refusal wordings, exit statuses, policies.
+
+The model's transitions never spell an error message or an exit status
+themselves; they ask the profile.  Another engine (Podman, Docker with the
+containerd image store) is then described as a `Profile` that differs from
+`DOCKER_20_10` in a few entries, not as a fork of the model.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from frozendict import frozendict
+
+from .errors import EngineError, ErrorKind
+
+# Each entry: key -> (error kind, message template).  Templates use str.format
+# fields named after what they print: {name} as typed, {id} a full container id,
+# {short} a 12-character id, {ref} a reference as typed, and so on.
+_DOCKER_20_10_MESSAGES = {
+    "no_such_container": (ErrorKind.NO_SUCH_CONTAINER, "Error: No such container: {name}"),
+    "no_such_container_daemon": (ErrorKind.NO_SUCH_CONTAINER, "Error response from daemon: No such container: {name}"),
+    "no_such_object": (ErrorKind.NO_SUCH_CONTAINER, "Error: No such object: {name}"),
+    "no_such_image": (ErrorKind.NO_SUCH_IMAGE, "Error: No such image: {ref}"),
+    "no_such_image_daemon": (ErrorKind.NO_SUCH_IMAGE, "Error response from daemon: No such image: {ref}"),
+    "no_such_image_run": (ErrorKind.NO_SUCH_IMAGE, "Unable to find image '{ref}' locally\ndocker: Error response from daemon: pull access denied for {repo}, repository does not exist or may require 'docker login'.\nSee 'docker run --help'."),
+    "no_such_image_create": (ErrorKind.NO_SUCH_IMAGE, "Unable to find image '{ref}' locally\nError response from daemon: pull access denied for {repo}, repository does not exist or may require 'docker login'"),
+    "name_in_use": (ErrorKind.NAME_IN_USE, 'Error response from daemon: Conflict. The container name "/{name}" is already in use by container "{id}". You have to remove (or rename) that container to be able to reuse that name.'),
+    "invalid_name": (ErrorKind.INVALID_NAME, "Error response from daemon: Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"),
+    "invalid_reference": (ErrorKind.INVALID_REFERENCE, "Error response from daemon: {detail}"),
+    "invalid_reference_cli": (ErrorKind.INVALID_REFERENCE, "Error parsing reference: \"{ref}\" is not a valid repository/tag: {detail}"),
+    "remove_running": (ErrorKind.REMOVE_RUNNING, "Error response from daemon: You cannot remove a running container {id}. Stop the container before attempting removal or force remove"),
+    "remove_paused": (ErrorKind.REMOVE_PAUSED, "Error response from daemon: You cannot remove a paused container {id}. Unpause and then stop the container before attempting removal or force remove"),
+    "not_running": (ErrorKind.NOT_RUNNING, "Error response from daemon: Container {id} is not running"),
+    "kill_not_running": (ErrorKind.NOT_RUNNING, "Error response from daemon: Cannot kill container: {name}: Container {id} is not running"),
+    "already_paused": (ErrorKind.ALREADY_PAUSED, "Error response from daemon: Container {id} is already paused"),
+    "not_paused": (ErrorKind.NOT_PAUSED, "Error response from daemon: Container {id} is not paused"),
+    "start_paused": (ErrorKind.PAUSED, "Error response from daemon: cannot start a paused container, try unpause instead"),
+    "exec_paused": (ErrorKind.PAUSED, "Error response from daemon: Container {id} is paused, unpause the container before exec"),
+    "restart_paused": (ErrorKind.PAUSED, "Error response from daemon: Cannot restart container {name}: cannot restart a paused container, try unpause instead"),
+    "commit_paused": (ErrorKind.PAUSED, "Error response from daemon: Container {id} is paused"),
+    "exec_not_found_start": (ErrorKind.EXEC_NOT_FOUND, 'Error response from daemon: OCI runtime create failed: container_linux.go:380: starting container process caused: exec: "{cmd}": executable file not found in $PATH: unknown'),
+    "exec_not_found_exec": (ErrorKind.EXEC_NOT_FOUND, 'OCI runtime exec failed: exec failed: container_linux.go:380: starting container process caused: exec: "{cmd}": executable file not found in $PATH: unknown'),
+    "image_in_use_by_ref": (ErrorKind.IMAGE_IN_USE, 'Error response from daemon: conflict: unable to remove repository reference "{ref}" (must force) - container {container} is using its referenced image {short}'),
+    "image_in_use_running": (ErrorKind.IMAGE_IN_USE, "Error response from daemon: conflict: unable to delete {short} (cannot be forced) - image is being used by running container {container}"),
+    "image_in_use_stopped": (ErrorKind.IMAGE_IN_USE, "Error response from daemon: conflict: unable to delete {short} (must be forced) - image is being used by stopped container {container}"),
+    "image_has_children": (ErrorKind.IMAGE_HAS_CHILDREN, "Error response from daemon: conflict: unable to delete {short} (cannot be forced) - image has dependent child images"),
+    "image_multiple_repos": (ErrorKind.IMAGE_MULTIPLE_REPOS, "Error response from daemon: conflict: unable to delete {short} (must be forced) - image is referenced in multiple repositories"),
+    "no_command": (ErrorKind.USAGE, "Error response from daemon: No command specified"),
+    "wait_paused": (ErrorKind.PAUSED, "dockspec: waiting on paused container {id} would never return"),
+    "bad_archive": (ErrorKind.NO_SUCH_FILE, "Error response from daemon: {detail}"),
+    "unsupported_workload": (ErrorKind.UNSUPPORTED_WORKLOAD, "dockspec: unsupported workload: {detail}"),
+    "no_such_file": (ErrorKind.NO_SUCH_FILE, "open {path}: no such file or directory"),
+    "bad_dockerfile": (ErrorKind.BAD_DOCKERFILE, "Error response from daemon: {detail}"),
+    "build_failed": (ErrorKind.BUILD_FAILED, "The command '{cmd}' returned a non-zero code: {code}"),
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How one engine words its refusals and chooses where engines differ."""
+
+    name: str
+    messages: frozendict = field(default_factory=lambda: frozendict(_DOCKER_20_10_MESSAGES))
+    # CLI exit statuses (docker run's documented codes).
+    exit_refused: int = 1
+    exit_run_failed: int = 125  # the daemon refused before the container started
+    exit_cannot_invoke: int = 126
+    exit_not_found: int = 127
+    exit_killed: int = 137  # 128 + SIGKILL
+    # rmi of an image with child images: 20.10 refuses even with -f; the
+    # containerd image store (Docker 25+) deletes the parent and keeps the child.
+    rmi_refuses_parent_with_children: bool = True
+    # rmi without --no-prune also deletes untagged parents nobody uses.
+    rmi_prunes_parents: bool = True
+    # commit of a paused container: 20.10 commits it (the engine pauses anyway).
+    commit_paused_allowed: bool = True
+
+    def error(self, key: str, **fields: object) -> EngineError:
+        kind, template = self.messages[key]
+        return EngineError(kind, template.format(**fields))
+
+
+DOCKER_20_10 = Profile("docker-20.10")
+
+
+def differs(base: Profile, name: str, messages: dict | None = None, **choices: object) -> Profile:
+    """A profile described as its differences from `base`."""
+    merged = frozendict({**base.messages, **(messages or {})})
+    return replace(base, name=name, messages=merged, **choices)

@@ -1,0 +1,193 @@
+"""Moving file systems and images in and out: import, export, save, load.
+
+* `export` flattens: one tar of the container's unified view, with the init
+  layer's files (`/.dockerenv`, `/etc/hosts`, ...) that `diff` never shows.
+  History, layers and configuration are lost.
+* `import` makes a one-layer image with no parent and a single history row
+  ("Imported from -").
+* `save` keeps everything: each layer's tar, the configuration with its
+  history, and the tags; `load` brings them back under the same image id.
+"""
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+
+from frozendict import frozendict
+
+from . import commands as cmd
+from . import fs, refs, tarfmt
+from .containers import find as find_container
+from .images import find as find_image, make_image, set_tag
+from .profile import Profile
+from .result import Out, Result, refused
+from .values import Config, History, Image, Layer, World
+
+# The files the engine puts in every container's init layer, between the image
+# and the read-write layer.  `export` shows them; `diff` and `commit` do not.
+INIT_LAYER: fs.Changes = frozendict({
+    "/.dockerenv": fs.file(b"", 0o755),
+    "/dev": fs.DIR,
+    "/dev/console": fs.file(b"", 0o755),
+    "/dev/pts": fs.DIR,
+    "/dev/shm": fs.DIR,
+    "/etc": fs.DIR,
+    "/etc/hostname": fs.file(b"", 0o755),
+    "/etc/hosts": fs.file(b"", 0o755),
+    "/etc/mtab": fs.symlink("/proc/mounts"),
+    "/etc/resolv.conf": fs.file(b"", 0o755),
+    "/proc": fs.DIR,
+    "/sys": fs.DIR,
+})
+
+
+def export_view(world: World, container_id: str) -> frozendict:
+    c = world.containers[container_id]
+    stack = tuple(world.layers[l].changes for l in c.layers) + (INIT_LAYER, c.rw)
+    return fs.union(stack)
+
+
+def export(world: World, c: cmd.Export, p: Profile) -> Result:
+    """`docker export`: the container's flattened file system as one tar."""
+    target = find_container(world, c.container)
+    if target is None:
+        return refused(world, p.error("no_such_container_daemon", name=c.container))
+    data = tarfmt.write_layer(export_view(world, target.id), whiteouts=False)
+    if c.output is None:
+        return Result(world, files=frozendict({"-": data}))
+    return Result(world, files=frozendict({c.output: data}))
+
+
+def import_(world: World, c: cmd.Import, p: Profile) -> Result:
+    """`docker import`: a tar becomes a one-layer image with no parent."""
+    ref = None
+    if c.ref is not None:
+        try:
+            ref = refs.parse(c.ref)
+        except refs.InvalidReference as e:
+            return refused(world, p.error("invalid_reference", detail=e, ref=c.ref))
+    try:
+        changes = tarfmt.read_layer(c.data, whiteouts=False)
+    except tarfmt.BadArchive as e:
+        return refused(world, p.error("bad_archive", detail=e))
+    row = History("", c.message or f"Imported from {c.source}")
+    world, img = make_image(world, None, changes, Config(), row)
+    if ref is not None:
+        world = set_tag(world, ref, img.id)
+    return Result(world, img.id + "\n")
+
+
+# -- save and load -------------------------------------------------------------------
+
+
+def save(world: World, c: cmd.Save, p: Profile) -> Result:
+    """`docker save`: images with their layers, configuration, history and tags."""
+    chosen: list[tuple[Image, tuple[str, ...]]] = []
+    for text in c.images:
+        img = find_image(world, text)
+        if img is None:
+            return refused(world, p.error("no_such_image_daemon", ref=_shown(text)))
+        named = ()
+        if refs.full_id(text) is None and not refs.is_id_prefix(text, img.id[7:]):
+            named = (str(refs.parse(text)),)
+        chosen.append((img, named))
+    data = write_archive(world, chosen)
+    return Result(world, files=frozendict({c.output or "-": data}))
+
+
+def _shown(text: str) -> str:
+    try:
+        return str(refs.parse(text))
+    except refs.InvalidReference:
+        return text
+
+
+def _add(tar: tarfile.TarFile, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    tar.addfile(info, io.BytesIO(data))
+
+
+def write_archive(world: World, chosen: list[tuple[Image, tuple[str, ...]]]) -> bytes:
+    buf = io.BytesIO()
+    manifest = []
+    written: set[str] = set()
+    ids = {img.id for img, _ in chosen}
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for img, named in chosen:
+            layer_paths = []
+            for lid in img.layers:
+                path = f"{lid}/layer.tar"
+                if lid not in written:
+                    _add(tar, path, tarfmt.write_layer(world.layers[lid].changes))
+                    written.add(lid)
+                layer_paths.append(path)
+            config = {
+                "config": img.config.to_json(),
+                "history": [
+                    {"created_by": h.created_by, "comment": h.comment, "empty_layer": h.empty_layer, "created": h.created}
+                    for h in img.history
+                ],
+                "rootfs": {"type": "layers", "diff_ids": [f"sha256:{fs.digest(world.layers[l].changes)}" for l in img.layers]},
+                "dockspec": {"created": img.created, "container_cmd": img.container_cmd},
+            }
+            config_name = img.id[7:] + ".json"
+            _add(tar, config_name, json.dumps(config, sort_keys=True).encode())
+            entry = {"Config": config_name, "RepoTags": list(named) or None, "Layers": layer_paths}
+            # The engine keeps a parent link only when the parent travels in the same archive.
+            if img.parent and img.parent in ids:
+                entry["Parent"] = img.parent
+            manifest.append(entry)
+        _add(tar, "manifest.json", json.dumps(manifest).encode())
+    return buf.getvalue()
+
+
+def load(world: World, c: cmd.Load, p: Profile) -> Result:
+    """`docker load`: images from a `save` archive, under their original ids."""
+    try:
+        tar = tarfile.open(fileobj=io.BytesIO(c.data), mode="r:*")
+        files = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
+        manifest = json.loads(files["manifest.json"])
+    except (tarfile.TarError, KeyError, ValueError, EOFError, AttributeError) as e:
+        return refused(world, p.error("bad_archive", detail=f"open manifest.json: no such file or directory"))
+    out = Out(world)
+    for entry in manifest:
+        config = json.loads(files[entry["Config"]])
+        layers: list[Layer] = []
+        parent_layer = None
+        for path in entry["Layers"]:
+            changes = tarfmt.read_layer(files[path])
+            layer = Layer.make(parent_layer, changes)
+            layers.append(layer)
+            parent_layer = layer.id
+        cj = config["config"]
+        cfg = Config(
+            tuple(cj["Cmd"]) if cj.get("Cmd") is not None else None,
+            tuple(cj["Entrypoint"]) if cj.get("Entrypoint") is not None else None,
+            tuple(cj.get("Env") or ()),
+            frozendict(cj.get("Labels") or {}),
+            cj.get("WorkingDir", ""),
+        )
+        history = tuple(History(h["created_by"], h.get("comment", ""), h.get("empty_layer", False), h.get("created", 0))
+                        for h in config["history"])
+        extra = config.get("dockspec", {})
+        cc = extra.get("container_cmd")
+        img = Image(
+            "sha256:" + entry["Config"].removesuffix(".json"),
+            tuple(l.id for l in layers),
+            cfg,
+            history,
+            entry.get("Parent", "") if entry.get("Parent", "") in out.world.images or any(
+                e["Config"] == entry.get("Parent", "")[7:] + ".json" for e in manifest) else "",
+            extra.get("created", 0),
+            tuple(cc) if cc is not None else None,
+        )
+        out.world = out.world.put_image(img, tuple(layers))
+        tags = entry.get("RepoTags") or []
+        for t in tags:
+            out.world = set_tag(out.world, refs.parse(t), img.id)
+            out.print(f"Loaded image: {t}")
+        if not tags:
+            out.print(f"Loaded image ID: {img.id}")
+    return out.result()

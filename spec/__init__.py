@@ -1,0 +1,1 @@
+"""The property suite: named invariants over the model, and Hypothesis stateful machines."""
