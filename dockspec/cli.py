@@ -77,7 +77,9 @@ def simulate(script: str, as_json: bool, out_dir: str | None) -> None:
         if r.stdout:
             click.echo(r.stdout, nl=False)
         if r.stderr:
+            sys.stdout.flush()
             click.echo(r.stderr, nl=False, err=True)
+            sys.stderr.flush()
         if r.exit:
             click.echo(f"[exit {r.exit}]")
     if out_dir is not None:
@@ -86,6 +88,19 @@ def simulate(script: str, as_json: bool, out_dir: str | None) -> None:
         for name, data in files.written.items():
             (target / Path(name).name).write_bytes(data)
     sys.exit(results[-1].exit if results else 0)
+
+
+@main.command()
+@click.argument("output", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--placeholder", is_flag=True, help="Use a placeholder file for /bin/busybox (enough for the model).")
+def rootfs(output: str, placeholder: bool) -> None:
+    """Write a busybox root file system tar to OUTPUT, for `docker import`."""
+    from dockspec.rootfs import busybox_rootfs, find_busybox
+
+    if not placeholder and find_busybox() is None:
+        raise click.UsageError("no busybox binary found (install busybox-static or pass --placeholder)")
+    data = busybox_rootfs(real=not placeholder)
+    click.open_file(output, "wb").write(data)
 
 
 def _quote(word: str) -> str:

@@ -587,16 +587,22 @@ def _getenv(env: tuple[str, ...], name: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=256)
+def _search_dirs(path: str | None, cwd: str) -> tuple[str, ...]:
+    """PATH's directories, normalised, without a trailing slash (so "/" is "")."""
+    return tuple(normpath(d or ".", cwd).rstrip("/") for d in (DEFAULT_PATH if path is None else path).split(":"))
+
+
 def _which(name: str, fs: Rootfs, env: tuple[str, ...], cwd: str) -> str | None:
     """Where `name` is: its path when it has a slash, else the first PATH entry that is no directory."""
     if "/" in name:
-        return normpath(name, cwd) if fs.lookup(normpath(name, cwd)) is not None else None
-    path = _getenv(env, "PATH")
-    for d in (DEFAULT_PATH if path is None else path).split(":"):
-        candidate = normpath(name, normpath(d or ".", cwd))
-        e = fs.lookup(candidate)
+        path = normpath(name, cwd)
+        return path if fs.lookup(path) is not None else None
+    view = fs.view
+    for d in _search_dirs(_getenv(env, "PATH"), cwd):
+        e = view.get(d + "/" + name)
         if e is not None and e.kind is not Kind.DIR:  # a symlink counts: busybox applets are links
-            return candidate
+            return d + "/" + name
     return None
 
 
@@ -705,8 +711,12 @@ def describe(p: Process) -> str:
 
 def _exit(p: Process, code: int) -> Process:
     """The process ends: PID 1 takes every other process with it; others leave orphans."""
+    return replace(p, **_exit_changes(p, code))
+
+
+def _exit_changes(p: Process, code: int) -> dict:
     orphans = () if p.pid1 else p.jobs + ((p.fg,) if p.fg is not None else ())
-    return replace(p, exit=code, frames=(), fg=None, waiting=False, pending=False, sleep=None, jobs=orphans)
+    return dict(exit=code, frames=(), fg=None, waiting=False, pending=False, sleep=None, jobs=orphans)
 
 
 def _push_trap(p: Process, action: str) -> Process:
@@ -776,7 +786,7 @@ def _tick(p: Process, dt: Fraction) -> Process:
         if left > 0:
             changes["sleep"] = left
         else:
-            changes.update(sleep=None, exit=0, jobs=changes.get("jobs", p.jobs) if not p.pid1 else ())
+            changes.update(sleep=None, exit=0)
     return replace(p, **changes) if changes else p
 
 
@@ -820,18 +830,22 @@ def _shell(p: Process, fs: Rootfs) -> tuple[Process, Rootfs, str, str]:
                 p = replace(p, frames=p.frames[:-1], status=frame.saved)
             continue
         instr = code[frame.pc]
-        p = replace(p, frames=p.frames[:-1] + (replace(frame, pc=frame.pc + 1),))
+        frames = p.frames[:-1] + (Frame(frame.source, frame.pc + 1, frame.job, frame.saved),)
         if isinstance(instr, Background):
             job = Process(("sh", "-c", instr.text), "sh", pid1=False, env=p.env, cwd=p.cwd,
                           frames=(Frame(frame.source, job=frame.pc),), status=p.status)
             job, fs, out, err = _advance(job, fs)
             outs.append(out)
             errs.append(err)
-            p = replace(p, status=0, jobs=p.jobs + ((job,) if job.exit is None or job.jobs else ()))
+            alive = (job,) if job.exit is None or job.jobs else ()
+            p = replace(p, frames=frames, status=0, jobs=p.jobs + alive)
             continue
         if instr.when == IF_OK and p.status != 0 or instr.when == IF_FAILED and p.status == 0:
+            p = replace(p, frames=frames)
             continue
-        p, fs = _command(p, fs, instr, outs, errs)
+        # One replace per command: the state is rebuilt often, so it is rebuilt once.
+        changes, fs = _command(p, fs, instr, outs, errs)
+        p = replace(p, **{"frames": frames, **changes})
     return p, fs, "".join(outs), "".join(errs)
 
 
@@ -867,8 +881,11 @@ def _expand(words: tuple[Word, ...], env: tuple[str, ...], status: int) -> tuple
     return tuple(fields)
 
 
-def _command(p: Process, fs: Rootfs, cmd: Command, outs: list[str], errs: list[str]) -> tuple[Process, Rootfs]:
-    """One simple command: open its redirections, then run a builtin or an applet."""
+def _command(p: Process, fs: Rootfs, cmd: Command, outs: list[str], errs: list[str]) -> tuple[dict, Rootfs]:
+    """One simple command: open its redirections, then run a builtin or an applet.
+
+    Returns the changes to the shell's state (`$?`, a foreground child, an exit...).
+    """
     target = None
     for op, word in cmd.redirects:
         names = _expand((word,), p.env, p.status)
@@ -880,20 +897,20 @@ def _command(p: Process, fs: Rootfs, cmd: Command, outs: list[str], errs: list[s
             # ash: "can't create" with its own word for a missing directory; the command does not run.
             why = "nonexistent directory" if e.errno_name in ("ENOENT", "ENOTDIR") else _strerror(e.errno_name)
             errs.append(f"sh: can't create {names[0]}: {why}\n")
-            return replace(p, status=1), fs
+            return dict(status=1), fs
     argv = _expand(cmd.words, p.env, p.status)
     if not argv:
-        return replace(p, status=0), fs
+        return dict(status=0), fs
     name = argv[0]
     if "/" not in name and name in BUILTINS:
         return _builtin(p, fs, argv, target, outs, errs)
     path = _which(name, fs, p.env, p.cwd)
     if path is None:
         errs.append(f"sh: {name}: not found\n")
-        return replace(p, status=127), fs
+        return dict(status=127), fs
     if fs.is_dir(path):
         errs.append(f"sh: {name}: Permission denied\n")
-        return replace(p, status=126), fs
+        return dict(status=126), fs
     prog = _parse(argv)
     if prog.applet is None:
         raise _unsupported(f"unsupported command {name!r}", argv)
@@ -902,41 +919,41 @@ def _command(p: Process, fs: Rootfs, cmd: Command, outs: list[str], errs: list[s
         outs.append(out)
         errs.append(err)
         if child.exit is None:
-            return replace(p, fg=child), fs
-        return replace(p, status=child.exit), fs
+            return dict(fg=child), fs
+        return dict(status=child.exit), fs
     fs, status, out, err = _instant(prog.applet, prog.args, fs, p.cwd)
     fs = _emit(fs, target, out, outs)
     errs.append(err)
-    return replace(p, status=status), fs
+    return dict(status=status), fs
 
 
 def _builtin(p: Process, fs: Rootfs, argv: tuple[str, ...], target: str | None,
-             outs: list[str], errs: list[str]) -> tuple[Process, Rootfs]:
+             outs: list[str], errs: list[str]) -> tuple[dict, Rootfs]:
     name, args = argv[0], argv[1:]
     action = _check_builtin(name, args)
     if name in (":", "true"):
-        return replace(p, status=0), fs
+        return dict(status=0), fs
     if name == "false":
-        return replace(p, status=1), fs
+        return dict(status=1), fs
     if name == "echo":
         fs, _, out, _ = _instant("echo", args, fs, p.cwd)
-        return replace(p, status=0), _emit(fs, target, out, outs)
+        return dict(status=0), _emit(fs, target, out, outs)
     if name == "exit":
         # Without N, exit inside a trap handler uses the status from before the trap (POSIX).
         saved = p.frames[-1].saved
-        return _exit(p, _exit_status(args, p.status if saved is None else saved)), fs
+        return _exit_changes(p, _exit_status(args, p.status if saved is None else saved)), fs
     if name == "wait":
-        return (replace(p, waiting=True) if p.jobs else replace(p, status=0)), fs
+        return (dict(waiting=True) if p.jobs else dict(status=0)), fs
     if name == "trap":
-        return replace(p, trap=action if action is not None else (None if args[0] == "-" else "")), fs
+        return dict(trap=action if action is not None else (None if args[0] == "-" else "")), fs
     # cd
     arg = args[0] if args else (_getenv(p.env, "HOME") or "/")
     path = _resolve(fs, normpath(arg, p.cwd))
     if not fs.is_dir(path):
         why = _strerror("ENOTDIR" if fs.exists(path) else _missing_errno(fs, path))
         errs.append(f"sh: cd: can't cd to {arg}: {why}\n")
-        return replace(p, status=2), fs
-    return replace(p, cwd=path, status=0), fs
+        return dict(status=2), fs
+    return dict(cwd=path, status=0), fs
 
 
 # -- applets and the file system ----------------------------------------------------
