@@ -33,7 +33,7 @@ from frozendict import frozendict
 from . import commands as cmd
 from . import fs, refs, tarfmt
 from .containers import find as find_container
-from .errors import EngineError
+from .errors import EngineError, ErrorKind
 from .profile import Profile
 from .result import Out, Result, refused
 from .values import Config, Container, History, Image, Layer, Status, World, sha256
@@ -164,7 +164,10 @@ def _conflict(world: World, img: Image, p: Profile, hard_only: bool, check_refs:
 def _delete(world: World, img: Image, force: bool, prune: bool, quiet: bool, p: Profile, out: list[str]) -> World:
     conflict = _conflict(world, img, p, hard_only=force, check_refs=True)
     if conflict is not None:
-        if quiet:
+        # Quiet deletions (after untagging the last reference, and parent pruning)
+        # stop silently, unless the image is dangling and merely unused.
+        dangling = not world.image_tags(img.id) and not world.children(img.id)
+        if quiet and (not dangling or conflict.kind is ErrorKind.IMAGE_IN_USE):
             return world
         raise _Conflict(conflict)
     for t in world.image_tags(img.id):
@@ -240,6 +243,7 @@ def _rmi_one(world: World, text: str, force: bool, prune: bool, p: Profile, out:
         out.append(f"Untagged: {ref}")
         if world.image_tags(img.id):
             return world
+        return _delete(world, img, force, prune, True, p, out)
     elif len({t.rsplit(':', 1)[0] for t in tags}) <= 1:
         conflict = _conflict(world, img, p, hard_only=force, check_refs=False)
         if conflict is not None:

@@ -55,6 +55,14 @@ from .fs import DIR, Entry, FsError, Kind, Rootfs, ancestors, normpath
 
 APPLETS = frozenset({"sleep", "true", "false", "touch", "mkdir", "rm", "echo", "cat", "sh"})
 BUILTINS = frozenset({"true", "false", "exit", "wait", "trap", "echo", "cd", ":"})
+# The rest of busybox ash's builtins: they exist whatever PATH holds, so they are
+# refused as outside the language, never reported "not found".
+ASH_BUILTINS = frozenset({
+    ".", "[", "[[", "alias", "bg", "break", "chdir", "command", "continue", "eval", "exec", "export",
+    "fg", "getopts", "hash", "help", "history", "jobs", "kill", "let", "local", "printf", "pwd", "read",
+    "readonly", "return", "set", "shift", "source", "test", "times", "type", "ulimit", "umask", "unalias",
+    "unset",
+})
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 # Words that open shell syntax outside the language (compound commands, functions).
@@ -396,6 +404,8 @@ def _compile(source: str) -> Script:
 def _check_literal(argv: tuple[str, ...]) -> tuple[str, ...]:
     """Check a command whose words are all literal; return the names `spawn` must resolve."""
     name = argv[0]
+    if "/" not in name and name in ASH_BUILTINS:
+        raise _unsupported(f"unsupported shell builtin {name!r}", argv)
     if "/" not in name and name in BUILTINS:
         action = _check_builtin(name, argv[1:])
         return _compile(action).unknown if action else ()
@@ -572,6 +582,8 @@ class Process:
 
 @dataclass(frozen=True, slots=True)
 class Step:
+    """What a call did: the process and file system after it, the exit (None: alive), the output."""
+
     process: Process
     fs: Rootfs
     exit_code: int | None
@@ -681,7 +693,11 @@ def signal(p: Process, fs: Rootfs, sig: str) -> Step:
 
 
 def stop(p: Process, fs: Rootfs) -> Step:
-    """`docker stop`: SIGTERM, then SIGKILL if the process is still alive."""
+    """`docker stop`: SIGTERM, then SIGKILL if the process is still alive.
+
+    No time passes in between: the timeout's length never matters to the model,
+    so a TERM handler that sleeps is killed like a process that ignores TERM.
+    """
     term = signal(p, fs, "TERM")
     if term.exit_code is not None:
         return term
@@ -902,6 +918,8 @@ def _command(p: Process, fs: Rootfs, cmd: Command, outs: list[str], errs: list[s
     if not argv:
         return dict(status=0), fs
     name = argv[0]
+    if "/" not in name and name in ASH_BUILTINS:
+        raise _unsupported(f"unsupported shell builtin {name!r}", argv)
     if "/" not in name and name in BUILTINS:
         return _builtin(p, fs, argv, target, outs, errs)
     path = _which(name, fs, p.env, p.cwd)
@@ -997,7 +1015,11 @@ def _mkdir(fs: Rootfs, arg: str, path: str, flags: str) -> tuple[Rootfs, str, st
     try:
         return fs.mkdir(path, parents="p" in flags), "", ""
     except FsError as x:
-        return fs, "", f"can't create directory '{arg}': {_strerror(x.errno_name)}"
+        errno_name = x.errno_name
+        if x.path == path and fs.exists(path):
+            # mkdir(2) says EEXIST; `Rootfs.mkdir` says ENOTDIR for -p over a file, busybox keeps EEXIST.
+            errno_name = "EEXIST"
+        return fs, "", f"can't create directory '{arg}': {_strerror(errno_name)}"
 
 
 def _rm(fs: Rootfs, arg: str, path: str, flags: str) -> tuple[Rootfs, str, str]:
