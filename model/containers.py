@@ -135,13 +135,15 @@ def _start_one(world: World, c: Container, p: Profile) -> tuple[World, EngineErr
     try:
         proc = workload.spawn(config.argv(), rootfs, env, config.working_dir or "/", pid1=True)
     except workload.ExecNotFound as e:
-        # The runtime fails to exec: the container stays CREATED with exit code 127.
-        failed = replace(c, exit_code=p.exit_not_found)
+        # The runtime fails to exec: the container stays CREATED, its exit code
+        # 127 (not found) or 126 (found but not executable).
+        denied = isinstance(e, workload.ExecDenied)
+        code = p.exit_cannot_invoke if denied else p.exit_not_found
         if c.auto_remove:
             world = world.drop_container(c.id)
         else:
-            world = world.put_container(failed)
-        return world, p.error("exec_not_found_start", cmd=e.name), p.exit_not_found, None
+            world = world.put_container(replace(c, exit_code=code))
+        return world, p.error("exec_denied_start" if denied else "exec_not_found_start", cmd=e.name), code, None
     c = replace(c, status=Status.RUNNING, started=True, exit_code=None, processes=(proc,))
     step = workload.run(proc, rootfs)
     return _settle(world, c, step), None, 0, step
@@ -150,13 +152,16 @@ def _start_one(world: World, c: Container, p: Profile) -> tuple[World, EngineErr
 def start(world: World, c: cmd.Start, p: Profile) -> Result:
     """`docker start`: give a created or exited container a process space."""
     out = Out(world)
+    failed: list[str] = []
     for name in c.containers:
         target = find(out.world, name)
         if target is None:
             out.refuse(p.error("no_such_container_daemon", name=name))
+            failed.append(name)
             continue
         if target.status is Status.PAUSED:
             out.refuse(p.error("start_paused"))
+            failed.append(name)
             continue
         if target.status is Status.RUNNING:
             out.print(name)
@@ -165,8 +170,11 @@ def start(world: World, c: cmd.Start, p: Profile) -> Result:
         out.world = world2
         if error is not None:
             out.refuse(error)
+            failed.append(name)
             continue
         out.print(name)
+    if failed:
+        out.err.append(p.error("start_failed", names=", ".join(failed)).message)
     return out.result()
 
 
@@ -187,7 +195,7 @@ def run(world: World, c: cmd.Run, p: Profile) -> Result:
     cid = created.stdout.strip()
     world, error, code, step = _start_one(created.world, created.world.containers[cid], p)
     if error is not None:
-        return Result(world, "", _run_prefix(error.message + "\n"), code, error)
+        return Result(world, cid + "\n" if c.detach else "", _run_prefix(error.message + "\n"), code, error)
     if c.detach:
         return Result(world, cid + "\n")
     # Foreground: the CLI attaches, prints what the process prints, waits for the exit.
@@ -241,7 +249,7 @@ def kill(world: World, c: cmd.Kill, p: Profile) -> Result:
     for name in c.containers:
         target = find(out.world, name)
         if target is None:
-            out.refuse(p.error("no_such_container_daemon", name=name))
+            out.refuse(p.error("kill_no_such_container", name=name))
             continue
         if target.status not in (Status.RUNNING, Status.PAUSED):
             out.refuse(p.error("kill_not_running", name=name, id=target.id))
@@ -294,7 +302,8 @@ def rm(world: World, c: cmd.Rm, p: Profile) -> Result:
     for name in c.containers:
         target = find(out.world, name)
         if target is None:
-            out.refuse(p.error("no_such_container", name=name))
+            # With -f the CLI prints the error but does not fail the command.
+            out.refuse(p.error("no_such_container", name=name), exit=0 if c.force else 1)
             continue
         if target.status is Status.RUNNING and not c.force:
             out.refuse(p.error("remove_running", id=target.id))
@@ -339,9 +348,9 @@ def exec_(world: World, c: cmd.Exec, p: Profile) -> Result:
     """`docker exec`: run one more process inside a running container."""
     target = find(world, c.container)
     if target is None:
-        return refused(world, p.error("no_such_container_daemon", name=c.container))
+        return refused(world, p.error("no_such_container", name=c.container))
     if target.status is Status.PAUSED:
-        return refused(world, p.error("exec_paused", id=target.id))
+        return refused(world, p.error("exec_paused", name=c.container))
     if target.status is not Status.RUNNING:
         return refused(world, p.error("not_running", id=target.id))
     rootfs = world.rootfs(target)
@@ -349,7 +358,10 @@ def exec_(world: World, c: cmd.Exec, p: Profile) -> Result:
     try:
         proc = workload.spawn(c.argv, rootfs, env, c.workdir or target.config.working_dir or "/", pid1=False)
     except workload.ExecNotFound as e:
-        return refused(world, p.error("exec_not_found_exec", cmd=e.name), exit=p.exit_cannot_invoke)
+        # The CLI prints the runtime's refusal on standard output, with status 126.
+        key = "exec_denied_exec" if isinstance(e, workload.ExecDenied) else "exec_not_found_exec"
+        error = p.error(key, cmd=e.name)
+        return Result(world, error.message + "\n", "", p.exit_cannot_invoke, error)
     except UnsupportedWorkload as e:
         return refused(world, p.error("unsupported_workload", detail=e), exit=p.exit_cannot_invoke)
     if c.detach:

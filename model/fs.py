@@ -243,17 +243,49 @@ def _view(lower: frozendict, upper: Changes) -> frozendict:
 
 
 def diff(lower: Mapping[str, Entry], upper: Mapping[str, Entry]) -> tuple[str, ...]:
-    """`docker diff` lines for a read-write layer `upper` over the view `lower`, sorted by path."""
-    lines = []
-    for path in sorted(upper):
-        entry = upper[path]
+    """`docker diff` lines for a read-write layer `upper` over the view `lower`, sorted by path.
+
+    The engine's rules (archive/changes.go over an overlay upper directory):
+    a whiteout is `D`; a path the lower view lacks is `A`; a file or link that
+    was copied up is `C`; a directory that was copied up is `C` only when its
+    mode changed, or when something beneath it is listed (the engine adds the
+    parents of every change).  A directory merely passed through, or whose
+    content was created and deleted again, is not listed.
+    """
+    listed: dict[str, str] = {}
+    for path, entry in upper.items():
+        below = lower.get(path)
         if entry.kind is Kind.WHITEOUT:
-            lines.append(f"D {path}")
-        elif path in lower:
-            lines.append(f"C {path}")
-        else:
-            lines.append(f"A {path}")
-    return tuple(lines)
+            if below is not None:
+                listed[path] = "D"
+        elif below is None:
+            listed[path] = "A"
+        elif entry.kind is not Kind.DIR or below.kind is not Kind.DIR or entry.mode != below.mode:
+            listed[path] = "C"
+    for path in list(listed):
+        for a in ancestors(path):
+            if a not in listed and a in lower:
+                listed[a] = "C"
+    return tuple(f"{listed[p]} {p}" for p in sorted(listed))
+
+
+# The files the engine puts in every container's init layer, between the image
+# and the read-write layer.  Processes see them, `diff` compares against them,
+# `export` shows them; `commit` does not keep them.
+INIT_LAYER: Changes = frozendict({
+    "/.dockerenv": Entry(Kind.FILE, b"", 0o755),
+    "/dev": DIR,
+    "/dev/console": Entry(Kind.FILE, b"", 0o755),
+    "/dev/pts": DIR,
+    "/dev/shm": DIR,
+    "/etc": DIR,
+    "/etc/hostname": Entry(Kind.FILE, b"", 0o755),
+    "/etc/hosts": Entry(Kind.FILE, b"", 0o755),
+    "/etc/mtab": symlink("/proc/mounts"),
+    "/etc/resolv.conf": Entry(Kind.FILE, b"", 0o755),
+    "/proc": DIR,
+    "/sys": DIR,
+})
 
 
 def from_items(items: Iterable[tuple[str, Entry]]) -> Changes:

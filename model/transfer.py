@@ -24,28 +24,8 @@ from .profile import Profile
 from .result import Out, Result, refused
 from .values import Config, History, Image, Layer, World
 
-# The files the engine puts in every container's init layer, between the image
-# and the read-write layer.  `export` shows them; `diff` and `commit` do not.
-INIT_LAYER: fs.Changes = frozendict({
-    "/.dockerenv": fs.file(b"", 0o755),
-    "/dev": fs.DIR,
-    "/dev/console": fs.file(b"", 0o755),
-    "/dev/pts": fs.DIR,
-    "/dev/shm": fs.DIR,
-    "/etc": fs.DIR,
-    "/etc/hostname": fs.file(b"", 0o755),
-    "/etc/hosts": fs.file(b"", 0o755),
-    "/etc/mtab": fs.symlink("/proc/mounts"),
-    "/etc/resolv.conf": fs.file(b"", 0o755),
-    "/proc": fs.DIR,
-    "/sys": fs.DIR,
-})
-
-
 def export_view(world: World, container_id: str) -> frozendict:
-    c = world.containers[container_id]
-    stack = tuple(world.layers[l].changes for l in c.layers) + (INIT_LAYER, c.rw)
-    return fs.union(stack)
+    return world.rootfs(world.containers[container_id]).view
 
 
 def export(world: World, c: cmd.Export, p: Profile) -> Result:

@@ -195,8 +195,8 @@ class World:
         return sum(self.layers[l].size for l in image.layers)
 
     def container_view(self, c: Container) -> frozendict:
-        """The container's image view: its layer stack without the read-write layer."""
-        return fs.union(tuple(self.layers[l].changes for l in c.layers))
+        """What lies under a container's read-write layer: its image's layers and the init layer."""
+        return fs.union(tuple(self.layers[l].changes for l in c.layers) + (fs.INIT_LAYER,))
 
     def rootfs(self, c: Container) -> fs.Rootfs:
         return fs.Rootfs(self.container_view(c), c.rw)

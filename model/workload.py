@@ -93,6 +93,10 @@ class ExecNotFound(Exception):
         self.name = name
 
 
+class ExecDenied(ExecNotFound):
+    """argv[0] exists but cannot be executed (a directory): the runtime says permission denied."""
+
+
 def _strerror(errno_name: str) -> str:
     return _STRERROR.get(errno_name, errno_name)
 
@@ -633,7 +637,7 @@ def spawn(argv: tuple[str, ...], fs: Rootfs, env: tuple[str, ...] = (), workdir:
     if path is None:
         raise ExecNotFound(argv[0])
     if fs.is_dir(path):
-        raise _unsupported(f"{argv[0]!r} is a directory")
+        raise ExecDenied(argv[0])
     prog = _parse(argv)
     if prog.applet is None:
         raise _unsupported(f"unsupported program {argv[0]!r}", argv)
