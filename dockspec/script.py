@@ -11,6 +11,7 @@ asked.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,6 +113,26 @@ class LineResult:
                 "stderr": self.stderr, "error_kind": self.error_kind, "state": self.state}
 
 
+_ID_PLACEHOLDER = re.compile(r"\{id(64)?:([^}]+)\}")
+
+
+def _resolve_ids(word: str, world: World) -> str:
+    """Replace `{id:REF}` (12-character id) and `{id64:REF}` by the id REF names now.
+
+    Image ids depend on the engine's clock, so scripts that remove an image by
+    id name it this way; the same script then runs on the model and on engines.
+    """
+    def one(m: re.Match) -> str:
+        from model.images import find
+
+        img = find(world, m.group(2))
+        if img is None:
+            return m.group(0)
+        return img.id[7:] if m.group(1) else img.short_id
+
+    return _ID_PLACEHOLDER.sub(one, word)
+
+
 def run_lines(lines: list[Line], files: ScriptFiles, world: World | None = None, profile: Profile = DOCKER_20_10,
               with_state: bool = True) -> Iterator[LineResult]:
     world = world or World()
@@ -121,7 +142,8 @@ def run_lines(lines: list[Line], files: ScriptFiles, world: World | None = None,
                              snapshot(world) if with_state else None, world)
             continue
         try:
-            _, command = argv_mod.parse(list(line.words), files)
+            words = [_resolve_ids(w, world) for w in line.words]
+            _, command = argv_mod.parse(words, files)
         except argv_mod.UsageError as e:
             yield LineResult(line.number, list(line.words), e.exit, "", f"line {line.number}: {e}\n", "usage",
                              snapshot(world) if with_state else None, world)

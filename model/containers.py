@@ -41,6 +41,7 @@ LIFECYCLE = {
     (Status.RUNNING, "kill"): Status.EXITED,
     (Status.PAUSED, "kill"): Status.EXITED,
     (Status.RUNNING, "restart"): Status.RUNNING,
+    (Status.PAUSED, "restart"): Status.RUNNING,
     (Status.EXITED, "restart"): Status.RUNNING,
     (Status.CREATED, "restart"): Status.RUNNING,
 }
@@ -324,12 +325,13 @@ def restart(world: World, c: cmd.Restart, p: Profile) -> Result:
         if target is None:
             out.refuse(p.error("no_such_container_daemon", name=name))
             continue
-        if target.status is Status.PAUSED:
-            out.refuse(p.error("restart_paused", name=name))
-            continue
         w = out.world
-        if target.status is Status.RUNNING:
+        if target.status is Status.PAUSED:
+            # The engine kills a paused container (it cannot run a TERM handler) and starts it again.
+            w = _end(w, target, workload.signal(target.processes[0], w.rootfs(target), "KILL"))
+        elif target.status is Status.RUNNING:
             w = _end(w, target, workload.stop(target.processes[0], w.rootfs(target)))
+        if target.status in (Status.RUNNING, Status.PAUSED):
             target = w.containers.get(target.id)
             if target is None:  # --rm containers are gone once stopped
                 out.world = w

@@ -262,6 +262,13 @@ def diff(lower: Mapping[str, Entry], upper: Mapping[str, Entry]) -> tuple[str, .
             listed[path] = "A"
         elif entry.kind is not Kind.DIR or below.kind is not Kind.DIR or entry.mode != below.mode:
             listed[path] = "C"
+    for path, entry in upper.items():
+        if entry.kind is Kind.DIR and entry.opaque and path in lower:
+            # A directory deleted and made again hides what was below it: the
+            # engine lists each child the lower view had as deleted.
+            for child in lower:
+                if parent(child) == path and child not in upper:
+                    listed[child] = "D"
     for path in list(listed):
         for a in ancestors(path):
             if a not in listed and a in lower:

@@ -117,7 +117,7 @@ def tag(world: World, c: cmd.Tag, p: Profile) -> Result:
     try:
         ref = refs.parse(c.target)
     except refs.InvalidReference as e:
-        return refused(world, p.error("invalid_reference_cli", ref=c.target, detail=e))
+        return refused(world, p.error("invalid_reference_tag", ref=c.target, detail=e))
     img = find(world, c.source)
     if img is None:
         return refused(world, p.error("no_such_image_daemon", ref=_familiar(c.source)))

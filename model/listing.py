@@ -16,7 +16,7 @@ from . import refs
 from .containers import find as find_container
 from .images import find as find_image
 from .profile import Profile
-from .render import LESS_THAN_A_SECOND, TemplateError, Template, ellipsis, format_rows, human_size, table
+from .render import LESS_THAN_A_SECOND, NIL, TemplateError, Template, _plain, ellipsis, format_rows, human_size, table
 from .result import Out, Result, refused
 from .values import Container, Image, Status, World
 
@@ -39,9 +39,10 @@ def status_text(c: Container) -> str:
 
 def ps_row(world: World, c: Container, no_trunc: bool = False) -> dict:
     command = " ".join(c.config.argv())
-    image = c.image_ref if c.image in world.images else c.image[7:19]
-    if c.image in world.images and find_image(world, c.image_ref) is not None and find_image(world, c.image_ref).id != c.image:
-        image = c.image[7:19]  # the reference now names another image
+    # The reference as typed, while it still names the container's image;
+    # once it names another image, or nothing, the image's id.
+    named = find_image(world, c.image_ref)
+    image = c.image_ref if named is not None and named.id == c.image else (c.image if no_trunc else c.image[7:19])
     labels = c.labels
     return {
         "ID": c.id if no_trunc else c.short_id,
@@ -253,6 +254,21 @@ def history(world: World, c: cmd.History, p: Profile) -> Result:
 # -- inspect ------------------------------------------------------------------------
 
 
+def _slice(items) -> object:
+    return list(items) if items else NIL
+
+
+def _config_json(config) -> dict:
+    """An image or container configuration as the engine's JSON has it (nil slices kept nil)."""
+    return {
+        "Cmd": _slice(config.cmd),
+        "Entrypoint": _slice(config.entrypoint),
+        "Env": _slice(config.env),
+        "Labels": dict(config.labels) or None,
+        "WorkingDir": config.working_dir,
+    }
+
+
 def inspect_container(world: World, c: Container) -> dict:
     argv = c.config.argv()
     state = {
@@ -272,18 +288,15 @@ def inspect_container(world: World, c: Container) -> dict:
         "Id": c.id,
         "Created": ZERO_TIME,
         "Path": argv[0] if argv else "",
-        "Args": list(argv[1:]),
+        "Args": _slice(argv[1:]),
         "State": state,
         "Image": c.image,
         "Name": "/" + c.name,
         "RestartCount": c.restart_count,
         "Config": {
+            "Hostname": c.short_id,
             "Image": c.image_ref,
-            "Cmd": list(c.config.cmd) if c.config.cmd is not None else None,
-            "Entrypoint": list(c.config.entrypoint) if c.config.entrypoint is not None else None,
-            "Env": list(c.config.env) or None,
-            "Labels": dict(c.labels),
-            "WorkingDir": c.config.working_dir,
+            **_config_json(c.config),
         },
         "HostConfig": {"AutoRemove": c.auto_remove, "NetworkMode": "none"},
     }
@@ -299,8 +312,8 @@ def inspect_image(world: World, img: Image) -> dict:
         "Parent": img.parent,
         "Comment": img.history[-1].comment if img.history else "",
         "Created": ZERO_TIME,
-        "ContainerConfig": {"Cmd": list(img.container_cmd) if img.container_cmd is not None else None},
-        "Config": img.config.to_json(),
+        "ContainerConfig": {"Cmd": _slice(img.container_cmd)},
+        "Config": _config_json(img.config),
         "Architecture": "amd64",
         "Os": "linux",
         "Size": world.image_size(img),
@@ -335,5 +348,5 @@ def inspect(world: World, c: cmd.Inspect, p: Profile) -> Result:
         except TemplateError as e:
             return refused(world, p_template_error(e))
     else:
-        out.print(json.dumps(objects, indent=4, ensure_ascii=False))
+        out.print(json.dumps(_plain(objects), indent=4, ensure_ascii=False))
     return out.result()

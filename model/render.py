@@ -68,6 +68,23 @@ def table(rows: Sequence[Sequence[str]], header: Sequence[str] | None = None) ->
 # -- Go templates -----------------------------------------------------------------
 
 
+class NilSlice(tuple):
+    """A Go nil slice: prints as `[]` in a template, as `null` through `json`."""
+
+
+NIL = NilSlice()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, NilSlice):
+        return None
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
 def go_str(value: Any) -> str:
     """A value printed the way Go's fmt prints it inside a template."""
     if value is None:
@@ -185,7 +202,7 @@ def _field(data: Any, chain: str, text: str, args: list[Any]) -> Any:
 
 
 _FUNCS: dict[str, Callable[..., Any]] = {
-    "json": lambda v: json.dumps(v, separators=(",", ":"), ensure_ascii=False),
+    "json": lambda v: json.dumps(_plain(v), separators=(",", ":"), ensure_ascii=False),
     "join": lambda v, sep: sep.join(go_str(x) for x in (v or ())),
     "upper": lambda v: go_str(v).upper(),
     "lower": lambda v: go_str(v).lower(),

@@ -1,0 +1,383 @@
+"""Observing a real engine, and comparing what it shows with what the model predicts.
+
+Theory of operation.  The model and the engine never agree on ids (the engine's
+ids hash wall-clock timestamps), so everything compared goes through an id
+`Bijection` learnt as the run goes: containers are paired by name, images by
+tag, by the rows of their histories (position by position), by parent
+pointers, by the image a paired container was created from, and, for objects
+that are still unpaired, by creation order among the objects that appeared in
+the same step.  A pair, once made, is never remade.
+
+`observe(client, owner)` reads the engine's side of the snapshot
+(`dockspec.snapshot`'s format) with the fewest API calls it can: one
+`/containers/json?all=1`, one `/images/json?all=1`, one `/changes` per
+container whose files may have changed, one `/history` per image id (cached
+while the set of images is unchanged).  It only looks at objects the `Owner`
+says belong to this run, so a shared engine's other objects are never read,
+let alone touched.
+
+`classify(stderr)` turns an engine's refusal text into a `model.errors.ErrorKind`
+by matching it against the message templates of `model.profile` (the same
+table the model words its refusals with), then a few CLI-side patterns.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from model.errors import ErrorKind
+from model.profile import DOCKER_20_10, Profile
+from model.render import human_size
+
+HEX64 = re.compile(r"(?<![0-9a-f])(?:sha256:)?([0-9a-f]{64})(?![0-9a-f])")
+HEX12 = re.compile(r"(?<![0-9a-zA-Z_.-])([0-9a-f]{12})(?![0-9a-zA-Z_-])")
+EXITED = re.compile(r"^Exited \((-?\d+)\)")
+
+# -- who owns what ---------------------------------------------------------------------
+
+LABEL = "dockspec.run"
+
+
+@dataclass
+class Owner:
+    """What this run may touch: its name prefix, its label, and the image ids it made.
+
+    `baseline` is the set of image ids the engine held before the run began: an
+    image in it is never ours, even when a build's cache hands it back.
+    """
+
+    run_id: str
+    baseline: frozenset = frozenset()
+    images: set = field(default_factory=set)  # full engine image ids ("sha256:...") this run created
+
+    @property
+    def prefix(self) -> str:
+        return f"dsk-{self.run_id}-"
+
+    def owns_container(self, c: dict) -> bool:
+        names = [n.lstrip("/") for n in c.get("Names") or ()]
+        return (any(n.startswith(self.prefix) for n in names)
+                or (c.get("Labels") or {}).get(LABEL) == self.run_id
+                or c.get("ImageID") in self.images)
+
+    def owns_image(self, img: dict) -> bool:
+        if img["Id"] in self.images:
+            return True
+        if img["Id"] in self.baseline:
+            return False
+        return any(t.startswith(self.prefix) for t in img.get("RepoTags") or ())
+
+    def adopt(self, images: list) -> None:
+        """Add to `images` the engine images that are ours: tagged with our prefix, or
+        children of ours (a build's intermediate images), never one of the baseline."""
+        changed = True
+        while changed:
+            changed = False
+            for img in images:
+                if img["Id"] in self.images or img["Id"] in self.baseline:
+                    continue
+                if self.owns_image(img) or img.get("ParentId") in self.images:
+                    self.images.add(img["Id"])
+                    changed = True
+
+    def strip(self, text: str) -> str:
+        return text.replace(self.prefix, "")
+
+
+# -- the engine's snapshot -------------------------------------------------------------
+
+
+def ps_image(c: dict) -> str:
+    """The IMAGE column of `docker ps` (cli/command/formatter/container.go, Image())."""
+    image, image_id = c.get("Image") or "", c.get("ImageID") or ""
+    if not image:
+        return "<no image>"
+    short = image_id.split(":", 1)[-1][:12]
+    if image.split(":", 1)[-1][:12] == short:
+        return short
+    if "@" in image:
+        return image.split("@", 1)[0]
+    last = image.rsplit("/", 1)[-1]
+    if ":" not in last:
+        return image  # untagged reference: shown without ":latest"
+    return image.removeprefix("docker.io/library/")
+
+
+@dataclass
+class Raw:
+    """The engine's objects of this run, as the API lists them (engine ids)."""
+
+    containers: list  # /containers/json rows, newest first
+    images: list  # /images/json rows
+    diffs: dict  # container id -> sorted diff lines
+    histories: dict  # image id -> /history rows
+
+
+class Observer:
+    """Reads the engine's side of the snapshot, caching what cannot have changed."""
+
+    KINDS = {0: "C", 1: "A", 2: "D"}
+
+    def __init__(self, api, owner: Owner):
+        self.api = api
+        self.owner = owner
+        self._diffs: dict[str, tuple[tuple, list]] = {}
+        self._hist: dict[str, list] = {}
+        self._hist_key: frozenset | None = None
+        self.calls = 0
+
+    def touched(self, container_ids=None) -> None:
+        """Forget cached diffs (of these containers, or of all)."""
+        if container_ids is None:
+            self._diffs.clear()
+        else:
+            for cid in container_ids:
+                self._diffs.pop(cid, None)
+
+    def raw(self) -> Raw:
+        containers = [c for c in self.api.containers(all=True) if self.owner.owns_container(c)]
+        all_images = self.api.images(all=True)
+        self.calls += 2
+        self.owner.adopt(all_images)
+        images = [i for i in all_images if i["Id"] in self.owner.images]
+        diffs = {}
+        for c in containers:
+            key = (c["State"], c["Status"] if c["State"] == "exited" else "", c.get("Created"))
+            cached = self._diffs.get(c["Id"])
+            if cached is not None and cached[0] == key and c["State"] in ("exited", "created"):
+                diffs[c["Id"]] = cached[1]
+                continue
+            changes = self.api.diff(c["Id"]) or []
+            self.calls += 1
+            lines = sorted(f"{self.KINDS[ch['Kind']]} {ch['Path']}" for ch in changes)
+            self._diffs[c["Id"]] = (key, lines)
+            diffs[c["Id"]] = lines
+        ids = frozenset(i["Id"] for i in images)
+        if ids != self._hist_key:
+            self._hist, self._hist_key = {}, ids
+        histories = {}
+        for i in images:
+            if not any(t != "<none>:<none>" for t in i.get("RepoTags") or ()):
+                continue
+            if i["Id"] not in self._hist:
+                self._hist[i["Id"]] = self.api.history(i["Id"])
+                self.calls += 1
+            histories[i["Id"]] = self._hist[i["Id"]]
+        return Raw(containers, images, diffs, histories)
+
+
+def _tags(img: dict) -> list[str]:
+    return sorted(t for t in img.get("RepoTags") or () if t != "<none>:<none>")
+
+
+def engine_snapshot(raw: Raw, ids: "Bijection") -> dict:
+    """The engine's snapshot in `dockspec.snapshot`'s format, ids translated to the model's."""
+    out_containers, diffs = {}, {}
+    for c in sorted(raw.containers, key=lambda c: ids.container_name(c)):
+        name = ids.container_name(c)
+        m = EXITED.match(c.get("Status") or "")
+        image = ps_image(c)
+        if re.fullmatch(r"[0-9a-f]{12}", image):
+            image = ids.short_image(c["ImageID"])
+        out_containers[name] = {
+            "status": c["State"],
+            "exit_code": int(m.group(1)) if (m and c["State"] == "exited") else None,
+            "image": image,
+        }
+        diffs[name] = raw.diffs.get(c["Id"], [])
+    images, history = {}, {}
+    rows = []
+    for img in raw.images:
+        tags = _tags(img)
+        for t in tags:
+            images[t] = ids.short_image(img["Id"])
+            history[t] = [
+                [ids.short_image(h["Id"]) if h["Id"] != "<missing>" else "<missing>",
+                 h.get("CreatedBy") or "", human_size(h.get("Size") or 0), h.get("Comment") or ""]
+                for h in raw.histories.get(img["Id"], [])
+            ]
+        pairs = [t.rsplit(":", 1) for t in tags] or [["<none>", "<none>"]]
+        for repo, tag in pairs:
+            rows.append([repo, tag, ids.short_image(img["Id"]), human_size(img.get("Size") or 0)])
+    return {"containers": out_containers, "images": dict(sorted(images.items())), "images_all": sorted(rows),
+            "history": dict(sorted(history.items())), "diff": diffs}
+
+
+# -- the id bijection ------------------------------------------------------------------
+
+
+class Bijection:
+    """Model ids <-> engine ids (full ids: 64 hex for containers, "sha256:..." for images)."""
+
+    def __init__(self):
+        self.m2e: dict[str, str] = {}
+        self.e2m: dict[str, str] = {}
+        self.names: dict[str, str] = {}  # engine container id -> model name (auto-named containers)
+
+    def pair(self, model_id: str, engine_id: str) -> bool:
+        if not model_id or not engine_id:
+            return False
+        if self.m2e.get(model_id) == engine_id:
+            return True
+        if model_id in self.m2e or engine_id in self.e2m:
+            return False
+        self.m2e[model_id] = engine_id
+        self.e2m[engine_id] = model_id
+        return True
+
+    def short_image(self, engine_id: str) -> str:
+        m = self.e2m.get(engine_id)
+        return m.split(":", 1)[-1][:12] if m else "?" + engine_id.split(":", 1)[-1][:12]
+
+    def container_name(self, c: dict) -> str:
+        name = (c.get("Names") or ["/?"])[0].lstrip("/")
+        return self.names.get(c["Id"], name)
+
+    def learn(self, world, raw: Raw, owner: Owner) -> None:
+        """Pair what the model's world and the engine's objects show in common."""
+        from model.listing import history_rows
+
+        # containers by name; then unnamed new ones by creation order
+        by_name = {c.name: c for c in world.containers.values()}
+        loose_e = []
+        for c in raw.containers:
+            name = (c.get("Names") or ["/"])[0].lstrip("/")
+            mc = by_name.get(name)
+            if mc is not None:
+                self.pair(mc.id, c["Id"])
+                self.pair(mc.image, c.get("ImageID"))
+            elif c["Id"] not in self.e2m:
+                loose_e.append(c)
+        loose_m = [c for c in world.containers.values() if c.id not in self.m2e]
+        if loose_e and len(loose_e) == len(loose_m):
+            loose_e.sort(key=lambda c: (c.get("Created") or 0))
+            loose_m.sort(key=lambda c: c.created)
+            for mc, ec in zip(loose_m, loose_e):
+                if self.pair(mc.id, ec["Id"]):
+                    self.names[ec["Id"]] = mc.name
+                    self.pair(mc.image, ec.get("ImageID"))
+        for c in raw.containers:
+            if c["Id"] in self.e2m and c["Id"] not in self.names:
+                mc = world.containers.get(self.e2m[c["Id"]])
+                if mc is not None:
+                    self.names[c["Id"]] = mc.name
+        # images by tag, and along their histories
+        e_by_id = {i["Id"]: i for i in raw.images}
+        for img in raw.images:
+            for t in _tags(img):
+                mid = world.tags.get(t)
+                if mid is None:
+                    continue
+                self.pair(mid, img["Id"])
+                rows_m = history_rows(world, world.images[mid])
+                rows_e = raw.histories.get(img["Id"], [])
+                for rm, re_ in zip(rows_m, rows_e):
+                    if rm["ID"] != "<missing>" and re_["Id"] != "<missing>":
+                        self.pair(rm["ID"], re_["Id"])
+        # parents of paired images
+        changed = True
+        while changed:
+            changed = False
+            for eid, img in e_by_id.items():
+                mid = self.e2m.get(eid)
+                if mid and img.get("ParentId") and mid in world.images and world.images[mid].parent:
+                    changed |= self.pair(world.images[mid].parent, img["ParentId"]) and img["ParentId"] not in self.e2m
+        # what is left: pair by creation order when the counts agree
+        le = [i for i in raw.images if i["Id"] not in self.e2m]
+        lm = [i for i in world.images.values() if i.id not in self.m2e]
+        if le and len(le) == len(lm):
+            le.sort(key=lambda i: (i.get("Created") or 0))
+            lm.sort(key=lambda i: (i.created, i.id))
+            for mi, ei in zip(lm, le):
+                self.pair(mi.id, ei["Id"])
+
+    # -- text ------------------------------------------------------------------------
+
+    def _sub(self, text: str, table: dict, unknown: str) -> str:
+        short = {}
+        for k, v in table.items():
+            k64 = k.split(":", 1)[-1]
+            short[k64[:12]] = v.split(":", 1)[-1][:12]
+        full = {k.split(":", 1)[-1]: v.split(":", 1)[-1] for k, v in table.items()}
+
+        def sub64(m):
+            return m.group(0).replace(m.group(1), full.get(m.group(1), "<" + unknown + "64>"))
+
+        def sub12(m):
+            return short.get(m.group(1), "<" + unknown + "12>")
+
+        return HEX12.sub(sub12, HEX64.sub(sub64, text))
+
+    def engine_text(self, text: str) -> str:
+        """Engine output with ids translated to the model's (`<id12>`/`<id64>` when unpaired)."""
+        return self._sub(text, self.e2m, "id")
+
+    def model_text(self, text: str) -> str:
+        return self._sub(text, {m: m for m in self.m2e}, "id")
+
+
+# -- times and layout ------------------------------------------------------------------
+
+AGE = re.compile(r"(Less than a second|About an? (?:minute|hour)|\d+ (?:second|minute|hour|day|week|month|year)s?)")
+
+
+def normalise(text: str) -> str:
+    """Ages to `<age>`, table padding to two spaces, trailing blanks dropped."""
+    text = AGE.sub("<age>", text)
+    text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", "<time>", text)
+    text = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4} \w+", "<time>", text)
+    return "\n".join(re.sub(r" {2,}|\t", "  ", l).rstrip() for l in text.splitlines())
+
+
+# -- refusals --------------------------------------------------------------------------
+
+
+def _template_regex(template: str) -> re.Pattern:
+    parts = re.split(r"(\{[a-z_]+\})", template)
+    rx = "".join(".*?" if re.fullmatch(r"\{[a-z_]+\}", p) else re.escape(p) for p in parts)
+    return re.compile(rx, re.S)
+
+
+_EXTRA = (
+    (r"No such (container|object)", ErrorKind.NO_SUCH_CONTAINER),
+    (r"No such image|pull access denied|repository does not exist", ErrorKind.NO_SUCH_IMAGE),
+    (r"is already in use by container", ErrorKind.NAME_IN_USE),
+    (r"Invalid container name", ErrorKind.INVALID_NAME),
+    (r"invalid reference format|is not a valid repository/tag|must be lowercase", ErrorKind.INVALID_REFERENCE),
+    (r"cannot remove a running container", ErrorKind.REMOVE_RUNNING),
+    (r"cannot remove a paused container", ErrorKind.REMOVE_PAUSED),
+    (r"is already paused", ErrorKind.ALREADY_PAUSED),
+    (r"is not paused", ErrorKind.NOT_PAUSED),
+    (r"is not running", ErrorKind.NOT_RUNNING),
+    (r"paused", ErrorKind.PAUSED),
+    (r"executable file not found|no such file or directory: unknown|permission denied: unknown", ErrorKind.EXEC_NOT_FOUND),
+    (r"being used by|is using its referenced image", ErrorKind.IMAGE_IN_USE),
+    (r"has dependent child images", ErrorKind.IMAGE_HAS_CHILDREN),
+    (r"referenced in multiple repositories", ErrorKind.IMAGE_MULTIPLE_REPOS),
+    (r"returned a non-zero code", ErrorKind.BUILD_FAILED),
+    (r"Dockerfile parse error|unknown instruction|unable to prepare context", ErrorKind.BAD_DOCKERFILE),
+    (r"requires (at least|at most|exactly|no) |unknown (shorthand )?flag|is not a docker command|flag needs an argument|invalid argument|No command specified|Invalid filter", ErrorKind.USAGE),
+    (r"no such file or directory", ErrorKind.NO_SUCH_FILE),
+)
+
+
+class Classifier:
+    def __init__(self, profile: Profile = DOCKER_20_10):
+        self.templates = [(_template_regex(t), kind) for kind, t in profile.messages.values()
+                          if not t.startswith("{") and len(t) > 20]
+        self.extra = [(re.compile(rx), kind) for rx, kind in _EXTRA]
+
+    def __call__(self, stderr: str) -> ErrorKind | None:
+        text = stderr.strip()
+        if not text:
+            return None
+        for rx, kind in self.templates:
+            if rx.fullmatch(text.splitlines()[0]) or rx.fullmatch(text):
+                return kind
+        for rx, kind in self.extra:
+            if rx.search(text):
+                return kind
+        return None
+
+
+classify = Classifier()
