@@ -236,6 +236,7 @@ def _create(v: dict, args: list[str]) -> cmd.Create:
         workdir=v["workdir"],
         auto_remove=v["rm"],
         network=v["network"],
+        pull=v["pull"] or "missing",
     )
 
 

@@ -58,7 +58,7 @@ clock included; the notebooks compare the three.
 
     >>> G = state_graph(base_state(), Bounds(images=0, containers=1, files=0, depth=1), invariants=())
     >>> G.number_of_nodes(), G.nodes[0]["label"]
-    (7, 'base:1')
+    (5, 'base:1')
 """
 from __future__ import annotations
 
@@ -470,7 +470,7 @@ def state_graph(start: World, bounds: Bounds = Bounds(), moves: tuple[Move, ...]
 
     >>> G = state_graph(base_state(), Bounds(images=0, containers=1, files=0, depth=None), lifecycle_alphabet(), invariants=())
     >>> G.number_of_nodes(), G.graph["complete"]
-    (6, True)
+    (7, True)
     """
     moves = alphabet(bounds) if moves is None else tuple(moves)
     checks = tuple(_as_invariant(i) for i in (load_invariants() if invariants is None else invariants))

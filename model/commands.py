@@ -23,6 +23,7 @@ class Create:
     workdir: str | None = None
     auto_remove: bool = False  # --rm
     network: str = "none"
+    pull: str = "missing"  # --pull: with "never" a missing image is plainly "No such image"
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,11 +82,12 @@ def create(world: World, c: cmd.Create, p: Profile) -> Result:
     try:
         ref = refs.parse(c.image) if refs.full_id(c.image) is None else None
     except refs.InvalidReference as e:
-        return refused(world, p.error("invalid_reference", detail=e, ref=c.image))
+        return refused(world, p.error("invalid_reference_cli", detail=e, ref=c.image))
     image = find_image(world, c.image)
     if image is None:
         r = ref or refs.Ref(c.image, "latest")
-        return refused(world, p.error("no_such_image_create", ref=str(r), repo=r.repo))
+        key = "no_such_image_daemon" if c.pull == "never" else "no_such_image_pull"
+        return refused(world, p.error(key, ref=str(r), repo=r.repo))
     if c.name is not None:
         if not refs.valid_container_name(c.name):
             return refused(world, p.error("invalid_name", name=c.name))
@@ -99,7 +100,7 @@ def create(world: World, c: cmd.Create, p: Profile) -> Result:
     try:
         workload.parse(config.argv())
     except UnsupportedWorkload as e:
-        return refused(world, p.error("unsupported_workload", detail=e), exit=p.exit_run_failed)
+        return refused(world, p.error("unsupported_workload", detail=e), exit=p.exit_unsupported)
     world = world.tick()
     cid = sha256("container", world.clock, c.name, image.id)
     taken = {x.name for x in world.containers.values()}
@@ -135,6 +136,8 @@ def _start_one(world: World, c: Container, p: Profile) -> tuple[World, EngineErr
     env = ("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",) + config.env
     try:
         proc = workload.spawn(config.argv(), rootfs, env, config.working_dir or "/", pid1=True)
+    except UnsupportedWorkload as e:
+        return world, p.error("unsupported_workload", detail=e), p.exit_unsupported, None
     except workload.ExecNotFound as e:
         # The runtime fails to exec: the container stays CREATED, its exit code
         # 127 (not found) or 126 (found but not executable).
@@ -212,10 +215,11 @@ def run(world: World, c: cmd.Run, p: Profile) -> Result:
 
 
 def _run_prefix(stderr: str) -> str:
-    """`docker run` prefixes daemon errors with "docker: " and adds a usage hint."""
-    if stderr.startswith("Error response from daemon"):
-        return "docker: " + stderr.rstrip("\n") + ".\nSee 'docker run --help'.\n"
-    return stderr
+    """`docker run` reports errors as "docker: MESSAGE." and a usage hint (one final period)."""
+    lines = stderr.rstrip("\n").split("\n")
+    last = lines[-1].rstrip(".")
+    head = lines[:-1]
+    return "".join(l + "\n" for l in head) + f"docker: {last}.\nSee 'docker run --help'.\n"
 
 
 def _end(world: World, c: Container, step: workload.Step) -> World:

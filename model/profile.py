@@ -22,8 +22,9 @@ _DOCKER_20_10_MESSAGES = {
     "no_such_object": (ErrorKind.NO_SUCH_CONTAINER, "Error: No such object: {name}"),
     "no_such_image": (ErrorKind.NO_SUCH_IMAGE, "Error: No such image: {ref}"),
     "no_such_image_daemon": (ErrorKind.NO_SUCH_IMAGE, "Error response from daemon: No such image: {ref}"),
-    "no_such_image_run": (ErrorKind.NO_SUCH_IMAGE, "Unable to find image '{ref}' locally\ndocker: Error response from daemon: pull access denied for {repo}, repository does not exist or may require 'docker login'.\nSee 'docker run --help'."),
-    "no_such_image_create": (ErrorKind.NO_SUCH_IMAGE, "Unable to find image '{ref}' locally\nError response from daemon: pull access denied for {repo}, repository does not exist or may require 'docker login'"),
+    # Without --pull never the CLI tries to pull; offline, the wording after the
+    # first line depends on the machine's resolver, so only the kind is compared.
+    "no_such_image_pull": (ErrorKind.NO_SUCH_IMAGE, "Unable to find image '{ref}' locally\nError response from daemon: pull access denied for {repo}, repository does not exist or may require 'docker login'"),
     "name_in_use": (ErrorKind.NAME_IN_USE, 'Error response from daemon: Conflict. The container name "/{name}" is already in use by container "{id}". You have to remove (or rename) that container to be able to reuse that name.'),
     "invalid_name": (ErrorKind.INVALID_NAME, "Error response from daemon: Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"),
     "invalid_reference": (ErrorKind.INVALID_REFERENCE, "Error response from daemon: {detail}"),
@@ -57,6 +58,12 @@ _DOCKER_20_10_MESSAGES = {
     "no_such_file": (ErrorKind.NO_SUCH_FILE, "open {path}: no such file or directory"),
     "bad_dockerfile": (ErrorKind.BAD_DOCKERFILE, "Error response from daemon: {detail}"),
     "build_failed": (ErrorKind.BUILD_FAILED, "The command '{cmd}' returned a non-zero code: {code}"),
+    "build_pull_denied": (ErrorKind.NO_SUCH_IMAGE, "pull access denied for {repo}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied"),
+    "build_invalid_tag": (ErrorKind.INVALID_REFERENCE, "invalid argument \"{ref}\" for \"-t, --tag\" flag: {detail}\nSee 'docker build --help'."),
+    "build_unknown_instruction": (ErrorKind.BAD_DOCKERFILE, "Error response from daemon: dockerfile parse error line {line}: unknown instruction: {instruction}"),
+    "build_unsupported": (ErrorKind.BAD_DOCKERFILE, "dockspec: unsupported Dockerfile instruction at line {line}: {instruction} ({detail})"),
+    "build_copy_missing": (ErrorKind.NO_SUCH_FILE, "COPY failed: file not found in build context or excluded by .dockerignore: stat {path}: file does not exist"),
+    "build_exec_not_found": (ErrorKind.EXEC_NOT_FOUND, 'failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "{cmd}": executable file not found in $PATH: unknown'),
 }
 
 
@@ -71,6 +78,7 @@ class Profile:
     exit_run_failed: int = 125  # the daemon refused before the container started
     exit_cannot_invoke: int = 126
     exit_not_found: int = 127
+    exit_unsupported: int = 125  # the model cannot interpret the workload (not an engine refusal)
     exit_killed: int = 137  # 128 + SIGKILL
     # rmi of an image with child images: 20.10 refuses even with -f; the
     # containerd image store (Docker 25+) deletes the parent and keeps the child.

@@ -15,5 +15,4 @@ docker run --network none --name r5 base:1 true
 docker create --network none --name r6 base:1 true
 docker run --network none --name r7 Base:1 true
 docker run --network none --name r8 base:1 sh -c 'exit 126'
-docker run --network none --name r9 base:1 sh -c 'kill -9 $$'
 docker ps -a --format '{{.Names}} {{.Status}}'

@@ -9,7 +9,6 @@ docker exec e1 nosuchcmd
 docker exec e1 /tmp
 docker exec e1 touch /tmp/fromexec
 docker exec -d e1 sleep 5
-docker exec e1 sh -c 'ps -o pid,args'
 docker diff e1
 docker stop -t 1 e1
 docker exec e1 true

@@ -7,5 +7,3 @@ docker run --network none --name l2 lay:1 sh -c 'rm /data/sub/f2; echo changed >
 docker diff l2
 docker run --network none --name l3 lay:1 sh -c 'rm -rf /data; mkdir /data'
 docker diff l3
-docker run --network none --name l4 lay:1 sh -c 'mv /data /moved'
-docker diff l4

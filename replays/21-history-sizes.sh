@@ -4,7 +4,7 @@ docker build --network none -t sz:1 contexts/sizes
 docker history sz:1
 docker history --format '{{.Size}}|{{.CreatedBy}}' sz:1
 docker images --format '{{.Repository}}:{{.Tag}} {{.Size}}'
-docker run --network none --name z1 sz:1 sh -c 'dd if=/dev/zero of=/big bs=1000 count=1500 2>/dev/null'
+docker run --network none --name z1 sz:1 sh -c 'echo 123456789 > /big'
 docker commit z1 sz:2
 docker history sz:2
 docker ps -a -s --format '{{.Names}} {{.Size}}'

@@ -1,0 +1,515 @@
+"""The Docker SDK backend: each model command as docker-py low-level API calls.
+
+Theory of operation.  An `Adapter` owns one run on one engine (`Owner`: a run
+id, the name prefix `dsk-<run>-`, the set of engine image ids it made).  It
+translates a model command value (`model.commands`) into API calls, after
+prefixing every name and reference the command carries, and reports an
+`Outcome`: the CLI exit status the docker CLI would have, stdout, the daemon's
+message, and the refusal classified into `model.errors.ErrorKind` from the HTTP
+status code and message (never from the SDK exception class).
+
+Everything it makes is marked: containers carry the label `dockspec.run=<run>`
+and a prefixed name; images cannot be labelled through every path (import,
+commit, load), so their ids are recorded in the owner and in a journal file,
+and their tags are prefixed.  `cleanup()` removes by label, prefix and
+journal, and never anything else; `cleanup_stale()` does the same for runs
+whose process has died (Ctrl-C, crash).
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import secrets
+import tarfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from model import commands as cmd
+from model.errors import ErrorKind
+
+from .observe import LABEL, Owner, classify
+
+# -- the journal: which run (pid) made which image -------------------------------------
+
+
+def journal_path(url: str) -> Path:
+    import hashlib
+
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dockspec"
+    base.mkdir(parents=True, exist_ok=True)
+    return base / f"journal-{hashlib.sha256(url.encode()).hexdigest()[:16]}.jsonl"
+
+
+class Journal:
+    """An append-only file of {"run", "pid"} and {"run", "image"} records, one per line."""
+
+    def __init__(self, url: str):
+        self.path = journal_path(url)
+
+    def record(self, **entry) -> None:
+        with open(self.path, "a") as f:
+            f.write(json.dumps(entry) + "\n")
+
+    def entries(self) -> list[dict]:
+        try:
+            return [json.loads(l) for l in self.path.read_text().splitlines() if l.strip()]
+        except (OSError, ValueError):
+            return []
+
+    def rewrite(self, entries: list[dict]) -> None:
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text("".join(json.dumps(e) + "\n" for e in entries))
+        tmp.replace(self.path)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+
+
+# -- clean-up --------------------------------------------------------------------------
+
+PREFIX_RX = re.compile(r"^dsk-([0-9a-f]{6,16})-")
+
+
+def _status(e: Exception) -> int | None:
+    return getattr(getattr(e, "response", None), "status_code", None)
+
+
+def remove_run(api, run_ids: set[str], image_ids: set[str]) -> list[str]:
+    """Remove the containers and images of these runs: by label, name prefix, image ids.
+
+    Only objects proved to be the runs' own are touched: a container labelled or
+    named for one of the runs, or made from one of their images; an image in
+    `image_ids` (recorded when the run made it) or tagged with a run's prefix.
+    A tag of someone else's on one of our images is left alone, with the image.
+    """
+    done = []
+    def ours_c(c):
+        names = [n.lstrip("/") for n in c.get("Names") or ()]
+        m = [PREFIX_RX.match(n) for n in names]
+        return ((c.get("Labels") or {}).get(LABEL) in run_ids or any(x and x.group(1) in run_ids for x in m)
+                or c.get("ImageID") in image_ids)
+    for c in api.containers(all=True):
+        if ours_c(c):
+            try:
+                api.remove_container(c["Id"], force=True)
+                done.append(c["Id"])
+            except Exception as e:  # already gone
+                if _status(e) != 404:
+                    raise
+    for _ in range(20):
+        images = api.images(all=True)
+        ours = []
+        for img in images:
+            tags = [t for t in img.get("RepoTags") or () if t != "<none>:<none>"]
+            prefixed = [t for t in tags if (m := PREFIX_RX.match(t)) and m.group(1) in run_ids]
+            if img["Id"] in image_ids or prefixed:
+                foreign_tags = [t for t in tags if t not in prefixed]
+                ours.append((img, prefixed, foreign_tags))
+        if not ours:
+            break
+        parents = {i.get("ParentId") for i in images}
+        progress = False
+        for img, prefixed, foreign in ours:
+            try:
+                for t in prefixed[1:] if not foreign else prefixed:
+                    api.remove_image(t, noprune=True)
+                    progress = True
+                if foreign or img["Id"] not in image_ids:
+                    continue
+                if img["Id"] in parents:
+                    continue  # children first
+                api.remove_image(img["Id"], force=True, noprune=True)
+                done.append(img["Id"])
+                progress = True
+            except Exception as e:
+                if _status(e) not in (404, 409):
+                    raise
+        if not progress:
+            break
+    return done
+
+
+@dataclass
+class Outcome:
+    exit: int
+    stdout: str = ""
+    stderr: str = ""
+    kind: ErrorKind | None = None
+    files: dict | None = None
+
+
+class Adapter:
+    """One run of dockspec on one engine, through the Docker SDK's low-level API."""
+
+    def __init__(self, url: str, run_id: str | None = None, stop_timeout: int = 0, timeout: int = 60):
+        import docker
+
+        self.url = url
+        self.api = docker.APIClient(base_url=url, timeout=timeout, version="1.41")
+        self.run_id = run_id or secrets.token_hex(4)
+        self.stop_timeout = stop_timeout
+        self.journal = Journal(url)
+        self.cleanup_stale()
+        baseline = frozenset(i["Id"] for i in self.api.images(all=True))
+        self.owner = Owner(self.run_id, baseline)
+        self.journal.record(run=self.run_id, pid=os.getpid())
+
+    # -- ownership -----------------------------------------------------------------
+
+    @property
+    def prefix(self) -> str:
+        return self.owner.prefix
+
+    def name(self, name: str) -> str:
+        """A model name or reference as the engine knows it (ids are left alone)."""
+        if re.fullmatch(r"(sha256:)?[0-9a-f]{12,64}", name):
+            return name
+        return self.prefix + name
+
+    def own_image(self, image_id: str) -> None:
+        if image_id and image_id not in self.owner.images and image_id not in self.owner.baseline:
+            self.owner.images.add(image_id)
+            self.journal.record(run=self.run_id, image=image_id)
+
+    def adopt_new_images(self) -> None:
+        before = set(self.owner.images)
+        self.owner.adopt(self.api.images(all=True))
+        for i in self.owner.images - before:
+            self.journal.record(run=self.run_id, image=i)
+
+    def cleanup(self) -> list[str]:
+        """Remove everything this run made."""
+        self.adopt_new_images()
+        done = remove_run(self.api, {self.run_id}, set(self.owner.images))
+        entries = [e for e in self.journal.entries() if e.get("run") != self.run_id]
+        self.journal.rewrite(entries)
+        return done
+
+    def cleanup_stale(self) -> list[str]:
+        """Remove what earlier runs left behind when their process died (Ctrl-C, crash)."""
+        entries = self.journal.entries()
+        pids = {e["run"]: e["pid"] for e in entries if "pid" in e}
+        dead = {r for r, p in pids.items() if not _alive(p)}
+        # containers labelled by a run the journal does not know: a journal lost with its run
+        for c in self.api.containers(all=True, filters={"label": LABEL}):
+            r = (c.get("Labels") or {}).get(LABEL)
+            if r and r not in pids:
+                dead.add(r)
+        if not dead:
+            return []
+        images = {e["image"] for e in entries if e.get("run") in dead and "image" in e}
+        done = remove_run(self.api, dead, images)
+        self.journal.rewrite([e for e in entries if e.get("run") not in dead])
+        return done
+
+    # -- errors ----------------------------------------------------------------------
+
+    @staticmethod
+    def refusal(e: Exception) -> tuple[int | None, str]:
+        """(HTTP status, daemon message) of a failed API call; re-raise what is not one."""
+        status = _status(e)
+        if status is None:
+            raise e
+        explanation = getattr(e, "explanation", None) or str(e)
+        if isinstance(explanation, bytes):
+            explanation = explanation.decode(errors="replace")
+        return status, explanation
+
+    def _refused(self, e: Exception, out: Outcome, exit: int = 1) -> None:
+        status, msg = self.refusal(e)
+        line = "Error response from daemon: " + msg
+        out.stderr += line + "\n"
+        if out.kind is None:
+            out.kind = classify(line) or (ErrorKind.NO_SUCH_CONTAINER if status == 404 and "container" in msg else None)
+        out.exit = out.exit or exit
+
+    # -- commands --------------------------------------------------------------------
+
+    def apply(self, c: object) -> Outcome:
+        handler = getattr(self, "do_" + type(c).__name__.lower())
+        return handler(c)
+
+    def _create(self, c: cmd.Create) -> str:
+        hc = self.api.create_host_config(network_mode="none", auto_remove=c.auto_remove)
+        labels = dict(c.labels)
+        labels[LABEL] = self.run_id
+        res = self.api.create_container(
+            self.name(c.image), command=list(c.cmd) if c.cmd is not None else None,
+            name=self.name(c.name) if c.name else None,
+            entrypoint=list(c.entrypoint) if c.entrypoint is not None else None,
+            environment=list(c.env) or None, labels=labels, working_dir=c.workdir, host_config=hc)
+        return res["Id"]
+
+    def do_create(self, c: cmd.Create) -> Outcome:
+        try:
+            cid = self._create(c)
+        except Exception as e:
+            out = Outcome(0)
+            self._refused(e, out, 125)
+            return out
+        return Outcome(0, cid + "\n")
+
+    def do_run(self, c: cmd.Run) -> Outcome:
+        out = Outcome(0)
+        try:
+            cid = self._create(c.create)
+        except Exception as e:
+            self._refused(e, out, 125)
+            return out
+        try:
+            self.api.start(cid)
+        except Exception as e:
+            status, msg = self.refusal(e)
+            code = 127 if ("not found" in msg or "no such file" in msg) else 126
+            self._refused(e, out, code)
+            return out
+        if c.detach:
+            return Outcome(0, cid + "\n")
+        res = self.api.wait(cid, timeout=60)
+        code = res.get("StatusCode", 0)
+        try:
+            logs = self.api.logs(cid, stdout=True, stderr=False).decode(errors="replace")
+        except Exception:
+            logs = ""
+        return Outcome(code, logs)
+
+    def _each(self, names, fn, exit: int = 1, echo: bool = True) -> Outcome:
+        out = Outcome(0)
+        for n in names:
+            try:
+                r = fn(self.name(n))
+                if echo:
+                    out.stdout += (r if isinstance(r, str) else n) + "\n"
+            except Exception as e:
+                self._refused(e, out, exit)
+        return out
+
+    def do_start(self, c: cmd.Start) -> Outcome:
+        return self._each(c.containers, self.api.start)
+
+    def do_stop(self, c: cmd.Stop) -> Outcome:
+        t = self.stop_timeout if c.timeout is None else c.timeout
+        return self._each(c.containers, lambda n: self.api.stop(n, timeout=t))
+
+    def do_restart(self, c: cmd.Restart) -> Outcome:
+        t = self.stop_timeout if c.timeout is None else c.timeout
+        return self._each(c.containers, lambda n: self.api.restart(n, timeout=t))
+
+    def do_kill(self, c: cmd.Kill) -> Outcome:
+        return self._each(c.containers, lambda n: self.api.kill(n, signal=c.signal))
+
+    def do_pause(self, c: cmd.Pause) -> Outcome:
+        return self._each(c.containers, self.api.pause)
+
+    def do_unpause(self, c: cmd.Unpause) -> Outcome:
+        return self._each(c.containers, self.api.unpause)
+
+    def do_rm(self, c: cmd.Rm) -> Outcome:
+        return self._each(c.containers, lambda n: self.api.remove_container(n, force=c.force))
+
+    def do_wait(self, c: cmd.Wait) -> Outcome:
+        return self._each(c.containers, lambda n: str(self.api.wait(n, timeout=60).get("StatusCode", 0)))
+
+    def do_exec(self, c: cmd.Exec) -> Outcome:
+        out = Outcome(0)
+        try:
+            ex = self.api.exec_create(self.name(c.container), list(c.argv), stdout=True, stderr=True,
+                                      workdir=c.workdir, environment=list(c.env) or None)
+            data = self.api.exec_start(ex["Id"], detach=c.detach, demux=True)
+        except Exception as e:
+            self._refused(e, out, 1)
+            return out
+        if c.detach:
+            return out
+        stdout, stderr = data if isinstance(data, tuple) else (data, b"")
+        code = self.api.exec_inspect(ex["Id"]).get("ExitCode") or 0
+        out.stdout = (stdout or b"").decode(errors="replace")
+        err = (stderr or b"").decode(errors="replace")
+        if code in (126, 127) and "OCI runtime exec failed" in err:
+            out.kind = classify(err.strip())
+        out.stderr, out.exit = err, code
+        return out
+
+    def do_diff(self, c: cmd.Diff) -> Outcome:
+        kinds = {0: "C", 1: "A", 2: "D"}
+        return self._each((c.container,), lambda n: "\n".join(
+            f"{kinds[x['Kind']]} {x['Path']}" for x in (self.api.diff(n) or [])) or None, echo=False)
+
+    def do_commit(self, c: cmd.Commit) -> Outcome:
+        out = Outcome(0)
+        repo, tag = _split_ref(self.name(c.ref)) if c.ref else (None, None)
+        try:
+            res = self.api.commit(self.name(c.container), repository=repo, tag=tag, message=c.message or None,
+                                  author=c.author or None, pause=c.pause)
+        except Exception as e:
+            self._refused(e, out)
+            return out
+        self.own_image(res["Id"])
+        return Outcome(0, res["Id"] + "\n")
+
+    def do_tag(self, c: cmd.Tag) -> Outcome:
+        out = Outcome(0)
+        repo, tag = _split_ref(self.name(c.target))
+        try:
+            self.api.tag(self.name(c.source), repo, tag)
+        except Exception as e:
+            self._refused(e, out)
+        return out
+
+    def do_rmi(self, c: cmd.Rmi) -> Outcome:
+        out = Outcome(0)
+        for ref in c.images:
+            try:
+                for item in self.api.remove_image(self.name(ref), force=c.force, noprune=c.no_prune) or []:
+                    for k, v in item.items():
+                        out.stdout += f"{k}: {v}\n"
+            except Exception as e:
+                self._refused(e, out)
+        return out
+
+    def do_export(self, c: cmd.Export) -> Outcome:
+        out = Outcome(0)
+        try:
+            data = b"".join(self.api.export(self.name(c.container)))
+        except Exception as e:
+            self._refused(e, out)
+            return out
+        out.files = {c.output or "-": data}
+        return out
+
+    def do_import(self, c: cmd.Import) -> Outcome:
+        out = Outcome(0)
+        repo, tag = _split_ref(self.name(c.ref)) if c.ref else (None, None)
+        try:
+            res = self.api.import_image_from_data(c.data, repository=repo, tag=tag)
+        except Exception as e:
+            self._refused(e, out)
+            return out
+        text = res if isinstance(res, str) else str(res)
+        m = re.search(r"sha256:[0-9a-f]{64}", text)
+        if m:
+            self.own_image(m.group(0))
+            out.stdout = m.group(0) + "\n"
+        return out
+
+    def do_save(self, c: cmd.Save) -> Outcome:
+        out = Outcome(0)
+        try:
+            data = b"".join(self.api.get_image([self.name(i) for i in c.images]))
+        except Exception as e:
+            self._refused(e, out)
+            return out
+        out.files = {c.output or "-": data}
+        return out
+
+    def do_load(self, c: cmd.Load) -> Outcome:
+        out = Outcome(0)
+        try:
+            for item in self.api.load_image(c.data, quiet=c.quiet) or []:
+                if "stream" in item:
+                    out.stdout += item["stream"]
+                if "error" in item:
+                    out.stderr += item["error"] + "\n"
+                    out.exit = 1
+        except Exception as e:
+            self._refused(e, out)
+        self.adopt_new_images()
+        for m in re.finditer(r"sha256:[0-9a-f]{64}", out.stdout):
+            self.own_image(m.group(0))
+        return out
+
+    def do_build(self, c: cmd.Build) -> Outcome:
+        out = Outcome(0)
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w") as tar:
+            for path, data in sorted(c.context.items()):
+                info = tarfile.TarInfo(path)
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+        dockerfile = re.sub(r"(?im)^(\s*FROM\s+)(\S+)", lambda m: m.group(1) + self.name(m.group(2)), c.dockerfile)
+        ctx = dict(c.context)
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w") as tar:
+            ctx[c.dockerfile_name] = dockerfile.encode()
+            for path, data in sorted(ctx.items()):
+                info = tarfile.TarInfo(path)
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+        buf.seek(0)
+        try:
+            tags = [self.name(t) for t in c.tags]
+            for item in self.api.build(fileobj=buf, custom_context=True, tag=tags[0] if tags else None,
+                                       nocache=c.no_cache, network_mode="none", rm=True, decode=True,
+                                       dockerfile=c.dockerfile_name, labels=None):
+                if "stream" in item:
+                    out.stdout += item["stream"]
+                if "error" in item:
+                    out.stderr += item["error"].strip() + "\n"
+                    out.exit = 1
+                    out.kind = classify(item["error"].strip())
+            m = re.findall(r"Successfully built ([0-9a-f]{12})", out.stdout)
+            for t in tags[1:]:
+                if m:
+                    repo, tag = _split_ref(t)
+                    self.api.tag(m[-1], repo, tag)
+        except Exception as e:
+            self._refused(e, out)
+        self.adopt_new_images()
+        return out
+
+    # read-only verbs change nothing on the engine: the lockstep compares their
+    # refusals only (a missing object), which the snapshot cannot show.
+    def do_ps(self, c: cmd.Ps) -> Outcome:
+        return Outcome(0)
+
+    def do_images(self, c: cmd.Images) -> Outcome:
+        return Outcome(0)
+
+    def do_history(self, c: cmd.History) -> Outcome:
+        out = Outcome(0)
+        try:
+            self.api.history(self.name(c.image))
+        except Exception as e:
+            status, msg = self.refusal(e)
+            out.stderr, out.exit, out.kind = f"Error response from daemon: {msg}\n", 1, ErrorKind.NO_SUCH_IMAGE
+        return out
+
+    def do_inspect(self, c: cmd.Inspect) -> Outcome:
+        out = Outcome(0)
+        for t in c.targets:
+            found = False
+            if c.type in (None, "container"):
+                try:
+                    self.api.inspect_container(self.name(t))
+                    found = True
+                except Exception as e:
+                    self.refusal(e)
+            if not found and c.type in (None, "image"):
+                try:
+                    self.api.inspect_image(self.name(t))
+                    found = True
+                except Exception as e:
+                    self.refusal(e)
+            if not found:
+                kind = ErrorKind.NO_SUCH_IMAGE if c.type == "image" else ErrorKind.NO_SUCH_CONTAINER
+                out.stderr += f"Error: No such object: {t}\n"
+                out.kind, out.exit = out.kind or kind, 1
+        return out
+
+
+def _split_ref(ref: str) -> tuple[str, str | None]:
+    last = ref.rsplit("/", 1)[-1]
+    if ":" in last:
+        repo, tag = ref.rsplit(":", 1)
+        return repo, tag
+    return ref, None

@@ -1,0 +1,71 @@
+"""The small set of workloads the machines run, and what each one does, stated independently.
+
+The model interprets busybox applets (`model.workload`); the spec does not
+re-interpret them.  It states, for each container command the machines use,
+the facts a user can observe: does PID 1 block, with what code does it exit by
+itself, after `docker stop` (SIGTERM, then SIGKILL) and after `docker kill`,
+and which path it leaves behind.  Paths come from a small alphabet, some in
+the base image and some not, so that copy-ups, whiteouts and opaque
+directories all happen.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+KILLED = 137  # 128 + SIGKILL
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    """What a container command does: blocks or exits (with `exit`), and its codes after stop and kill."""
+
+    argv: tuple[str, ...]
+    blocks: bool = False
+    exit: int = 0  # by itself (for a blocking one: after time passes, `docker wait`)
+    stop_exit: int = KILLED  # after `docker stop` of a running container
+    effect: tuple[str, str] | None = None  # ("file" | "dir" | "absent", path) when it exits 0
+
+
+TRAP = "trap 'exit 0' TERM; sleep 1000 & wait"
+
+WORKLOADS: dict[tuple[str, ...], Workload] = {w.argv: w for w in (
+    Workload(("true",)),
+    Workload(("false",), exit=1),
+    Workload(("sh", "-c", "exit 3"), exit=3),
+    Workload(("touch", "/tmp/f1"), effect=("file", "/tmp/f1")),
+    Workload(("mkdir", "-p", "/a/b"), effect=("dir", "/a/b")),
+    Workload(("rm", "-rf", "/etc"), effect=("absent", "/etc")),
+    Workload(("sh", "-c", "echo hi > /tmp/x"), effect=("file", "/tmp/x")),
+    # PID 1 has no default action for SIGTERM: sleep ignores it and dies of the SIGKILL.
+    Workload(("sleep", "1000"), blocks=True, exit=0, stop_exit=KILLED),
+    # A shell that traps TERM exits with the trap's status.
+    Workload(("sh", "-c", TRAP), blocks=True, exit=0, stop_exit=0),
+)}
+
+CONTAINER_COMMANDS: tuple[tuple[str, ...], ...] = tuple(WORKLOADS)
+
+# Paths for exec'd commands: in the base image (/etc, /etc/passwd, /tmp) or not (/a, /a/b, /tmp/f1, /tmp/x).
+PATHS = ("/tmp/f1", "/tmp/x", "/a", "/a/b", "/etc", "/etc/passwd")
+
+
+def exec_argv(op: str, path: str) -> tuple[str, ...]:
+    """An exec'd command over one path: touch, mkdir -p, rm -rf, or a shell redirection."""
+    return {
+        "touch": ("touch", path),
+        "mkdir": ("mkdir", "-p", path),
+        "rm": ("rm", "-rf", path),
+        "write": ("sh", "-c", f"echo hi > {path}"),
+    }[op]
+
+
+def exec_effect(argv: tuple[str, ...]) -> tuple[str, str] | None:
+    """The path an exec'd command leaves when it exits 0: ("file"|"dir"|"absent", path)."""
+    if argv[:1] == ("touch",):
+        return ("exists", argv[1])
+    if argv[:2] == ("mkdir", "-p"):
+        return ("dir", argv[2])
+    if argv[:2] == ("rm", "-rf"):
+        return ("absent", argv[2])
+    if argv[:2] == ("sh", "-c") and argv[2].startswith("echo hi > "):
+        return ("file", argv[2].removeprefix("echo hi > "))
+    return None
