@@ -21,9 +21,9 @@ class Workload:
 
     argv: tuple[str, ...]
     blocks: bool = False
-    exit: int = 0  # by itself (for a blocking one: after time passes, `docker wait`)
+    exit: int | None = 0  # by itself (blocking ones: once time passes); None: 0 or 1, as the file system allows
     stop_exit: int = KILLED  # after `docker stop` of a running container
-    effect: tuple[str, str] | None = None  # ("file" | "dir" | "absent", path) when it exits 0
+    effect: tuple[str, str] | None = None  # ("exists" | "file" | "dir" | "absent", path) when it exits 0
 
 
 TRAP = "trap 'exit 0' TERM; sleep 1000 & wait"
@@ -32,10 +32,11 @@ WORKLOADS: dict[tuple[str, ...], Workload] = {w.argv: w for w in (
     Workload(("true",)),
     Workload(("false",), exit=1),
     Workload(("sh", "-c", "exit 3"), exit=3),
-    Workload(("touch", "/tmp/f1"), effect=("file", "/tmp/f1")),
-    Workload(("mkdir", "-p", "/a/b"), effect=("dir", "/a/b")),
+    # /tmp/f1, /a, /a/b and /tmp/x may be files or directories in committed images.
+    Workload(("touch", "/tmp/f1"), exit=None, effect=("exists", "/tmp/f1")),
+    Workload(("mkdir", "-p", "/a/b"), exit=None, effect=("dir", "/a/b")),
     Workload(("rm", "-rf", "/etc"), effect=("absent", "/etc")),
-    Workload(("sh", "-c", "echo hi > /tmp/x"), effect=("file", "/tmp/x")),
+    Workload(("sh", "-c", "echo hi > /tmp/x"), exit=None, effect=("file", "/tmp/x")),
     # PID 1 has no default action for SIGTERM: sleep ignores it and dies of the SIGKILL.
     Workload(("sleep", "1000"), blocks=True, exit=0, stop_exit=KILLED),
     # A shell that traps TERM exits with the trap's status.
@@ -59,7 +60,7 @@ def exec_argv(op: str, path: str) -> tuple[str, ...]:
 
 
 def exec_effect(argv: tuple[str, ...]) -> tuple[str, str] | None:
-    """The path an exec'd command leaves when it exits 0: ("file"|"dir"|"absent", path)."""
+    """The path an exec'd command leaves when it exits 0: ("exists"|"file"|"dir"|"absent", path)."""
     if argv[:1] == ("touch",):
         return ("exists", argv[1])
     if argv[:2] == ("mkdir", "-p"):
