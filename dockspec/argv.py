@@ -252,7 +252,7 @@ def _build(v: dict, args: list[str], files: Files) -> cmd.Build:
 BUILDERS: dict[str, Callable[[dict, list[str], Files], object]] = {
     "create": lambda v, a, f: _create(v, a),
     "run": lambda v, a, f: cmd.Run(_create(v, a), detach=v["detach"]),
-    "start": lambda v, a, f: cmd.Start(tuple(a)),
+    "start": lambda v, a, f: cmd.Start(tuple(a), v["attach"]),
     "stop": lambda v, a, f: cmd.Stop(tuple(a), v["time"]),
     "restart": lambda v, a, f: cmd.Restart(tuple(a), v["time"]),
     "kill": lambda v, a, f: cmd.Kill(tuple(a), v["signal"]),

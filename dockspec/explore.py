@@ -62,6 +62,7 @@ clock included; the notebooks compare the three.
 """
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
 import math
@@ -73,9 +74,9 @@ from typing import Callable, Iterable
 import click
 import networkx as nx
 
-from model import engine, refs
+from model import engine
 from model.result import Result
-from model.values import Status, World
+from model.values import Container, History, Image, World
 
 from . import argv as argv_mod
 
@@ -202,6 +203,13 @@ def base_state() -> World:
 # -- canonical form -------------------------------------------------------------------
 
 
+# What the key keeps of each value: every field but the ids, names and clock ticks it
+# abstracts (computed from the dataclasses, so a field added to the model is kept).
+_CONTAINER_OWN = tuple(f.name for f in dataclasses.fields(Container) if f.name not in ("id", "name", "image", "image_ref", "created"))
+_IMAGE_OWN = tuple(f.name for f in dataclasses.fields(Image) if f.name not in ("id", "created", "parent", "history"))
+_HISTORY_OWN = tuple(f.name for f in dataclasses.fields(History) if f.name != "created")
+
+
 class Canon:
     """Canonical keys of states, up to ids, clock and (optionally) the alphabet's names.
 
@@ -249,8 +257,9 @@ class Canon:
         order = sorted(images.values(), key=lambda i: (i.created, i.id))
         index = {img.id: n for n, img in enumerate(order)}
         part = tuple(
-            (index.get(img.parent, -1) if img.parent else -2, img.layers, img.config,
-             tuple((h.created_by, h.comment, h.empty_layer) for h in img.history), img.container_cmd)
+            (index.get(img.parent, -1) if img.parent else -2,
+             tuple(tuple(getattr(h, f) for f in _HISTORY_OWN) for h in img.history),
+             *(getattr(img, f) for f in _IMAGE_OWN))
             for img in order
         )
         result = (index, self._number(part))
@@ -262,8 +271,7 @@ class Canon:
         memo = self._by_identity.get(id(c))
         if memo is not None and memo[0] is c:
             return memo[1]
-        n = self._number((c.config, c.layers, c.rw, c.status, c.exit_code, c.processes, c.auto_remove,
-                          c.labels, c.restart_count, c.started))
+        n = self._number(tuple(getattr(c, f) for f in _CONTAINER_OWN))
         self._by_identity[id(c)] = (c, n)
         return n
 

@@ -35,6 +35,7 @@ class Run:
 @dataclass(frozen=True, slots=True)
 class Start:
     containers: tuple[str, ...]
+    attach: bool = False  # -a: print the process's output and exit with its code
 
 
 @dataclass(frozen=True, slots=True)

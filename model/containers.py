@@ -170,11 +170,22 @@ def start(world: World, c: cmd.Start, p: Profile) -> Result:
         if target.status is Status.RUNNING:
             out.print(name)
             continue
-        world2, error, _, _ = _start_one(out.world, target, p)
+        world2, error, _, step = _start_one(out.world, target, p)
         out.world = world2
         if error is not None:
             out.refuse(error)
             failed.append(name)
+            continue
+        if c.attach:
+            # Attached, the CLI prints what the process prints instead of the name,
+            # and exits with the container's code.
+            text = step.stdout
+            if step.exit_code is None:
+                out.world, more, _ = _elapse(out.world, target.id)
+                text += more
+            after = out.world.containers.get(target.id)
+            out.out.extend(text.splitlines())
+            out.exit = out.exit or (after.exit_code if after is not None else step.exit_code) or 0
             continue
         out.print(name)
     if failed:

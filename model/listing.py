@@ -62,6 +62,8 @@ def ps_row(world: World, c: Container, no_trunc: bool = False) -> dict:
     }
 
 
+STATUS_FILTERS = ("created", "restarting", "running", "removing", "paused", "exited", "dead")
+
 PS_HEADERS = {"ID": "CONTAINER ID", "Image": "IMAGE", "Command": "COMMAND", "CreatedAt": "CREATED AT",
               "RunningFor": "CREATED", "Ports": "PORTS", "State": "STATE", "Status": "STATUS",
               "Size": "SIZE", "Names": "NAMES", "Labels": "LABELS", "Mounts": "MOUNTS", "Networks": "NETWORKS"}
@@ -119,6 +121,9 @@ def _ps_filters(world: World, c: Container, filters) -> bool:
 
 def ps(world: World, c: cmd.Ps, p: Profile) -> Result:
     """`docker ps`: running and paused containers (all of them with -a), newest first."""
+    for key, value in c.filters:
+        if key == "status" and value not in STATUS_FILTERS:
+            return refused(world, p.error("invalid_filter", filter=f"{key}={value}"))
     containers = ps_select(world, c.all or c.last is not None, c.filters)
     if c.last is not None:
         containers = containers[: c.last]

@@ -54,6 +54,7 @@ _DOCKER_20_10_MESSAGES = {
     "no_command": (ErrorKind.USAGE, "Error response from daemon: No command specified"),
     "wait_paused": (ErrorKind.PAUSED, "dockspec: waiting on paused container {id} would never return"),
     "bad_archive": (ErrorKind.NO_SUCH_FILE, "Error response from daemon: {detail}"),
+    "invalid_filter": (ErrorKind.USAGE, "Error response from daemon: Invalid filter '{filter}'"),
     "unsupported_workload": (ErrorKind.UNSUPPORTED_WORKLOAD, "dockspec: unsupported workload: {detail}"),
     "no_such_file": (ErrorKind.NO_SUCH_FILE, "open {path}: no such file or directory"),
     "bad_dockerfile": (ErrorKind.BAD_DOCKERFILE, "Error response from daemon: {detail}"),

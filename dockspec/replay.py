@@ -1,0 +1,382 @@
+"""Replay a docker script on a real engine and on the model; report where they differ.
+
+Theory of operation.  Each line runs on the engine through Debian's Docker
+20.10 CLI (`/usr/bin/docker`, the client the model mirrors: its stdout, stderr
+and exit statuses are what a user sees), with the legacy builder, and on the
+model through `dockspec.script.run_lines`.  Before either side sees the script
+it is rewritten once: container names and image references get this run's
+prefix `dsk-<run>-` (so runs never collide, and a shared engine's own objects
+are never named), `create`/`run` get the label `dockspec.run=<run>`, and
+Dockerfiles of the build contexts say `FROM dsk-<run>-...`.  Both sides read
+the same rewritten copy of the script's folder, where `base.tar` is provided
+from `dockspec.rootfs.busybox_rootfs()` when the folder lacks it.  `{id:REF}`
+stands for the 12-character id of REF, resolved on each side.
+
+After every line, compared: the exit status; the error kind (the engine's
+stderr classified by `dockspec.observe.classify`); the snapshot (the engine's
+read through the API, ids translated through the learnt `Bijection`); and
+stdout, after ids, ages and table padding are normalised, for every verb but
+those whose output is not deterministic or not modelled:
+`inspect` without `--format` (whole JSON documents with timestamps), `logs`,
+`export`/`save` to stdout (tar bytes with mtimes).  The label and the prefix are
+removed from every text shown.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from model.values import Status
+
+from . import argv as argv_mod
+from .observe import LABEL, Bijection, Observer, Owner, classify, engine_snapshot, normalise
+from .script import Line, ScriptFiles, run_lines, split_lines
+from .snapshot import snapshot
+
+DOCKER_CLI = os.environ.get("DOCKSPEC_DOCKER_CLI", "/usr/bin/docker")
+ID_LIKE = re.compile(r"(sha256:)?[0-9a-f]{12,64}")
+PLACEHOLDER = re.compile(r"\{id:([^}]+)\}")
+NOT_COMPARED_STDOUT = {"logs"}
+
+# which positional words of each verb name a container (c), an image (i), or neither (-)
+ROLES = {
+    "create": "i-", "run": "i-", "exec": "c-",
+    "start": "c*", "stop": "c*", "restart": "c*", "kill": "c*", "pause": "c*", "unpause": "c*", "rm": "c*",
+    "wait": "c*", "diff": "c*", "export": "c*", "logs": "c*",
+    "commit": "ci", "rmi": "i*", "history": "i*", "save": "i*", "tag": "i*", "inspect": "i*", "images": "i*",
+    "import": "-i", "build": "-", "load": "-", "ps": "-",
+}
+NAME_FLAGS = {"--name", "-t", "--tag"}
+FILTER_KEYS = {"name", "ancestor", "reference", "before", "since"}
+
+
+def _role(verb: str, k: int) -> str:
+    r = ROLES.get(verb, "-")
+    if k < len(r) and r[k] != "*":
+        return r[k]
+    if r.endswith("*"):
+        return r[-2] if len(r) > 1 else "-"
+    return "-" if k >= len(r) else r[k]
+
+
+def rewrite(words: list[str], prefix: str, label: str | None = None) -> list[str]:
+    """A docker command line with names and references moved into the run's namespace."""
+
+    def name(w: str) -> str:
+        if not w or ID_LIKE.fullmatch(w):
+            return w
+        m = PLACEHOLDER.fullmatch(w)
+        if m:
+            return "{id:" + prefix + m.group(1) + "}"
+        return prefix + w
+
+    if len(words) < 2 or words[0] != "docker":
+        return list(words)
+    out, rest = ["docker"], list(words[1:])
+    verb = rest[0]
+    if verb in ("container", "image") and len(rest) > 1:
+        sub = argv_mod.SUBCOMMANDS.get((verb, rest[1])) or (rest[1] if rest[1] in argv_mod.VERBS else None)
+        out += rest[:2]
+        rest = rest[2:]
+        verb = sub or verb
+    else:
+        out.append(verb)
+        rest = rest[1:]
+    spec = argv_mod.VERBS.get(verb)
+    if spec is None:
+        if verb in ROLES:  # a verb the model does not know (logs): positionals only
+            return out + [name(w) if not w.startswith("-") else w for w in rest]
+        return list(words)
+    if label and verb in ("create", "run"):
+        out += ["--label", f"{LABEL}={label}"]
+    by_name = {n: f for f in spec.flags for n in f.names}
+    k, i = 0, 0
+    while i < len(rest):
+        w = rest[i]
+        if w == "--":
+            out += rest[i:]
+            break
+        if w.startswith("-") and len(w) > 1:
+            flag, eq, inline = w.partition("=")
+            f = by_name.get(flag) if flag.startswith("--") or len(flag) == 2 else None
+            if f is None or f.kind == "bool":
+                out.append(w)
+                i += 1
+                continue
+            value = inline if eq else (rest[i + 1] if i + 1 < len(rest) else None)
+            if value is not None:
+                if flag in NAME_FLAGS and not (verb == "images" or verb == "ps"):
+                    value = name(value)
+                elif flag in ("-f", "--filter") and verb in ("ps", "images"):
+                    key, e2, v = value.partition("=")
+                    if e2 and key.strip().lower() in FILTER_KEYS:
+                        value = f"{key}={name(v)}"
+            out += [f"{flag}={value}"] if eq else [w] + ([value] if value is not None else [])
+            i += 1 if eq else 2
+            continue
+        role = _role(verb, k)
+        out.append(name(w) if role in "ci" and role != "-" else w)
+        k += 1
+        i += 1
+        if not spec.interspersed:
+            out += rest[i:]
+            break
+    return out
+
+
+def prepare_folder(src: Path, dst: Path, prefix: str) -> None:
+    """Copy the script's folder, with FROM lines prefixed and base.tar provided."""
+    from .rootfs import busybox_rootfs
+
+    for dirpath, dirnames, names in os.walk(src):
+        rel = Path(dirpath).relative_to(src)
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        (dst / rel).mkdir(parents=True, exist_ok=True)
+        for n in names:
+            s, d = Path(dirpath) / n, dst / rel / n
+            if n.startswith("Dockerfile"):
+                text = s.read_text()
+                text = re.sub(r"(?im)^(\s*FROM\s+)(?!scratch\b)(\S+)", lambda m: m.group(1) + prefix + m.group(2), text)
+                d.write_text(text)
+            elif n.endswith(".sh"):
+                continue
+            else:
+                shutil.copyfile(s, d)
+    if not (dst / "base.tar").exists():
+        (dst / "base.tar").write_bytes(busybox_rootfs())
+
+
+@dataclass
+class LineReport:
+    line: int
+    text: str
+    model: dict
+    engine: dict
+    differs: list = field(default_factory=list)  # which aspects differ: exit, error_kind, stdout, state
+
+    def to_json(self) -> dict:
+        return {"line": self.line, "text": self.text, "differs": self.differs, "model": self.model,
+                "engine": self.engine}
+
+
+class EngineFault(RuntimeError):
+    """The engine, not the model, failed: unreachable, died, timed out."""
+
+
+class CliEngine:
+    """Runs docker command lines through /usr/bin/docker against one engine."""
+
+    def __init__(self, url: str, cwd: Path):
+        self.url = url
+        self.cwd = cwd
+        self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DOCKER_HOST": url, "DOCKER_BUILDKIT": "0",
+                    "DOCKER_CONFIG": str(cwd / ".docker-config"), "HOME": str(cwd), "LANG": "C.UTF-8"}
+
+    def run(self, words: list[str], timeout: float = 120) -> tuple[int, str, str]:
+        try:
+            p = subprocess.run([DOCKER_CLI, *words[1:]], cwd=self.cwd, env=self.env, capture_output=True,
+                               timeout=timeout, stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            raise EngineFault(f"timed out after {timeout}s: {' '.join(words)}") from None
+        err = p.stderr.decode(errors="replace")
+        if "Cannot connect to the Docker daemon" in err or "connection refused" in err.lower():
+            raise EngineFault(err.strip())
+        return p.returncode, p.stdout.decode(errors="replace"), err
+
+
+def _stdout_compared(words: list[str]) -> bool:
+    verb = words[1] if len(words) > 1 else ""
+    if verb in ("container", "image") and len(words) > 2:
+        verb = words[2]
+    if verb in NOT_COMPARED_STDOUT:
+        return False
+    if verb == "inspect" and not any(w in ("-f", "--format") or w.startswith("--format=") for w in words):
+        return False
+    if verb in ("export", "save") and not any(w in ("-o", "--output") or w.startswith("--output=") for w in words):
+        return False
+    return True
+
+
+def replay_text(text: str, folder: Path, url: str, run_id: str | None = None) -> list[LineReport]:
+    """Replay one script; one report per line (compare `differs` to see divergences)."""
+    import docker
+
+    run_id = run_id or secrets.token_hex(4)
+    from .adapter import Adapter
+
+    adapter = Adapter(url, run_id)  # ownership, journal, clean-up
+    owner = adapter.owner
+    prefix = owner.prefix
+    lab = f"{LABEL}=" + run_id
+    lab_map = f"{LABEL}:" + run_id
+
+    def strip(s: str) -> str:
+        for a, b in ((lab + ",", ""), ("," + lab, ""), (lab, ""), (lab_map + " ", ""), (" " + lab_map, ""),
+                     (lab_map, ""), (prefix, "")):
+            s = s.replace(a, b)
+        return s
+    observer = Observer(adapter.api, owner)
+    ids = Bijection()
+    reports: list[LineReport] = []
+    tmp = Path(tempfile.mkdtemp(prefix="dockspec-replay-"))
+    try:
+        prepare_folder(folder, tmp, prefix)
+        files = ScriptFiles(tmp)
+        cli = CliEngine(url, tmp)
+        world = None
+        from model.values import World
+
+        world = World()
+        for line in split_lines(text):
+            if line.words is None:
+                continue
+            words = rewrite(list(line.words), prefix, run_id)
+            m_words = [PLACEHOLDER.sub(lambda m: _model_id(world, m.group(1)), w) for w in words]
+            e_words = [PLACEHOLDER.sub(lambda m: _engine_id(adapter.api, m.group(1)), w) for w in words]
+            (mr,) = list(run_lines([Line(line.number, line.text, tuple(m_words))], files, world))
+            world = mr.world
+            code, out, err = cli.run(e_words)
+            for m in re.finditer(r"sha256:[0-9a-f]{64}", out):
+                adapter.own_image(m.group(0))
+            _settle(adapter.api, observer, owner, world)
+            raw = observer.raw()
+            ids.learn(world, raw, owner)
+            e_state = engine_snapshot(raw, ids)
+            m_state = snapshot(world)
+            e_kind = classify(err) if (code != 0 or err.strip()) else None
+            if code == 0 and e_kind is not None and mr.exit == 0:
+                e_kind = None  # warnings on stderr of a success
+            e_out = normalise(strip(ids.engine_text(out)))
+            m_out = normalise(strip(ids.model_text(mr.stdout)))
+            model = {"exit": mr.exit, "error_kind": mr.error_kind, "stdout": m_out, "stderr": strip(mr.stderr),
+                     "state": _strip_state(m_state, strip)}
+            engine = {"exit": code, "error_kind": e_kind.value if e_kind else None, "stdout": e_out,
+                      "stderr": strip(ids.engine_text(err)), "state": _strip_state(e_state, strip)}
+            differs = [k for k in ("exit", "error_kind") if model[k] != engine[k]]
+            if _stdout_compared(list(line.words)) and m_out != e_out:
+                differs.append("stdout")
+            if m_state != e_state:
+                differs.append("state")
+            reports.append(LineReport(line.number, line.text, model, engine, differs))
+    except docker.errors.DockerException as e:
+        if getattr(getattr(e, "response", None), "status_code", None) is None:
+            raise EngineFault(str(e)) from e
+        raise
+    finally:
+        try:
+            adapter.cleanup()
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return reports
+
+
+def _strip_state(state: dict, strip) -> dict:
+    return json.loads(strip(json.dumps(state)))
+
+
+def _model_id(world, ref: str) -> str:
+    mid = world.tags.get(ref if ":" in ref.rsplit("/", 1)[-1] else ref + ":latest")
+    return mid.split(":", 1)[1][:12] if mid else ref
+
+
+def _engine_id(api, ref: str) -> str:
+    try:
+        return api.inspect_image(ref)["Id"].split(":", 1)[1][:12]
+    except Exception:
+        return ref
+
+
+def _settle(api, observer: Observer, owner: Owner, world, timeout: float = 20) -> None:
+    """Wait until the engine's containers the model says have exited (or are gone) have.
+
+    The model runs one-shot workloads to completion at once; the engine needs a
+    moment, so an observation right after `start` would catch it still running.
+    """
+    want_exited = {c.name for c in world.containers.values() if c.status is Status.EXITED}
+    names = {c.name for c in world.containers.values()}
+    deadline = time.monotonic() + timeout
+    while True:
+        pending = []
+        for c in api.containers(all=True, filters={"status": "running"}):
+            if not owner.owns_container(c):
+                continue
+            n = (c.get("Names") or ["/"])[0].lstrip("/")
+            if n in want_exited or (n.startswith(owner.prefix) and n not in names):
+                pending.append(c["Id"])
+        if not pending or time.monotonic() > deadline:
+            return
+        for cid in pending:
+            try:
+                api.wait(cid, timeout=max(1, int(deadline - time.monotonic())))
+            except Exception:
+                pass
+        time.sleep(0.02)
+
+
+def render(reports: list[LineReport], only_differences: bool = True) -> str:
+    out = []
+    for r in reports:
+        if only_differences and not r.differs:
+            continue
+        out.append(f"line {r.line}: {r.text}\n  differs: {', '.join(r.differs) or '-'}")
+        for aspect in r.differs:
+            if aspect == "state":
+                m, e = r.model["state"], r.engine["state"]
+                for k in m:
+                    if m[k] != e.get(k):
+                        out.append(f"  state.{k}:\n    model:  {json.dumps(m[k])}\n    engine: {json.dumps(e.get(k))}")
+            else:
+                out.append(f"  {aspect}:\n    model:  {r.model[aspect]!r}\n    engine: {r.engine[aspect]!r}")
+        if "error_kind" in r.differs or "exit" in r.differs:
+            out.append(f"  stderr:\n    model:  {r.model['stderr']!r}\n    engine: {r.engine['stderr']!r}")
+    return "\n".join(out)
+
+
+@click.command()
+@click.argument("script", type=click.Path(exists=True, dir_okay=False), nargs=-1, required=True)
+@click.option("--engine", "url", default=None, help="Engine URL (unix:///path/docker.sock); default $DOCKSPEC_DOCKER_HOST.")
+@click.option("--private", is_flag=True, help="Start (or reuse) the private engine of `dockspec engine up`.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line: model and engine side by side.")
+def replay(script: tuple[str, ...], url: str | None, private: bool, as_json: bool) -> None:
+    """Run docker SCRIPTs on a real engine and on the model; report where they differ.
+
+    Exit 0: every line agrees; 1: some line differs; 2: the engine failed.
+    """
+    from .engine import EngineUnavailable, resolve
+
+    try:
+        url = resolve(url, private)
+    except EngineUnavailable as e:
+        click.echo(f"dockspec replay: engine unavailable: {e}", err=True)
+        sys.exit(2)
+    status = 0
+    for s in script:
+        path = Path(s)
+        try:
+            reports = replay_text(path.read_text(), path.resolve().parent, url)
+        except EngineFault as e:
+            click.echo(f"dockspec replay: engine failed: {e}", err=True)
+            sys.exit(2)
+        bad = [r for r in reports if r.differs]
+        status = status or (1 if bad else 0)
+        if as_json:
+            for r in reports:
+                click.echo(json.dumps({"script": s, **r.to_json()}))
+            continue
+        if bad:
+            click.echo(f"{s}: {len(bad)} of {len(reports)} lines differ")
+            click.echo(render(reports))
+        else:
+            click.echo(f"{s}: {len(reports)} lines agree")
+    sys.exit(status)

@@ -1,0 +1,646 @@
+"""`docker build` with the legacy builder, Docker 20.10's default (`DOCKER_BUILDKIT=0`).
+
+Theory of operation
+-------------------
+The legacy builder (moby `builder/dockerfile`) turns every instruction after
+FROM into one more image whose parent is the image before it, so a build leaves
+a chain of *intermediate images*: `images -a` lists them as `<none>`, `images`
+hides them (they have children), `history` walks them, and `rmi` of the final
+image prunes them back to the first tagged one.
+
+Each step is a commit of a temporary container, with the step written into the
+container's Cmd (`ContainerConfig.Cmd`), which is also the history row:
+
+* ENV, LABEL, CMD, ENTRYPOINT: a container that never runs, committed with the
+  Cmd `["/bin/sh", "-c", "#(nop) ", "ENV a=b"]`; joined by spaces that is the
+  row `/bin/sh -c #(nop)  ENV a=b` (two spaces).  Its read-write layer is empty,
+  so the image gets an empty-layer history row.  Exec-form arrays are printed
+  with Go's `%q` of a string slice: `CMD ["a" "b c"]`.
+* WORKDIR: the Cmd is ONE word, `#(nop) WORKDIR /app` (one space), and the
+  engine creates the directory in the container first, so a missing directory
+  gives a real (0-byte) layer and an existing one an empty layer.
+* COPY: no container at all (the builder writes into a fresh read-write layer),
+  Cmd `#(nop) COPY file:<sha256> in /dst ` (one word, a trailing space); the
+  hash is `dir:` for a directory and `multi:` for several sources.
+* RUN: a container with Cmd `/bin/sh -c <line>` (or the exec-form array) and no
+  entrypoint, started and waited for; its read-write layer becomes the layer.
+
+A step is a *cache hit* (daemon/images/cache.go, `getLocalCachedImage`) when a
+child of the current image has a container configuration equal to the one the
+step would commit: same Cmd (so COPY's content hash counts), Env, Labels and
+Entrypoint; WorkingDir is NOT compared, as in the engine.  The newest match
+wins.  `--no-cache` never looks.
+
+A failing RUN stops the build: the images of the steps before stay, the failed
+container stays (`Exited (N)`, the builder's `--rm` only removes containers of
+steps that succeeded), nothing is tagged, the CLI prints `The command '...'
+returned a non-zero code: N` on stderr and exits with N.
+
+What the model leaves out, refusing rather than guessing: instructions other
+than FROM, RUN, COPY, ENV, LABEL, CMD, ENTRYPOINT and WORKDIR, multi-stage
+builds, `FROM scratch`, instruction flags (`COPY --chown`), wildcards in COPY
+sources, `.dockerignore`, and parameter expansions other than `$V`, `${V}`,
+`${V:-w}` and `${V:+w}`.  The context arrives as `path -> bytes` (a key ending
+in `/` is an empty directory); every file is copied with mode 0644.  The
+"Sending build context" size is the size of the tar the CLI would send (one
+512-byte header per entry, contents padded to 512, 1024 bytes of trailer);
+paths over 100 bytes, which need extra headers, are not counted.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import posixpath
+import re
+from dataclasses import dataclass, replace
+
+from dockerfile_parse import DockerfileParser
+from frozendict import frozendict
+
+from . import commands as cmd
+from . import fs, names, refs, workload
+from .errors import EngineError, UnsupportedWorkload
+from .images import find as find_image
+from .images import make_image, set_tag
+from .profile import Profile
+from .result import Result, refused
+from .values import Config, Container, History, Image, Status, World, sha256
+
+DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+SHELL = ("/bin/sh", "-c")
+
+# Every instruction the 20.10 parser knows; the model runs only MODELLED.
+KNOWN = frozenset({
+    "FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT",
+    "VOLUME", "USER", "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL",
+})
+MODELLED = frozenset({"FROM", "RUN", "CMD", "LABEL", "ENV", "COPY", "ENTRYPOINT", "WORKDIR"})
+
+_STDERR_ON, _STDERR_OFF = "\x1b[91m", "\x1b[0m"  # how the build stream colours a RUN's stderr
+
+
+@dataclass(frozen=True, slots=True)
+class Instruction:
+    """One Dockerfile instruction: its keyword, its line (1-based), the text as written and its arguments."""
+
+    keyword: str
+    line: int
+    original: str
+    rest: str
+
+
+class _Stop(Exception):
+    """The build ends here with an engine error (the world keeps what was done so far)."""
+
+    def __init__(self, error: EngineError, exit: int = 1):
+        self.error = error
+        self.exit = exit
+
+
+class _Unsupported(Exception):
+    """Outside what the model interprets: the whole build is refused, the world unchanged."""
+
+    def __init__(self, instruction: Instruction | None, detail: str):
+        super().__init__(detail)
+        self.instruction = instruction
+        self.detail = detail
+
+
+# -- the Dockerfile ------------------------------------------------------------------
+
+
+def _original(content: str) -> str:
+    """The instruction as the engine echoes it: continuation lines joined, comments inside dropped."""
+    out = ""
+    for k, part in enumerate(content.rstrip("\n").split("\n")):
+        if k and part.lstrip().startswith("#"):
+            continue
+        out += part[:-1] if part.endswith("\\") else part
+    return out.strip()
+
+
+def parse_dockerfile(text: str) -> tuple[Instruction, ...]:
+    """The instructions of a Dockerfile, comments left out.
+
+    >>> [i.keyword for i in parse_dockerfile("FROM a\\n# hi\\nRUN true \\\\\\n  && true\\n")]
+    ['FROM', 'RUN']
+    """
+    parser = DockerfileParser(fileobj=io.BytesIO(text.encode()))
+    out = []
+    for item in parser.structure:
+        if item["instruction"] == "COMMENT":
+            continue
+        original = _original(item["content"])
+        word, _, rest = original.partition(" ")
+        if "\t" in word:
+            word, _, more = word.partition("\t")
+            rest = more + " " + rest
+        out.append(Instruction(item["instruction"].upper(), item["startline"] + 1, original, rest.strip()))
+    return tuple(out)
+
+
+def _validate(instructions: tuple[Instruction, ...], p: Profile) -> None:
+    """Refuse up front what the engine would refuse at parse time, or the model cannot run."""
+    for ins in instructions:
+        if ins.keyword not in KNOWN:
+            raise _Stop(p.error("build_unknown_instruction", line=ins.line, instruction=ins.keyword))
+    if not instructions:
+        raise _Unsupported(None, "empty Dockerfile")
+    if instructions[0].keyword != "FROM":
+        if "FROM" in (i.keyword for i in instructions):
+            raise _Unsupported(instructions[0], "instructions before FROM")
+        raise _Stop(p.error("bad_dockerfile", detail="no build stage in current context"))
+    for ins in instructions:
+        if ins.keyword not in MODELLED:
+            raise _Unsupported(ins, "instruction not modelled")
+        if ins.keyword == "FROM" and ins is not instructions[0]:
+            raise _Unsupported(ins, "multi-stage builds are not modelled")
+        if ins.keyword != "RUN" and ins.rest.startswith("--") or ins.keyword == "RUN" and ins.rest.startswith("--mount"):
+            raise _Unsupported(ins, "instruction flags are not modelled")
+        if not ins.rest:
+            raise _Unsupported(ins, "missing arguments")
+    words = instructions[0].rest.split()
+    if len(words) not in (1, 3) or len(words) == 3 and words[1].lower() != "as":
+        raise _Unsupported(instructions[0], "FROM takes an image and an optional AS name")
+    if words[0] == "scratch":
+        raise _Unsupported(instructions[0], "FROM scratch is not modelled")
+
+
+def exec_form(rest: str) -> tuple[str, ...] | None:
+    """The JSON (exec) form's words, or None for the shell form (as the engine's parseMaybeJSON).
+
+    >>> exec_form('["sh", "-c"]'), exec_form('echo [x]')
+    (('sh', '-c'), None)
+    """
+    if not rest.startswith("["):
+        return None
+    try:
+        value = json.loads(rest)
+    except ValueError:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return None
+    return tuple(value)
+
+
+def _command_line(rest: str) -> tuple[str, ...]:
+    words = exec_form(rest)
+    return words if words is not None else SHELL + (rest,)
+
+
+def go_quote(s: str) -> str:
+    """Go's `strconv.Quote`.
+
+    >>> print(go_quote('echo "$x"\\n'))
+    "echo \\"$x\\"\\n"
+    """
+    escapes = {'"': '\\"', "\\": "\\\\", "\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n",
+               "\r": "\\r", "\t": "\\t", "\v": "\\v"}
+    out = []
+    for ch in s:
+        if ch in escapes:
+            out.append(escapes[ch])
+        elif ch.isprintable():
+            out.append(ch)
+        elif ord(ch) < 0x80:
+            out.append(f"\\x{ord(ch):02x}")
+        elif ord(ch) < 0x10000:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(f"\\U{ord(ch):08x}")
+    return '"' + "".join(out) + '"'
+
+
+def go_list(words: tuple[str, ...]) -> str:
+    """A string slice as Go's `%q` prints it: `["sh" "-c"]`."""
+    return "[" + " ".join(go_quote(w) for w in words) + "]"
+
+
+# -- words, quotes and variables (the engine's shell lexer, for ENV, LABEL, WORKDIR, COPY) --
+
+
+def _words(rest: str) -> list[str]:
+    """Split on blanks outside quotes, keeping quotes and escapes (the parser's parseWords)."""
+    words, word, quote, k = [], "", "", 0
+    while k < len(rest):
+        ch = rest[k]
+        if ch == "\\" and quote != "'" and k + 1 < len(rest):
+            word += rest[k : k + 2]
+            k += 2
+            continue
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch.isspace():
+            if word:
+                words.append(word)
+            word = ""
+            k += 1
+            continue
+        word += ch
+        k += 1
+    if word:
+        words.append(word)
+    return words
+
+
+def _lookup(env: tuple[str, ...], name: str) -> str | None:
+    for item in env:
+        key, _, value = item.partition("=")
+        if key == name:
+            return value
+    return None
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def expand(word: str, env: tuple[str, ...], ins: Instruction | None = None) -> str:
+    """Quote removal and `$VAR` expansion of one word, as the engine's ProcessWord.
+
+    >>> expand('"a b"$X\\\\ ${Y:-d}', ("X=1",))
+    'a b1 d'
+    """
+    out, k, quote = [], 0, ""
+    while k < len(word):
+        ch = word[k]
+        if quote == "'":
+            if ch == "'":
+                quote = ""
+            else:
+                out.append(ch)
+            k += 1
+        elif ch == "\\":
+            if k + 1 >= len(word):
+                k += 1
+                continue
+            nxt = word[k + 1]
+            if quote == '"' and nxt not in '"\\$':
+                out.append(ch)
+                k += 1
+                continue
+            out.append(nxt)
+            k += 2
+        elif ch == "'" and not quote:
+            quote = "'"
+            k += 1
+        elif ch == '"':
+            quote = "" if quote else '"'
+            k += 1
+        elif ch == "$":
+            text, k = _variable(word, k, env, ins)
+            out.append(text)
+        else:
+            out.append(ch)
+            k += 1
+    if quote:
+        raise _Unsupported(ins, f"unterminated {quote} quote")
+    return "".join(out)
+
+
+def _variable(word: str, k: int, env: tuple[str, ...], ins: Instruction | None) -> tuple[str, int]:
+    m = _NAME.match(word, k + 1)
+    if m is not None:
+        return _lookup(env, m.group()) or "", m.end()
+    if not word.startswith("${", k):
+        return "$", k + 1
+    end = word.find("}", k)
+    m = _NAME.match(word, k + 2)
+    if end < 0 or m is None:
+        raise _Unsupported(ins, f"unsupported expansion in {word!r}")
+    value = _lookup(env, m.group())
+    op = word[m.end() : end]
+    if op == "":
+        return value or "", end + 1
+    if op.startswith(":-") and "$" not in op:
+        return (value if value else op[2:]), end + 1
+    if op.startswith(":+") and "$" not in op:
+        return (op[2:] if value else ""), end + 1
+    raise _Unsupported(ins, f"unsupported expansion in {word!r}")
+
+
+def _pairs(ins: Instruction, env: tuple[str, ...]) -> list[tuple[str, str]]:
+    """ENV/LABEL arguments: `k=v ...`, or the old `ENV k v...` form (the rest of the line is the value)."""
+    words = _words(ins.rest)
+    if "=" not in words[0]:
+        if ins.keyword != "ENV":
+            raise _Unsupported(ins, "LABEL needs key=value")
+        parts = re.split(r"\s+", ins.rest, maxsplit=1)
+        if len(parts) < 2:
+            raise _Unsupported(ins, "ENV needs a value")
+        return [(expand(parts[0], env, ins), expand(parts[1], env, ins))]
+    out = []
+    for w in words:
+        if "=" not in w:
+            raise _Unsupported(ins, f"can't find = in {w!r}")
+        key, _, value = w.partition("=")
+        out.append((expand(key, env, ins), expand(value, env, ins)))
+    return out
+
+
+# -- the build context -----------------------------------------------------------------
+
+
+def _context_entries(context) -> tuple[dict[str, bytes], set[str]]:
+    """Files (normalised relative path -> bytes) and directories of the context."""
+    files: dict[str, bytes] = {}
+    dirs: set[str] = set()
+    for path, data in context.items():
+        rel = posixpath.normpath(path).lstrip("/")
+        if path.endswith("/"):
+            dirs.add(rel)
+        else:
+            files[rel] = data
+        d = posixpath.dirname(rel)
+        while d:
+            dirs.add(d)
+            d = posixpath.dirname(d)
+    dirs.discard(".")
+    return files, dirs
+
+
+def context_size(context) -> int:
+    """Bytes of the tar the CLI sends: a header per entry, contents padded to 512, a 1024-byte trailer.
+
+    >>> context_size({"Dockerfile": b"FROM a\\n"})
+    2048
+    """
+    files, dirs = _context_entries(context)
+    return 1024 + 512 * len(dirs) + sum(512 + -(-len(d) // 512) * 512 for d in files.values())
+
+
+def human_size(size: int) -> str:
+    """`units.HumanSize`: decimal units, 4 significant digits (`5.12kB`, `2.048kB`)."""
+    units = ["B", "kB", "MB", "GB", "TB"]
+    value, i = float(size), 0
+    while value >= 1000.0 and i < len(units) - 1:
+        value, i = value / 1000.0, i + 1
+    return f"{value:.4g}{units[i]}"
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# -- the build -------------------------------------------------------------------------
+
+
+class _Builder:
+    """The state of one build between steps: the world, the current image and run configuration, the output."""
+
+    def __init__(self, world: World, c: cmd.Build, p: Profile):
+        self.world = world
+        self.c = c
+        self.p = p
+        self.out: list[str] = []
+        self.image: Image | None = None
+        self.config = Config()
+        self.cmd_set = False
+        self.files, self.dirs = _context_entries(c.context)
+
+    def say(self, line: str) -> None:
+        self.out.append(line + "\n")
+
+    # -- cache and commits -------------------------------------------------------------
+
+    def cached(self, container_cmd: tuple[str, ...]) -> bool:
+        """Reuse a child of the current image committed from the same container configuration."""
+        if self.c.no_cache:
+            return False
+        want = _cache_key(container_cmd, self.config)
+        hits = [i for i in self.world.children(self.image.id)
+                if i.container_cmd is not None and _cache_key(i.container_cmd, i.config) == want]
+        if not hits:
+            return False
+        self.image = max(hits, key=lambda i: (i.created, i.id))
+        self.say(" ---> Using cache")
+        return True
+
+    def container(self, argv: tuple[str, ...]) -> Container:
+        """A build step's temporary container on the current image (` ---> Running in ...`)."""
+        self.world = self.world.tick()
+        cid = sha256("build-container", self.world.clock, self.image.id, argv)
+        taken = {x.name for x in self.world.containers.values()}
+        config = replace(self.config, cmd=argv, entrypoint=None)
+        self.say(f" ---> Running in {cid[:12]}")
+        return Container(id=cid, name=names.generate(cid, taken), image=self.image.id, image_ref=self.image.id,
+                         config=config, layers=self.image.layers, labels=config.labels, created=self.world.clock)
+
+    def commit(self, changes: fs.Changes, container_cmd: tuple[str, ...], container: Container | None) -> None:
+        self.world, self.image = make_image(self.world, self.image, changes, self.config,
+                                            History(" ".join(container_cmd)), container_cmd=container_cmd)
+        if container is not None:
+            if container.id in self.world.containers:
+                self.world = self.world.drop_container(container.id)
+            self.say(f"Removing intermediate container {container.short_id}")
+
+    def nop(self, comment: str, one_word: bool = False, changes=None) -> None:
+        """Commit a container that never runs, its Cmd naming the step (`#(nop) `)."""
+        container_cmd = SHELL + (("#(nop) " + comment,) if one_word else ("#(nop) ", comment))
+        if self.cached(container_cmd):
+            return
+        container = self.container(container_cmd)
+        self.commit(changes(self.view()) if changes else fs.EMPTY, container_cmd, container)
+
+    def view(self) -> fs.Rootfs:
+        return fs.Rootfs(self.world.image_view(self.image))
+
+    # -- instructions ------------------------------------------------------------------
+
+    def from_(self, ins: Instruction) -> None:
+        text = ins.rest.split()[0]
+        image = find_image(self.world, text)
+        if image is None:
+            try:
+                repo = refs.parse(text).repo
+            except refs.InvalidReference:
+                raise _Unsupported(ins, f"invalid reference {text!r}") from None
+            raise _Stop(self.p.error("build_pull_denied", repo=repo))
+        self.image = image
+        env = image.config.env
+        if not any(e.partition("=")[0] == "PATH" for e in env):
+            env = env + (DEFAULT_PATH,)  # the builder's setDefaultPath
+        self.config = replace(image.config, env=env)
+
+    def env(self, ins: Instruction) -> None:
+        env = list(self.config.env)
+        shown = []
+        for key, value in _pairs(ins, self.config.env):
+            item = f"{key}={value}"
+            shown.append(item)
+            at = [k for k, e in enumerate(env) if e.partition("=")[0] == key]
+            if at:
+                env[at[0]] = item
+            else:
+                env.append(item)
+        self.config = replace(self.config, env=tuple(env))
+        self.nop("ENV " + " ".join(shown))
+
+    def label(self, ins: Instruction) -> None:
+        labels = dict(self.config.labels)
+        pairs = _pairs(ins, self.config.env)
+        labels.update(pairs)
+        self.config = replace(self.config, labels=frozendict(labels))
+        self.nop("LABEL " + " ".join(f"{k}={v}" for k, v in pairs))
+
+    def cmd(self, ins: Instruction) -> None:
+        argv = _command_line(ins.rest)
+        self.config = replace(self.config, cmd=argv)
+        self.cmd_set = True
+        self.nop("CMD " + go_list(argv))
+
+    def entrypoint(self, ins: Instruction) -> None:
+        argv = _command_line(ins.rest)
+        # An ENTRYPOINT drops the base image's CMD unless this Dockerfile set one before it.
+        self.config = replace(self.config, entrypoint=argv, cmd=self.config.cmd if self.cmd_set else None)
+        self.nop("ENTRYPOINT " + go_list(argv))
+
+    def workdir(self, ins: Instruction) -> None:
+        path = fs.normpath(expand(ins.rest, self.config.env, ins), self.config.working_dir or "/")
+        self.config = replace(self.config, working_dir=path)
+
+        def mkdir(rootfs: fs.Rootfs) -> fs.Changes:
+            try:
+                return rootfs.mkdir(path, parents=True).upper
+            except fs.FsError as e:
+                raise _Unsupported(ins, f"WORKDIR over a non-directory ({e})") from None
+
+        self.nop("WORKDIR " + path, one_word=True, changes=mkdir)
+
+    def run(self, ins: Instruction) -> None:
+        argv = _command_line(ins.rest)
+        if self.cached(argv):
+            return
+        container = self.container(argv)
+        rootfs = self.view()
+        try:
+            proc = workload.spawn(argv, rootfs, self.config.env, self.config.working_dir or "/", pid1=True)
+        except workload.ExecNotFound as e:
+            # The runtime cannot exec: the container stays, never started.
+            self.world = self.world.put_container(replace(container, exit_code=self.p.exit_not_found))
+            raise _Stop(self.p.error("build_exec_not_found", cmd=e.name)) from None
+        except UnsupportedWorkload as e:
+            raise _Unsupported(ins, str(e)) from None
+        step = workload.elapse(proc, rootfs)
+        if step.stdout:
+            self.out.append(step.stdout)
+        if step.stderr:
+            self.out.append(_STDERR_ON + step.stderr + _STDERR_OFF)
+        if step.exit_code:
+            # `--rm` (the default) removes a step's container only when the step succeeded.
+            failed = replace(container, rw=step.fs.upper, status=Status.EXITED, exit_code=step.exit_code,
+                             started=True)
+            self.world = self.world.put_container(failed)
+            raise _Stop(self.p.error("build_failed", cmd=" ".join(argv), code=step.exit_code), step.exit_code)
+        self.commit(step.fs.upper, argv, container)
+
+    def copy(self, ins: Instruction) -> None:
+        words = exec_form(ins.rest)
+        words = [expand(w, self.config.env, ins) for w in (words if words is not None else ins.rest.split())]
+        if len(words) < 2:
+            raise _Unsupported(ins, "COPY needs a source and a destination")
+        sources, dest = words[:-1], words[-1]
+        if len(sources) > 1 and not dest.endswith("/"):
+            raise _Unsupported(ins, "several sources need a destination ending in /")
+        found = []
+        for src in sources:
+            if any(ch in src for ch in "*?["):
+                raise _Unsupported(ins, "wildcards in COPY sources are not modelled")
+            rel = posixpath.normpath(src).lstrip("/")
+            if rel.startswith(".."):
+                raise _Unsupported(ins, "sources outside the context")
+            if rel in self.files:
+                found.append((rel, False))
+            elif rel == "." or rel in self.dirs:
+                found.append((rel, True))
+            else:
+                raise _Stop(self.p.error("build_copy_missing", path=src))
+        hashes = [self._hash(rel, is_dir) for rel, is_dir in found]
+        digest = hashes[0] if len(hashes) == 1 else "multi:" + _digest(" ".join(hashes).encode())
+        container_cmd = SHELL + (f"#(nop) COPY {digest} in {dest} ",)
+        if self.cached(container_cmd):
+            return
+        target = fs.normpath(dest, self.config.working_dir or "/")
+        rootfs = self.view()
+        try:
+            for rel, is_dir in found:
+                rootfs = self._copy_dir(rootfs, rel, target) if is_dir else self._copy_file(rootfs, rel, target, dest)
+        except fs.FsError as e:
+            raise _Unsupported(ins, f"COPY over a non-directory ({e})") from None
+        self.commit(rootfs.upper, container_cmd, None)
+
+    def _below(self, rel: str) -> tuple[list[str], list[str]]:
+        if rel == ".":
+            return sorted(self.dirs), sorted(self.files)
+        return (sorted(d[len(rel) + 1 :] for d in self.dirs if d.startswith(rel + "/")),
+                sorted(f[len(rel) + 1 :] for f in self.files if f.startswith(rel + "/")))
+
+    def _hash(self, rel: str, is_dir: bool) -> str:
+        if not is_dir:
+            return "file:" + _digest(self.files[rel])
+        dirs, files = self._below(rel)
+        src = "." if rel == "." else rel
+        rows = [f"d {d}" for d in dirs] + [f"f {f} {_digest(self.files[posixpath.join(src, f) if src != '.' else f])}" for f in files]
+        return "dir:" + _digest("\n".join(rows).encode())
+
+    def _copy_file(self, rootfs: fs.Rootfs, rel: str, target: str, dest: str) -> fs.Rootfs:
+        if dest.endswith("/") or rootfs.is_dir(target):
+            target = fs.normpath(posixpath.basename(rel), target)
+        rootfs = rootfs.mkdir(fs.parent(target), parents=True)
+        return rootfs.write(target, fs.file(self.files[rel], 0o644))
+
+    def _copy_dir(self, rootfs: fs.Rootfs, rel: str, target: str) -> fs.Rootfs:
+        rootfs = rootfs.mkdir(target, parents=True)
+        dirs, files = self._below(rel)
+        for d in dirs:
+            rootfs = rootfs.mkdir(fs.normpath(d, target), parents=True)
+        for f in files:
+            rootfs = rootfs.write(fs.normpath(f, target), fs.file(self.files[f if rel == "." else rel + "/" + f], 0o644))
+        return rootfs
+
+
+def _cache_key(container_cmd: tuple[str, ...], config: Config) -> tuple:
+    """What the legacy cache compares (image/cache/compare.go): Cmd, Env, Labels, Entrypoint."""
+    return (tuple(container_cmd), tuple(config.env), dict(config.labels), config.entrypoint)
+
+
+def build(world: World, c: cmd.Build, p: Profile) -> Result:
+    """`docker build` (legacy builder): one intermediate image per instruction, then the tags."""
+    tags = []
+    for text in c.tags:
+        try:
+            tags.append(refs.parse(text))
+        except refs.InvalidReference as e:
+            return refused(world, p.error("build_invalid_tag", ref=text, detail=e), exit=125)
+    b = _Builder(world, c, p)
+    # The CLI's progress line ends "\r\r\n"; read as text that is the line and an empty one.
+    b.say(f"Sending build context to Docker daemon {human_size(context_size(c.context)):>8}\n")
+    try:
+        instructions = parse_dockerfile(c.dockerfile)
+        _validate(instructions, p)
+        steps = {"FROM": b.from_, "RUN": b.run, "COPY": b.copy, "ENV": b.env, "LABEL": b.label,
+                 "CMD": b.cmd, "ENTRYPOINT": b.entrypoint, "WORKDIR": b.workdir}
+        for n, ins in enumerate(instructions, 1):
+            b.say(f"Step {n}/{len(instructions)} : {ins.original}")
+            steps[ins.keyword](ins)
+            b.say(f" ---> {b.image.short_id}")
+    except _Unsupported as e:
+        where = e.instruction
+        error = p.error("build_unsupported", line=where.line if where else 1,
+                        instruction=where.original if where else "", detail=e.detail)
+        return refused(world, error, exit=1)
+    except _Stop as e:
+        text = "".join(b.out)
+        if c.quiet:
+            return Result(b.world, "", text + e.error.message + "\n", e.exit, e.error)
+        return Result(b.world, text, e.error.message + "\n", e.exit, e.error)
+    b.say(f"Successfully built {b.image.short_id}")
+    for ref in tags:
+        b.world = set_tag(b.world, ref, b.image.id)
+        b.say(f"Successfully tagged {ref}")
+    if c.quiet:
+        return Result(b.world, b.image.id + "\n")
+    return Result(b.world, "".join(b.out))
