@@ -47,6 +47,14 @@ LIFECYCLE = {
 }
 
 
+DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def with_default_path(env: tuple[str, ...]) -> tuple[str, ...]:
+    """The engine gives a process the default PATH only when its environment has none."""
+    return env if any(e.startswith("PATH=") for e in env) else (DEFAULT_PATH,) + env
+
+
 def find(world: World, text: str) -> Container | None:
     """The container a user names: full id, then name, then a unique id prefix."""
     if text in world.containers:
@@ -133,7 +141,7 @@ def _settle(world: World, c: Container, step: workload.Step) -> World:
 def _start_one(world: World, c: Container, p: Profile) -> tuple[World, EngineError | None, int, workload.Step | None]:
     rootfs = world.rootfs(c)
     config = c.config
-    env = ("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",) + config.env
+    env = with_default_path(config.env)
     try:
         proc = workload.spawn(config.argv(), rootfs, env, config.working_dir or "/", pid1=True)
     except UnsupportedWorkload as e:
@@ -371,7 +379,7 @@ def exec_(world: World, c: cmd.Exec, p: Profile) -> Result:
     if target.status is not Status.RUNNING:
         return refused(world, p.error("not_running", id=target.id))
     rootfs = world.rootfs(target)
-    env = ("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",) + target.config.env + c.env
+    env = with_default_path(target.config.env + c.env)
     try:
         proc = workload.spawn(c.argv, rootfs, env, c.workdir or target.config.working_dir or "/", pid1=False)
     except workload.ExecNotFound as e:

@@ -37,12 +37,21 @@ def status_text(c: Container) -> str:
     return f"Exited ({c.exit_code or 0}) {AGO}"
 
 
+def command_text(argv: tuple[str, ...]) -> str:
+    """The COMMAND column: the path, then the arguments, those with a space in single quotes."""
+    if not argv:
+        return ""
+    return " ".join((argv[0],) + tuple(f"'{a}'" if " " in a else a for a in argv[1:]))
+
+
 def ps_row(world: World, c: Container, no_trunc: bool = False) -> dict:
-    command = " ".join(c.config.argv())
+    command = command_text(c.config.argv())
     # The reference as typed, while it still names the container's image;
     # once it names another image, or nothing, the image's id.
     named = find_image(world, c.image_ref)
-    image = c.image_ref if named is not None and named.id == c.image else (c.image if no_trunc else c.image[7:19])
+    image = c.image_ref if named is not None and named.id == c.image else c.image
+    if image == c.image or refs.full_id(image) == c.image[7:]:
+        image = c.image if no_trunc else c.image[7:19]
     labels = c.labels
     return {
         "ID": c.id if no_trunc else c.short_id,

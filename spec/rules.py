@@ -149,7 +149,7 @@ def _one_container(world: World, text: str, refuse: dict) -> frozenset:
 # container is the model's own refusal: the engine would block for ever).
 REFUSALS_BY_STATUS: dict[type, dict[Status, K]] = {
     cmd.Start: {Status.PAUSED: K.PAUSED},
-    cmd.Restart: {Status.PAUSED: K.PAUSED},
+    cmd.Restart: {},  # a paused container is killed (its TERM handler cannot run) and started again
     cmd.Stop: {},
     cmd.Kill: {Status.CREATED: K.NOT_RUNNING, Status.EXITED: K.NOT_RUNNING},
     cmd.Pause: {Status.PAUSED: K.ALREADY_PAUSED, Status.CREATED: K.NOT_RUNNING, Status.EXITED: K.NOT_RUNNING},
@@ -332,7 +332,7 @@ def lifecycle_follows_the_workload(before: World, command: object, result: Resul
         cid = result.stdout.strip() if command.detach else None
         created = [c for c in result.world.containers.values() if c.id not in before.containers]
         if not created:
-            return command.create.auto_remove or command.create.name is None  # --rm: gone after exiting
+            return command.create.auto_remove  # --rm: gone once it exited
         c = created[0]
         w = WORKLOADS.get(c.config.argv())
         if w is None:

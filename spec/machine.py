@@ -1,0 +1,354 @@
+"""The engine as a Hypothesis state machine: every docker verb a rule, every rule a docker command.
+
+Each rule builds one *command value* (`model.commands`) and hands it to
+`execute`, the one place that applies it to the model, records it as a docker
+command line, and checks the step rules (`spec.rules`) and, through the
+machine's invariant, the state invariants (`spec.invariants`).  A conformance
+run subclasses `DockerMachine` and overrides `execute` to send the same
+command to a real engine and compare, the way Hypothesis's own
+`DatabaseComparison` machine drives several backends in lockstep.
+
+Bundles hold what a user would type: container names (`c1`, `c2`, ...), image
+references (`base:1`, `img1:latest`, ...) and the files that `save` and
+`export` wrote.  Names stay in their bundle after the object is gone, so later
+rules also meet stale names; dedicated "anyway" rules type unknown names, bad
+references and commands in the wrong state on purpose.  A refused command must
+be refused with the engine's error kind and leave the state unchanged.
+There are no preconditions: a user can type every one of these commands.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import shlex
+
+from frozendict import frozendict
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, multiple, rule
+
+from model import commands as cmd
+from model.engine import VERBS, step
+from model.profile import DOCKER_20_10
+from model.result import Result
+from model.values import World
+
+from . import coverage as coverage_mod
+from .fixtures import BASE_REF, BASE_TAR_NAME, base_tar, import_base
+from .invariants import INVARIANTS
+from .rules import STEP_RULES, resolve_image
+from .script import render, to_argv
+from .workloads import CONTAINER_COMMANDS, PATHS, WORKLOADS, exec_argv
+
+GARBAGE = b"this is not a tar archive\n" * 4
+GARBAGE_NAME = "garbage.tar"
+
+UNKNOWN_CONTAINERS = ("nosuch", "ghost")
+UNKNOWN_IMAGES = ("nosuch:latest", "ghost")
+BAD_REFERENCES = ("Bad:Ref", "img@x", "a::b")
+BAD_NAMES = ("_c", "c/1")
+
+workloads = st.sampled_from(CONTAINER_COMMANDS)
+flags = st.booleans()
+auto_remove = st.sampled_from((False, False, False, True))
+HAS_BUILD = importlib.util.find_spec("model.build") is not None
+
+
+class RuleBroken(AssertionError):
+    """A step or a state broke a rule of the spec; the message names the rule."""
+
+
+class DockerMachine(RuleBasedStateMachine):
+    """Random docker sessions on the model, checked after every command."""
+
+    containers = Bundle("containers")
+    images = Bundle("images")
+    archives = Bundle("archives")
+
+    # The last machine built: after a failure, the shrunk example it ran (`dockspec check`).
+    last: "DockerMachine | None" = None
+    # Called with each finished machine (progress bars, step counts).
+    on_teardown = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.world = World()
+        self.profile = DOCKER_20_10
+        self.lines: list[tuple[list[str], str]] = []  # (docker argv, comment)
+        self.files: dict[str, bytes] = {}
+        self.n_containers = 0
+        self.n_images = 0
+        self.n_archives = 0
+        self.coverage = coverage_mod.COVERAGE
+        self._verified: World | None = None
+        type(self).last = self
+
+    # -- the one place commands go through ---------------------------------------------------
+
+    def name_of(self, data: bytes) -> str:
+        if data == base_tar():
+            return BASE_TAR_NAME
+        if data == GARBAGE:
+            return GARBAGE_NAME
+        for name, stored in self.files.items():
+            if stored is data or stored == data:
+                return name
+        return f"archive-{hashlib.sha256(data).hexdigest()[:12]}.tar"
+
+    def execute(self, command: object, comment: str = "") -> Result:
+        """Apply `command` to the model, record it as a docker line, and check every step rule."""
+        before = self.world
+        self.lines.append((to_argv(command, self.name_of), comment))
+        result = step(before, command, self.profile)
+        verb = VERBS[type(command)]
+        self.coverage.record(verb, "ok" if result.error is None else result.error.kind.value)
+        self.world = result.world
+        for path, data in result.files.items():
+            if path != "-":
+                self.files[path] = data
+        for rule_ in STEP_RULES:
+            if not rule_(before, command, result):
+                raise RuleBroken(f"{rule_.__name__}: {rule_.__doc__}\n  command: {self.lines[-1][0]}\n"
+                                 f"  exit {result.exit}, error {result.error}")
+        return result
+
+    def script(self) -> str:
+        """The commands run so far, as a runnable shell script of docker lines."""
+        return render(self.lines)
+
+    @invariant()
+    def state_invariants_hold(self) -> None:
+        if self._verified is self.world:
+            return  # nothing changed since the last check: the predicates are pure
+        for inv in INVARIANTS:
+            if not inv(self.world):
+                raise RuleBroken(f"{inv.__name__}: {inv.__doc__}")
+        self._verified = self.world
+
+    def teardown(self) -> None:
+        if type(self).on_teardown is not None:
+            type(self).on_teardown(self)
+
+    # -- naming ---------------------------------------------------------------------------
+
+    def _new_container(self) -> str:
+        self.n_containers += 1
+        return f"c{self.n_containers}"
+
+    def _new_image(self, tag: str = "latest") -> str:
+        self.n_images += 1
+        return f"img{self.n_images}:{tag}"
+
+    def _new_archive(self, stem: str) -> str:
+        self.n_archives += 1
+        return f"{stem}{self.n_archives}.tar"
+
+    # -- images in ---------------------------------------------------------------------------
+
+    @initialize(target=images)
+    def import_base(self):
+        self.execute(import_base())
+        return BASE_REF
+
+    @rule(target=images, source=st.sampled_from(("base", "base", "garbage")))
+    def import_(self, source):
+        """Import the base tar again under a new reference (or `base:1` once it is gone), or a broken file."""
+        if source == "garbage":
+            self.execute(cmd.Import(GARBAGE, "junk:1"))
+            return multiple()
+        ref = BASE_REF if BASE_REF not in self.world.tags else self._new_image()
+        return ref if self.execute(cmd.Import(base_tar(), ref)).error is None else multiple()
+
+    @rule(target=images, archive=archives)
+    def import_archive(self, archive):
+        ref = self._new_image()
+        result = self.execute(cmd.Import(self.files[archive], ref))
+        return ref if result.error is None else multiple()
+
+    @rule(archive=st.one_of(archives, st.just(GARBAGE_NAME)))
+    def load(self, archive):
+        self.execute(cmd.Load(self.files.get(archive, GARBAGE)))
+
+    # -- containers --------------------------------------------------------------------------
+
+    def _create(self, image: str, argv: tuple[str, ...], auto_remove: bool) -> tuple[str, cmd.Create]:
+        name = self._new_container()
+        return name, cmd.Create(image, argv, name=name, auto_remove=auto_remove, network="none")
+
+    @rule(target=containers, image=images, argv=workloads, rm=auto_remove)
+    def create(self, image, argv, rm):
+        name, create = self._create(image, argv, rm)
+        return name if self.execute(create).error is None else multiple()
+
+    @rule(target=containers, image=images, argv=workloads, detach=flags, rm=auto_remove)
+    def run(self, image, argv, detach, rm):
+        name, create = self._create(image, argv, rm)
+        return name if self.execute(cmd.Run(create, detach=detach)).error is None else multiple()
+
+    @rule(image=images, name=st.one_of(containers, st.sampled_from(BAD_NAMES)),
+          bad_image=st.sampled_from((None, None) + UNKNOWN_IMAGES + BAD_REFERENCES), run=flags)
+    def create_anyway(self, image, name, bad_image, run):
+        """create or run with a name in use, an invalid name, an unknown image or a bad reference."""
+        if bad_image is not None:
+            image, name = bad_image, self._new_container()
+        create = cmd.Create(image, ("true",), name=name, network="none")
+        self.execute(cmd.Run(create, detach=True) if run else create)
+
+    @rule(c=containers)
+    def start(self, c):
+        self.execute(cmd.Start((c,)))
+
+    @rule(c=containers)
+    def stop(self, c):
+        self.execute(cmd.Stop((c,), timeout=0))
+
+    @rule(c=containers)
+    def restart(self, c):
+        self.execute(cmd.Restart((c,), timeout=0))
+
+    @rule(c=containers)
+    def kill(self, c):
+        self.execute(cmd.Kill((c,)))
+
+    @rule(c=containers)
+    def pause(self, c):
+        self.execute(cmd.Pause((c,)))
+
+    @rule(c=containers)
+    def unpause(self, c):
+        self.execute(cmd.Unpause((c,)))
+
+    @rule(c=containers, force=flags)
+    def rm(self, c, force):
+        self.execute(cmd.Rm((c,), force=force))
+
+    @rule(c=containers)
+    def wait(self, c):
+        self.execute(cmd.Wait((c,)))
+
+    @rule(c=containers, op=st.sampled_from(("touch", "mkdir", "rm", "write")), path=st.sampled_from(PATHS),
+          detach=flags)
+    def exec_(self, c, op, path, detach):
+        self.execute(cmd.Exec(c, exec_argv(op, path), detach=detach))
+
+    @rule(c=containers)
+    def exec_sleep_detached(self, c):
+        self.execute(cmd.Exec(c, ("sleep", "1000"), detach=True))
+
+    @rule(c=containers)
+    def diff(self, c):
+        self.execute(cmd.Diff(c))
+
+    @rule(target=archives, c=containers)
+    def export(self, c):
+        name = self._new_archive("export")
+        return name if self.execute(cmd.Export(c, output=name)).error is None else multiple()
+
+    @rule(target=images, c=containers, tagged=st.sampled_from((True, True, True, False, "bad")))
+    def commit(self, c, tagged):
+        ref = self._new_image() if tagged is True else (BAD_REFERENCES[0] if tagged == "bad" else None)
+        result = self.execute(cmd.Commit(c, ref))
+        return ref if result.error is None and tagged is True else multiple()
+
+    @rule(verb=st.sampled_from(("start", "stop", "restart", "kill", "pause", "unpause", "rm", "rm -f", "wait",
+                                "exec", "diff", "export", "commit", "inspect")),
+          name=st.sampled_from(UNKNOWN_CONTAINERS))
+    def on_unknown_container(self, verb, name):
+        command = {
+            "start": cmd.Start((name,)), "stop": cmd.Stop((name,), timeout=0), "restart": cmd.Restart((name,), timeout=0),
+            "kill": cmd.Kill((name,)), "pause": cmd.Pause((name,)), "unpause": cmd.Unpause((name,)),
+            "rm": cmd.Rm((name,)), "rm -f": cmd.Rm((name,), force=True), "wait": cmd.Wait((name,)),
+            "exec": cmd.Exec(name, ("true",)), "diff": cmd.Diff(name), "export": cmd.Export(name, output="unknown.tar"),
+            "commit": cmd.Commit(name, None), "inspect": cmd.Inspect((name,)),
+        }[verb]
+        self.execute(command)
+
+    @rule(verb=st.sampled_from(("rm", "stop", "start", "kill")), cs=st.lists(containers, min_size=2, max_size=3),
+          force=flags)
+    def several_containers(self, verb, cs, force):
+        """A command over several containers does what the same command does to each in turn."""
+        names = tuple(cs)
+        command = {"rm": cmd.Rm(names, force=force), "stop": cmd.Stop(names, timeout=0), "start": cmd.Start(names),
+                   "kill": cmd.Kill(names)}[verb]
+        one_by_one = self.world
+        for name in names:
+            one_by_one = step(one_by_one, type(command)(**{**_fields(command), "containers": (name,)})).world
+        result = self.execute(command)
+        if result.world != one_by_one:
+            raise RuleBroken(f"{verb} over {names} differs from {verb} of each in turn")
+
+    # -- images ------------------------------------------------------------------------------
+
+    @rule(target=images, image=images, new=flags, same_repo=flags)
+    def tag(self, image, new, same_repo):
+        if same_repo:
+            self.n_images += 1
+            target = image.rsplit(":", 1)[0] + f":v{self.n_images}"
+        else:
+            target = self._new_image()
+        result = self.execute(cmd.Tag(image, target))
+        return target if result.error is None else multiple()
+
+    @rule(image=images, other=images)
+    def tag_moves(self, image, other):
+        self.execute(cmd.Tag(image, other))
+
+    @rule(image=images, to=st.sampled_from(BAD_REFERENCES))
+    def tag_to_bad_reference(self, image, to):
+        self.execute(cmd.Tag(image, to))
+
+    @rule(verb=st.sampled_from(("tag", "rmi", "rmi -f", "history", "save", "inspect")), name=st.sampled_from(UNKNOWN_IMAGES))
+    def on_unknown_image(self, verb, name):
+        command = {
+            "tag": cmd.Tag(name, "img0:latest"), "rmi": cmd.Rmi((name,)), "rmi -f": cmd.Rmi((name,), force=True),
+            "history": cmd.History(name), "save": cmd.Save((name,), output="unknown.tar"),
+            "inspect": cmd.Inspect((name,), format="{{.Id}}"),
+        }[verb]
+        self.execute(command)
+
+    @rule(image=images, force=flags, no_prune=st.sampled_from((False, False, False, True)))
+    def rmi(self, image, force, no_prune):
+        self.execute(cmd.Rmi((image,), force=force, no_prune=no_prune))
+
+    @rule(image=images, force=flags)
+    def rmi_by_id(self, image, force):
+        img = resolve_image(self.world, image)
+        text = img.short_id if img is not None else "0123456789ab"
+        self.execute(cmd.Rmi((text,), force=force), comment=f"the id of {image}")
+
+    @rule(image=images)
+    def history(self, image):
+        self.execute(cmd.History(image))
+
+    @rule(target=archives, image=images)
+    def save(self, image):
+        name = self._new_archive("save")
+        return name if self.execute(cmd.Save((image,), output=name)).error is None else multiple()
+
+    @rule(name=st.one_of(images, containers))
+    def inspect(self, name):
+        self.execute(cmd.Inspect((name,), format="{{.Id}}"))
+
+    if HAS_BUILD:
+        @rule(target=images, image=st.one_of(images, st.sampled_from(UNKNOWN_IMAGES)),
+              argv=st.sampled_from([a for a in CONTAINER_COMMANDS if not WORKLOADS[a].blocks]))
+        def build(self, image, argv):
+            ref = self._new_image()
+            text = f"FROM {image}\nRUN {shlex.join(argv)}\n"
+            context = frozendict({"Dockerfile": text.encode()})
+            result = self.execute(cmd.Build(text, context=context, tags=(ref,), network="none"))
+            return ref if result.error is None else multiple()
+
+    # -- listings ----------------------------------------------------------------------------
+
+    @rule(all_=flags, quiet=flags)
+    def ps(self, all_, quiet):
+        self.execute(cmd.Ps(all=all_, quiet=quiet))
+
+    @rule(all_=flags, quiet=flags)
+    def images_(self, all_, quiet):
+        self.execute(cmd.Images(all=all_, quiet=quiet))
+
+
+def _fields(command: object) -> dict:
+    return {f: getattr(command, f) for f in command.__slots__}
+
