@@ -102,7 +102,7 @@ class Bounds:
     images: int = 1  # image tags img1..imgM, and at most M images beyond the start state's
     containers: int = 2  # container names ctr1..ctrN
     files: int = 1  # files /tmp/f1../tmp/fK
-    depth: int | None = 4  # commands from the start state; None: until nothing new is reached
+    depth: int | None = 5  # commands from the start state; None: until nothing new is reached
 
     @property
     def container_names(self) -> tuple[str, ...]:
@@ -582,12 +582,14 @@ def _lines(parent: list, moves: tuple[Move, ...], node: int) -> tuple[str, ...]:
 
 # -- the command line -----------------------------------------------------------------
 
+DEFAULT = Bounds()  # small enough that `dockspec explore` takes a few seconds
+
 
 @click.command("explore")
-@click.option("--images", default=Bounds.images, show_default=True, help="Image tags img1..imgN (and extra images).")
-@click.option("--containers", default=Bounds.containers, show_default=True, help="Container names ctr1..ctrN.")
-@click.option("--files", default=Bounds.files, show_default=True, help="Files /tmp/f1../tmp/fN.")
-@click.option("--depth", default=Bounds.depth, show_default=True, help="Commands from the start state (0: no limit).")
+@click.option("--images", default=DEFAULT.images, show_default=True, help="Image tags img1..imgN (and extra images).")
+@click.option("--containers", default=DEFAULT.containers, show_default=True, help="Container names ctr1..ctrN.")
+@click.option("--files", default=DEFAULT.files, show_default=True, help="Files /tmp/f1../tmp/fN.")
+@click.option("--depth", default=DEFAULT.depth, show_default=True, help="Commands from the start state (0: no limit).")
 @click.option("--symmetry", type=click.Choice(Canon.MODES), default="names", show_default=True,
               help="What makes two states one node: names (ids, clock and names abstracted), ids, none.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), default=None,

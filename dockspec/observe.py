@@ -361,10 +361,18 @@ _EXTRA = (
 )
 
 
+def _literal(template: str) -> str:
+    """The words of a template that are not fields nor the daemon's generic prefixes."""
+    text = re.sub(r"\{[a-z_]+\}", "", template)
+    for p in ("Error response from daemon: ", "Error: ", "docker: "):
+        text = text.replace(p, "")
+    return text.strip()
+
+
 class Classifier:
     def __init__(self, profile: Profile = DOCKER_20_10):
         self.templates = [(_template_regex(t), kind) for kind, t in profile.messages.values()
-                          if not t.startswith("{") and len(t) > 20]
+                          if len(_literal(t)) >= 12]
         self.extra = [(re.compile(rx), kind) for rx, kind in _EXTRA]
 
     def __call__(self, stderr: str) -> ErrorKind | None:
@@ -372,7 +380,7 @@ class Classifier:
         if not text:
             return None
         for rx, kind in self.templates:
-            if rx.fullmatch(text.splitlines()[0]) or rx.fullmatch(text):
+            if rx.search(text):
                 return kind
         for rx, kind in self.extra:
             if rx.search(text):

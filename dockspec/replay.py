@@ -57,7 +57,7 @@ ROLES = {
     "commit": "ci", "rmi": "i*", "history": "i*", "save": "i*", "tag": "i*", "inspect": "i*", "images": "i*",
     "import": "-i", "build": "-", "load": "-", "ps": "-",
 }
-NAME_FLAGS = {"--name", "-t", "--tag"}
+NAME_FLAGS = {"create": {"--name"}, "run": {"--name"}, "build": {"-t", "--tag"}}
 FILTER_KEYS = {"name", "ancestor", "reference", "before", "since"}
 
 
@@ -116,7 +116,7 @@ def rewrite(words: list[str], prefix: str, label: str | None = None) -> list[str
                 continue
             value = inline if eq else (rest[i + 1] if i + 1 < len(rest) else None)
             if value is not None:
-                if flag in NAME_FLAGS and not (verb == "images" or verb == "ps"):
+                if flag in NAME_FLAGS.get(verb, ()):
                     value = name(value)
                 elif flag in ("-f", "--filter") and verb in ("ps", "images"):
                     key, e2, v = value.partition("=")
@@ -152,7 +152,7 @@ def prepare_folder(src: Path, dst: Path, prefix: str) -> None:
             elif n.endswith(".sh"):
                 continue
             else:
-                shutil.copyfile(s, d)
+                shutil.copy2(s, d)
     if not (dst / "base.tar").exists():
         (dst / "base.tar").write_bytes(busybox_rootfs())
 
@@ -183,7 +183,7 @@ class CliEngine:
         self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DOCKER_HOST": url, "DOCKER_BUILDKIT": "0",
                     "DOCKER_CONFIG": str(cwd / ".docker-config"), "HOME": str(cwd), "LANG": "C.UTF-8"}
 
-    def run(self, words: list[str], timeout: float = 120) -> tuple[int, str, str]:
+    def run(self, words: list[str], timeout: float = 30) -> tuple[int, str, str]:
         try:
             p = subprocess.run([DOCKER_CLI, *words[1:]], cwd=self.cwd, env=self.env, capture_output=True,
                                timeout=timeout, stdin=subprocess.DEVNULL)
@@ -195,10 +195,57 @@ class CliEngine:
         return p.returncode, p.stdout.decode(errors="replace"), err
 
 
-def _stdout_compared(words: list[str]) -> bool:
+LISTING = {"ps", "images", "ls", "list"}
+# Verbs whose line order is not deterministic on the engine: `images` sorts by a
+# creation time in whole seconds and lists one image's repositories from a Go map;
+# `diff` lists in the order the storage driver walks the upper directory.
+UNORDERED = {"images", "diff"}
+
+
+def _drop_layer_lines(text: str) -> str:
+    """rmi's `Deleted: <layer>` lines: whether a layer goes depends on every other
+    image of the engine sharing it (other runs, other users), so they are not compared."""
+    return "\n".join(l for l in text.splitlines() if l != "Deleted: sha256:<id64>")
+
+
+def _sorted_body(text: str) -> str:
+    lines = text.splitlines()
+    head = lines[:1] if lines and lines[0].startswith(HEADERS) else []
+    return "\n".join(head + sorted(lines[len(head):]))
+HEADERS = ("CONTAINER ID", "REPOSITORY", "IMAGE ")
+
+
+def _verb(words: list[str]) -> str:
     verb = words[1] if len(words) > 1 else ""
     if verb in ("container", "image") and len(words) > 2:
         verb = words[2]
+    return verb
+
+
+def own_lines(text: str, owned: set | None, prefix: str) -> str:
+    """The lines of a listing that show this run's objects (and the table header).
+
+    A line is ours when every id it shows is ours (`owned`: 12-character ids;
+    None: every id is), or, showing no id, when it shows our prefix.  The same
+    filter runs on the model's side, so a line dropped for want of a name or an
+    id is dropped on both sides.
+    """
+    keep = []
+    for k, line in enumerate(text.splitlines()):
+        if k == 0 and line.startswith(HEADERS):
+            keep.append(line)
+            continue
+        found = [m.group(1)[:12] for m in re.finditer(r"(?<![0-9a-f])([0-9a-f]{12}(?:[0-9a-f]{52})?)(?![0-9a-f])", line)]
+        if found:
+            if owned is None or all(i in owned for i in found):
+                keep.append(line)
+        elif prefix in line:
+            keep.append(line)
+    return "".join(l + "\n" for l in keep)
+
+
+def _stdout_compared(words: list[str]) -> bool:
+    verb = _verb(words)
     if verb in NOT_COMPARED_STDOUT:
         return False
     if verb == "inspect" and not any(w in ("-f", "--format") or w.startswith("--format=") for w in words):
@@ -228,6 +275,7 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None) ->
         return s
     observer = Observer(adapter.api, owner)
     ids = Bijection()
+    seen_containers: set[str] = set()
     reports: list[LineReport] = []
     tmp = Path(tempfile.mkdtemp(prefix="dockspec-replay-"))
     try:
@@ -254,11 +302,20 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None) ->
             ids.learn(world, raw, owner)
             e_state = engine_snapshot(raw, ids)
             m_state = snapshot(world)
-            e_kind = classify(err) if (code != 0 or err.strip()) else None
-            if code == 0 and e_kind is not None and mr.exit == 0:
-                e_kind = None  # warnings on stderr of a success
+            e_kind = classify(err) or (classify(out) if code in (126, 127) else None)
+            if _verb(list(line.words)) in LISTING:
+                seen_containers.update(c["Id"][:12] for c in raw.containers)
+                owned = seen_containers | {i[7:19] for i in owner.images}
+                out = own_lines(out, owned, prefix)
+                m_stdout = own_lines(mr.stdout, None, prefix)
+            else:
+                m_stdout = mr.stdout
             e_out = normalise(strip(ids.engine_text(out)))
-            m_out = normalise(strip(ids.model_text(mr.stdout)))
+            m_out = normalise(strip(ids.model_text(m_stdout)))
+            if _verb(list(line.words)) == "rmi":
+                e_out, m_out = _drop_layer_lines(e_out), _drop_layer_lines(m_out)
+            if _verb(list(line.words)) in UNORDERED:
+                e_out, m_out = _sorted_body(e_out), _sorted_body(m_out)
             model = {"exit": mr.exit, "error_kind": mr.error_kind, "stdout": m_out, "stderr": strip(mr.stderr),
                      "state": _strip_state(m_state, strip)}
             engine = {"exit": code, "error_kind": e_kind.value if e_kind else None, "stdout": e_out,

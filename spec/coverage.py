@@ -17,8 +17,8 @@ OK = "ok"
 
 # Verbs the engine cannot refuse for a well-formed command line.
 EXEMPT: dict[str, str] = {
-    "ps": "never refused (only bad flags or templates are)",
-    "images": "never refused (only bad flags or templates are)",
+    "ps": "cannot be refused",
+    "images": "cannot be refused",
 }
 
 

@@ -221,6 +221,14 @@ INVARIANTS: tuple[Invariant, ...] = (
 )
 
 
+def holds(invariant: Invariant, world: World) -> bool:
+    """True when `world` obeys `invariant`; a world too broken to evaluate it does not."""
+    try:
+        return bool(invariant(world))
+    except Exception:
+        return False
+
+
 def violations(world: World) -> list[str]:
     """The names of the invariants `world` breaks, each with its rule."""
-    return [f"{inv.__name__}: {inv.__doc__}" for inv in INVARIANTS if not inv(world)]
+    return [f"{inv.__name__}: {inv.__doc__}" for inv in INVARIANTS if not holds(inv, world)]

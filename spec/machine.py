@@ -30,7 +30,7 @@ from model import commands as cmd
 from model.engine import VERBS, step
 from model.profile import DOCKER_20_10
 from model.result import Result
-from model.values import World
+from model.values import Status, World
 
 from . import coverage as coverage_mod
 from .fixtures import BASE_REF, BASE_TAR_NAME, base_tar, import_base
@@ -47,10 +47,20 @@ UNKNOWN_IMAGES = ("nosuch:latest", "ghost")
 BAD_REFERENCES = ("Bad:Ref", "img@x", "a::b")
 BAD_NAMES = ("_c", "c/1")
 
-workloads = st.sampled_from(CONTAINER_COMMANDS)
+# Long-running workloads weigh more, so that running and paused containers are common.
+_BLOCKING = tuple(a for a in CONTAINER_COMMANDS if WORKLOADS[a].blocks)
+workloads = st.sampled_from(_BLOCKING * 3 + CONTAINER_COMMANDS)
 flags = st.booleans()
 auto_remove = st.sampled_from((False, False, False, True))
 HAS_BUILD = importlib.util.find_spec("model.build") is not None
+
+
+def in_state(*statuses: Status):
+    """A container name as a user reads it off `docker ps -a`: one in `statuses` when there is one."""
+    def names(machine: "DockerMachine"):
+        live = sorted(c.name for c in machine.world.containers.values() if c.status in statuses)
+        return st.sampled_from(live) if live else st.sampled_from(machine.typed_names or UNKNOWN_CONTAINERS)
+    return st.runner().flatmap(names)
 
 
 class RuleBroken(AssertionError):
@@ -76,6 +86,7 @@ class DockerMachine(RuleBasedStateMachine):
         self.lines: list[tuple[list[str], str]] = []  # (docker argv, comment)
         self.files: dict[str, bytes] = {}
         self.n_containers = 0
+        self.typed_names: list[str] = []
         self.n_images = 0
         self.n_archives = 0
         self.coverage = coverage_mod.COVERAGE
@@ -132,6 +143,7 @@ class DockerMachine(RuleBasedStateMachine):
 
     def _new_container(self) -> str:
         self.n_containers += 1
+        self.typed_names.append(f"c{self.n_containers}")
         return f"c{self.n_containers}"
 
     def _new_image(self, tag: str = "latest") -> str:
@@ -179,10 +191,17 @@ class DockerMachine(RuleBasedStateMachine):
         name, create = self._create(image, argv, rm)
         return name if self.execute(create).error is None else multiple()
 
-    @rule(target=containers, image=images, argv=workloads, detach=flags, rm=auto_remove)
-    def run(self, image, argv, detach, rm):
+    @rule(target=containers, image=images, argv=st.sampled_from(_BLOCKING), rm=auto_remove)
+    def run(self, image, argv, rm):
+        """`docker run -d`: a long-running container."""
         name, create = self._create(image, argv, rm)
-        return name if self.execute(cmd.Run(create, detach=detach)).error is None else multiple()
+        return name if self.execute(cmd.Run(create, detach=True)).error is None else multiple()
+
+    @rule(target=containers, image=images, argv=workloads, rm=auto_remove)
+    def run_to_completion(self, image, argv, rm):
+        """`docker run` in the foreground: waits for the container to exit."""
+        name, create = self._create(image, argv, rm)
+        return name if self.execute(cmd.Run(create, detach=False)).error is None else multiple()
 
     @rule(image=images, name=st.one_of(containers, st.sampled_from(BAD_NAMES)),
           bad_image=st.sampled_from((None, None) + UNKNOWN_IMAGES + BAD_REFERENCES), run=flags)
@@ -205,15 +224,15 @@ class DockerMachine(RuleBasedStateMachine):
     def restart(self, c):
         self.execute(cmd.Restart((c,), timeout=0))
 
-    @rule(c=containers)
+    @rule(c=st.one_of(containers, in_state(Status.RUNNING, Status.PAUSED)))
     def kill(self, c):
         self.execute(cmd.Kill((c,)))
 
-    @rule(c=containers)
+    @rule(c=st.one_of(containers, in_state(Status.RUNNING)))
     def pause(self, c):
         self.execute(cmd.Pause((c,)))
 
-    @rule(c=containers)
+    @rule(c=st.one_of(containers, in_state(Status.PAUSED)))
     def unpause(self, c):
         self.execute(cmd.Unpause((c,)))
 
@@ -225,7 +244,8 @@ class DockerMachine(RuleBasedStateMachine):
     def wait(self, c):
         self.execute(cmd.Wait((c,)))
 
-    @rule(c=containers, op=st.sampled_from(("touch", "mkdir", "rm", "write")), path=st.sampled_from(PATHS),
+    @rule(c=st.one_of(containers, in_state(Status.RUNNING)), op=st.sampled_from(("touch", "mkdir", "rm", "write")),
+          path=st.sampled_from(PATHS),
           detach=flags)
     def exec_(self, c, op, path, detach):
         self.execute(cmd.Exec(c, exec_argv(op, path), detach=detach))

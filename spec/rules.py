@@ -137,12 +137,20 @@ def _create_outcomes(world: World, c: cmd.Create) -> frozenset:
     return frozenset({OK})
 
 
-def _one_container(world: World, text: str, refuse: dict) -> frozenset:
-    """Outcome of a verb on one container: NO_SUCH_CONTAINER, or `refuse[status]`, else success."""
+def command_found(view, argv: tuple[str, ...]) -> bool:
+    """The runtime finds a command on PATH: the machines' commands all live in /bin."""
+    return bool(argv) and ("/bin/" + argv[0] in view if "/" not in argv[0] else argv[0] in view)
+
+
+def _one_container(world: World, text: str, refuse: dict, argv: tuple[str, ...] | None = None) -> frozenset:
+    """Outcome of a verb on one container: NO_SUCH_CONTAINER, or `refuse[status]`, or EXEC_NOT_FOUND, else success."""
     c = resolve_container(world, text)
     if c is None:
         return frozenset({K.NO_SUCH_CONTAINER})
-    return frozenset({refuse.get(c.status, OK)})
+    kind = refuse.get(c.status, OK)
+    if kind is OK and argv is not None and not command_found(world.rootfs(c).view, argv):
+        kind = K.EXEC_NOT_FOUND
+    return frozenset({kind})
 
 
 # The container verbs' refusals by state (Docker 20.10; `wait` on a paused
@@ -183,7 +191,13 @@ def expected_outcomes(world: World, command: object) -> frozenset | None:
     if t is cmd.Create:
         return _create_outcomes(world, command)
     if t is cmd.Run:
-        return _create_outcomes(world, command.create)
+        out = _create_outcomes(world, command.create)
+        if out == {OK}:
+            img = resolve_image(world, command.create.image)
+            argv = (command.create.entrypoint or ()) + (command.create.cmd or img.config.cmd or ())
+            if not command_found(fs.union(tuple(world.layers[l].changes for l in img.layers) + (fs.INIT_LAYER,)), argv):
+                return frozenset({K.EXEC_NOT_FOUND})
+        return out
     if t is cmd.Rm:
         c = resolve_container(world, command.containers[0])
         if c is None:
@@ -193,11 +207,20 @@ def expected_outcomes(world: World, command: object) -> frozenset | None:
         return frozenset({{Status.RUNNING: K.REMOVE_RUNNING, Status.PAUSED: K.REMOVE_PAUSED}.get(c.status, OK)})
     if t in REFUSALS_BY_STATUS:
         name = command.container if hasattr(command, "container") else command.containers[0]
-        return _one_container(world, name, REFUSALS_BY_STATUS[t])
+        argv = None
+        c = resolve_container(world, name)
+        if t is cmd.Exec:
+            argv = command.argv
+        elif c is not None and (t is cmd.Restart or (t is cmd.Start and c.status is not Status.RUNNING)):
+            argv = c.config.argv()
+        return _one_container(world, name, REFUSALS_BY_STATUS[t], argv)
     if t is cmd.Commit:
         out = set()
-        if resolve_container(world, command.container) is None:
+        c = resolve_container(world, command.container)
+        if c is None:
             out.add(K.NO_SUCH_CONTAINER)
+        elif c.image not in world.images:
+            out.add(K.NO_SUCH_IMAGE)  # `rmi -f` took its image: the daemon cannot read the parent's config
         if command.ref is not None and _ref(command.ref) is None:
             out.add(K.INVALID_REFERENCE)  # CLI and daemon check these in either order
         return frozenset(out or {OK})
@@ -269,7 +292,7 @@ def refused_exactly_as_the_engine_refuses(before: World, command: object, result
 
 
 def refusal_changes_nothing(before: World, command: object, result: Result) -> bool:
-    """A refused command leaves the engine state as it was (a failed start only records its exit code)."""
+    """A refused command leaves the engine state as it was (a failed start records its exit code, a failed build its steps)."""
     if result.error is None:
         return True
     targets = _targets(command)
@@ -277,6 +300,8 @@ def refusal_changes_nothing(before: World, command: object, result: Result) -> b
         return True
     if result.error.kind is K.EXEC_NOT_FOUND and type(command) in (cmd.Start, cmd.Run, cmd.Restart):
         return True
+    if type(command) is cmd.Build and result.error.kind in (K.BUILD_FAILED, K.EXEC_NOT_FOUND):
+        return True  # the legacy builder keeps the images of the steps before and the failed container
     return result.world is before or result.world == before
 
 

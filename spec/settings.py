@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, settings
 
 _COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
-settings.register_profile("quick", max_examples=60, stateful_step_count=30, **_COMMON)
+settings.register_profile("quick", max_examples=300, stateful_step_count=40, **_COMMON)
 settings.register_profile("ci", settings.get_profile("quick"), derandomize=True, database=None, print_blob=True)
 settings.register_profile("thorough", max_examples=2000, stateful_step_count=80, **_COMMON)
 

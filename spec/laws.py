@@ -1,0 +1,198 @@
+"""Laws: equations between docker command sequences, each a separate property.
+
+Each law is a function of a world (drawn by `worlds()`: the base image, some
+containers in every state, with files written, removed and committed) and of
+a few more drawn choices; it asserts the law and returns nothing.  `LAWS`
+lists them as Hypothesis tests (`@given`), without settings: the caller
+applies a profile (`spec.settings`).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from model import commands as cmd
+from model import fs, tarfmt
+from model.engine import step
+from model.values import Status, World
+
+from .fixtures import BASE_REF, base_world
+from .workloads import CONTAINER_COMMANDS, KILLED, PATHS, WORKLOADS, exec_argv
+
+_OPS = st.one_of(
+    st.tuples(st.just("run"), st.sampled_from(CONTAINER_COMMANDS), st.booleans()),
+    st.tuples(st.just("exec"), st.sampled_from(("touch", "mkdir", "rm", "write")), st.sampled_from(PATHS)),
+    st.tuples(st.just("commit"), st.booleans(), st.none()),
+    st.tuples(st.just("pause"), st.none(), st.none()),
+    st.tuples(st.just("stop"), st.none(), st.none()),
+)
+
+
+@st.composite
+def worlds(draw) -> World:
+    """An engine after a short random session: containers run, write files, get committed, paused, stopped."""
+    world = base_world()
+    images = [BASE_REF]
+    n = 0
+    for op, a, b in draw(st.lists(_OPS, max_size=8)):
+        names = sorted(c.name for c in world.containers.values())
+        if op == "run":
+            n += 1
+            image = draw(st.sampled_from(images))
+            command = cmd.Run(cmd.Create(image, a, name=f"c{n}", network="none"), detach=b)
+        elif not names:
+            continue
+        elif op == "exec":
+            command = cmd.Exec(draw(st.sampled_from(names)), exec_argv(a, b))
+        elif op == "commit":
+            n += 1
+            command = cmd.Commit(draw(st.sampled_from(names)), f"img{n}:latest" if a else None)
+        elif op == "pause":
+            command = cmd.Pause((draw(st.sampled_from(names)),))
+        else:
+            command = cmd.Stop((draw(st.sampled_from(names)),), timeout=0)
+        result = step(world, command)
+        world = result.world
+        if isinstance(command, cmd.Commit) and result.error is None and command.ref:
+            images.append(command.ref)
+    return world
+
+
+def _containers(world: World, *statuses: Status) -> list[str]:
+    return sorted(c.name for c in world.containers.values() if not statuses or c.status in statuses)
+
+
+def _without_init(view) -> dict:
+    return {p: e for p, e in view.items() if p not in fs.INIT_LAYER}
+
+
+def _ok(result):
+    assert result.error is None, result.stderr
+    return result
+
+
+# -- the laws -------------------------------------------------------------------------
+
+
+def run_is_create_then_start(world: World, image: str, argv: tuple[str, ...]) -> None:
+    """`run -d` equals `create` then `start`."""
+    create = cmd.Create(image, argv, name="law", network="none")
+    ran = step(world, cmd.Run(create, detach=True))
+    created = step(world, create)
+    if created.error is not None:
+        assert ran.error is not None and ran.error.kind is created.error.kind
+        return
+    started = step(created.world, cmd.Start(("law",)))
+    assert ran.world == started.world
+    assert (ran.error is None) == (started.error is None)
+
+
+def commit_adds_one_row_and_shows_the_view(world: World, name: str) -> None:
+    """`commit` adds exactly one history row, and its image shows the container's unified view."""
+    c = world.container_by_name(name)
+    assume(c.image in world.images)
+    result = _ok(step(world, cmd.Commit(name, "law:1")))
+    img = result.world.images[result.world.tags["law:1"]]
+    parent = world.images[c.image]
+    assert img.history[:-1] == parent.history and len(img.history) == len(parent.history) + 1
+    assert _without_init(result.world.image_view(img)) == _without_init(world.rootfs(c).view)
+
+
+def export_import_flattens(world: World, name: str) -> None:
+    """`export` then `import` gives a one-layer image with the container's unified view (and the init layer's files)."""
+    c = world.container_by_name(name)
+    exported = _ok(step(world, cmd.Export(name, output="law.tar")))
+    imported = _ok(step(world, cmd.Import(exported.files["law.tar"], "law:1")))
+    img = imported.world.images[imported.world.tags["law:1"]]
+    assert len(img.layers) == 1 and len(img.history) == 1 and img.parent == ""
+    view = imported.world.image_view(img)
+    assert _without_init(view) == _without_init(world.rootfs(c).view)
+    assert all(p in view for p in fs.INIT_LAYER if p in world.rootfs(c).view)
+
+
+def save_rmi_load_restores(world: World, ref: str) -> None:
+    """`save`, `rmi`, `load` restores the same image: same id, layers and history."""
+    img = world.images[world.tags[ref]]
+    saved = _ok(step(world, cmd.Save((ref,), output="law.tar")))
+    removed = step(world, cmd.Rmi((ref,)))
+    assume(removed.error is None and img.id not in removed.world.images)
+    loaded = _ok(step(removed.world, cmd.Load(saved.files["law.tar"])))
+    back = loaded.world.images[img.id]
+    assert loaded.world.tags[ref] == img.id
+    assert back.layers == img.layers and back.history == img.history and back.config == img.config
+    assert all(loaded.world.layers[l] == world.layers[l] for l in img.layers)
+
+
+def tag_then_rmi_only_untags(world: World, ref: str) -> None:
+    """`tag` then `rmi` of the new tag only untags: the engine is as before."""
+    tagged = _ok(step(world, cmd.Tag(ref, "law:1")))
+    removed = _ok(step(tagged.world, cmd.Rmi(("law:1",))))
+    assert removed.world == world
+    assert removed.stdout == "Untagged: law:1\n"
+
+
+def stop_and_kill_exit_codes_follow_the_workload(world: World, argv: tuple[str, ...], pause: bool, kill: bool) -> None:
+    """After `stop` a container exits as its workload handles SIGTERM (SIGKILL: 137 when paused); after `kill`, 137."""
+    w = WORKLOADS[argv]
+    ran = _ok(step(world, cmd.Run(cmd.Create(BASE_REF, argv, name="law", network="none"), detach=True)))
+    world = ran.world
+    if pause:
+        world = _ok(step(world, cmd.Pause(("law",)))).world
+    ended = _ok(step(world, cmd.Kill(("law",)) if kill else cmd.Stop(("law",), timeout=0)))
+    c = ended.world.container_by_name("law")
+    assert c.status is Status.EXITED
+    assert c.exit_code == (KILLED if kill or pause else w.stop_exit)
+    assert _ok(step(ended.world, cmd.Wait(("law",)))).stdout == f"{c.exit_code}\n"
+
+
+# -- the laws as properties -----------------------------------------------------------
+
+def _with_container(*statuses: Status):
+    return worlds().flatmap(lambda w: st.tuples(st.just(w), st.sampled_from(_containers(w, *statuses) or ["-"])))
+
+
+@given(worlds(), st.sampled_from((BASE_REF,)), st.sampled_from(CONTAINER_COMMANDS))
+def test_run_is_create_then_start(world, image, argv):
+    run_is_create_then_start(world, image, argv)
+
+
+@given(_with_container())
+def test_commit_adds_one_row_and_shows_the_view(pair):
+    world, name = pair
+    assume(name != "-")
+    commit_adds_one_row_and_shows_the_view(world, name)
+
+
+@given(_with_container())
+def test_export_import_flattens(pair):
+    world, name = pair
+    assume(name != "-")
+    export_import_flattens(world, name)
+
+
+@given(worlds().flatmap(lambda w: st.tuples(st.just(w), st.sampled_from(sorted(w.tags)))))
+def test_save_rmi_load_restores(pair):
+    save_rmi_load_restores(*pair)
+
+
+@given(worlds().flatmap(lambda w: st.tuples(st.just(w), st.sampled_from(sorted(w.tags)))))
+def test_tag_then_rmi_only_untags(pair):
+    tag_then_rmi_only_untags(*pair)
+
+
+@given(worlds(), st.sampled_from([a for a in CONTAINER_COMMANDS if WORKLOADS[a].blocks]), st.booleans(), st.booleans())
+def test_stop_and_kill_exit_codes_follow_the_workload(world, argv, pause, kill):
+    assume(world.container_by_name("law") is None and BASE_REF in world.tags)
+    stop_and_kill_exit_codes_follow_the_workload(world, argv, pause, kill)
+
+
+LAWS = (
+    test_run_is_create_then_start,
+    test_commit_adds_one_row_and_shows_the_view,
+    test_export_import_flattens,
+    test_save_rmi_load_restores,
+    test_tag_then_rmi_only_untags,
+    test_stop_and_kill_exit_codes_follow_the_workload,
+)
