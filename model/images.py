@@ -105,7 +105,8 @@ def commit(world: World, c: cmd.Commit, p: Profile) -> Result:
     parent = world.images.get(target.image)
     if parent is None:
         return refused(world, p.error("no_such_image_daemon", ref=target.image))
-    row = History(" ".join(target.config.argv() if False else (target.config.cmd or ())), c.message)
+    # The engine records the container's Cmd (not its Entrypoint) as "created by".
+    row = History(" ".join(target.config.cmd or ()), c.message)
     world, img = make_image(world, parent, target.rw, target.config, row, container_cmd=target.config.cmd)
     if ref is not None:
         world = set_tag(world, ref, img.id)

@@ -61,7 +61,7 @@ def table(rows: Sequence[Sequence[str]], header: Sequence[str] | None = None) ->
     out = []
     for l in lines:
         cells = [cell.ljust(widths[i]) for i, cell in enumerate(l[:-1])] + [l[-1]]
-        out.append("".join(cells).rstrip(" ") if False else "".join(cells))
+        out.append("".join(cells))
     return "".join(line + "\n" for line in out)
 
 
