@@ -220,7 +220,7 @@ def rmi(world: World, c: cmd.Rmi, p: Profile) -> Result:
     for text in c.images:
         lines: list[str] = []
         try:
-            result.world = _rmi_one(result.world, text, c.force, not c.no_prune, p, lines)
+            result.world = _rmi_one(result.world, text, c.force, p.rmi_prunes_parents and not c.no_prune, p, lines)
         except _Conflict as e:
             result.refuse(e.error)
             continue

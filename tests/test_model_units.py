@@ -271,3 +271,17 @@ def test_ps_filters():
 def test_ps_rejects_an_unknown_status_filter():
     r = docker(based(), "docker ps -a --filter status=bogus")
     assert r.exit == 1 and r.stderr == "Error response from daemon: Invalid filter 'status=bogus'\n"
+
+
+def test_engine_choices_are_a_table_of_differences():
+    from model.profile import DOCKER_20_10, differs
+    from model import step
+
+    w = based("docker run --network none --name k1 base:1 touch /f", "docker commit k1 child:1", "docker rm k1")
+    short = w.tags["base:1"][7:19]
+    assert docker(w, f"docker rmi -f {short}").error.kind is ErrorKind.IMAGE_HAS_CHILDREN
+    # Docker's containerd image store deletes a parent image and keeps its child.
+    store = differs(DOCKER_20_10, "docker-containerd-store", rmi_refuses_parent_with_children=False)
+    _, c = parse(["docker", "rmi", "-f", short], NoFiles())
+    r = step(w, c, store)
+    assert r.exit == 0 and w.tags["base:1"] not in r.world.images and "child:1" in r.world.tags
