@@ -22,11 +22,16 @@ from model import commands as cmd
 
 
 class UsageError(ValueError):
-    """A command line docker itself would reject before talking to the engine."""
+    """A command line docker itself would reject before talking to the engine.
 
-    def __init__(self, message: str, exit: int = 125):
+    `kind` is the error kind reported for it: "usage" for a malformed line,
+    "no_such_file" when a file the command reads is missing.
+    """
+
+    def __init__(self, message: str, exit: int = 125, kind: str = "usage"):
         super().__init__(message)
         self.exit = exit
+        self.kind = kind
 
 
 class Files(Protocol):
@@ -83,6 +88,7 @@ VERBS: dict[str, Verb] = {
                   F("-e", "--env", kind="list")), "docker exec [OPTIONS] CONTAINER COMMAND [ARG...]", 2, interspersed=False),
     "wait": Verb((), "docker wait CONTAINER [CONTAINER...]", 1),
     "diff": Verb((), "docker diff CONTAINER", 1, 1, exact=True),
+    "logs": Verb((), "docker logs [OPTIONS] CONTAINER", 1, 1, exact=True),
     "export": Verb((F("-o", "--output", kind="value"),), "docker export [OPTIONS] CONTAINER", 1, 1, exact=True),
     "commit": Verb((F("-m", "--message", kind="value", default=""), F("-a", "--author", kind="value", default=""),
                     F("-p", "--pause", default=True)), "docker commit [OPTIONS] CONTAINER [REPOSITORY[:TAG]]", 1, 2),
@@ -245,8 +251,9 @@ def _build(v: dict, args: list[str], files: Files) -> cmd.Build:
     name = v["file"] or "Dockerfile"
     if name not in context:
         raise UsageError(f"unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat {args[0]}/{name}: no such file or directory", exit=1)
+    modes = files.modes(args[0]) if hasattr(files, "modes") else {}
     return cmd.Build(dockerfile=context[name].decode(), context=frozendict(context), tags=v["tag"], no_cache=v["no_cache"],
-                     quiet=v["quiet"], dockerfile_name=name, network=v["network"])
+                     quiet=v["quiet"], dockerfile_name=name, network=v["network"], modes=frozendict(modes))
 
 
 BUILDERS: dict[str, Callable[[dict, list[str], Files], object]] = {
@@ -263,10 +270,11 @@ BUILDERS: dict[str, Callable[[dict, list[str], Files], object]] = {
     "exec": lambda v, a, f: cmd.Exec(a[0], tuple(a[1:]), v["detach"], v["workdir"], v["env"]),
     "wait": lambda v, a, f: cmd.Wait(tuple(a)),
     "diff": lambda v, a, f: cmd.Diff(a[0]),
+    "logs": lambda v, a, f: cmd.Logs(a[0]),
     "export": lambda v, a, f: cmd.Export(a[0], v["output"]),
     "commit": lambda v, a, f: cmd.Commit(a[0], a[1] if len(a) > 1 else None, v["message"], v["author"], v["pause"]),
     "ps": lambda v, a, f: cmd.Ps(v["all"], v["quiet"], v["no_trunc"], _filters(v["filter"]), v["format"],
-                                 1 if v["latest"] else v["last"]),
+                                 1 if v["latest"] else v["last"], v["size"]),
     "images": lambda v, a, f: cmd.Images(v["all"], v["quiet"], v["no_trunc"], _filters(v["filter"]), v["format"],
                                          a[0] if a else None),
     "history": lambda v, a, f: cmd.History(a[0], v["no_trunc"], v["quiet"], v["format"]),

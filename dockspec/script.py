@@ -78,20 +78,35 @@ class ScriptFiles:
         try:
             return self._path(path).read_bytes()
         except FileNotFoundError:
-            raise argv_mod.UsageError(f"open {path}: no such file or directory", exit=1) from None
+            raise argv_mod.UsageError(f"open {path}: no such file or directory", exit=1, kind="no_such_file") from None
         except IsADirectoryError:
-            raise argv_mod.UsageError(f"read {path}: is a directory", exit=1) from None
+            raise argv_mod.UsageError(f"read {path}: is a directory", exit=1, kind="no_such_file") from None
 
     def tree(self, path: str) -> dict[str, bytes]:
         root = self._path(path)
         if not root.is_dir():
-            raise argv_mod.UsageError(f'unable to prepare context: path "{path}" not found', exit=1)
+            raise argv_mod.UsageError(f'unable to prepare context: path "{path}" not found', exit=1, kind="no_such_file")
         out = {}
-        for dirpath, _, names in os.walk(root):
+        for dirpath, dirnames, names in os.walk(root):
+            if not names and not dirnames and Path(dirpath) != root:
+                out[str(Path(dirpath).relative_to(root)) + "/"] = b""  # an empty directory
             for name in sorted(names):
                 full = Path(dirpath) / name
                 out[str(full.relative_to(root))] = full.read_bytes()
         return dict(sorted(out.items()))
+
+    def modes(self, path: str) -> dict[str, int]:
+        """st_mode of each entry below a build context (directories keyed "path/")."""
+        root = self._path(path)
+        out = {}
+        for dirpath, dirnames, names in os.walk(root):
+            for name in dirnames:
+                full = Path(dirpath) / name
+                out[str(full.relative_to(root)) + "/"] = full.stat().st_mode
+            for name in names:
+                full = Path(dirpath) / name
+                out[str(full.relative_to(root))] = full.stat().st_mode
+        return out
 
     def write(self, path: str, data: bytes) -> None:
         self.written[path] = data
@@ -145,7 +160,9 @@ def run_lines(lines: list[Line], files: ScriptFiles, world: World | None = None,
             words = [_resolve_ids(w, world) for w in line.words]
             _, command = argv_mod.parse(words, files)
         except argv_mod.UsageError as e:
-            yield LineResult(line.number, list(line.words), e.exit, "", f"line {line.number}: {e}\n", "usage",
+            # Docker's own wording for a missing file; a malformed line names its number.
+            text = f"{e}\n" if e.kind != "usage" else f"line {line.number}: {e}\n"
+            yield LineResult(line.number, list(line.words), e.exit, "", text, e.kind,
                              snapshot(world) if with_state else None, world)
             continue
         result = engine.step(world, command, profile)

@@ -385,6 +385,23 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def tarsum(name: str, mode: int, size: int, typeflag: str, data: bytes = b"") -> str:
+    """The legacy builder's sum of one context entry: tar header fields (no mtime), then content.
+
+    Owner ids count as 0 (root), as for a context checked out by root.
+
+    >>> tarsum("three.txt", 0o100644, 3, "0", b"abc")[:12]
+    '340661e2d25c'
+    """
+    h = hashlib.sha256()
+    for key, value in (("name", name), ("mode", str(mode)), ("uid", "0"), ("gid", "0"), ("size", str(size)),
+                       ("typeflag", typeflag), ("linkname", ""), ("uname", ""), ("gname", ""),
+                       ("devmajor", "0"), ("devminor", "0")):
+        h.update((key + value).encode())
+    h.update(data)
+    return h.hexdigest()
+
+
 # -- the build -------------------------------------------------------------------------
 
 
@@ -578,13 +595,22 @@ class _Builder:
         return (sorted(d[len(rel) + 1 :] for d in self.dirs if d.startswith(rel + "/")),
                 sorted(f[len(rel) + 1 :] for f in self.files if f.startswith(rel + "/")))
 
+    def _sum(self, rel: str, is_dir: bool) -> str:
+        """The engine's per-entry context sum (tarsum v1): header fields but mtime, then content."""
+        if is_dir:
+            return tarsum(rel + "/", self.c.modes.get(rel + "/", 0o40755), 0, "5")
+        data = self.files[rel]
+        return tarsum(rel, self.c.modes.get(rel, 0o100644), len(data), "0", data)
+
     def _hash(self, rel: str, is_dir: bool) -> str:
+        """What COPY's history row names: `file:<sum>`, or `dir:` + a hash of every sum below."""
         if not is_dir:
-            return "file:" + _digest(self.files[rel])
+            return "file:" + self._sum(rel, False)
         dirs, files = self._below(rel)
-        src = "." if rel == "." else rel
-        rows = [f"d {d}" for d in dirs] + [f"f {f} {_digest(self.files[posixpath.join(src, f) if src != '.' else f])}" for f in files]
-        return "dir:" + _digest("\n".join(rows).encode())
+        join = (lambda x: x) if rel == "." else (lambda x: f"{rel}/{x}")
+        sums = ([] if rel == "." else [self._sum(rel, True)]) + [self._sum(join(d), True) for d in dirs] + \
+            [self._sum(join(f), False) for f in files]
+        return "dir:" + _digest(",".join(sorted(sums)).encode())
 
     def _copy_file(self, rootfs: fs.Rootfs, rel: str, target: str, dest: str) -> fs.Rootfs:
         if dest.endswith("/") or rootfs.is_dir(target):

@@ -87,6 +87,11 @@ class Wait:
 
 
 @dataclass(frozen=True, slots=True)
+class Logs:
+    container: str
+
+
+@dataclass(frozen=True, slots=True)
 class Diff:
     container: str
 
@@ -114,6 +119,7 @@ class Ps:
     filters: tuple[tuple[str, str], ...] = ()
     format: str | None = None
     last: int | None = None  # -n / -l
+    size: bool = False  # -s: add the SIZE column (read-write layer, and virtual with the image)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,3 +189,6 @@ class Build:
     quiet: bool = False
     dockerfile_name: str = "Dockerfile"
     network: str = "none"
+    # st_mode of context entries (directories keyed "path/"); missing ones count
+    # as 0644 files and 0755 directories.  COPY's cache hash covers them.
+    modes: frozendict = frozendict()

@@ -129,10 +129,11 @@ def create(world: World, c: cmd.Create, p: Profile) -> Result:
 
 def _settle(world: World, c: Container, step: workload.Step) -> World:
     """Record a PID 1 step: still running, or exited (and auto-removed with --rm)."""
+    logs = (c.logs[0] + step.stdout, c.logs[1] + step.stderr)
     if step.exit_code is None:
-        c = replace(c, rw=step.fs.upper, processes=(step.process,) + c.processes[1:])
+        c = replace(c, rw=step.fs.upper, processes=(step.process,) + c.processes[1:], logs=logs)
         return world.put_container(c)
-    c = replace(c, rw=step.fs.upper, status=Status.EXITED, exit_code=step.exit_code, processes=())
+    c = replace(c, rw=step.fs.upper, status=Status.EXITED, exit_code=step.exit_code, processes=(), logs=logs)
     if c.auto_remove:
         return world.drop_container(c.id)
     return world.put_container(c)

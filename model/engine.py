@@ -35,6 +35,7 @@ TRANSITIONS: dict[type, Callable[[World, object, Profile], Result]] = {
     cmd.Exec: containers.exec_,
     cmd.Wait: containers.wait,
     cmd.Diff: containers.diff,
+    cmd.Logs: listing.logs,
     cmd.Commit: images.commit,
     cmd.Tag: images.tag,
     cmd.Rmi: images.rmi,
@@ -53,7 +54,7 @@ TRANSITIONS: dict[type, Callable[[World, object, Profile], Result]] = {
 VERBS: dict[type, str] = {
     cmd.Create: "create", cmd.Run: "run", cmd.Start: "start", cmd.Stop: "stop", cmd.Restart: "restart",
     cmd.Kill: "kill", cmd.Pause: "pause", cmd.Unpause: "unpause", cmd.Rm: "rm", cmd.Exec: "exec",
-    cmd.Wait: "wait", cmd.Diff: "diff", cmd.Commit: "commit", cmd.Tag: "tag", cmd.Rmi: "rmi",
+    cmd.Wait: "wait", cmd.Diff: "diff", cmd.Logs: "logs", cmd.Commit: "commit", cmd.Tag: "tag", cmd.Rmi: "rmi",
     cmd.Export: "export", cmd.Import: "import", cmd.Save: "save", cmd.Load: "load", cmd.Ps: "ps",
     cmd.Images: "images", cmd.History: "history", cmd.Inspect: "inspect", cmd.Build: "build",
 }

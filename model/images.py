@@ -11,8 +11,9 @@ engine's own algorithm (daemon/images/image_delete.go in Docker 20.10):
 1. Given a reference, untag it; if it was the image's last reference, go on to
    delete the image.  A reference whose image a container uses is refused
    unless forced, but only when it is the last reference.
-2. Given an id, untag everything when the references are all of one
-   repository (else refuse, unless forced), then delete.
+2. Given an id, untag it when the image has exactly one tag; with more tags
+   refuse ("referenced in multiple repositories", even when the tags share
+   one repository), unless forced; then delete.
 3. Delete: child images are a hard conflict (even `-f` cannot), a running
    (or paused) container using the image is a hard conflict, a stopped one a
    soft conflict (`-f` overrides).  A deleted image's untagged, unused parent
@@ -63,7 +64,7 @@ def image_id(config: Config, layers: tuple[str, ...], history: tuple[History, ..
 
 
 def make_image(world: World, parent: Image | None, changes: fs.Changes, config: Config, history_row: History,
-               container_cmd: tuple[str, ...] | None = None) -> tuple[World, Image]:
+               container_cmd: tuple[str, ...] | None = None, container: str = "") -> tuple[World, Image]:
     """A new image on top of `parent` (None: a base image) with one more history row.
 
     `changes` empty means the step made no layer (an "empty layer" history row).
@@ -78,7 +79,8 @@ def make_image(world: World, parent: Image | None, changes: fs.Changes, config: 
     row = replace(history_row, empty_layer=not changes and parent is not None, created=world.clock)
     history = (parent.history if parent else ()) + (row,)
     pid = parent.id if parent else ""
-    img = Image(image_id(config, layers, history, pid, world.clock), layers, config, history, pid, world.clock, container_cmd)
+    img = Image(image_id(config, layers, history, pid, world.clock), layers, config, history, pid, world.clock,
+                container_cmd, container)
     return world.put_image(img, new_layers), img
 
 
@@ -107,7 +109,8 @@ def commit(world: World, c: cmd.Commit, p: Profile) -> Result:
         return refused(world, p.error("no_such_image_daemon", ref=target.image))
     # The engine records the container's Cmd (not its Entrypoint) as "created by".
     row = History(" ".join(target.config.cmd or ()), c.message)
-    world, img = make_image(world, parent, target.rw, target.config, row, container_cmd=target.config.cmd)
+    world, img = make_image(world, parent, target.rw, target.config, row, container_cmd=target.config.cmd,
+                            container=target.id)
     if ref is not None:
         world = set_tag(world, ref, img.id)
     return Result(world, img.id + "\n")
@@ -245,7 +248,9 @@ def _rmi_one(world: World, text: str, force: bool, prune: bool, p: Profile, out:
         if world.image_tags(img.id):
             return world
         return _delete(world, img, force, prune, True, p, out)
-    elif len({t.rsplit(':', 1)[0] for t in tags}) <= 1:
+    elif len(tags) == 1:
+        # By id, a single tag is removed with the image; two or more (even of
+        # one repository) are an "active reference" conflict that only -f overrides.
         conflict = _conflict(world, img, p, hard_only=force, check_refs=False)
         if conflict is not None:
             raise _Conflict(conflict)

@@ -12,7 +12,7 @@ import json
 import re
 
 from . import commands as cmd
-from . import refs
+from . import fs, refs
 from .containers import find as find_container
 from .images import find as find_image
 from .profile import Profile
@@ -44,6 +44,10 @@ def command_text(argv: tuple[str, ...]) -> str:
     return " ".join((argv[0],) + tuple(f"'{a}'" if " " in a else a for a in argv[1:]))
 
 
+def _stack_size(world: World, c: Container) -> int:
+    return sum(world.layers[lid].size for lid in c.layers)
+
+
 def ps_row(world: World, c: Container, no_trunc: bool = False) -> dict:
     command = command_text(c.config.argv())
     # The reference as typed, while it still names the container's image;
@@ -62,7 +66,7 @@ def ps_row(world: World, c: Container, no_trunc: bool = False) -> dict:
         "Ports": "",
         "State": c.status.value,
         "Status": status_text(c),
-        "Size": "0B",
+        "Size": lambda: f"{human_size(fs.size(c.rw))} (virtual {human_size(fs.size(c.rw) + _stack_size(world, c))})",
         "Names": c.name,
         "Labels": ",".join(f"{k}={v}" for k, v in sorted(labels.items())),
         "Label": lambda key: labels.get(key, ""),
@@ -139,7 +143,8 @@ def ps(world: World, c: cmd.Ps, p: Profile) -> Result:
     if c.quiet:
         return Result(world, "".join((x.id if c.no_trunc else x.short_id) + "\n" for x in containers))
     rows = [ps_row(world, x, c.no_trunc) for x in containers]
-    fmt = c.format or "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"
+    fmt = c.format or "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}" + \
+        ("\t{{.Size}}" if c.size else "")
     return _formatted(world, fmt, rows, PS_HEADERS)
 
 
@@ -317,8 +322,6 @@ def inspect_container(world: World, c: Container) -> dict:
 
 
 def inspect_image(world: World, img: Image) -> dict:
-    from . import fs
-
     return {
         "Id": img.id,
         "RepoTags": list(world.image_tags(img.id)),
@@ -326,8 +329,9 @@ def inspect_image(world: World, img: Image) -> dict:
         "Parent": img.parent,
         "Comment": img.history[-1].comment if img.history else "",
         "Created": ZERO_TIME,
+        "Container": img.container,
         "ContainerConfig": {"Cmd": _slice(img.container_cmd)},
-        "Config": _config_json(img.config),
+        "Config": {"Image": "", **_config_json(img.config)},
         "Architecture": "amd64",
         "Os": "linux",
         "Size": world.image_size(img),
@@ -364,3 +368,11 @@ def inspect(world: World, c: cmd.Inspect, p: Profile) -> Result:
     else:
         out.print(json.dumps(_plain(objects), indent=4, ensure_ascii=False))
     return out.result()
+
+
+def logs(world: World, c: cmd.Logs, p: Profile) -> Result:
+    """`docker logs`: what the container's main process printed, every run of it."""
+    target = find_container(world, c.container)
+    if target is None:
+        return refused(world, p.error("no_such_container", name=c.container))
+    return Result(world, target.logs[0], target.logs[1])

@@ -103,6 +103,7 @@ class Image:
     # The configuration of the container this image was committed from; the legacy
     # builder's cache matches build steps against it.
     container_cmd: tuple[str, ...] | None = None
+    container: str = ""  # the id of the container it was committed from ("" for import and load)
 
     @property
     def short_id(self) -> str:
@@ -138,6 +139,7 @@ class Container:
     created: int = 0
     restart_count: int = 0
     started: bool = False
+    logs: tuple[str, str] = ("", "")  # what PID 1 printed on (stdout, stderr), for `docker logs`
 
     @property
     def short_id(self) -> str:
