@@ -76,9 +76,8 @@ def _run(name: str, test, seed: int | None) -> Outcome:
 
 
 def run_suite(examples: int | None, steps: int | None, seed: int | None, laws: bool = True,
-              on_example=None, on_test=None) -> dict:
+              on_example=None, on_test=None, overrides: dict | None = None) -> dict:
     """Run the machine (and the laws): a JSON-able summary with coverage and any failure."""
-    from hypothesis import settings as hyp_settings
     from hypothesis.stateful import get_state_machine_test
 
     from spec import laws as laws_mod
@@ -90,7 +89,7 @@ def run_suite(examples: int | None, steps: int | None, seed: int | None, laws: b
     COVERAGE.skipped.clear()
     if not HAS_BUILD:
         COVERAGE.skipped["build"] = "model.build is missing"
-    chosen = suite_settings(examples, steps)
+    chosen = suite_settings(examples, steps, **(overrides or {}))
     counted = {"examples": 0, "steps": 0}
 
     def teardown(machine) -> None:
@@ -106,9 +105,9 @@ def run_suite(examples: int | None, steps: int | None, seed: int | None, laws: b
         if on_test is not None:
             on_test(outcomes[-1])
         if laws and outcomes[-1].passed:
-            law_settings = suite_settings(max(10, (examples or chosen.max_examples) // 3), steps)
-            for law in laws_mod.LAWS:
-                outcomes.append(_run(law.__name__.removeprefix("test_"), hyp_settings(law_settings)(law), seed))
+            law_settings = suite_settings(max(10, (examples or chosen.max_examples) // 3), steps, **(overrides or {}))
+            for name in laws_mod.LAWS:
+                outcomes.append(_run(name, laws_mod.law_test(name, law_settings), seed))
                 if on_test is not None:
                     on_test(outcomes[-1])
     finally:
@@ -194,7 +193,8 @@ def check(examples: int | None, steps: int | None, seed: int | None, as_json: bo
     out.print(_coverage_table(summary))
     failure = summary["failure"]
     if failure is not None:
-        out.print(f"[red bold]Counterexample[/red bold] ({failure['name']}): {failure['error']}")
+        out.print(f"[red bold]Counterexample[/red bold] ({failure['name']}):")
+        click.echo(failure["error"])
         if failure.get("script"):
             click.echo(failure["script"], nl=False)
         elif failure.get("report"):

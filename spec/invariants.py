@@ -105,8 +105,17 @@ def history_matches_layers(world: World) -> bool:
     return all(sum(not h.empty_layer for h in img.history) == len(img.layers) for img in world.images.values())
 
 
+_memo: dict | None = None  # listings of the world being checked, while `first_violation` runs
+
+
 def _listed(world: World, command: object) -> set[str]:
-    return set(step(world, command).stdout.split())
+    """The ids a listing command prints (computed once per world while all invariants are checked)."""
+    if _memo is None:
+        return set(step(world, command).stdout.split())
+    key = (id(world), command)
+    if key not in _memo:
+        _memo[key] = set(step(world, command).stdout.split())
+    return _memo[key]
 
 
 def images_is_subset_of_images_all(world: World) -> bool:
@@ -232,3 +241,16 @@ def holds(invariant: Invariant, world: World) -> bool:
 def violations(world: World) -> list[str]:
     """The names of the invariants `world` breaks, each with its rule."""
     return [f"{inv.__name__}: {inv.__doc__}" for inv in INVARIANTS if not holds(inv, world)]
+
+
+def first_violation(world: World) -> Invariant | None:
+    """The first invariant `world` breaks, or None; listings are computed once for all of them."""
+    global _memo
+    _memo = {}
+    try:
+        for inv in INVARIANTS:
+            if not inv(world):
+                return inv
+        return None
+    finally:
+        _memo = None

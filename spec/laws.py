@@ -149,50 +149,51 @@ def stop_and_kill_exit_codes_follow_the_workload(world: World, argv: tuple[str, 
 
 # -- the laws as properties -----------------------------------------------------------
 
-def _with_container(*statuses: Status):
-    return worlds().flatmap(lambda w: st.tuples(st.just(w), st.sampled_from(_containers(w, *statuses) or ["-"])))
+
+def _with_container():
+    return worlds().flatmap(lambda w: st.tuples(st.just(w), st.sampled_from(_containers(w) or ["-"])))
 
 
-@given(worlds(), st.sampled_from((BASE_REF,)), st.sampled_from(CONTAINER_COMMANDS))
-def test_run_is_create_then_start(world, image, argv):
-    run_is_create_then_start(world, image, argv)
+def _with_tag():
+    return worlds().flatmap(lambda w: st.tuples(st.just(w), st.sampled_from(sorted(w.tags))))
 
 
-@given(_with_container())
-def test_commit_adds_one_row_and_shows_the_view(pair):
-    world, name = pair
-    assume(name != "-")
-    commit_adds_one_row_and_shows_the_view(world, name)
+def _commit(pair):
+    assume(pair[1] != "-")
+    commit_adds_one_row_and_shows_the_view(*pair)
 
 
-@given(_with_container())
-def test_export_import_flattens(pair):
-    world, name = pair
-    assume(name != "-")
-    export_import_flattens(world, name)
+def _export(pair):
+    assume(pair[1] != "-")
+    export_import_flattens(*pair)
 
 
-@given(worlds().flatmap(lambda w: st.tuples(st.just(w), st.sampled_from(sorted(w.tags)))))
-def test_save_rmi_load_restores(pair):
-    save_rmi_load_restores(*pair)
-
-
-@given(worlds().flatmap(lambda w: st.tuples(st.just(w), st.sampled_from(sorted(w.tags)))))
-def test_tag_then_rmi_only_untags(pair):
-    tag_then_rmi_only_untags(*pair)
-
-
-@given(worlds(), st.sampled_from([a for a in CONTAINER_COMMANDS if WORKLOADS[a].blocks]), st.booleans(), st.booleans())
-def test_stop_and_kill_exit_codes_follow_the_workload(world, argv, pause, kill):
+def _stop_kill(world, argv, pause, kill):
     assume(world.container_by_name("law") is None and BASE_REF in world.tags)
     stop_and_kill_exit_codes_follow_the_workload(world, argv, pause, kill)
 
 
-LAWS = (
-    test_run_is_create_then_start,
-    test_commit_adds_one_row_and_shows_the_view,
-    test_export_import_flattens,
-    test_save_rmi_load_restores,
-    test_tag_then_rmi_only_untags,
-    test_stop_and_kill_exit_codes_follow_the_workload,
-)
+# name -> (property body, the strategies of its arguments)
+LAWS = {
+    "run_is_create_then_start": (run_is_create_then_start,
+                                 (worlds(), st.just(BASE_REF), st.sampled_from(CONTAINER_COMMANDS))),
+    "commit_adds_one_row_and_shows_the_view": (_commit, (_with_container(),)),
+    "export_import_flattens": (_export, (_with_container(),)),
+    "save_rmi_load_restores": (lambda pair: save_rmi_load_restores(*pair), (_with_tag(),)),
+    "tag_then_rmi_only_untags": (lambda pair: tag_then_rmi_only_untags(*pair), (_with_tag(),)),
+    "stop_and_kill_exit_codes_follow_the_workload": (
+        _stop_kill, (worlds(), st.sampled_from([a for a in CONTAINER_COMMANDS if WORKLOADS[a].blocks]),
+                     st.booleans(), st.booleans())),
+}
+
+
+def law_test(name: str, settings_=None):
+    """A fresh Hypothesis test of the law `name` (with `settings_` when given), ready to call."""
+    body, strategies = LAWS[name]
+
+    def test(args):
+        body(*args)
+
+    test.__name__ = test.__qualname__ = name
+    test = given(st.tuples(*strategies))(test)
+    return settings_(test) if settings_ is not None else test

@@ -100,6 +100,8 @@ def to_argv(c: object, name_of: NameOf = default_name) -> list[str]:
         return ["docker", "exec", *flags, *head, *c.argv]
     if t is cmd.Diff:
         return ["docker", "diff", *_positional([c.container])]
+    if t is cmd.Logs:
+        return ["docker", "logs", *_positional([c.container])]
     if t is cmd.Export:
         return ["docker", "export", *(["-o", c.output] if c.output is not None else []), *_positional([c.container])]
     if t is cmd.Commit:

@@ -50,6 +50,7 @@ COMMANDS = {
     cmd.Exec: st.builds(cmd.Exec, name, argv, st.booleans(), opt(word), st.lists(word, max_size=2).map(tuple)),
     cmd.Wait: st.builds(cmd.Wait, names),
     cmd.Diff: st.builds(cmd.Diff, name),
+    cmd.Logs: st.builds(cmd.Logs, name),
     cmd.Export: st.builds(cmd.Export, name, opt(plain)),
     cmd.Commit: st.builds(cmd.Commit, name, opt(name), word, word, st.booleans()),
     cmd.Ps: st.builds(cmd.Ps, st.booleans(), st.booleans(), st.booleans(), filters, opt(word), opt(st.integers(0, 9))),

@@ -1,0 +1,99 @@
+"""The step rules of `spec.rules`: each holds on real steps, each can fail, and the known model deviations."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from model import commands as cmd
+from model.engine import step
+from model.errors import ErrorKind as K
+from model.result import Result
+from spec import rules
+from spec.fixtures import BASE_REF, base_world
+from spec.workloads import TRAP
+
+
+def _world(*commands):
+    w = base_world()
+    for c in commands:
+        r = step(w, c)
+        assert r.error is None, r.stderr
+        w = r.world
+    return w
+
+
+def _run(name, argv, detach=True):
+    return cmd.Run(cmd.Create(BASE_REF, argv, name=name, network="none"), detach=detach)
+
+
+def test_every_rule_has_a_one_line_docstring():
+    for r in rules.STEP_RULES:
+        assert r.__doc__ and "\n" not in r.__doc__.strip(), r.__name__
+
+
+@pytest.mark.parametrize("command", [
+    cmd.Rm(("c1",)), cmd.Rm(("c1",), force=True), cmd.Pause(("c1",)), cmd.Unpause(("c1",)), cmd.Stop(("c1",), 0),
+    cmd.Kill(("c1",)), cmd.Exec("c1", ("touch", "/tmp/f1")), cmd.Commit("c1", "img1"), cmd.Rmi((BASE_REF,)),
+    cmd.Rmi((BASE_REF,), force=True), cmd.Wait(("c1",)), cmd.Restart(("c1",), 0), cmd.Start(("nosuch",)),
+], ids=repr)
+def test_rules_hold_on_real_steps(command):
+    before = _world(_run("c1", ("sh", "-c", TRAP)))
+    assert rules.broken_rules(before, command, step(before, command)) == []
+
+
+def test_rmi_outcomes_follow_the_engine():
+    w = _world(_run("c1", ("sleep", "1000")), cmd.Commit("c1", "img1"), cmd.Tag("img1", "other:1"))
+    base_id = w.tags[BASE_REF][7:19]
+    assert rules.rmi_outcome(w, BASE_REF, False) is K.IMAGE_IN_USE  # last tag, a container uses it
+    assert rules.rmi_outcome(w, BASE_REF, True) is None  # -f: untag only, the rest is quietly kept
+    assert rules.rmi_outcome(w, base_id, True) is K.IMAGE_HAS_CHILDREN  # cannot be forced
+    assert rules.rmi_outcome(w, "img1", False) is None  # another tag remains
+    img1 = w.tags["img1:latest"][7:19]
+    assert rules.rmi_outcome(w, img1, False) is K.IMAGE_MULTIPLE_REPOS
+    assert rules.rmi_outcome(w, "nosuch", False) is K.NO_SUCH_IMAGE
+
+
+def _broken(result: Result, **changes) -> Result:
+    return replace(result, **changes)
+
+
+def test_each_rule_can_fail():
+    before = _world(_run("c1", ("sleep", "1000")), _run("c2", ("touch", "/tmp/f1"), detach=False))
+    running_rm = step(before, cmd.Rm(("c1",)))
+    gone = before.drop_container(before.container_by_name("c1").id)
+    other_layer = next(iter(before.layers))
+    changed = replace(before, layers=before.layers.set(other_layer, replace(before.layers[other_layer], parent="x")))
+    commit = step(before, cmd.Commit("c2", "img1"))
+    img = commit.world.images[commit.stdout.strip()]
+    cases = {
+        rules.refused_exactly_as_the_engine_refuses: (cmd.Rm(("c1",)), _broken(running_rm, world=gone, error=None, exit=0)),
+        rules.refusal_changes_nothing: (cmd.Rm(("c1",)), _broken(running_rm, world=gone)),
+        rules.read_only_commands_change_nothing: (cmd.Ps(), Result(gone)),
+        rules.read_only_layers_never_change: (cmd.Ps(), Result(changed)),
+        rules.layers_go_only_with_rmi: (cmd.Rm(("c2",)), Result(replace(before, layers=before.layers.delete(other_layer)))),
+        rules.lifecycle_follows_the_workload: (cmd.Stop(("c1",), 0), Result(before)),
+        rules.workload_effects_are_visible: (cmd.Exec("c1", ("rm", "-rf", "/etc")), Result(before)),
+        rules.commit_adds_one_history_row: (cmd.Commit("c2", "img1"), _broken(commit, world=commit.world.put_image(
+            replace(img, history=img.history[:-1])))),
+        rules.commit_shows_the_container_view: (cmd.Commit("c2", "img1"), _broken(commit, world=commit.world.put_image(
+            replace(img, layers=img.layers[:-1])))),
+        rules.rmi_by_id_deletes_the_image: (cmd.Rmi((img.short_id,), force=True), Result(commit.world)),
+    }
+    assert set(cases) == set(rules.STEP_RULES)
+    for rule, (command, result) in cases.items():
+        b = commit.world if rule in (rules.rmi_by_id_deletes_the_image,) else before
+        assert not rule(b, command, result), rule.__name__
+
+
+def test_rmi_by_id_of_an_image_with_two_tags_of_one_repository_is_refused():
+    """Docker 20.10: `tag base:1 base:2; rmi <id>` -> conflict, image is referenced in multiple repositories.
+
+    Found by this suite (once a known deviation, `isSingleReference` in image_delete.go), fixed in the model.
+    """
+    w = _world(cmd.Tag(BASE_REF, "base:2"))
+    command = cmd.Rmi((w.tags[BASE_REF][7:19],))
+    r = step(w, command)
+    assert r.error is not None and r.error.kind is K.IMAGE_MULTIPLE_REPOS
+    assert r.world == w
+    assert rules.expected_outcomes(w, command) == {K.IMAGE_MULTIPLE_REPOS}
