@@ -206,7 +206,7 @@ def base_state() -> World:
 # What the key keeps of each value: every field but the ids, names and clock ticks it
 # abstracts (computed from the dataclasses, so a field added to the model is kept).
 _CONTAINER_OWN = tuple(f.name for f in dataclasses.fields(Container) if f.name not in ("id", "name", "image", "image_ref", "created"))
-_IMAGE_OWN = tuple(f.name for f in dataclasses.fields(Image) if f.name not in ("id", "created", "parent", "history"))
+_IMAGE_OWN = tuple(f.name for f in dataclasses.fields(Image) if f.name not in ("id", "created", "parent", "history", "container"))
 _HISTORY_OWN = tuple(f.name for f in dataclasses.fields(History) if f.name != "created")
 
 
@@ -249,20 +249,27 @@ class Canon:
             n = self._numbers[value] = len(self._numbers)
         return n
 
-    def _images(self, images) -> tuple[dict[str, int], int]:
+    def _images(self, images) -> tuple[dict[str, int], int, dict[str, int]]:
         """Image id -> position in creation order, and the number of the image part."""
         memo = self._by_identity.get(id(images))
         if memo is not None and memo[0] is images:
             return memo[1]
         order = sorted(images.values(), key=lambda i: (i.created, i.id))
         index = {img.id: n for n, img in enumerate(order)}
+        # The container an image was committed from, numbered by first mention
+        # (its id is as arbitrary as any other); key() ties live containers to it.
+        committed: dict[str, int] = {}
+        for img in order:
+            if img.container:
+                committed.setdefault(img.container, len(committed))
         part = tuple(
             (index.get(img.parent, -1) if img.parent else -2,
+             committed.get(img.container, -1),
              tuple(tuple(getattr(h, f) for f in _HISTORY_OWN) for h in img.history),
              *(getattr(img, f) for f in _IMAGE_OWN))
             for img in order
         )
-        result = (index, self._number(part))
+        result = (index, self._number(part), committed)
         self._by_identity[id(images)] = (images, result)
         return result
 
@@ -287,7 +294,7 @@ class Canon:
         """The canonical key of a state: equal keys, equivalent states."""
         if self.symmetry == "none":
             return world
-        index, images_part = self._images(world.images)
+        index, images_part, committed = self._images(world.images)
         gone: dict[str, int] = {}  # images containers use but the engine deleted (rmi -f)
         tag_no: dict[str, int] = {}
         cs = []
@@ -300,7 +307,7 @@ class Canon:
             if sym is not None:
                 ref = tag_no.setdefault(sym, len(tag_no))
             name = None if c.name in self.names else c.name
-            cs.append((self._local(c), img, ref, name))
+            cs.append((self._local(c), img, ref, name, committed.get(c.id, -1)))
         tags = []
         if self.tags:
             by_image: dict[int, list[str]] = {}

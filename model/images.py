@@ -179,42 +179,12 @@ def _delete(world: World, img: Image, force: bool, prune: bool, quiet: bool, p: 
         out.append(f"Untagged: {t}")
     world = replace(world, images=world.images.delete(img.id))
     out.append(f"Deleted: {img.id}")
-    world, gone = _collect_layers(world)
+    world, gone = world.release_layers()
     out.extend(f"Deleted: sha256:{l}" for l in gone)
     parent = world.images.get(img.parent) if img.parent else None
     if prune and parent is not None:
         return _delete(world, parent, False, True, True, p, out)
     return world
-
-
-def _collect_layers(world: World) -> tuple[World, list[str]]:
-    """Drop layers no image and no container needs; return their ids, top first."""
-    needed: set[str] = set()
-    for img in world.images.values():
-        needed.update(img.layers)
-    for c in world.containers.values():
-        needed.update(c.layers)  # a container's stack outlives a forced rmi of its image
-    for lid in list(needed):
-        l = world.layers.get(lid)
-        while l is not None and l.parent is not None and l.parent not in needed:
-            needed.add(l.parent)
-            l = world.layers.get(l.parent)
-    gone = [lid for lid in world.layers if lid not in needed]
-    if not gone:
-        return world, []
-    layers = world.layers
-    for lid in gone:
-        layers = layers.delete(lid)
-    # The engine lists removed layers from the top of the stack down.
-    order = sorted(gone, key=lambda lid: -_depth(world, lid))
-    return replace(world, layers=layers), order
-
-
-def _depth(world: World, lid: str) -> int:
-    n, l = 0, world.layers.get(lid)
-    while l is not None and l.parent is not None:
-        n, l = n + 1, world.layers.get(l.parent)
-    return n
 
 
 def rmi(world: World, c: cmd.Rmi, p: Profile) -> Result:

@@ -47,14 +47,11 @@ class Layer:
     id: str  # chain id: digest of (parent id, content digest)
     parent: str | None
     changes: fs.Changes
-
-    @property
-    def size(self) -> int:
-        return fs.size(self.changes)
+    size: int = 0  # bytes of its files and links, as `history` and `images` count them
 
     @staticmethod
     def make(parent: str | None, changes: fs.Changes) -> "Layer":
-        return Layer(sha256("layer", parent, fs.digest(changes)), parent, changes)
+        return Layer(sha256("layer", parent, fs.digest(changes)), parent, changes, fs.size(changes))
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,13 +204,39 @@ class World:
         return replace(self, containers=self.containers.set(c.id, c))
 
     def drop_container(self, cid: str) -> "World":
-        return replace(self, containers=self.containers.delete(cid))
+        """Remove a container and its read-write layer (and any layers only it still held)."""
+        return replace(self, containers=self.containers.delete(cid)).release_layers()[0]
 
     def put_image(self, img: Image, layers: tuple[Layer, ...] = ()) -> "World":
         new_layers = self.layers
         for l in layers:
             new_layers = new_layers.set(l.id, l)
         return replace(self, images=self.images.set(img.id, img), layers=new_layers)
+
+    def release_layers(self) -> tuple["World", list[str]]:
+        """Drop the layers no image and no container needs; their ids, top of each stack first.
+
+        A container holds its image's whole stack, so a forced `rmi` of an image
+        in use deletes the image but not its layers; they go with the container.
+        """
+        needed: set[str] = set()
+        for img in self.images.values():
+            needed.update(img.layers)
+        for c in self.containers.values():
+            needed.update(c.layers)
+        gone = [lid for lid in self.layers if lid not in needed]
+        if not gone:
+            return self, []
+        layers = self.layers
+        for lid in gone:
+            layers = layers.delete(lid)
+        return replace(self, layers=layers), sorted(gone, key=lambda lid: -self._depth(lid))
+
+    def _depth(self, lid: str) -> int:
+        n, layer = 0, self.layers.get(lid)
+        while layer is not None and layer.parent is not None:
+            n, layer = n + 1, self.layers.get(layer.parent)
+        return n
 
     def containers_newest_first(self) -> Iterator[Container]:
         return iter(sorted(self.containers.values(), key=lambda c: -c.created))

@@ -285,3 +285,9 @@ def test_engine_choices_are_a_table_of_differences():
     _, c = parse(["docker", "rmi", "-f", short], NoFiles())
     r = step(w, c, store)
     assert r.exit == 0 and w.tags["base:1"] not in r.world.images and "child:1" in r.world.tags
+
+
+def test_layers_of_a_force_removed_image_go_with_its_last_container():
+    w = based("docker create --network none --name c1 base:1 true", "docker rmi -f base:1")
+    assert not w.images and w.layers  # the container still holds the stack
+    assert not session("docker rm c1", world=w).layers
