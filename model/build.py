@@ -532,7 +532,8 @@ class _Builder:
         if self.cached(argv):
             return
         container = self.container(argv)
-        rootfs = self.view()
+        # A RUN step is a container: it sees the init layer and the bind mounts too.
+        rootfs = fs.Rootfs(fs.union(self.world.layer_stack(self.image) + (fs.INIT_LAYER,)), fs.EMPTY, fs.BIND_MOUNTS)
         try:
             proc = workload.spawn(argv, rootfs, self.config.env, self.config.working_dir or "/", pid1=True)
         except workload.ExecNotFound as e:

@@ -19,6 +19,16 @@ into the read-write layer, which is why `docker diff` reports the parents of a
 new file as `C` (changed).  Deleting something a lower layer has leaves a
 whiteout (`D`); deleting something only the read-write layer had leaves no
 trace but the copied-up parents.
+
+A few paths are *mount points* (`Rootfs.mounts`): the engine bind-mounts the
+container's own `/etc/hostname`, `/etc/hosts` and `/etc/resolv.conf` over the
+init layer's empty files (`BIND_MOUNTS`).  Writing to a mounted file changes
+the file on the host, never the read-write layer, so nothing is copied up and
+`docker diff`, `commit` and `export` never see it; unlinking a mount point
+fails with EBUSY (the kernel's `vfs_unlink` and `vfs_rmdir` refuse mount
+points).  The model does not track what is on the host side (the engine writes
+the container's id, localhost entries and the daemon's DNS there): a mounted
+file reads as the init layer's entry, whatever was written to it.
 """
 from __future__ import annotations
 
@@ -164,10 +174,16 @@ class FsError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Rootfs:
-    """A container's root file system: read-only `lower` view plus its read-write `upper` layer."""
+    """A container's root file system: read-only `lower` view plus its read-write `upper` layer.
+
+    `mounts` are files bind-mounted over `lower` (paths of files the lower view
+    has, such as `BIND_MOUNTS` over the init layer): writes to them succeed and
+    leave `upper` alone; removing them, or a directory above them, is EBUSY.
+    """
 
     lower: frozendict
     upper: Changes = EMPTY
+    mounts: frozenset[str] = frozenset()
 
     @property
     def view(self) -> frozendict:
@@ -199,10 +215,12 @@ class Rootfs:
             raise FsError("ENOENT" if not self.exists(parent(path)) else "ENOTDIR", path)
         if self.is_dir(path):
             raise FsError("EISDIR", path)
+        if path in self.mounts:
+            return self  # the write goes to the host's file, outside the layers
         upper = dict(self.upper)
         self._copy_up(upper, path)
         upper[path] = entry
-        return Rootfs(self.lower, frozendict(upper))
+        return Rootfs(self.lower, frozendict(upper), self.mounts)
 
     def mkdir(self, path: str, parents: bool = False) -> "Rootfs":
         """`mkdir` (`-p` with `parents`): a directory that was deleted comes back opaque."""
@@ -221,20 +239,31 @@ class Rootfs:
         fs._copy_up(upper, path)
         was_deleted = upper.get(path, DIR).kind is Kind.WHITEOUT
         upper[path] = OPAQUE_DIR if was_deleted else DIR
-        return Rootfs(fs.lower, frozendict(upper))
+        return Rootfs(fs.lower, frozendict(upper), fs.mounts)
+
+    def busy(self, path: str) -> str | None:
+        """The first mount point (by path) at or beneath `path`: what makes removing it EBUSY."""
+        return min((m for m in self.mounts if m == path or is_below(m, path)), default=None)
 
     def remove(self, path: str) -> "Rootfs":
-        """Remove `path` and everything beneath it (`rm -rf`)."""
+        """Remove `path` and everything beneath it (`rm -rf`), all or nothing.
+
+        A mount point at or beneath `path` refuses with `FsError("EBUSY", mount)`
+        and nothing is removed; `rm -rf` removing what it can around the mount
+        points is the caller's walk (busybox's, in `model.workload`).
+        """
         if path == "/":
             raise FsError("EBUSY", path)
         if not self.exists(path):
             raise FsError("ENOENT", path)
+        if self.mounts and (mount := self.busy(path)) is not None:
+            raise FsError("EBUSY", mount)
         upper = dict(self.upper)
         self._copy_up(upper, path)
         _drop_below(upper, path, keep_top=False)
         if path in self.lower:
             upper[path] = WHITEOUT
-        return Rootfs(self.lower, frozendict(upper))
+        return Rootfs(self.lower, frozendict(upper), self.mounts)
 
 
 @lru_cache(maxsize=4096)
@@ -278,7 +307,8 @@ def diff(lower: Mapping[str, Entry], upper: Mapping[str, Entry]) -> tuple[str, .
 
 # The files the engine puts in every container's init layer, between the image
 # and the read-write layer.  Processes see them, `diff` compares against them,
-# `export` shows them; `commit` does not keep them.
+# `export` shows them; `commit` does not keep them.  Three of them are mount
+# points at run time (`BIND_MOUNTS`).
 INIT_LAYER: Changes = frozendict({
     "/.dockerenv": Entry(Kind.FILE, b"", 0o755),
     "/dev": DIR,
@@ -293,6 +323,12 @@ INIT_LAYER: Changes = frozendict({
     "/proc": DIR,
     "/sys": DIR,
 })
+
+
+# The files the engine bind-mounts from the container's directory on the host
+# (daemon/container_operations_unix.go: hostname, hosts, resolv.conf), over
+# the init layer's empty files.
+BIND_MOUNTS: frozenset[str] = frozenset({"/etc/hostname", "/etc/hosts", "/etc/resolv.conf"})
 
 
 def from_items(items: Iterable[tuple[str, Entry]]) -> Changes:

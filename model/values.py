@@ -198,7 +198,8 @@ class World:
         return fs.union(tuple(self.layers[l].changes for l in c.layers) + (fs.INIT_LAYER,))
 
     def rootfs(self, c: Container) -> fs.Rootfs:
-        return fs.Rootfs(self.container_view(c), c.rw)
+        """The file system a container's processes see (the engine's bind-mounted /etc files included)."""
+        return fs.Rootfs(self.container_view(c), c.rw, fs.BIND_MOUNTS)
 
     def put_container(self, c: Container) -> "World":
         return replace(self, containers=self.containers.set(c.id, c))

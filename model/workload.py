@@ -7,7 +7,18 @@ language of them (`sleep`, `true`, `false`, `touch`, `mkdir`, `rm`, `echo`,
 `cat`, and `sh -c SCRIPT` for busybox ash) exactly, and refuses anything else
 with `UnsupportedWorkload`, naming the word it does not know: a model that
 guessed what `ls` prints would disagree with the engine in ways nobody could
-trace.
+trace.  Its shell builtins are `:`, `true`, `false`, `echo`, `cd`, `pwd`,
+`exit`, `wait` and `trap`.
+
+Output is one ordered stream of (descriptor, text) chunks, split into stdout
+and stderr only at the edge, so that `2>&1` interleaves what was written in
+the order it was written.  A command's redirections (`>`, `>>`, `>&1`, `>&2`
+on descriptors 1 and 2, left to right as ash applies them) decide where its
+chunks go: on to the shell's streams, into a file (appended to, as a file
+opened once is written), or nowhere (`/dev/null`, a device on the engine's
+/dev tmpfs, not a file of the model; the rest of /dev is refused).  The
+container's mounted files (`Rootfs.mounts`) take writes without a copy-up and
+refuse `rm` with EBUSY, as the kernel does.
 
 A process is a value (`Process`): the applet it runs, its working directory
 and environment, and for a shell the *frames* of code it is executing (the
@@ -54,12 +65,12 @@ from .errors import ModelError, UnsupportedWorkload
 from .fs import DIR, Entry, FsError, Kind, Rootfs, ancestors, normpath
 
 APPLETS = frozenset({"sleep", "true", "false", "touch", "mkdir", "rm", "echo", "cat", "sh"})
-BUILTINS = frozenset({"true", "false", "exit", "wait", "trap", "echo", "cd", ":"})
+BUILTINS = frozenset({"true", "false", "exit", "wait", "trap", "echo", "cd", "pwd", ":"})
 # The rest of busybox ash's builtins: they exist whatever PATH holds, so they are
 # refused as outside the language, never reported "not found".
 ASH_BUILTINS = frozenset({
     ".", "[", "[[", "alias", "bg", "break", "chdir", "command", "continue", "eval", "exec", "export",
-    "fg", "getopts", "hash", "help", "history", "jobs", "kill", "let", "local", "printf", "pwd", "read",
+    "fg", "getopts", "hash", "help", "history", "jobs", "kill", "let", "local", "printf", "read",
     "readonly", "return", "set", "shift", "source", "test", "times", "type", "ulimit", "umask", "unalias",
     "unset",
 })
@@ -123,10 +134,15 @@ _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    """A simple command: words, `>`/`>>` redirections, and when it runs in its and-or list."""
+    """A simple command: words, redirections, and when it runs in its and-or list.
+
+    A redirection is `(fd, op, word)` for fd 1 or 2, applied in order: `>` and
+    `>>` open the file `word` names, `>&` makes `fd` a copy of the descriptor
+    `word` names ("1" or "2").
+    """
 
     words: tuple[Word, ...]
-    redirects: tuple[tuple[str, Word], ...] = ()
+    redirects: tuple[tuple[int, str, Word], ...] = ()
     when: int = ALWAYS
 
 
@@ -165,10 +181,11 @@ class Program:
 
 @dataclass(frozen=True, slots=True)
 class _Token:
-    kind: str  # "word", or an operator: ";", "&", "&&", "||", ">", ">>", "\n"
+    kind: str  # "word", or an operator: ";", "&", "&&", "||", ">", ">>", ">&", "\n"
     pos: int
-    word: Word = ""
+    word: Word = ""  # a word's text; for ">&", the descriptor copied ("1" or "2")
     raw: str = ""
+    fd: int = 1  # a redirection's descriptor (`2>`)
 
 
 def _tokenize(src: str) -> list[_Token]:
@@ -271,6 +288,8 @@ def _tokenize(src: str) -> list[_Token]:
         elif c in ";&|":
             end(i)
             two = src[i:i + 2]
+            if two == "&>":
+                raise bad("&>")  # ash's bash-compatible `&>FILE`, not a background job
             if two in ("&&", "||"):
                 toks.append(_Token(two, i))
                 i += 2
@@ -280,16 +299,32 @@ def _tokenize(src: str) -> list[_Token]:
                 toks.append(_Token(c, i))
                 i += 1
         elif c == ">":
+            fd = 1
             if start >= 0 and src[start:i].isdigit():
-                raise bad(src[start:i + 1])  # fd redirections (2>, 1>) are outside the language
-            end(i)
-            if src.startswith(">>", i):
-                toks.append(_Token(">>", i))
-                i += 2
-            elif src[i + 1:i + 2] in ("&", "|"):
-                raise bad(src[i:i + 2])
+                # An all-digit word right before ">" is the descriptor redirected (`2>`).
+                if src[start:i] not in ("1", "2"):
+                    raise bad(src[start:i + 1])  # other descriptors are outside the language
+                fd = int(src[start:i])
+                buf.clear()
+                start = -1
             else:
-                toks.append(_Token(">", i))
+                end(i)
+            if src.startswith(">>", i):
+                toks.append(_Token(">>", i, fd=fd))
+                i += 2
+            elif src.startswith(">&", i):
+                # Only `>&1` and `>&2`: closing (`>&-`) and other descriptors are outside.
+                j = i + 2
+                while j < n and src[j].isdigit():
+                    j += 1
+                if src[i + 2:j] not in ("1", "2") or (j < n and src[j] not in " \t\n;&|"):
+                    raise bad(src[i:j + 1])
+                toks.append(_Token(">&", i, src[i + 2:j], src[i:j], fd))
+                i = j
+            elif src.startswith(">|", i):
+                raise bad(">|")
+            else:
+                toks.append(_Token(">", i, fd=fd))
                 i += 1
         elif c in "<()`":
             raise bad(c)
@@ -333,16 +368,19 @@ def _parse_script(src: str) -> tuple[Command | Background, ...]:
 
     def simple(k: int, when: int) -> tuple[Command, int]:
         words: list[_Token] = []
-        redirects: list[tuple[str, Word]] = []
+        redirects: list[tuple[int, str, Word]] = []
         while k < n:
             t = toks[k]
             if t.kind == "word":
                 words.append(t)
                 k += 1
+            elif t.kind == ">&":
+                redirects.append((t.fd, t.kind, t.word))
+                k += 1
             elif t.kind in (">", ">>"):
                 if k + 1 >= n or toks[k + 1].kind != "word":
                     raise bad(t.kind + " without a file")
-                redirects.append((t.kind, toks[k + 1].word))
+                redirects.append((t.fd, t.kind, toks[k + 1].word))
                 k += 2
             else:
                 break
@@ -428,6 +466,8 @@ def _check_builtin(name: str, args: tuple[str, ...]) -> str | None:
         return action or None
     elif name == "cd" and len(args) > 1:
         raise _unsupported(f"unsupported cd arguments {args!r}")
+    elif name == "pwd" and args:
+        raise _unsupported(f"unsupported pwd arguments {args!r}")
     elif name == "echo":
         _echo_options(args)
     return None
@@ -572,7 +612,8 @@ class Process:
     pid1: bool = True
     env: tuple[str, ...] = ()
     cwd: str = "/"
-    out: str | None = None  # the file its stdout is redirected to; None: its parent's stdout
+    out: str | None = None  # where its stdout goes (a _Sink); None: its parent's stdout
+    err: str | None = None  # where its stderr goes (a _Sink); None: its parent's stderr
     frames: tuple[Frame, ...] = ()  # sh: the script, then any trap handler running above it
     status: int = 0  # sh: $?
     trap: str | None = None  # sh: the TERM handler; "" ignores TERM, None is the default
@@ -622,9 +663,10 @@ def _which(name: str, fs: Rootfs, env: tuple[str, ...], cwd: str) -> str | None:
     return None
 
 
-def _process(prog: Program, env: tuple[str, ...], cwd: str, pid1: bool, out: str | None = None) -> Process:
+def _process(prog: Program, env: tuple[str, ...], cwd: str, pid1: bool,
+             sinks: tuple[str | None, str | None] = (None, None)) -> Process:
     frames = (Frame(prog.script),) if prog.script is not None else ()
-    return Process(prog.argv, prog.applet, prog.args, pid1, env, cwd, out, frames)
+    return Process(prog.argv, prog.applet, prog.args, pid1, env, cwd, sinks[0], sinks[1], frames)
 
 
 def spawn(argv: tuple[str, ...], fs: Rootfs, env: tuple[str, ...] = (), workdir: str = "/", pid1: bool = True) -> Process:
@@ -647,21 +689,26 @@ def spawn(argv: tuple[str, ...], fs: Rootfs, env: tuple[str, ...] = (), workdir:
     return _process(prog, env, workdir, pid1)
 
 
+def _step(p: Process, fs: Rootfs, io: list[tuple[int, str]]) -> Step:
+    out = "".join(text for fd, text in io if fd == 1)
+    err = "".join(text for fd, text in io if fd == 2)
+    return Step(p, fs, p.exit, out, err)
+
+
 def run(p: Process, fs: Rootfs) -> Step:
     """Run everything that takes no time: until the process exits or blocks."""
-    p, fs, out, err = _advance(p, fs)
-    return Step(p, fs, p.exit, out, err)
+    io: list[tuple[int, str]] = []
+    p, fs = _advance(p, fs, io)
+    return _step(p, fs, io)
 
 
 def elapse(p: Process, fs: Rootfs) -> Step:
     """Let time pass until the process (and, for an exec'd one, its orphans) has exited."""
-    outs, errs = [], []
+    io: list[tuple[int, str]] = []
     while True:
-        p, fs, out, err = _advance(p, fs)
-        outs.append(out)
-        errs.append(err)
+        p, fs = _advance(p, fs, io)
         if p.exit is not None and not p.jobs:
-            return Step(p, fs, p.exit, "".join(outs), "".join(errs))
+            return _step(p, fs, io)
         dt = _next_wake(p)
         if dt is None:
             raise ModelError(f"{describe(p)} can never exit")
@@ -743,45 +790,46 @@ def _push_trap(p: Process, action: str) -> Process:
     return replace(p, frames=p.frames + (Frame(action, saved=p.status),))
 
 
-def _advance(p: Process, fs: Rootfs) -> tuple[Process, Rootfs, str, str]:
-    """Run `p` until it exits or blocks; its stdout goes to its redirection, or is returned."""
+def _advance(p: Process, fs: Rootfs, io: list[tuple[int, str]]) -> tuple[Process, Rootfs]:
+    """Run `p` until it exits or blocks; append what it writes, as (fd, text), to `io`.
+
+    Output is one ordered stream of chunks, so that `2>&1` interleaves the two
+    streams as the process wrote them.  The process's own redirections apply
+    here, on the way out.
+    """
+    own: list[tuple[int, str]] = io if p.out is None and p.err is None else []
     if p.jobs:
-        jobs, fs, out, err = _advance_all(p.jobs, fs)
+        jobs, fs = _advance_all(p.jobs, fs, own)
         p = replace(p, jobs=jobs)
-    else:
-        out = err = ""
     if p.exit is None:
         if p.applet == "sh":
-            p, fs, o, e = _shell(p, fs)
+            p, fs = _shell(p, fs, own)
         else:
-            p, fs, o, e = _applet_process(p, fs)
-        out, err = out + o, err + e
-    if p.out is not None and out:
-        fs, out = _append(fs, p.out, out), ""
-    return p, fs, out, err
+            p, fs = _applet_process(p, fs, own)
+    if own is not io:
+        fs = _route(fs, (p.out, p.err), own, io)
+    return p, fs
 
 
-def _advance_all(jobs: tuple[Process, ...], fs: Rootfs) -> tuple[tuple[Process, ...], Rootfs, str, str]:
-    alive, outs, errs = [], [], []
+def _advance_all(jobs: tuple[Process, ...], fs: Rootfs, io: list[tuple[int, str]]) -> tuple[tuple[Process, ...], Rootfs]:
+    alive = []
     for j in jobs:
-        j, fs, out, err = _advance(j, fs)
-        outs.append(out)
-        errs.append(err)
+        j, fs = _advance(j, fs, io)
         if j.exit is None or j.jobs:
             alive.append(j)
-    return tuple(alive), fs, "".join(outs), "".join(errs)
+    return tuple(alive), fs
 
 
-def _applet_process(p: Process, fs: Rootfs) -> tuple[Process, Rootfs, str, str]:
+def _applet_process(p: Process, fs: Rootfs, io: list[tuple[int, str]]) -> tuple[Process, Rootfs]:
     if p.sleep is not None:
-        return p, fs, "", ""
+        return p, fs
     if p.applet == "sleep":
         left = _duration(p.args)
         if left:
-            return replace(p, sleep=left), fs, "", ""
-        return _exit(p, 0), fs, "", ""
-    fs, status, out, err = _instant(p.applet, p.args, fs, p.cwd)
-    return _exit(p, status), fs, out, err
+            return replace(p, sleep=left), fs
+        return _exit(p, 0), fs
+    fs, status = _instant(p.applet, p.args, fs, p.cwd, io)
+    return _exit(p, status), fs
 
 
 def _next_wake(p: Process) -> Fraction | None:
@@ -815,15 +863,11 @@ def _code(frame: Frame) -> tuple[Command | Background, ...]:
     return code if frame.job < 0 else code[frame.job].body
 
 
-def _shell(p: Process, fs: Rootfs) -> tuple[Process, Rootfs, str, str]:
+def _shell(p: Process, fs: Rootfs, io: list[tuple[int, str]]) -> tuple[Process, Rootfs]:
     """The ash evaluator: run commands until the shell exits or blocks."""
-    outs: list[str] = []
-    errs: list[str] = []
     while p.exit is None:
         if p.fg is not None:
-            child, fs, out, err = _advance(p.fg, fs)
-            outs.append(out)
-            errs.append(err)
+            child, fs = _advance(p.fg, fs, io)
             if child.exit is None:
                 p = replace(p, fg=child)
                 break
@@ -854,9 +898,7 @@ def _shell(p: Process, fs: Rootfs) -> tuple[Process, Rootfs, str, str]:
         if isinstance(instr, Background):
             job = Process(("sh", "-c", instr.text), "sh", pid1=False, env=p.env, cwd=p.cwd,
                           frames=(Frame(frame.source, job=frame.pc),), status=p.status)
-            job, fs, out, err = _advance(job, fs)
-            outs.append(out)
-            errs.append(err)
+            job, fs = _advance(job, fs, io)
             alive = (job,) if job.exit is None or job.jobs else ()
             p = replace(p, frames=frames, status=0, jobs=p.jobs + alive)
             continue
@@ -864,9 +906,9 @@ def _shell(p: Process, fs: Rootfs) -> tuple[Process, Rootfs, str, str]:
             p = replace(p, frames=frames)
             continue
         # One replace per command: the state is rebuilt often, so it is rebuilt once.
-        changes, fs = _command(p, fs, instr, outs, errs)
+        changes, fs = _command(p, fs, instr, io)
         p = replace(p, **{"frames": frames, **changes})
-    return p, fs, "".join(outs), "".join(errs)
+    return p, fs
 
 
 def _expand(words: tuple[Word, ...], env: tuple[str, ...], status: int) -> tuple[str, ...]:
@@ -901,13 +943,21 @@ def _expand(words: tuple[Word, ...], env: tuple[str, ...], status: int) -> tuple
     return tuple(fields)
 
 
-def _command(p: Process, fs: Rootfs, cmd: Command, outs: list[str], errs: list[str]) -> tuple[dict, Rootfs]:
+def _command(p: Process, fs: Rootfs, cmd: Command, io: list[tuple[int, str]]) -> tuple[dict, Rootfs]:
     """One simple command: open its redirections, then run a builtin or an applet.
 
     Returns the changes to the shell's state (`$?`, a foreground child, an exit...).
+    Everything the command writes, the shell's own messages about it included
+    ("not found", "can't create"), goes through its redirections, as in ash,
+    which redirects before it looks the command up.
     """
-    target = None
-    for op, word in cmd.redirects:
+    sinks: tuple[str | None, str | None] = (None, None)
+    opened: list[str] = []
+    for fd, op, word in cmd.redirects:
+        if op == ">&":
+            copied = sinks[int(word) - 1]
+            sinks = _set_sink(sinks, fd, copied if copied is not None else "&" + word)
+            continue
         names = _expand((word,), p.env, p.status)
         if len(names) != 1:
             raise _unsupported(f"ambiguous redirect {word!r}")
@@ -916,8 +966,29 @@ def _command(p: Process, fs: Rootfs, cmd: Command, outs: list[str], errs: list[s
         except FsError as e:
             # ash: "can't create" with its own word for a missing directory; the command does not run.
             why = "nonexistent directory" if e.errno_name in ("ENOENT", "ENOTDIR") else _strerror(e.errno_name)
-            errs.append(f"sh: can't create {names[0]}: {why}\n")
+            fs = _route(fs, sinks, [(2, f"sh: can't create {names[0]}: {why}\n")], io)
             return dict(status=1), fs
+        if target != DEV_NULL and target in opened:
+            # Two opens of one file have two offsets that overwrite each other;
+            # the model appends, so it would disagree (`>f 2>f`).
+            raise _unsupported(f"file {names[0]!r} opened twice", cmd)
+        opened.append(target)
+        sinks = _set_sink(sinks, fd, target)
+    out: list[tuple[int, str]] = io if sinks == (None, None) else []
+    changes, fs = _simple(p, fs, cmd, sinks, out, io)
+    if out is not io:
+        fs = _route(fs, sinks, out, io)
+    return changes, fs
+
+
+def _simple(p: Process, fs: Rootfs, cmd: Command, sinks: tuple[str | None, str | None],
+            io: list[tuple[int, str]], shell_io: list[tuple[int, str]]) -> tuple[dict, Rootfs]:
+    """Run the command itself: `io` takes what it writes, `sinks` say where that leads.
+
+    A child process (sleep, sh) takes its sinks with it and writes to `shell_io`,
+    the shell's own streams: it may block, and what it writes later must still
+    follow its redirections.
+    """
     argv = _expand(cmd.words, p.env, p.status)
     if not argv:
         return dict(status=0), fs
@@ -925,32 +996,28 @@ def _command(p: Process, fs: Rootfs, cmd: Command, outs: list[str], errs: list[s
     if "/" not in name and name in ASH_BUILTINS:
         raise _unsupported(f"unsupported shell builtin {name!r}", argv)
     if "/" not in name and name in BUILTINS:
-        return _builtin(p, fs, argv, target, outs, errs)
+        return _builtin(p, fs, argv, io)
     path = _which(name, fs, p.env, p.cwd)
     if path is None:
-        errs.append(f"sh: {name}: not found\n")
+        io.append((2, f"sh: {name}: not found\n"))
         return dict(status=127), fs
     if fs.is_dir(path):
-        errs.append(f"sh: {name}: Permission denied\n")
+        io.append((2, f"sh: {name}: Permission denied\n"))
         return dict(status=126), fs
     prog = _parse(argv)
     if prog.applet is None:
         raise _unsupported(f"unsupported command {name!r}", argv)
     if prog.applet in ("sleep", "sh"):
-        child, fs, out, err = _advance(_process(prog, p.env, p.cwd, False, target), fs)
-        outs.append(out)
-        errs.append(err)
+        # A child that may block keeps its redirections: its later output follows them.
+        child, fs = _advance(_process(prog, p.env, p.cwd, False, sinks), fs, shell_io)
         if child.exit is None:
             return dict(fg=child), fs
         return dict(status=child.exit), fs
-    fs, status, out, err = _instant(prog.applet, prog.args, fs, p.cwd)
-    fs = _emit(fs, target, out, outs)
-    errs.append(err)
+    fs, status = _instant(prog.applet, prog.args, fs, p.cwd, io)
     return dict(status=status), fs
 
 
-def _builtin(p: Process, fs: Rootfs, argv: tuple[str, ...], target: str | None,
-             outs: list[str], errs: list[str]) -> tuple[dict, Rootfs]:
+def _builtin(p: Process, fs: Rootfs, argv: tuple[str, ...], io: list[tuple[int, str]]) -> tuple[dict, Rootfs]:
     name, args = argv[0], argv[1:]
     action = _check_builtin(name, args)
     if name in (":", "true"):
@@ -958,8 +1025,13 @@ def _builtin(p: Process, fs: Rootfs, argv: tuple[str, ...], target: str | None,
     if name == "false":
         return dict(status=1), fs
     if name == "echo":
-        fs, _, out, _ = _instant("echo", args, fs, p.cwd)
-        return dict(status=0), _emit(fs, target, out, outs)
+        fs, _ = _instant("echo", args, fs, p.cwd, io)
+        return dict(status=0), fs
+    if name == "pwd":
+        # ash prints its logical directory: the workdir, then what `cd` made of it.  The
+        # model's `cd` follows a final symbolic link, ash's would print the link's path.
+        io.append((1, p.cwd + "\n"))
+        return dict(status=0), fs
     if name == "exit":
         # Without N, exit inside a trap handler uses the status from before the trap (POSIX).
         saved = p.frames[-1].saved
@@ -973,7 +1045,7 @@ def _builtin(p: Process, fs: Rootfs, argv: tuple[str, ...], target: str | None,
     path = _resolve(fs, normpath(arg, p.cwd))
     if not fs.is_dir(path):
         why = _strerror("ENOTDIR" if fs.exists(path) else _missing_errno(fs, path))
-        errs.append(f"sh: cd: can't cd to {arg}: {why}\n")
+        io.append((2, f"sh: cd: can't cd to {arg}: {why}\n"))
         return dict(status=2), fs
     return dict(cwd=path, status=0), fs
 
@@ -981,24 +1053,33 @@ def _builtin(p: Process, fs: Rootfs, argv: tuple[str, ...], target: str | None,
 # -- applets and the file system ----------------------------------------------------
 
 
-def _instant(applet: str, args: tuple[str, ...], fs: Rootfs, cwd: str) -> tuple[Rootfs, int, str, str]:
-    """Run an applet that takes no time: the file system after it, its status, stdout, stderr."""
+def _instant(applet: str, args: tuple[str, ...], fs: Rootfs, cwd: str,
+             io: list[tuple[int, str]]) -> tuple[Rootfs, int]:
+    """Run an applet that takes no time; append its output to `io`; the file system after it, its status."""
     if applet == "true":
-        return fs, 0, "", ""
+        return fs, 0
     if applet == "false":
-        return fs, 1, "", ""
+        return fs, 1
     if applet == "echo":
         newline, words = _echo_options(args)
-        return fs, 0, " ".join(words) + ("\n" if newline else ""), ""
+        io.append((1, " ".join(words) + ("\n" if newline else "")))
+        return fs, 0
     flags, operands = _options(applet, args, {"mkdir": "p", "rm": "rRf"}.get(applet, ""))
-    status, outs, errs = 0, [], []
+    status = 0
     for arg in operands:
-        fs, out, err = _APPLETS[applet](fs, arg, normpath(arg, cwd), flags)
+        path = normpath(arg, cwd)
+        if path == "/dev" or path.startswith("/dev/"):
+            if applet == "cat" and path == DEV_NULL:
+                continue  # reads as empty
+            # The engine mounts a tmpfs on /dev; the model has only the init layer's entries.
+            raise _unsupported(f"{applet} under /dev", args)
+        fs, out, err = _APPLETS[applet](fs, arg, path, flags)
         if err:
             status = 1
-            errs.append(f"{applet}: {err}\n")
-        outs.append(out)
-    return fs, status, "".join(outs), "".join(errs)
+            io.extend((2, f"{applet}: {line}\n") for line in err.split("\n"))
+        if out:
+            io.append((1, out))
+    return fs, status
 
 
 def _touch(fs: Rootfs, arg: str, path: str, flags: str) -> tuple[Rootfs, str, str]:
@@ -1039,7 +1120,32 @@ def _rm(fs: Rootfs, arg: str, path: str, flags: str) -> tuple[Rootfs, str, str]:
         return fs, "", f"can't stat '{arg}': {_strerror(errno_name)}"
     if e.kind is Kind.DIR and not set(flags) & {"r", "R"}:
         return fs, "", f"'{arg}' is a directory"
-    return fs.remove(path), "", ""
+    fs, errs = _remove_tree(fs, arg, path)
+    return fs, "", "\n".join(errs)
+
+
+def _remove_tree(fs: Rootfs, shown: str, path: str) -> tuple[Rootfs, list[str]]:
+    """Busybox's `remove_file`: remove what can be removed; a mount point in the way is EBUSY.
+
+    unlink(2) of a mount point fails with EBUSY, which `-f` does not silence
+    (it only silences ENOENT).  Busybox empties a directory entry by entry and
+    does not try to rmdir it when one failed, so `rm -rf /etc` removes all but
+    the mounted files and /etc itself, saying why for each mounted file
+    (docs/divergences.md D3b: exit 1, diff `C /etc, D /etc/mtab, D /etc/passwd`).
+    The engine reads a directory in the storage driver's order (hash order on
+    ext4, so it varies by host); the model goes by name.
+    """
+    try:
+        return fs.remove(path), []
+    except FsError as x:
+        if x.errno_name != "EBUSY" or x.path == path or not fs.is_dir(path):
+            return fs, [f"can't remove '{shown}': {_strerror(x.errno_name)}"]
+    errs: list[str] = []
+    for child in fs.listdir(path):
+        # concat_path_file: no second slash after an operand that ends in one.
+        fs, more = _remove_tree(fs, shown.rstrip("/") + "/" + posixpath.basename(child), child)
+        errs.extend(more)
+    return fs, errs
 
 
 def _cat(fs: Rootfs, arg: str, path: str, flags: str) -> tuple[Rootfs, str, str]:
@@ -1090,12 +1196,19 @@ def _copy_up_dir(fs: Rootfs, path: str) -> Rootfs:
     for a in ancestors(path):
         upper.setdefault(a, fs.lower.get(a, DIR))
     upper[path] = fs.lookup(path)
-    return Rootfs(fs.lower, frozendict(upper))
+    return replace(fs, upper=frozendict(upper))
 
 
 def _open(fs: Rootfs, op: str, path: str) -> tuple[Rootfs, str]:
-    """Open a redirection target: `>` truncates, `>>` creates; either copies the file up."""
+    """Open a redirection target: `>` truncates, `>>` creates; either copies the file up.
+
+    Returns the file system and the sink: the file's path, or `DEV_NULL`.
+    """
     path = _resolve(fs, path)
+    if path == DEV_NULL:
+        return fs, DEV_NULL  # a device on the engine's /dev tmpfs, not a file of the model
+    if path == "/dev" or path.startswith("/dev/"):
+        raise _unsupported(f"redirection to {path!r} (the engine's /dev is a tmpfs)")
     e = fs.lookup(path)
     if e is not None and e.kind is Kind.DIR:
         raise FsError("EISDIR", path)
@@ -1112,10 +1225,28 @@ def _append(fs: Rootfs, path: str, text: str) -> Rootfs:
     return fs.write(path, Entry(Kind.FILE, e.data + text.encode(), e.mode))
 
 
-def _emit(fs: Rootfs, target: str | None, text: str, outs: list[str]) -> Rootfs:
-    if not text:
-        return fs
-    if target is None:
-        outs.append(text)
-        return fs
-    return _append(fs, target, text)
+# Where a descriptor leads, seen from the process that set it up: None for the
+# same descriptor of the shell (or parent), "&1" or "&2" for the other one, or
+# a file: its path, `DEV_NULL` to discard.  Opened files are appended to, which
+# is what a file opened once (and shared with `2>&1`) receives.
+_Sink = Union[str, None]
+DEV_NULL = "/dev/null"
+
+
+def _set_sink(sinks: tuple[_Sink, _Sink], fd: int, sink: str) -> tuple[_Sink, _Sink]:
+    own = None if sink == f"&{fd}" else sink
+    return (own, sinks[1]) if fd == 1 else (sinks[0], own)
+
+
+def _route(fs: Rootfs, sinks: tuple[_Sink, _Sink], chunks: list[tuple[int, str]],
+           io: list[tuple[int, str]]) -> Rootfs:
+    """Send each (fd, text) where its descriptor leads: on to `io`, into a file, or nowhere."""
+    for fd, text in chunks:
+        sink = sinks[fd - 1]
+        if sink is None:
+            io.append((fd, text))
+        elif sink == "&1" or sink == "&2":
+            io.append((int(sink[1]), text))
+        elif sink != DEV_NULL and text:
+            fs = _append(fs, sink, text)
+    return fs

@@ -308,10 +308,18 @@ def read_only_layers_never_change(before: World, command: object, result: Result
 
 
 def layers_go_only_with_rmi(before: World, command: object, result: Result) -> bool:
-    """Only `rmi` deletes layers."""
+    """Only `rmi` deletes layers, and removing the last container of a force-removed image its stack."""
     if type(command) is cmd.Rmi or result.world.layers is before.layers:
         return True
-    return all(lid in result.world.layers for lid in before.layers)
+    gone = [lid for lid in before.layers if lid not in result.world.layers]
+    if not gone:
+        return True
+    if type(command) not in (cmd.Rm, cmd.Run, cmd.Stop, cmd.Kill, cmd.Restart, cmd.Wait):  # rm, or a --rm container exiting
+        return False
+    held_by_images = {lid for img in before.images.values() for lid in img.layers}
+    removed = [c for cid, c in before.containers.items() if cid not in result.world.containers]
+    held_by_removed = {lid for c in removed for lid in c.layers}
+    return all(lid in held_by_removed and lid not in held_by_images for lid in gone)
 
 
 def _view_has(view, effect: tuple[str, str]) -> bool:

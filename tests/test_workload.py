@@ -372,6 +372,150 @@ def test_trap_reset_and_ignore_are_accepted():
     assert sh("trap '' SIGTERM; true").exit_code == 0
 
 
+# -- descriptors: >&2, 2>&1, /dev/null ----------------------------------------------
+
+
+def test_echo_to_stderr_from_a_script():
+    # replays/08-exec.sh:7 (divergence D5): `sh -c 'echo out; echo err >&2; exit 3'`.
+    step = sh("echo out; echo err >&2; exit 3")
+    assert (step.exit_code, step.stdout, step.stderr) == (3, "out\n", "err\n")
+    assert sh("echo err 1>&2").stderr == "err\n"
+    assert sh("echo >&2 err").stderr == "err\n"  # a redirection may come anywhere
+
+
+def test_two_to_one_joins_the_streams_in_the_order_they_were_written():
+    script = "sh -c 'echo one; echo two >&2; echo three' 2>&1"
+    step = sh(script)
+    assert (step.stdout, step.stderr) == ("one\ntwo\nthree\n", "")
+    logged = sh("sh -c 'echo one; echo two >&2; echo three' > /tmp/log 2>&1; cat /tmp/log")
+    assert logged.stdout == "one\ntwo\nthree\n"
+    assert logged.fs.upper["/tmp/log"].data == b"one\ntwo\nthree\n"
+
+
+def test_redirections_apply_left_to_right():
+    # 2>&1 copies where stdout leads *now*: stderr to the old stdout, stdout to /dev/null.
+    step = sh("sh -c 'echo out; echo err >&2' 2>&1 > /dev/null")
+    assert (step.stdout, step.stderr) == ("err\n", "")
+    both = sh("sh -c 'echo out; echo err >&2' > /dev/null 2>&1")
+    assert (both.stdout, both.stderr) == ("", "")
+
+
+def test_dev_null_discards_and_is_no_file_of_the_model():
+    step = sh("echo hi > /dev/null; echo more >> /dev/null; cat /dev/null")
+    assert (step.exit_code, step.stdout, step.stderr) == (0, "", "")
+    assert step.fs.upper == fs.EMPTY  # no copy-up of /dev, no /dev/null file
+
+
+def test_errors_silenced_with_2_to_dev_null():
+    step = sh("cat /missing 2>/dev/null; echo $?")
+    assert (step.stdout, step.stderr) == ("1\n", "")
+    # The shell's own messages about a command go through its redirections too.
+    assert sh("nosuchcmd 2>/dev/null; echo $?").stdout == "127\n"
+    assert sh("cd /nope 2>/dev/null; echo $?").stdout == "2\n"
+    failed = sh("echo hi 2>/dev/null > /nope/f; echo $?")
+    assert (failed.stdout, failed.stderr) == ("1\n", "")
+    unsilenced = sh("echo hi > /nope/f 2>/dev/null")  # 2> not yet applied when > fails
+    assert unsilenced.stderr == "sh: can't create /nope/f: nonexistent directory\n"
+
+
+def test_stderr_into_a_file():
+    step = sh("cat /missing /etc/passwd 2> /tmp/err")
+    assert step.stdout == LOWER["/etc/passwd"].data.decode()
+    assert step.fs.upper["/tmp/err"].data == b"cat: can't open '/missing': No such file or directory\n"
+
+
+def test_a_blocked_child_keeps_its_redirections():
+    step = sh("sh -c 'sleep 1; echo late; echo later >&2' >&2 2>/dev/null")
+    assert blocked(step.process)
+    done = elapse(step.process, step.fs)
+    assert (done.stdout, done.stderr) == ("", "late\n")
+    job = finish("sh", "-c", "sleep 1 && echo bg >&2 & wait")
+    assert (job.stdout, job.stderr) == ("", "bg\n")
+
+
+def test_only_an_all_digit_word_names_a_descriptor():
+    assert sh("echo a2>/tmp/f").fs.upper["/tmp/f"].data == b"a2\n"
+    assert sh("echo '2'>/tmp/f").fs.upper["/tmp/f"].data == b"2\n"
+    assert sh("echo 2>&1").stdout == "\n"
+
+
+def test_one_file_opened_twice_is_refused():
+    # Two opens have two offsets that overwrite each other; the model only appends.
+    with pytest.raises(UnsupportedWorkload, match="opened twice"):
+        sh("echo x > /tmp/f 2> /tmp/f")
+
+
+def test_the_engine_s_dev_tmpfs_is_outside_the_model():
+    with pytest.raises(UnsupportedWorkload):
+        sh("echo x > /dev/stderr")
+    with pytest.raises(UnsupportedWorkload):
+        sh("touch /dev/null")
+
+
+# -- pwd ------------------------------------------------------------------------------
+
+
+def test_pwd_prints_the_working_directory():
+    # replays/16-build.sh:12 (D5): ENTRYPOINT ["sh", "-c"], CMD ["pwd; echo $GREETING"], WORKDIR /app.
+    rootfs = fs.Rootfs(fs.union((LOWER, frozendict({"/app": fs.DIR}))))
+    argv = ("sh", "-c", "pwd; echo $GREETING")
+    assert parse(argv).applet == "sh"
+    step = run(spawn(argv, rootfs, PATH + ("GREETING=hello",), workdir="/app"), rootfs)
+    assert (step.exit_code, step.stdout) == (0, "/app\nhello\n")
+    assert sh("cd /tmp && pwd; cd ..; pwd").stdout == "/tmp\n/\n"
+    assert sh("pwd > /tmp/here").fs.upper["/tmp/here"].data == b"/\n"
+
+
+# -- bind-mounted files: /etc/hostname, /etc/hosts, /etc/resolv.conf ------------------
+
+CONTAINER_VIEW = fs.union((LOWER, fs.INIT_LAYER))
+CONTAINER = fs.Rootfs(CONTAINER_VIEW, fs.EMPTY, fs.BIND_MOUNTS)
+
+
+def in_container(script: str) -> Step:
+    return sh(script, rootfs=CONTAINER)
+
+
+def container_diff(step: Step) -> tuple[str, ...]:
+    return fs.diff(CONTAINER_VIEW, step.fs.upper)
+
+
+def test_a_mounted_file_cannot_be_removed_and_writes_to_it_are_not_in_diff():
+    # replays/09-diff.sh:21-23 (divergence D3).
+    step = in_container("touch /bin/busybox /.dockerenv; echo > /etc/hosts; rm /etc/hostname")
+    assert step.exit_code == 1
+    assert step.stderr == "rm: can't remove '/etc/hostname': Device or resource busy\n"
+    assert container_diff(step) == ("C /.dockerenv", "C /bin", "C /bin/busybox")
+
+
+def test_rm_f_does_not_silence_ebusy():
+    step = in_container("rm -f /etc/resolv.conf")
+    assert (step.exit_code, step.stderr) == (1, "rm: can't remove '/etc/resolv.conf': Device or resource busy\n")
+    assert step.fs.upper == fs.EMPTY
+
+
+def test_writes_to_mounted_files_succeed_without_a_copy_up():
+    step = in_container("touch /etc/hosts && echo 10.0.0.1 db >> /etc/hosts && echo x > /etc/hostname")
+    assert (step.exit_code, step.stderr) == (0, "")
+    assert step.fs.upper == fs.EMPTY
+    # The host side of the mount is not modelled: it reads as the init layer's empty file.
+    assert in_container("echo name > /etc/hostname; cat /etc/hostname").stdout == ""
+
+
+def test_rm_rf_of_a_directory_holding_mounts_removes_the_rest():
+    step = in_container("rm -rf /etc/")
+    assert step.exit_code == 1
+    assert step.stderr == "".join(
+        f"rm: can't remove '{p}': Device or resource busy\n" for p in sorted(fs.BIND_MOUNTS))
+    assert container_diff(step) == ("C /etc", "D /etc/mtab", "D /etc/passwd")
+    assert step.fs.is_dir("/etc") and step.fs.exists("/etc/hosts")
+
+
+def test_a_mounted_file_exists_for_mkdir():
+    step = in_container("mkdir -p /etc/hosts")
+    assert step.stderr == "mkdir: can't create directory '/etc/hosts': File exists\n"
+
+
 # -- signals: docker stop and docker kill ---------------------------------------------
 
 
@@ -468,7 +612,13 @@ def test_other_signals_and_unknown_ones():
     ("if true; then echo; fi", "if"),
     ("X=1 echo", "X=1"),
     ("echo *", "*"),
-    ("echo hi 2> /dev/null", "2>"),
+    ("echo hi 3> /dev/null", "3>"),
+    ("echo hi 2>&3", ">&3"),
+    ("echo hi >&-", ">&-"),
+    ("echo hi >&2x", ">&2x"),
+    ("echo hi &> /tmp/f", "&>"),
+    ("echo hi >| /tmp/f", ">|"),
+    ("pwd -P", "pwd"),
     ("cat < /etc/passwd", "<"),
     ("(true)", "("),
     ("echo 'unterminated", "unterminated"),
