@@ -19,6 +19,7 @@ leaves the container untouched.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Callable
 
 from frozendict import frozendict
 
@@ -162,30 +163,42 @@ def _start_one(world: World, c: Container, p: Profile) -> tuple[World, EngineErr
     return _settle(world, c, step), None, 0, step
 
 
-def start(world: World, c: cmd.Start, p: Profile) -> Result:
-    """`docker start`: give a created or exited container a process space."""
+def each(world: World, names: tuple[str, ...], p: Profile, one: Callable[[Out, str, Container], None],
+         missing: str = "no_such_container_daemon", missing_exit: int = 1,
+         failed: list[str] | None = None) -> Out:
+    """Apply `one` to each named container in turn, as the CLI does; a missing one is refused and skipped.
+
+    `failed`, when given, collects the names that were missing (`one` may add others).
+    """
     out = Out(world)
-    failed: list[str] = []
-    for name in c.containers:
+    for name in names:
         target = find(out.world, name)
         if target is None:
-            out.refuse(p.error("no_such_container_daemon", name=name))
-            failed.append(name)
-            continue
+            out.refuse(p.error(missing, name=name), exit=missing_exit)
+            if failed is not None:
+                failed.append(name)
+        else:
+            one(out, name, target)
+    return out
+
+
+def start(world: World, c: cmd.Start, p: Profile) -> Result:
+    """`docker start`: give a created or exited container a process space."""
+    failed: list[str] = []
+
+    def one(out: Out, name: str, target: Container) -> None:
         if target.status is Status.PAUSED:
             out.refuse(p.error("start_paused"))
             failed.append(name)
-            continue
+            return
         if target.status is Status.RUNNING:
             out.print(name)
-            continue
-        world2, error, _, step = _start_one(out.world, target, p)
-        out.world = world2
+            return
+        out.world, error, _, step = _start_one(out.world, target, p)
         if error is not None:
             out.refuse(error)
             failed.append(name)
-            continue
-        if c.attach:
+        elif c.attach:
             # Attached, the CLI prints what the process prints instead of the name,
             # and exits with the container's code.
             text = step.stdout
@@ -195,8 +208,10 @@ def start(world: World, c: cmd.Start, p: Profile) -> Result:
             after = out.world.containers.get(target.id)
             out.out.extend(text.splitlines())
             out.exit = out.exit or (after.exit_code if after is not None else step.exit_code) or 0
-            continue
-        out.print(name)
+        else:
+            out.print(name)
+
+    out = each(world, c.containers, p, one, failed=failed)
     if failed:
         out.err.append(p.error("start_failed", names=", ".join(failed)).message)
     return out.result()
@@ -247,38 +262,35 @@ def _end(world: World, c: Container, step: workload.Step) -> World:
     return _settle(world, c, step)
 
 
+def _terminate(world: World, c: Container) -> World:
+    """End a running or paused container as `docker stop` does: SIGTERM, then SIGKILL.
+
+    A frozen PID 1 cannot run its TERM handler, so a paused container is killed.
+    """
+    rootfs = world.rootfs(c)
+    pid1 = c.processes[0]
+    step = workload.signal(pid1, rootfs, "KILL") if c.status is Status.PAUSED else workload.stop(pid1, rootfs)
+    return _end(world, c, step)
+
+
 def stop(world: World, c: cmd.Stop, p: Profile) -> Result:
     """`docker stop`: SIGTERM to PID 1, SIGKILL after the timeout; a stopped container is left alone."""
-    out = Out(world)
-    for name in c.containers:
-        target = find(out.world, name)
-        if target is None:
-            out.refuse(p.error("no_such_container_daemon", name=name))
-            continue
+
+    def one(out: Out, name: str, target: Container) -> None:
         if target.status in (Status.RUNNING, Status.PAUSED):
-            rootfs = out.world.rootfs(target)
-            pid1 = target.processes[0]
-            if target.status is Status.PAUSED:
-                # A frozen PID 1 cannot run its TERM handler: only SIGKILL ends it.
-                step = workload.signal(pid1, rootfs, "KILL")
-            else:
-                step = workload.stop(pid1, rootfs)
-            out.world = _end(out.world, target, step)
+            out.world = _terminate(out.world, target)
         out.print(name)
-    return out.result()
+
+    return each(world, c.containers, p, one).result()
 
 
 def kill(world: World, c: cmd.Kill, p: Profile) -> Result:
     """`docker kill`: SIGKILL (or `--signal`) to PID 1 of a running or paused container."""
-    out = Out(world)
-    for name in c.containers:
-        target = find(out.world, name)
-        if target is None:
-            out.refuse(p.error("kill_no_such_container", name=name))
-            continue
+
+    def one(out: Out, name: str, target: Container) -> None:
         if target.status not in (Status.RUNNING, Status.PAUSED):
             out.refuse(p.error("kill_not_running", name=name, id=target.id))
-            continue
+            return
         sig = c.signal.upper().removeprefix("SIG")
         step = workload.signal(target.processes[0], out.world.rootfs(target), sig)
         if step.exit_code is None:
@@ -286,88 +298,71 @@ def kill(world: World, c: cmd.Kill, p: Profile) -> Result:
         else:
             out.world = _end(out.world, target, step)
         out.print(name)
-    return out.result()
+
+    return each(world, c.containers, p, one, missing="kill_no_such_container").result()
 
 
 def pause(world: World, c: cmd.Pause, p: Profile) -> Result:
     """`docker pause`: freeze a running container's processes (cgroup freezer)."""
-    out = Out(world)
-    for name in c.containers:
-        target = find(out.world, name)
-        if target is None:
-            out.refuse(p.error("no_such_container_daemon", name=name))
-        elif target.status is Status.PAUSED:
+
+    def one(out: Out, name: str, target: Container) -> None:
+        if target.status is Status.PAUSED:
             out.refuse(p.error("already_paused", id=target.id))
         elif target.status is not Status.RUNNING:
             out.refuse(p.error("not_running", id=target.id))
         else:
             out.world = out.world.put_container(replace(target, status=Status.PAUSED))
             out.print(name)
-    return out.result()
+
+    return each(world, c.containers, p, one).result()
 
 
 def unpause(world: World, c: cmd.Unpause, p: Profile) -> Result:
     """`docker unpause`: thaw a paused container."""
-    out = Out(world)
-    for name in c.containers:
-        target = find(out.world, name)
-        if target is None:
-            out.refuse(p.error("no_such_container_daemon", name=name))
-        elif target.status is not Status.PAUSED:
+
+    def one(out: Out, name: str, target: Container) -> None:
+        if target.status is not Status.PAUSED:
             out.refuse(p.error("not_paused", id=target.id))
         else:
             out.world = out.world.put_container(replace(target, status=Status.RUNNING))
             out.print(name)
-    return out.result()
+
+    return each(world, c.containers, p, one).result()
 
 
 def rm(world: World, c: cmd.Rm, p: Profile) -> Result:
     """`docker rm`: remove a container and its read-write layer; running or paused ones need -f."""
-    out = Out(world)
-    for name in c.containers:
-        target = find(out.world, name)
-        if target is None:
-            # With -f the CLI prints the error but does not fail the command.
-            out.refuse(p.error("no_such_container", name=name), exit=0 if c.force else 1)
-            continue
+
+    def one(out: Out, name: str, target: Container) -> None:
         if target.status is Status.RUNNING and not c.force:
             out.refuse(p.error("remove_running", id=target.id))
-            continue
-        if target.status is Status.PAUSED and not c.force:
+        elif target.status is Status.PAUSED and not c.force:
             out.refuse(p.error("remove_paused", id=target.id))
-            continue
-        out.world = out.world.drop_container(target.id)
-        out.print(name)
-    return out.result()
+        else:
+            out.world = out.world.drop_container(target.id)
+            out.print(name)
+
+    # With -f the CLI prints "No such container" but does not fail the command.
+    return each(world, c.containers, p, one, missing="no_such_container", missing_exit=0 if c.force else 1).result()
 
 
 def restart(world: World, c: cmd.Restart, p: Profile) -> Result:
-    """`docker restart`: stop (when running), then start again with the same read-write layer."""
-    out = Out(world)
-    for name in c.containers:
-        target = find(out.world, name)
-        if target is None:
-            out.refuse(p.error("no_such_container_daemon", name=name))
-            continue
-        w = out.world
-        if target.status is Status.PAUSED:
-            # The engine kills a paused container (it cannot run a TERM handler) and starts it again.
-            w = _end(w, target, workload.signal(target.processes[0], w.rootfs(target), "KILL"))
-        elif target.status is Status.RUNNING:
-            w = _end(w, target, workload.stop(target.processes[0], w.rootfs(target)))
+    """`docker restart`: stop (when running or paused), then start again with the same read-write layer."""
+
+    def one(out: Out, name: str, target: Container) -> None:
         if target.status in (Status.RUNNING, Status.PAUSED):
-            target = w.containers.get(target.id)
+            out.world = _terminate(out.world, target)
+            target = out.world.containers.get(target.id)
             if target is None:  # --rm containers are gone once stopped
-                out.world = w
                 out.print(name)
-                continue
-        w, error, _, _ = _start_one(w, target, p)
-        out.world = w
+                return
+        out.world, error, _, _ = _start_one(out.world, target, p)
         if error is not None:
             out.refuse(error)
-            continue
-        out.print(name)
-    return out.result()
+        else:
+            out.print(name)
+
+    return each(world, c.containers, p, one).result()
 
 
 def exec_(world: World, c: cmd.Exec, p: Profile) -> Result:
@@ -402,16 +397,12 @@ def exec_(world: World, c: cmd.Exec, p: Profile) -> Result:
 
 def wait(world: World, c: cmd.Wait, p: Profile) -> Result:
     """`docker wait`: let time pass until each container's PID 1 exits; print its exit code."""
-    out = Out(world)
-    for name in c.containers:
-        target = find(out.world, name)
-        if target is None:
-            out.refuse(p.error("no_such_container_daemon", name=name))
-            continue
+
+    def one(out: Out, name: str, target: Container) -> None:
         if target.status is Status.PAUSED:
             # A frozen process never exits: the engine would wait for ever.
             out.refuse(p.error("wait_paused", id=target.id))
-            continue
+            return
         if target.status is Status.RUNNING:
             out.world, _, _ = _elapse(out.world, target.id)
             after = out.world.containers.get(target.id)
@@ -419,7 +410,8 @@ def wait(world: World, c: cmd.Wait, p: Profile) -> Result:
         else:
             code = target.exit_code or 0
         out.print(str(code))
-    return out.result()
+
+    return each(world, c.containers, p, one).result()
 
 
 def diff(world: World, c: cmd.Diff, p: Profile) -> Result:
