@@ -103,8 +103,8 @@ def remove_run(api, run_ids: set[str], image_ids: set[str]) -> list[str]:
             try:
                 api.remove_container(c["Id"], force=True)
                 done.append(c["Id"])
-            except Exception as e:  # already gone
-                if _status(e) != 404:
+            except Exception as e:  # already gone, or its removal already under way
+                if _status(e) not in (404, 409):
                     raise
     for _ in range(20):
         images = api.images(all=True)
@@ -121,10 +121,13 @@ def remove_run(api, run_ids: set[str], image_ids: set[str]) -> list[str]:
         progress = False
         for img, prefixed, foreign in ours:
             try:
-                for t in prefixed[1:] if not foreign else prefixed:
+                recorded = img["Id"] in image_ids
+                # untag ours; the last of our tags goes too when the id was never recorded
+                # (a crash between creation and journal): untagging then deletes only our image
+                for t in prefixed[1:] if (recorded and not foreign) else prefixed:
                     api.remove_image(t, noprune=True)
                     progress = True
-                if foreign or img["Id"] not in image_ids:
+                if foreign or not recorded:
                     continue
                 if img["Id"] in parents:
                     continue  # children first
@@ -176,6 +179,13 @@ class Adapter:
             return name
         return self.prefix + name
 
+    def container_name(self, name: str) -> str:
+        """A name for `create --name`: prefixed, unless docker would refuse it anyway
+        (the prefix must not make an invalid name valid)."""
+        if not re.fullmatch(r"/?[a-zA-Z0-9][a-zA-Z0-9_.-]+", name):
+            return name
+        return self.prefix + name
+
     def own_image(self, image_id: str) -> None:
         if image_id and image_id not in self.owner.images and image_id not in self.owner.baseline:
             self.owner.images.add(image_id)
@@ -205,6 +215,11 @@ class Adapter:
             r = (c.get("Labels") or {}).get(LABEL)
             if r and r not in pids:
                 dead.add(r)
+        for img in self.api.images():
+            for t in img.get("RepoTags") or ():
+                m = PREFIX_RX.match(t)
+                if m and m.group(1) not in pids:
+                    dead.add(m.group(1))
         if not dead:
             return []
         images = {e["image"] for e in entries if e.get("run") in dead and "image" in e}
@@ -236,8 +251,18 @@ class Adapter:
     # -- commands --------------------------------------------------------------------
 
     def apply(self, c: object) -> Outcome:
-        handler = getattr(self, "do_" + type(c).__name__.lower())
+        handler = getattr(self, "do_" + type(c).__name__.lower(), None)
+        if handler is None:
+            raise NotImplementedError(f"the adapter has no mapping for {type(c).__name__}")
         return handler(c)
+
+    def do_logs(self, c) -> Outcome:
+        out = Outcome(0)
+        try:
+            out.stdout = self.api.logs(self.name(c.container), stdout=True, stderr=False).decode(errors="replace")
+        except Exception as e:
+            self._refused(e, out)
+        return out
 
     def _create(self, c: cmd.Create) -> str:
         hc = self.api.create_host_config(network_mode="none", auto_remove=c.auto_remove)
@@ -245,7 +270,7 @@ class Adapter:
         labels[LABEL] = self.run_id
         res = self.api.create_container(
             self.name(c.image), command=list(c.cmd) if c.cmd is not None else None,
-            name=self.name(c.name) if c.name else None,
+            name=self.container_name(c.name) if c.name else None,
             entrypoint=list(c.entrypoint) if c.entrypoint is not None else None,
             environment=list(c.env) or None, labels=labels, working_dir=c.workdir, host_config=hc)
         return res["Id"]
@@ -295,7 +320,19 @@ class Adapter:
         return out
 
     def do_start(self, c: cmd.Start) -> Outcome:
-        return self._each(c.containers, self.api.start)
+        if not getattr(c, "attach", False):
+            return self._each(c.containers, self.api.start)
+        # start -a: attach, start, print the output, exit with the container's code
+        out = Outcome(0)
+        name = self.name(c.containers[0])
+        try:
+            self.api.start(name)
+            code = self.api.wait(name, timeout=60).get("StatusCode", 0)
+            out.stdout = self.api.logs(name, stdout=True, stderr=False).decode(errors="replace")
+            out.exit = code
+        except Exception as e:
+            self._refused(e, out)
+        return out
 
     def do_stop(self, c: cmd.Stop) -> Outcome:
         t = self.stop_timeout if c.timeout is None else c.timeout
@@ -347,6 +384,10 @@ class Adapter:
 
     def do_commit(self, c: cmd.Commit) -> Outcome:
         out = Outcome(0)
+        bad = _cli_rejects(c.ref) if c.ref else None
+        if bad:  # `docker commit` parses REPOSITORY[:TAG] first, and words it without the prefix
+            bad.stderr = bad.stderr.split(" is not a valid repository/tag: ", 1)[-1]
+            return bad
         repo, tag = _split_ref(self.name(c.ref)) if c.ref else (None, None)
         try:
             res = self.api.commit(self.name(c.container), repository=repo, tag=tag, message=c.message or None,
@@ -359,6 +400,9 @@ class Adapter:
 
     def do_tag(self, c: cmd.Tag) -> Outcome:
         out = Outcome(0)
+        bad = _cli_rejects(c.target)
+        if bad:  # the CLI parses the target before it calls the daemon
+            return bad
         repo, tag = _split_ref(self.name(c.target))
         try:
             self.api.tag(self.name(c.source), repo, tag)
@@ -405,7 +449,11 @@ class Adapter:
     def do_save(self, c: cmd.Save) -> Outcome:
         out = Outcome(0)
         try:
-            data = b"".join(self.api.get_image([self.name(i) for i in c.images]))
+            # GET /images/get?names=a&names=b: docker-py's get_image takes one name only
+            res = self.api._get(self.api._url("/images/get"), params={"names": [self.name(i) for i in c.images]},
+                                stream=True)
+            self.api._raise_for_status(res)
+            data = res.content
         except Exception as e:
             self._refused(e, out)
             return out
@@ -421,6 +469,7 @@ class Adapter:
                 if "error" in item:
                     out.stderr += item["error"] + "\n"
                     out.exit = 1
+                    out.kind = out.kind or classify(item["error"])
         except Exception as e:
             self._refused(e, out)
         self.adopt_new_images()
@@ -505,6 +554,21 @@ class Adapter:
                 out.stderr += f"Error: No such object: {t}\n"
                 out.kind, out.exit = out.kind or kind, 1
         return out
+
+
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_REFERENCE = re.compile(rf"(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?{_COMPONENT}(?:/{_COMPONENT})*(?::[\w][\w.-]{{0,127}})?")
+
+
+def _cli_rejects(ref: str) -> Outcome | None:
+    """The docker CLI's own check of a reference (reference.ParseNormalizedNamed) before any request."""
+    if _REFERENCE.fullmatch(ref) and len(ref.split(":")[0]) <= 255:
+        return None
+    detail = "repository name must be lowercase" if _REFERENCE.fullmatch(ref.lower()) else "invalid reference format"
+    msg = f'Error parsing reference: "{ref}" is not a valid repository/tag: invalid reference format'
+    if detail.startswith("repository"):
+        msg += ": " + detail
+    return Outcome(1, "", msg + "\n", ErrorKind.INVALID_REFERENCE)
 
 
 def _split_ref(ref: str) -> tuple[str, str | None]:

@@ -46,6 +46,19 @@ class EngineFault(RuntimeError):
     """The engine failed (unreachable, died, timed out): not a divergence."""
 
 
+class AdapterError(RuntimeError):
+    """The adapter met an engine answer it does not map (a bug of dockspec, not of the model)."""
+
+
+class ShrinkBudgetSpent(KeyboardInterrupt):
+    """Shrinking took its time budget: stop Hypothesis, report the shortest divergence seen.
+
+    A KeyboardInterrupt so that Hypothesis lets it through instead of shrinking it."""
+
+
+SHRINK_SECONDS = float(os.environ.get("DOCKSPEC_SHRINK_SECONDS", "90"))
+
+
 def _real_base() -> bytes:
     from .rootfs import busybox_rootfs
 
@@ -58,7 +71,108 @@ def _real_base() -> bytes:
 _REAL: bytes | None = None
 
 
-def make_machine(url: str, stop_timeout: int = 0):
+def _rmi_id_one_repo(world, command) -> bool:
+    """D1: `rmi ID` (no -f) of an image with several tags of ONE repository: the model
+    deletes it, Docker 20.10.24 refuses ("image is referenced in multiple repositories")."""
+    import re as _re
+
+    if not isinstance(command, cmd.Rmi) or command.force:
+        return False
+    for text in command.images:
+        if not _re.fullmatch(r"(sha256:)?[0-9a-f]{12,64}", text):
+            continue
+        bare = text.split(":", 1)[-1]
+        for iid in world.images:
+            if iid.split(":", 1)[1].startswith(bare) and len(world.image_tags(iid)) > 1:
+                return True
+    return False
+
+
+def _rm_etc(world, command) -> bool:
+    """D3: `rm -rf /etc` (a run, exec or build step): the model removes /etc and exits 0;
+    on the engine /etc/hosts, /etc/hostname and /etc/resolv.conf are bind mounts, so rm
+    exits 1 ("Device or resource busy") and /etc stays (diff: C /etc, D /etc/mtab, D /etc/passwd)."""
+    rm = ("rm", "-rf", "/etc")
+    if isinstance(command, cmd.Run):
+        command = command.create
+    if isinstance(command, cmd.Create):
+        return tuple(command.cmd or ()) == rm
+    if isinstance(command, cmd.Exec):
+        return tuple(command.argv) == rm
+    if isinstance(command, cmd.Build):
+        return "rm -rf /etc" in command.dockerfile
+    return False
+
+
+def _stop_paused_trap(world, command) -> bool:
+    """D10: `stop` (or `restart`) of a PAUSED container whose PID 1 traps TERM: the model says
+    137 (killed); Docker 20.10 thaws it, the trap runs, it exits 0 (with -t 0 and -t 1 alike)."""
+    from spec.rules import resolve_container
+
+    if not isinstance(command, (cmd.Stop, cmd.Restart)):
+        return False
+    for text in command.containers:
+        c = resolve_container(world, text)
+        if c is not None and c.status is Status.PAUSED and "trap" in " ".join(c.config.argv()):
+            return True
+    return False
+
+
+def _restart_auto_remove(world, command) -> bool:
+    """D12: `restart` of a running `--rm` container: the model removes it (its PID 1 died);
+    Docker 20.10 turns auto-removal off for the restart, and the container runs again."""
+    from spec.rules import resolve_container
+
+    if not isinstance(command, cmd.Restart):
+        return False
+    for text in command.containers:
+        c = resolve_container(world, text)
+        if c is not None and c.auto_remove and c.status in (Status.RUNNING, Status.PAUSED):
+            return True
+    return False
+
+
+def _load_existing_child(world, command) -> bool:
+    """D13: `load` of an archive holding an image that is already there and has a parent:
+    the model's image loses its parent (history shows <missing>); the engine keeps it."""
+    return isinstance(command, cmd.Load) and any(i.parent for i in world.images.values())
+
+
+def _repeated_auto_remove(world, command) -> bool:
+    """D15: one `stop`/`kill`/`rm` naming the same `--rm` container twice: the model removes it at
+    the first target, so the next ones are refused; the engine removes it asynchronously, and
+    the repeated targets usually still find it (a race on the engine, not decidable)."""
+    from spec.rules import resolve_container
+
+    if not isinstance(command, (cmd.Stop, cmd.Kill, cmd.Restart)):
+        return False
+    seen = []
+    for text in command.containers:
+        c = resolve_container(world, text)
+        if c is not None and c.auto_remove:
+            if c.id in seen:
+                return True
+            seen.append(c.id)
+    return False
+
+
+def _commit_bad_ref_missing_container(world, command) -> bool:
+    """D16: `commit MISSING Bad:Ref`: the CLI rejects the reference before asking the daemon
+    (invalid_reference); the model looks the container up first (no_such_container)."""
+    from spec.rules import resolve_container
+
+    from .adapter import _cli_rejects
+
+    return (isinstance(command, cmd.Commit) and command.ref is not None and _cli_rejects(command.ref) is not None
+            and resolve_container(world, command.container) is None)
+
+
+# Divergences reported to the lead (docs/divergences.md), skipped by `--allow-known`
+# so that a run can look for others: predicate (world before, command) -> bool.
+KNOWN = (_rmi_id_one_repo, _rm_etc, _stop_paused_trap, _restart_auto_remove, _load_existing_child, _repeated_auto_remove, _commit_bad_ref_missing_container)
+
+
+def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False):
     """A lockstep machine class bound to the engine at `url`."""
     from spec import fixtures
     from spec.machine import DockerMachine
@@ -70,7 +184,13 @@ def make_machine(url: str, stop_timeout: int = 0):
         steps = 0
         seconds_engine = 0.0
 
+        best: Divergence | None = None
+        first_failure_at: float | None = None
+
         def __init__(self):
+            cls = type(self)
+            if cls.first_failure_at is not None and time.monotonic() - cls.first_failure_at > SHRINK_SECONDS:
+                raise ShrinkBudgetSpent()
             super().__init__()
             try:
                 self.adapter = Adapter(url, stop_timeout=stop_timeout)
@@ -85,8 +205,82 @@ def make_machine(url: str, stop_timeout: int = 0):
                 return fixtures.BASE_TAR_NAME
             return super().name_of(data)
 
+        def _time_passes(self, command: object) -> list[str]:
+            """Containers whose blocking PID 1 the model lets finish in this step (`wait`,
+            foreground `run`).  The engine cannot let 1000 s pass: the trap workload is
+            woken by SIGTERM (its trap exits 0, as when its sleep ends); a plain `sleep`
+            or a paused container cannot be hurried, so the example is discarded."""
+            from hypothesis import reject
+            from spec.workloads import TRAP
+
+            if isinstance(command, cmd.Run) and not command.detach:
+                argv = command.create.cmd or ()
+                if argv[:1] == ("sleep",):
+                    reject()
+                if argv == ("sh", "-c", TRAP):
+                    reject()  # the container does not exist before the call returns: cannot be woken
+                return []
+            if not isinstance(command, cmd.Wait):
+                return []
+            from spec.rules import resolve_container
+
+            wake = []
+            for text in command.containers:
+                c = resolve_container(self.world, text)
+                if c is None or c.status not in (Status.RUNNING, Status.PAUSED):
+                    continue
+                if c.status is Status.PAUSED or c.config.argv()[:1] == ("sleep",):
+                    reject()
+                wake.append(c.name)
+            return wake
+
+        def _no_generated_names(self, command: object) -> None:
+            """Names the daemon generated (a failed build's container) are random on the engine
+            and deterministic in the model: an example that types one is discarded."""
+            import dataclasses
+
+            from hypothesis import reject
+
+            generated = {c.name for c in self.world.containers.values()} - set(self.typed_names)
+            if not generated:
+                return
+            inner = command.create if isinstance(command, cmd.Run) else command
+            for f in dataclasses.fields(inner):
+                v = getattr(inner, f.name)
+                if (isinstance(v, str) and v in generated) or (isinstance(v, tuple) and generated & set(
+                        x for x in v if isinstance(x, str))):
+                    reject()
+
+        def _engine_id(self, text: str) -> str:
+            """A model id (short or full, with or without sha256:) as the engine's id."""
+            import re as _re
+
+            if not _re.fullmatch(r"(sha256:)?[0-9a-f]{12,64}", text):
+                return text
+            bare = text.split(":", 1)[-1]
+            for m, e in self.ids.m2e.items():
+                mb = m.split(":", 1)[-1]
+                if mb.startswith(bare):
+                    eb = e.split(":", 1)[-1]
+                    return ("sha256:" if text.startswith("sha256:") else "") + eb[: len(bare)]
+            return text
+
         def _engine_command(self, command: object) -> object:
-            """The command the engine gets: archives the model wrote replaced by the engine's own."""
+            """The command the engine gets: model ids translated, archives the model wrote
+            replaced by the engine's own."""
+            import dataclasses
+
+            changes = {}
+            for f in dataclasses.fields(command):
+                v = getattr(command, f.name)
+                if isinstance(v, str):
+                    if self._engine_id(v) != v:
+                        changes[f.name] = self._engine_id(v)
+                elif isinstance(v, tuple) and v and all(isinstance(x, str) for x in v) and f.name in (
+                        "containers", "images"):
+                    changes[f.name] = tuple(self._engine_id(x) for x in v)
+            if changes:
+                command = replace(command, **changes)
             if isinstance(command, (cmd.Import, cmd.Load)):
                 for path, data in self.files.items():
                     if data is command.data or data == command.data:
@@ -95,25 +289,49 @@ def make_machine(url: str, stop_timeout: int = 0):
             return command
 
         def execute(self, command: object, comment: str = ""):
+            try:
+                return self._execute(command, comment)
+            except Divergence as d:
+                cls = type(self)
+                if cls.first_failure_at is None:
+                    cls.first_failure_at = time.monotonic()
+                if cls.best is None or len(d.script) <= len(cls.best.script):
+                    cls.best = d
+                raise
+
+        def _execute(self, command: object, comment: str = ""):
             if isinstance(command, cmd.Import) and command.data == fixtures.base_tar():
                 command = replace(command, data=_real_base())
             engine_command = self._engine_command(command)
+            wake = self._time_passes(command)
+            self._no_generated_names(command)
+            if allow_known and any(k(self.world, command) for k in KNOWN):
+                from hypothesis import reject
+
+                reject()
             result = super().execute(command, comment)
+            for name in wake:  # the trap workload: time passing = its sleep ends = TERM to the shell
+                try:
+                    self.adapter.api.kill(self.adapter.prefix + name, signal="TERM")
+                except Exception:
+                    pass
             t0 = time.perf_counter()
             try:
                 outcome = self.adapter.apply(engine_command)
                 for path, data in (outcome.files or {}).items():
                     self.engine_files[path] = data
-                self.observer.touched(None if not hasattr(engine_command, "containers") else
-                                      [c["Id"] for c in []])
+                if isinstance(engine_command, (cmd.Exec, cmd.Start, cmd.Restart, cmd.Run)):
+                    self.observer.touched()
                 _settle(self)
                 raw = self.observer.raw()
             except Divergence:
                 raise
+            except NotImplementedError as e:
+                raise AdapterError(str(e)) from e
             except Exception as e:
                 if getattr(getattr(e, "response", None), "status_code", None) is None:
                     raise EngineFault(f"{type(e).__name__}: {e}") from e
-                raise
+                raise AdapterError(f"{type(command).__name__}: unhandled engine refusal: {e}") from e
             type(self).seconds_engine += time.perf_counter() - t0
             type(self).steps += 1
             self.ids.learn(self.world, raw, self.adapter.owner)
@@ -145,27 +363,36 @@ def make_machine(url: str, stop_timeout: int = 0):
 
 
 def _settle(m, timeout: float = 20) -> None:
-    """Wait for the engine's containers that the model says have exited."""
-    want = {m.adapter.prefix + c.name for c in m.world.containers.values() if c.status is Status.EXITED}
-    if not want:
-        return
+    """Wait for the engine's containers the model says have exited, or are gone (`--rm`)."""
+    names = {m.adapter.prefix + c.name for c in m.world.containers.values()}
+    exited = {m.adapter.prefix + c.name for c in m.world.containers.values() if c.status is Status.EXITED}
     deadline = time.monotonic() + timeout
     for c in m.adapter.api.containers(filters={"status": "running", "label": f"dockspec.run={m.adapter.run_id}"}):
-        if (c.get("Names") or ["/"])[0].lstrip("/") in want:
+        name = (c.get("Names") or ["/"])[0].lstrip("/")
+        if name in exited or name not in names:
             try:
-                m.adapter.api.wait(c["Id"], timeout=max(1, int(deadline - time.monotonic())))
+                m.adapter.api.wait(c["Id"], timeout=max(1, int(deadline - time.monotonic())),
+                                   condition="not-running" if name in names else "removed")
+            except Exception:
+                pass
+    for c in m.adapter.api.containers(all=True, filters={"status": "exited", "label": f"dockspec.run={m.adapter.run_id}"}):
+        name = (c.get("Names") or ["/"])[0].lstrip("/")
+        if name not in names and c.get("HostConfig", {}).get("AutoRemove", True):
+            try:  # exited, auto-removal under way
+                m.adapter.api.wait(c["Id"], timeout=5, condition="removed")
             except Exception:
                 pass
 
 
-def run_conformance(url: str, examples: int, seed: int | None, steps: int | None = None):
+def run_conformance(url: str, examples: int, seed: int | None, steps: int | None = None,
+                    allow_known: bool = False):
     """Run the lockstep machine; return (failure or None, machine class, elapsed seconds)."""
     from hypothesis import seed as hseed
     from hypothesis.stateful import run_state_machine_as_test
 
     from spec.settings import suite_settings
 
-    Machine = make_machine(url)
+    Machine = make_machine(url, allow_known=allow_known)
     s = suite_settings(examples, steps, database=None, derandomize=seed is None, print_blob=False)
     t0 = time.perf_counter()
     failure = None
@@ -180,14 +407,28 @@ def run_conformance(url: str, examples: int, seed: int | None, steps: int | None
             run_state_machine_as_test(Machine, settings=s)
     except (Divergence, EngineFault) as e:
         failure = e
+    except ShrinkBudgetSpent:
+        failure = Machine.best
     except BaseException as e:  # a spec rule broken on the model side, or Hypothesis's own report
         if isinstance(e, KeyboardInterrupt):
             raise
-        cause = e
-        while cause is not None and not isinstance(cause, (Divergence, EngineFault)):
-            cause = cause.__cause__ or cause.__context__
-        failure = cause or e
+        failure = _find(e) or e
     return failure, Machine, time.perf_counter() - t0
+
+
+def _find(e: BaseException | None, seen=None) -> BaseException | None:
+    """The Divergence, EngineFault or AdapterError inside what Hypothesis raised (groups, causes)."""
+    seen = seen or set()
+    if e is None or id(e) in seen:
+        return None
+    seen.add(id(e))
+    if isinstance(e, (Divergence, EngineFault, AdapterError)):
+        return e
+    for sub in getattr(e, "exceptions", ()) or ():
+        found = _find(sub, seen)
+        if found:
+            return found
+    return _find(e.__cause__, seen) or _find(e.__context__, seen)
 
 
 def coverage_table() -> str:
@@ -216,9 +457,10 @@ def _junit(path: str, ok: bool, elapsed: float, message: str) -> None:
 @click.option("--examples", type=int, default=20, show_default=True, help="Hypothesis examples (sessions).")
 @click.option("--steps", type=int, default=None, help="Commands per session (default: the profile's).")
 @click.option("--seed", type=int, default=None, help="Seed (default: derandomized).")
+@click.option("--allow-known", is_flag=True, help="Skip the divergences already reported (docs/divergences.md).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: conforms, divergence, coverage, timings.")
 @click.option("--junit", "junit", type=click.Path(dir_okay=False), default=None, help="Write a JUnit XML report.")
-def conform(url, private, examples, steps, seed, as_json, junit) -> None:
+def conform(url, private, examples, steps, seed, allow_known, as_json, junit) -> None:
     """Drive the model and a real engine in lockstep; report any divergence.
 
     Exit 0: conforms; 1: a divergence (shrunk script, model and engine side by side);
@@ -236,7 +478,7 @@ def conform(url, private, examples, steps, seed, as_json, junit) -> None:
     COVERAGE.clear()
     if not as_json:
         click.echo(f"dockspec conform: {examples} sessions against {url} ...", err=True)
-    failure, Machine, elapsed = run_conformance(url, examples, seed, steps)
+    failure, Machine, elapsed = run_conformance(url, examples, seed, steps, allow_known)
     rate = Machine.steps / elapsed if elapsed else 0.0
     if isinstance(failure, EngineFault):
         click.echo(f"dockspec conform: engine failed: {failure}", err=True)

@@ -135,23 +135,35 @@ class Observer:
                 self._diffs.pop(cid, None)
 
     def raw(self) -> Raw:
-        containers = [c for c in self.api.containers(all=True) if self.owner.owns_container(c)]
         all_images = self.api.images(all=True)
-        self.calls += 2
-        self.owner.adopt(all_images)
+        self.owner.adopt(all_images)  # first: a build's leftover container is ours through its image
         images = [i for i in all_images if i["Id"] in self.owner.images]
+        containers = [c for c in self.api.containers(all=True) if self.owner.owns_container(c)]
+        self.calls += 2
         diffs = {}
+        gone: set[str] = set()
         for c in containers:
             key = (c["State"], c["Status"] if c["State"] == "exited" else "", c.get("Created"))
             cached = self._diffs.get(c["Id"])
-            if cached is not None and cached[0] == key and c["State"] in ("exited", "created"):
+            # A container's files change only while its workload runs (a one-shot is over by
+            # the time the model says so; blocking workloads only sleep) or through exec:
+            # callers invalidate with `touched()` after an exec or any command they cannot read.
+            if cached is not None and cached[0] == key:
                 diffs[c["Id"]] = cached[1]
                 continue
-            changes = self.api.diff(c["Id"]) or []
+            try:
+                changes = self.api.diff(c["Id"]) or []
+            except Exception as e:  # removed meanwhile (--rm finishing): it is gone
+                status = getattr(getattr(e, "response", None), "status_code", None)
+                if status != 404 and "unexpectedly nil" not in str(e):  # 500 while the RW layer goes
+                    raise
+                gone.add(c["Id"])
+                continue
             self.calls += 1
             lines = sorted(f"{self.KINDS[ch['Kind']]} {ch['Path']}" for ch in changes)
             self._diffs[c["Id"]] = (key, lines)
             diffs[c["Id"]] = lines
+        containers = [c for c in containers if c["Id"] not in gone]
         ids = frozenset(i["Id"] for i in images)
         if ids != self._hist_key:
             self._hist, self._hist_key = {}, ids
@@ -340,7 +352,9 @@ def _template_regex(template: str) -> re.Pattern:
 
 _EXTRA = (
     (r"No such (container|object)", ErrorKind.NO_SUCH_CONTAINER),
-    (r"No such image|pull access denied|repository does not exist", ErrorKind.NO_SUCH_IMAGE),
+    # without network, a pull (build FROM, run of a missing image) fails on the DNS lookup
+    # of the registry instead of "pull access denied": the image is missing either way.
+    (r"No such image|pull access denied|repository does not exist|registry-1\.docker\.io|reference does not exist|failed to get digest", ErrorKind.NO_SUCH_IMAGE),
     (r"is already in use by container", ErrorKind.NAME_IN_USE),
     (r"Invalid container name", ErrorKind.INVALID_NAME),
     (r"invalid reference format|is not a valid repository/tag|must be lowercase", ErrorKind.INVALID_REFERENCE),
@@ -355,9 +369,10 @@ _EXTRA = (
     (r"has dependent child images", ErrorKind.IMAGE_HAS_CHILDREN),
     (r"referenced in multiple repositories", ErrorKind.IMAGE_MULTIPLE_REPOS),
     (r"returned a non-zero code", ErrorKind.BUILD_FAILED),
-    (r"Dockerfile parse error|unknown instruction|unable to prepare context", ErrorKind.BAD_DOCKERFILE),
+    (r"Dockerfile parse error|unknown instruction", ErrorKind.BAD_DOCKERFILE),
+    (r"unable to prepare context", ErrorKind.NO_SUCH_FILE),
     (r"requires (at least|at most|exactly|no) |unknown (shorthand )?flag|is not a docker command|flag needs an argument|invalid argument|No command specified|Invalid filter", ErrorKind.USAGE),
-    (r"no such file or directory", ErrorKind.NO_SUCH_FILE),
+    (r"no such file or directory|Error processing tar file|archive/tar: invalid tar header|unexpected EOF", ErrorKind.NO_SUCH_FILE),
 )
 
 

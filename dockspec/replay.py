@@ -117,7 +117,8 @@ def rewrite(words: list[str], prefix: str, label: str | None = None) -> list[str
             value = inline if eq else (rest[i + 1] if i + 1 < len(rest) else None)
             if value is not None:
                 if flag in NAME_FLAGS.get(verb, ()):
-                    value = name(value)
+                    valid = flag != "--name" or re.fullmatch(r"/?[a-zA-Z0-9][a-zA-Z0-9_.-]+", value)
+                    value = name(value) if valid else value
                 elif flag in ("-f", "--filter") and verb in ("ps", "images"):
                     key, e2, v = value.partition("=")
                     if e2 and key.strip().lower() in FILTER_KEYS:
@@ -297,6 +298,7 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None) ->
             code, out, err = cli.run(e_words)
             for m in re.finditer(r"sha256:[0-9a-f]{64}", out):
                 adapter.own_image(m.group(0))
+            observer.touched()  # any CLI line may have changed any file system
             _settle(adapter.api, observer, owner, world)
             raw = observer.raw()
             ids.learn(world, raw, owner)
