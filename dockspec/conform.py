@@ -71,80 +71,12 @@ def _real_base() -> bytes:
 _REAL: bytes | None = None
 
 
-def _rmi_id_one_repo(world, command) -> bool:
-    """D1: `rmi ID` (no -f) of an image with several tags of ONE repository: the model
-    deletes it, Docker 20.10.24 refuses ("image is referenced in multiple repositories")."""
-    import re as _re
-
-    if not isinstance(command, cmd.Rmi) or command.force:
-        return False
-    for text in command.images:
-        if not _re.fullmatch(r"(sha256:)?[0-9a-f]{12,64}", text):
-            continue
-        bare = text.split(":", 1)[-1]
-        for iid in world.images:
-            if iid.split(":", 1)[1].startswith(bare) and len(world.image_tags(iid)) > 1:
-                return True
-    return False
-
-
-def _rm_etc(world, command) -> bool:
-    """D3: `rm -rf /etc` (a run, exec or build step): the model removes /etc and exits 0;
-    on the engine /etc/hosts, /etc/hostname and /etc/resolv.conf are bind mounts, so rm
-    exits 1 ("Device or resource busy") and /etc stays (diff: C /etc, D /etc/mtab, D /etc/passwd)."""
-    rm = ("rm", "-rf", "/etc")
-    if isinstance(command, cmd.Run):
-        command = command.create
-    if isinstance(command, cmd.Create):
-        return tuple(command.cmd or ()) == rm
-    if isinstance(command, cmd.Exec):
-        return tuple(command.argv) == rm
-    if isinstance(command, cmd.Build):
-        return "rm -rf /etc" in command.dockerfile
-    return False
-
-
-def _stop_paused_trap(world, command) -> bool:
-    """D10: `stop` (or `restart`) of a PAUSED container whose PID 1 traps TERM: the model says
-    137 (killed); Docker 20.10 thaws it, the trap runs, it exits 0 (with -t 0 and -t 1 alike)."""
-    from spec.rules import resolve_container
-
-    if not isinstance(command, (cmd.Stop, cmd.Restart)):
-        return False
-    for text in command.containers:
-        c = resolve_container(world, text)
-        if c is not None and c.status is Status.PAUSED and "trap" in " ".join(c.config.argv()):
-            return True
-    return False
-
-
-def _restart_auto_remove(world, command) -> bool:
-    """D12: `restart` of a running `--rm` container: the model removes it (its PID 1 died);
-    Docker 20.10 turns auto-removal off for the restart, and the container runs again."""
-    from spec.rules import resolve_container
-
-    if not isinstance(command, cmd.Restart):
-        return False
-    for text in command.containers:
-        c = resolve_container(world, text)
-        if c is not None and c.auto_remove and c.status in (Status.RUNNING, Status.PAUSED):
-            return True
-    return False
-
-
-def _load_existing_child(world, command) -> bool:
-    """D13: `load` of an archive holding an image that is already there and has a parent:
-    the model's image loses its parent (history shows <missing>); the engine keeps it."""
-    return isinstance(command, cmd.Load) and any(i.parent for i in world.images.values())
-
-
 def _repeated_auto_remove(world, command) -> bool:
-    """D15: one `stop`/`kill`/`rm` naming the same `--rm` container twice: the model removes it at
-    the first target, so the next ones are refused; the engine removes it asynchronously, and
-    the repeated targets usually still find it (a race on the engine, not decidable)."""
+    """D15: one `kill`/`restart` naming the same `--rm` container twice: the engine removes it
+    asynchronously, so whether a repeated target still finds it is a race, not decidable."""
     from spec.rules import resolve_container
 
-    if not isinstance(command, (cmd.Stop, cmd.Kill, cmd.Restart)):
+    if not isinstance(command, (cmd.Kill, cmd.Restart)):
         return False
     seen = []
     for text in command.containers:
@@ -156,20 +88,9 @@ def _repeated_auto_remove(world, command) -> bool:
     return False
 
 
-def _commit_bad_ref_missing_container(world, command) -> bool:
-    """D16: `commit MISSING Bad:Ref`: the CLI rejects the reference before asking the daemon
-    (invalid_reference); the model looks the container up first (no_such_container)."""
-    from spec.rules import resolve_container
-
-    from .adapter import _cli_rejects
-
-    return (isinstance(command, cmd.Commit) and command.ref is not None and _cli_rejects(command.ref) is not None
-            and resolve_container(world, command.container) is None)
-
-
-# Divergences reported to the lead (docs/divergences.md), skipped by `--allow-known`
-# so that a run can look for others: predicate (world before, command) -> bool.
-KNOWN = (_rmi_id_one_repo, _rm_etc, _stop_paused_trap, _restart_auto_remove, _load_existing_child, _repeated_auto_remove, _commit_bad_ref_missing_container)
+# Engine behaviour no model can decide (docs/divergences.md), skipped by `--allow-known`
+# so that a run can look for real divergences: predicate (world before, command) -> bool.
+KNOWN = (_repeated_auto_remove,)
 
 
 def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False):

@@ -165,20 +165,23 @@ def _start_one(world: World, c: Container, p: Profile) -> tuple[World, EngineErr
 
 def each(world: World, names: tuple[str, ...], p: Profile, one: Callable[[Out, str, Container], None],
          missing: str = "no_such_container_daemon", missing_exit: int = 1,
-         failed: list[str] | None = None) -> Out:
+         failed: list[str] | None = None, still_there: Callable[[str], bool] = lambda name: False) -> Out:
     """Apply `one` to each named container in turn, as the CLI does; a missing one is refused and skipped.
 
-    `failed`, when given, collects the names that were missing (`one` may add others).
+    `failed`, when given, collects the names that were missing (`one` may add
+    others).  A missing name for which `still_there` holds is reported as done.
     """
     out = Out(world)
     for name in names:
         target = find(out.world, name)
-        if target is None:
+        if target is not None:
+            one(out, name, target)
+        elif still_there(name):
+            out.print(name)
+        else:
             out.refuse(p.error(missing, name=name), exit=missing_exit)
             if failed is not None:
                 failed.append(name)
-        else:
-            one(out, name, target)
     return out
 
 
@@ -262,26 +265,35 @@ def _end(world: World, c: Container, step: workload.Step) -> World:
     return _settle(world, c, step)
 
 
-def _terminate(world: World, c: Container) -> World:
+def _terminate(world: World, c: Container, auto_remove: bool = True) -> World:
     """End a running or paused container as `docker stop` does: SIGTERM, then SIGKILL.
 
-    A frozen PID 1 cannot run its TERM handler, so a paused container is killed.
+    The engine thaws a paused container after signalling it, so its TERM
+    handler runs as if it had never been paused.  `restart` turns auto-removal
+    off while it stops the container (`auto_remove=False`).
     """
-    rootfs = world.rootfs(c)
-    pid1 = c.processes[0]
-    step = workload.signal(pid1, rootfs, "KILL") if c.status is Status.PAUSED else workload.stop(pid1, rootfs)
-    return _end(world, c, step)
+    step = workload.stop(c.processes[0], world.rootfs(c))
+    if auto_remove:
+        return _end(world, c, step)
+    world = _end(world, replace(c, auto_remove=False), step)
+    return world.put_container(replace(world.containers[c.id], auto_remove=c.auto_remove))
 
 
 def stop(world: World, c: cmd.Stop, p: Profile) -> Result:
     """`docker stop`: SIGTERM to PID 1, SIGKILL after the timeout; a stopped container is left alone."""
 
+    gone: set[str] = set()
+
     def one(out: Out, name: str, target: Container) -> None:
         if target.status in (Status.RUNNING, Status.PAUSED):
             out.world = _terminate(out.world, target)
+            if target.id not in out.world.containers:
+                gone.add(name)
         out.print(name)
 
-    return each(world, c.containers, p, one).result()
+    # The engine removes a --rm container after the command has stopped it, so
+    # the same name given again in one `stop` still finds it, stopped.
+    return each(world, c.containers, p, one, still_there=gone.__contains__).result()
 
 
 def kill(world: World, c: cmd.Kill, p: Profile) -> Result:
@@ -351,11 +363,8 @@ def restart(world: World, c: cmd.Restart, p: Profile) -> Result:
 
     def one(out: Out, name: str, target: Container) -> None:
         if target.status in (Status.RUNNING, Status.PAUSED):
-            out.world = _terminate(out.world, target)
-            target = out.world.containers.get(target.id)
-            if target is None:  # --rm containers are gone once stopped
-                out.print(name)
-                return
+            out.world = _terminate(out.world, target, auto_remove=False)
+            target = out.world.containers[target.id]
         out.world, error, _, _ = _start_one(out.world, target, p)
         if error is not None:
             out.refuse(error)

@@ -93,15 +93,16 @@ def set_tag(world: World, ref: refs.Ref, image_id_: str) -> World:
 
 def commit(world: World, c: cmd.Commit, p: Profile) -> Result:
     """`docker commit`: the container's read-write layer becomes a new read-only layer."""
-    target = find_container(world, c.container)
-    if target is None:
-        return refused(world, p.error("no_such_container_daemon", name=c.container))
+    # The CLI parses the reference before it asks the engine for the container.
     ref = None
     if c.ref is not None:
         try:
             ref = refs.parse(c.ref)
         except refs.InvalidReference as e:
             return refused(world, p.error("invalid_reference_cli", ref=c.ref, detail=e))
+    target = find_container(world, c.container)
+    if target is None:
+        return refused(world, p.error("no_such_container_daemon", name=c.container))
     if target.status is Status.PAUSED and not p.commit_paused_allowed:
         return refused(world, p.error("commit_paused", id=target.id))
     parent = world.images.get(target.image)

@@ -50,7 +50,7 @@ def import_(world: World, c: cmd.Import, p: Profile) -> Result:
     try:
         changes = tarfmt.read_layer(c.data, whiteouts=False)
     except tarfmt.BadArchive as e:
-        return refused(world, p.error("bad_archive", detail=e))
+        return refused(world, p.error("bad_import", detail=e))
     row = History("", c.message or f"Imported from {c.source}")
     world, img = make_image(world, None, changes, Config(), row)
     if ref is not None:
@@ -67,7 +67,7 @@ def save(world: World, c: cmd.Save, p: Profile) -> Result:
     for text in c.images:
         img = find_image(world, text)
         if img is None:
-            return refused(world, p.error("no_such_image_daemon", ref=_shown(text)))
+            return refused(world, p.error("save_no_such_image", ref=_shown(text)))
         named = ()
         if refs.full_id(text) is None and not refs.is_id_prefix(text, img.id[7:]):
             named = (str(refs.parse(text)),)
@@ -130,7 +130,7 @@ def load(world: World, c: cmd.Load, p: Profile) -> Result:
         files = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
         manifest = json.loads(files["manifest.json"])
     except (tarfile.TarError, KeyError, ValueError, EOFError, AttributeError) as e:
-        return refused(world, p.error("bad_archive", detail=f"open manifest.json: no such file or directory"))
+        return refused(world, p.error("bad_archive", detail="Error processing tar file(exit status 1): unexpected EOF"))
     out = Out(world)
     for entry in manifest:
         config = json.loads(files[entry["Config"]])
@@ -163,7 +163,9 @@ def load(world: World, c: cmd.Load, p: Profile) -> Result:
             extra.get("created", 0),
             tuple(cc) if cc is not None else None,
         )
-        out.world = out.world.put_image(img, tuple(layers))
+        if img.id not in out.world.images:
+            # An image already there is left as it is (its parent link included).
+            out.world = out.world.put_image(img, tuple(layers))
         tags = entry.get("RepoTags") or []
         for t in tags:
             out.world = set_tag(out.world, refs.parse(t), img.id)

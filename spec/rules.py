@@ -157,7 +157,7 @@ def _one_container(world: World, text: str, refuse: dict, argv: tuple[str, ...] 
 # container is the model's own refusal: the engine would block for ever).
 REFUSALS_BY_STATUS: dict[type, dict[Status, K]] = {
     cmd.Start: {Status.PAUSED: K.PAUSED},
-    cmd.Restart: {},  # a paused container is killed (its TERM handler cannot run) and started again
+    cmd.Restart: {},  # a paused container is stopped (thawed, so its TERM handler runs) and started again
     cmd.Stop: {},
     cmd.Kill: {Status.CREATED: K.NOT_RUNNING, Status.EXITED: K.NOT_RUNNING},
     cmd.Pause: {Status.PAUSED: K.ALREADY_PAUSED, Status.CREATED: K.NOT_RUNNING, Status.EXITED: K.NOT_RUNNING},
@@ -380,10 +380,9 @@ def lifecycle_follows_the_workload(before: World, command: object, result: Resul
     if t is cmd.Kill:
         return _expect_exited(new, KILLED)
     if t is cmd.Stop:
-        if old.status is Status.RUNNING:
+        if old.status in (Status.RUNNING, Status.PAUSED):
+            # The engine thaws a paused container after signalling it: same as running.
             return _expect_exited(new, w.stop_exit)
-        if old.status is Status.PAUSED:
-            return _expect_exited(new, KILLED)  # frozen: the TERM handler cannot run
         return new == old
     if t is cmd.Wait:
         code = new.exit_code if new.status is Status.EXITED else 0

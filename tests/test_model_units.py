@@ -139,7 +139,7 @@ def test_stop_and_start_of_stopped_or_running_are_no_ops():
     assert docker(w, "docker start c2").world == w
 
 
-def test_kill_and_stop_of_a_paused_container_give_137():
+def test_kill_and_stop_of_a_paused_sleep_give_137():
     w = based("docker run -d --network none --name c1 base:1 sleep 1000", "docker pause c1")
     for verb in ("kill", "stop -t 1"):
         after = docker(w, f"docker {verb} c1").world.container_by_name("c1")
@@ -291,3 +291,33 @@ def test_layers_of_a_force_removed_image_go_with_its_last_container():
     w = based("docker create --network none --name c1 base:1 true", "docker rmi -f base:1")
     assert not w.images and w.layers  # the container still holds the stack
     assert not session("docker rm c1", world=w).layers
+
+
+def test_stop_of_a_paused_container_thaws_it_so_its_trap_runs():
+    w = based("""docker run -d --network none --name t1 base:1 sh -c "trap 'exit 0' TERM; sleep 1000 & wait" """,
+              "docker pause t1", "docker stop -t 0 t1")
+    assert w.container_by_name("t1").exit_code == 0
+
+
+def test_restart_keeps_a_running_auto_remove_container():
+    w = based("docker run -d --rm --network none --name r1 base:1 sleep 1000", "docker restart -t 0 r1")
+    assert w.container_by_name("r1").status is Status.RUNNING
+
+
+def test_stop_naming_an_auto_remove_container_twice_finds_it_both_times():
+    w = based("docker run -d --rm --network none --name r1 base:1 sleep 1000")
+    r = docker(w, "docker stop -t 0 r1 r1")
+    assert (r.exit, r.stdout) == (0, "r1\nr1\n") and r.world.container_by_name("r1") is None
+
+
+def test_load_of_an_image_already_there_keeps_its_parent():
+    w = based("docker run --network none --name c1 base:1 touch /x", "docker commit c1 lay:1")
+    saved = docker(w, "docker save -o s.tar lay:1").files["s.tar"]
+    from model import step
+
+    after = step(w, cmd.Load(saved)).world
+    assert after.images[after.tags["lay:1"]].parent == w.tags["base:1"]
+
+
+def test_commit_checks_the_reference_before_the_container():
+    assert docker(based(), "docker commit nosuch Bad:Ref").error.kind is ErrorKind.INVALID_REFERENCE
