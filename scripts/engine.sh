@@ -29,7 +29,12 @@ install() {
 }
 
 answers() {
-    curl -sf --max-time 2 --unix-socket "$sock" http://localhost/_ping >/dev/null 2>&1
+    [ -S "$sock" ] || return 1
+    if command -v curl >/dev/null; then
+        curl -sf --max-time 2 --unix-socket "$sock" http://localhost/_ping >/dev/null 2>&1
+    else
+        timeout 2 /usr/bin/docker -H "$host" version --format '{{.Server.Version}}' >/dev/null 2>&1
+    fi
 }
 
 up() {
