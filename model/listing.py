@@ -15,6 +15,7 @@ from . import commands as cmd
 from . import fs, refs
 from .containers import find as find_container
 from .images import find as find_image
+from .errors import EngineError, ErrorKind
 from .profile import Profile
 from .render import LESS_THAN_A_SECOND, NIL, TemplateError, Template, _plain, ellipsis, format_rows, human_size, table
 from .result import Out, Result, refused
@@ -152,12 +153,11 @@ def _formatted(world: World, fmt: str, rows: list, headers: dict) -> Result:
     try:
         return Result(world, format_rows(fmt, rows, headers))
     except TemplateError as e:
-        return refused(world, p_template_error(e))
+        return refused(world, _template_error(e))
 
 
-def p_template_error(e: TemplateError):
-    from .errors import EngineError, ErrorKind
-
+def _template_error(e: TemplateError) -> EngineError:
+    """A --format the CLI cannot evaluate: the CLI's own error, before any output."""
     return EngineError(ErrorKind.USAGE, str(e))
 
 
@@ -364,7 +364,7 @@ def inspect(world: World, c: cmd.Inspect, p: Profile) -> Result:
             for obj in objects:
                 out.print(tpl.render(obj))
         except TemplateError as e:
-            return refused(world, p_template_error(e))
+            return refused(world, _template_error(e))
     else:
         out.print(json.dumps(_plain(objects), indent=4, ensure_ascii=False))
     return out.result()
