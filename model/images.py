@@ -107,7 +107,7 @@ def commit(world: World, c: cmd.Commit, p: Profile) -> Result:
         return refused(world, p.error("commit_paused", id=target.id))
     parent = world.images.get(target.image)
     if parent is None:
-        return refused(world, p.error("no_such_image_daemon", ref=target.image))
+        return refused(world, p.error("commit_image_gone", id=target.image, hex=target.image[7:], root="<data-root>"))
     # The engine records the container's Cmd (not its Entrypoint) as "created by".
     row = History(" ".join(target.config.cmd or ()), c.message)
     world, img = make_image(world, parent, target.rw, target.config, row, container_cmd=target.config.cmd,

@@ -58,6 +58,9 @@ _DOCKER_20_10_MESSAGES = {
     "save_no_such_image": (ErrorKind.NO_SUCH_IMAGE, "Error response from daemon: reference does not exist"),
     "invalid_filter": (ErrorKind.USAGE, "Error response from daemon: Invalid filter '{filter}'"),
     "unsupported_workload": (ErrorKind.UNSUPPORTED_WORKLOAD, "dockspec: unsupported workload: {detail}"),
+    # commit of a container whose image was removed with `rmi -f`: the engine fails to
+    # read the image's config from its data-root (which the model writes as <data-root>).
+    "commit_image_gone": (ErrorKind.NO_SUCH_IMAGE, "Error response from daemon: failed to get digest {id}: open {root}/image/overlay2/imagedb/content/sha256/{hex}: no such file or directory"),
     "no_such_file": (ErrorKind.NO_SUCH_FILE, "open {path}: no such file or directory"),
     "bad_dockerfile": (ErrorKind.BAD_DOCKERFILE, "Error response from daemon: {detail}"),
     "build_failed": (ErrorKind.BUILD_FAILED, "The command '{cmd}' returned a non-zero code: {code}"),
