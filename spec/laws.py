@@ -41,7 +41,7 @@ def worlds(draw) -> World:
         if op == "run":
             n += 1
             image = draw(st.sampled_from(images))
-            command = cmd.Run(cmd.Create(image, a, name=f"c{n}", network="none"), detach=b)
+            command = cmd.Run(cmd.Create(image, a, name=f"ctr{n}", network="none"), detach=b)
         elif not names:
             continue
         elif op == "exec":

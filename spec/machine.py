@@ -168,9 +168,12 @@ class DockerMachine(RuleBasedStateMachine):
     # -- naming ---------------------------------------------------------------------------
 
     def _new_container(self) -> str:
+        # "ctrN", not "cN": a name that is also hex ("c1") would resolve, once that
+        # container is gone, as a prefix of whatever id happens to start with it,
+        # and ids differ between the model and every engine.
         self.n_containers += 1
-        self.typed_names.append(f"c{self.n_containers}")
-        return f"c{self.n_containers}"
+        self.typed_names.append(f"ctr{self.n_containers}")
+        return f"ctr{self.n_containers}"
 
     def _new_image(self, tag: str = "latest") -> str:
         self.n_images += 1
