@@ -72,11 +72,11 @@ _REAL: bytes | None = None
 
 
 def _repeated_auto_remove(world, command) -> bool:
-    """D15: one `kill`/`restart` naming the same `--rm` container twice: the engine removes it
-    asynchronously, so whether a repeated target still finds it is a race, not decidable."""
+    """D15: one `stop`/`kill`/`restart` naming the same `--rm` container twice: the engine removes
+    it asynchronously, so whether a repeated target still finds it is a race, not decidable."""
     from spec.rules import resolve_container
 
-    if not isinstance(command, (cmd.Kill, cmd.Restart)):
+    if not isinstance(command, (cmd.Stop, cmd.Kill, cmd.Restart)):
         return False
     seen = []
     for text in command.containers:

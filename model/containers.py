@@ -165,19 +165,16 @@ def _start_one(world: World, c: Container, p: Profile) -> tuple[World, EngineErr
 
 def each(world: World, names: tuple[str, ...], p: Profile, one: Callable[[Out, str, Container], None],
          missing: str = "no_such_container_daemon", missing_exit: int = 1,
-         failed: list[str] | None = None, still_there: Callable[[str], bool] = lambda name: False) -> Out:
+         failed: list[str] | None = None) -> Out:
     """Apply `one` to each named container in turn, as the CLI does; a missing one is refused and skipped.
 
-    `failed`, when given, collects the names that were missing (`one` may add
-    others).  A missing name for which `still_there` holds is reported as done.
+    `failed`, when given, collects the names that were missing (`one` may add others).
     """
     out = Out(world)
     for name in names:
         target = find(out.world, name)
         if target is not None:
             one(out, name, target)
-        elif still_there(name):
-            out.print(name)
         else:
             out.refuse(p.error(missing, name=name), exit=missing_exit)
             if failed is not None:
@@ -282,18 +279,12 @@ def _terminate(world: World, c: Container, auto_remove: bool = True) -> World:
 def stop(world: World, c: cmd.Stop, p: Profile) -> Result:
     """`docker stop`: SIGTERM to PID 1, SIGKILL after the timeout; a stopped container is left alone."""
 
-    gone: set[str] = set()
-
     def one(out: Out, name: str, target: Container) -> None:
         if target.status in (Status.RUNNING, Status.PAUSED):
             out.world = _terminate(out.world, target)
-            if target.id not in out.world.containers:
-                gone.add(name)
         out.print(name)
 
-    # The engine removes a --rm container after the command has stopped it, so
-    # the same name given again in one `stop` still finds it, stopped.
-    return each(world, c.containers, p, one, still_there=gone.__contains__).result()
+    return each(world, c.containers, p, one).result()
 
 
 def kill(world: World, c: cmd.Kill, p: Profile) -> Result:

@@ -304,12 +304,6 @@ def test_restart_keeps_a_running_auto_remove_container():
     assert w.container_by_name("r1").status is Status.RUNNING
 
 
-def test_stop_naming_an_auto_remove_container_twice_finds_it_both_times():
-    w = based("docker run -d --rm --network none --name r1 base:1 sleep 1000")
-    r = docker(w, "docker stop -t 0 r1 r1")
-    assert (r.exit, r.stdout) == (0, "r1\nr1\n") and r.world.container_by_name("r1") is None
-
-
 def test_load_of_an_image_already_there_keeps_its_parent():
     w = based("docker run --network none --name c1 base:1 touch /x", "docker commit c1 lay:1")
     saved = docker(w, "docker save -o s.tar lay:1").files["s.tar"]
