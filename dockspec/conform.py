@@ -299,8 +299,8 @@ def _settle(m, timeout: float = 20) -> None:
     for c in m.adapter.api.containers(all=True, filters={"status": "exited", "label": f"dockspec.run={m.adapter.run_id}"}):
         name = (c.get("Names") or ["/"])[0].lstrip("/")
         if name not in names and c.get("HostConfig", {}).get("AutoRemove", True):
-            try:  # exited, auto-removal under way
-                m.adapter.api.wait(c["Id"], timeout=5, condition="removed")
+            try:  # exited, auto-removal under way (slow when the machine is loaded)
+                m.adapter.api.wait(c["Id"], timeout=max(1, int(deadline - time.monotonic())), condition="removed")
             except Exception:
                 pass
 
