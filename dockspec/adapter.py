@@ -23,7 +23,6 @@ import os
 import re
 import secrets
 import tarfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -13,7 +13,7 @@ status docker uses (125 for flag errors, 1 for a wrong number of arguments).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Protocol
 
 from frozendict import frozendict

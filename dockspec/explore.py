@@ -251,9 +251,9 @@ class Canon:
 
     def _images(self, images) -> tuple[dict[str, int], int, dict[str, int]]:
         """Image id -> position in creation order, and the number of the image part."""
-        memo = self._by_identity.get(id(images))
-        if memo is not None and memo[0] is images:
-            return memo[1]
+        return self._memo(images, self._images_part)
+
+    def _images_part(self, images) -> tuple[dict[str, int], int, dict[str, int]]:
         order = sorted(images.values(), key=lambda i: (i.created, i.id))
         index = {img.id: n for n, img in enumerate(order)}
         # The container an image was committed from, numbered by first mention
@@ -269,26 +269,23 @@ class Canon:
              *(getattr(img, f) for f in _IMAGE_OWN))
             for img in order
         )
-        result = (index, self._number(part), committed)
-        self._by_identity[id(images)] = (images, result)
+        return index, self._number(part), committed
+
+    def _memo(self, value, compute):
+        """`compute(value)`, once per object: parts of a state are shared between states."""
+        hit = self._by_identity.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        result = compute(value)
+        self._by_identity[id(value)] = (value, result)
         return result
 
     def _local(self, c) -> int:
         """The number of a container's own fields: all but id, name, image id and creation time."""
-        memo = self._by_identity.get(id(c))
-        if memo is not None and memo[0] is c:
-            return memo[1]
-        n = self._number(tuple(getattr(c, f) for f in _CONTAINER_OWN))
-        self._by_identity[id(c)] = (c, n)
-        return n
+        return self._memo(c, lambda c: self._number(tuple(getattr(c, f) for f in _CONTAINER_OWN)))
 
     def _layers(self, layers) -> int:
-        memo = self._by_identity.get(id(layers))
-        if memo is not None and memo[0] is layers:
-            return memo[1]
-        n = self._number(frozenset(layers))
-        self._by_identity[id(layers)] = (layers, n)
-        return n
+        return self._memo(layers, lambda layers: self._number(frozenset(layers)))
 
     def key(self, world: World) -> object:
         """The canonical key of a state: equal keys, equivalent states."""

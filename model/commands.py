@@ -7,7 +7,7 @@ come back in the result as bytes: the model itself never touches a disk.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from frozendict import frozendict
 

@@ -257,11 +257,6 @@ def _run_prefix(stderr: str) -> str:
     return "".join(l + "\n" for l in head) + f"docker: {last}.\nSee 'docker run --help'.\n"
 
 
-def _end(world: World, c: Container, step: workload.Step) -> World:
-    """PID 1 exited by a signal or by stop: the whole process space goes."""
-    return _settle(world, c, step)
-
-
 def _terminate(world: World, c: Container, auto_remove: bool = True) -> World:
     """End a running or paused container as `docker stop` does: SIGTERM, then SIGKILL.
 
@@ -271,8 +266,8 @@ def _terminate(world: World, c: Container, auto_remove: bool = True) -> World:
     """
     step = workload.stop(c.processes[0], world.rootfs(c))
     if auto_remove:
-        return _end(world, c, step)
-    world = _end(world, replace(c, auto_remove=False), step)
+        return _settle(world, c, step)
+    world = _settle(world, replace(c, auto_remove=False), step)
     return world.put_container(replace(world.containers[c.id], auto_remove=c.auto_remove))
 
 
@@ -299,7 +294,7 @@ def kill(world: World, c: cmd.Kill, p: Profile) -> Result:
         if step.exit_code is None:
             out.world = out.world.put_container(replace(target, rw=step.fs.upper, processes=(step.process,) + target.processes[1:]))
         else:
-            out.world = _end(out.world, target, step)
+            out.world = _settle(out.world, target, step)
         out.print(name)
 
     return each(world, c.containers, p, one, missing="kill_no_such_container").result()

@@ -37,7 +37,7 @@ import hashlib
 import posixpath
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Iterator, Mapping
+from typing import Iterator, Mapping
 
 from frozendict import frozendict
 
@@ -330,6 +330,3 @@ INIT_LAYER: Changes = frozendict({
 # the init layer's empty files.
 BIND_MOUNTS: frozenset[str] = frozenset({"/etc/hostname", "/etc/hosts", "/etc/resolv.conf"})
 
-
-def from_items(items: Iterable[tuple[str, Entry]]) -> Changes:
-    return frozendict(items)

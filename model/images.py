@@ -24,15 +24,11 @@ layer keeps its image's layers alive even after a forced `rmi`.
 """
 from __future__ import annotations
 
-import io
-import json
-import tarfile
 from dataclasses import replace
 
-from frozendict import frozendict
 
 from . import commands as cmd
-from . import fs, refs, tarfmt
+from . import fs, refs
 from .containers import find as find_container
 from .errors import EngineError, ErrorKind
 from .profile import Profile

@@ -17,7 +17,7 @@ from .containers import find as find_container
 from .images import find as find_image
 from .errors import EngineError, ErrorKind
 from .profile import Profile
-from .render import LESS_THAN_A_SECOND, NIL, TemplateError, Template, _plain, ellipsis, format_rows, human_size, table
+from .render import LESS_THAN_A_SECOND, NIL, TemplateError, Template, _plain, ellipsis, format_rows, human_size
 from .result import Out, Result, refused
 from .values import Container, Image, Status, World
 

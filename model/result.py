@@ -1,7 +1,7 @@
 """What a transition returns: the new state, what the CLI prints, and its exit status."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from frozendict import frozendict
 

@@ -129,7 +129,7 @@ def load(world: World, c: cmd.Load, p: Profile) -> Result:
         tar = tarfile.open(fileobj=io.BytesIO(c.data), mode="r:*")
         files = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
         manifest = json.loads(files["manifest.json"])
-    except (tarfile.TarError, KeyError, ValueError, EOFError, AttributeError) as e:
+    except (tarfile.TarError, KeyError, ValueError, EOFError, AttributeError):
         return refused(world, p.error("bad_archive", detail="Error processing tar file(exit status 1): unexpected EOF"))
     out = Out(world)
     for entry in manifest:

@@ -8,13 +8,12 @@ applies a profile (`spec.settings`).
 """
 from __future__ import annotations
 
-from dataclasses import replace
 
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from model import commands as cmd
-from model import fs, tarfmt
+from model import fs
 from model.engine import step
 from model.values import Status, World
 
