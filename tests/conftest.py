@@ -1,9 +1,9 @@
-"""The `engine` fixture: a real Docker engine for the tests marked `@pytest.mark.engine`.
+"""The `engine` fixture: a real engine for the tests marked `@pytest.mark.engine`.
 
 It connects to `DOCKSPEC_DOCKER_HOST` (set by `make test` / scripts/with-engine.sh),
-or starts a private engine itself when it can (root, docker.io installed).  When no
-engine can be had, the test fails in CI (`CI` set) and is skipped elsewhere, with
-the reason.
+or starts the private engine `docker-20.10` itself when it can (root, docker.io
+installed).  When no engine can be had, the test fails in CI (`CI` set) and is
+skipped elsewhere, with the reason.
 """
 from __future__ import annotations
 
@@ -12,34 +12,38 @@ import os
 import pytest
 
 
-@pytest.fixture(scope="session")
-def engine() -> str:
-    """The URL of a Docker 20.10 engine that answers."""
-    from dockspec import engine as eng
+def need_engine(name: str | None = None):
+    """(url, engine started here or None); fails in CI, skips elsewhere, when none can be had."""
+    from dockspec import engines
 
-    url = os.environ.get("DOCKSPEC_DOCKER_HOST")
+    url = None if name else os.environ.get("DOCKSPEC_DOCKER_HOST")
     reason = None
     started = None
     if url:
-        if not eng.answers(url):
+        if not engines.answers(url):
             reason = f"DOCKSPEC_DOCKER_HOST={url} does not answer"
     else:
-        started = os.environ.get("DOCKSPEC_ENGINE_DIR") or "/tmp/dockspec-engine-test"
-        was_up = eng.answers(eng.url_of(eng.engine_dir(started)))
         try:
-            url = eng.up(started)
-            if was_up:
-                started = None  # someone else's: leave it running
-        except eng.EngineUnavailable as e:
-            started = None
-            reason = f"no Docker engine: {e}"
+            e = engines.get(name)
+            was_up = e.answers()
+            url = e.up()
+            started = None if was_up else e  # someone else's: leave it running
+        except engines.EngineUnavailable as err:
+            reason = f"no engine {name or engines.DEFAULT}: {err}"
     if reason:
         if os.environ.get("CI"):
             pytest.fail(f"engine tests must run in CI: {reason}", pytrace=False)
         pytest.skip(reason)
+    return url, started
+
+
+@pytest.fixture(scope="session")
+def engine() -> str:
+    """The URL of a Docker 20.10 engine that answers."""
+    url, started = need_engine()
     yield url
     if started:
-        eng.down(started)  # the engine this session started
+        started.down()  # the engine this session started
 
 
 @pytest.fixture

@@ -1,0 +1,38 @@
+"""The real engines dockspec runs privately, by name (`dockspec engine up NAME`).
+
+Every engine implements `base.Engine`; this module is the registry.  The
+default engine is `docker-20.10`.
+"""
+from __future__ import annotations
+
+from .base import Engine, EngineUnavailable, answers, base_dir, cache_dir
+from .docker import Bookworm
+
+DEFAULT = "docker-20.10"
+
+REGISTRY: dict[str, Engine] = {}
+
+
+def register(engine: Engine) -> Engine:
+    REGISTRY[engine.name] = engine
+    return engine
+
+
+register(Bookworm("docker-20.10"))
+
+
+def names() -> list[str]:
+    return list(REGISTRY)
+
+
+def get(name: str | None = None) -> Engine:
+    """The engine called `name` (default `docker-20.10`); a clear error naming the choices otherwise."""
+    name = name or DEFAULT
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise EngineUnavailable(f"no engine called {name!r}; known: {', '.join(REGISTRY)}") from None
+
+
+__all__ = ["DEFAULT", "Engine", "EngineUnavailable", "REGISTRY", "answers", "base_dir", "cache_dir", "get", "names",
+           "register"]
