@@ -19,6 +19,7 @@ from typing import Iterator
 
 from model import engine
 from model.profile import DOCKER_20_10, Profile
+from model.result import Result, outcomes
 from model.values import World
 
 from . import argv as argv_mod
@@ -122,10 +123,20 @@ class LineResult:
     error_kind: str | None
     state: dict | None = None
     world: World | None = field(default=None, repr=False)
+    # Where the engine races with itself (model.result.outcomes): the other outcomes it may show.
+    alternatives: list["LineResult"] = field(default_factory=list, repr=False)
+
+    def outcomes(self) -> list["LineResult"]:
+        """This (documented) outcome first, then every other one the engine may show."""
+        return [self, *self.alternatives]
 
     def to_json(self) -> dict:
-        return {"line": self.line, "argv": self.argv, "exit": self.exit, "stdout": self.stdout,
-                "stderr": self.stderr, "error_kind": self.error_kind, "state": self.state}
+        out = {"line": self.line, "argv": self.argv, "exit": self.exit, "stdout": self.stdout,
+               "stderr": self.stderr, "error_kind": self.error_kind, "state": self.state}
+        if self.alternatives:
+            out["alternatives"] = [{k: a.to_json()[k] for k in ("exit", "stdout", "stderr", "error_kind", "state")}
+                                   for a in self.alternatives]
+        return out
 
 
 _ID_PLACEHOLDER = re.compile(r"\{id(64)?:([^}]+)\}")
@@ -173,9 +184,15 @@ def run_lines(lines: list[Line], files: ScriptFiles, world: World | None = None,
                 stdout += f"<{len(data)} bytes of tar archive>\n"
             else:
                 files.write(path, data)
-        yield LineResult(line.number, list(line.words), result.exit, stdout, result.stderr,
-                         result.error.kind.value if result.error else None,
-                         snapshot(world) if with_state else None, world)
+
+        def line_result(r: Result, stdout: str) -> LineResult:
+            return LineResult(line.number, list(line.words), r.exit, stdout, r.stderr,
+                              r.error.kind.value if r.error else None,
+                              snapshot(r.world) if with_state else None, r.world)
+
+        first = line_result(result, stdout)
+        first.alternatives = [line_result(r, r.stdout) for r in outcomes(result)[1:]]
+        yield first
 
 
 def run_script(text: str, base: Path, profile: Profile = DOCKER_20_10, with_state: bool = True,

@@ -165,21 +165,52 @@ def _start_one(world: World, c: Container, p: Profile) -> tuple[World, EngineErr
 
 def each(world: World, names: tuple[str, ...], p: Profile, one: Callable[[Out, str, Container], None],
          missing: str = "no_such_container_daemon", missing_exit: int = 1,
-         failed: list[str] | None = None) -> Out:
+         failed: list[str] | None = None,
+         lingering: Callable[[str, Container], tuple[Callable[[Out], None], ...]] | None = None) -> Out:
     """Apply `one` to each named container in turn, as the CLI does; a missing one is refused and skipped.
 
     `failed`, when given, collects the names that were missing (`one` may add others).
+
+    `lingering` states a race of the engine's.  A `--rm` container that this same
+    command ended is removed by the engine asynchronously, so a later target
+    naming it may still find it, exited and being removed.  The documented
+    outcome is "No such container" (the model removes at once); `lingering(name,
+    container)` returns what else the engine may do for that target, each an
+    effect on an `Out`, from the latest stage of the removal to the earliest
+    (found exited, then found before its death was processed).  Time only goes
+    forward: a later target never sees an earlier stage than the one before it.
+    Every possible sequence becomes one of the result's `alternatives`.
     """
-    out = Out(world)
+    first = Out(world)
+    branches = [first]
     for name in names:
-        target = find(out.world, name)
-        if target is not None:
-            one(out, name, target)
-        else:
+        grown = []
+        for out in branches:
+            target = find(out.world, name)
+            if target is not None:
+                one(out, name, target)
+                grown.append(out)
+                continue
+            was = find(world, name) if lingering is not None else None
+            forks = []
+            if was is not None and was.auto_remove:
+                reached = out.stages.get(was.id, len(names))
+                for stage, effect in enumerate(lingering(name, was), start=1):
+                    if stage <= reached:
+                        fork = out.fork()
+                        fork.stages[was.id] = stage
+                        forks.append((fork, effect))
+                out.stages[was.id] = 0  # removed
             out.refuse(p.error(missing, name=name), exit=missing_exit)
-            if failed is not None:
+            if failed is not None and out is first:
                 failed.append(name)
-    return out
+            grown.append(out)
+            for fork, effect in forks:
+                effect(fork)
+                grown.append(fork)
+        branches = grown
+    first.others = branches[1:]
+    return first
 
 
 def start(world: World, c: cmd.Start, p: Profile) -> Result:
@@ -279,7 +310,10 @@ def stop(world: World, c: cmd.Stop, p: Profile) -> Result:
             out.world = _terminate(out.world, target)
         out.print(name)
 
-    return each(world, c.containers, p, one).result()
+    def lingering(name: str, gone: Container) -> tuple[Callable[[Out], None], ...]:
+        return (lambda out: out.print(name),)  # found exited: nothing to stop
+
+    return each(world, c.containers, p, one, lingering=lingering).result()
 
 
 def kill(world: World, c: cmd.Kill, p: Profile) -> Result:
@@ -297,7 +331,11 @@ def kill(world: World, c: cmd.Kill, p: Profile) -> Result:
             out.world = _settle(out.world, target, step)
         out.print(name)
 
-    return each(world, c.containers, p, one, missing="kill_no_such_container").result()
+    def lingering(name: str, gone: Container) -> tuple[Callable[[Out], None], ...]:
+        return (lambda out: out.refuse(p.error("kill_not_running", name=name, id=gone.id)),  # found exited
+                lambda out: out.print(name))  # found before its death was processed: signalled again
+
+    return each(world, c.containers, p, one, missing="kill_no_such_container", lingering=lingering).result()
 
 
 def pause(world: World, c: cmd.Pause, p: Profile) -> Result:
@@ -357,7 +395,13 @@ def restart(world: World, c: cmd.Restart, p: Profile) -> Result:
         else:
             out.print(name)
 
-    return each(world, c.containers, p, one).result()
+    def lingering(name: str, gone: Container) -> tuple[Callable[[Out], None], ...]:
+        # found exited and marked for removal; or restarted before the removal began
+        # (a one-shot then exits and is removed again: the same state)
+        return (lambda out: out.refuse(p.error("restart_marked_for_removal", name=name)),
+                lambda out: out.print(name))
+
+    return each(world, c.containers, p, one, lingering=lingering).result()
 
 
 def exec_(world: World, c: cmd.Exec, p: Profile) -> Result:

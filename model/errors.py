@@ -20,6 +20,7 @@ class ErrorKind(enum.Enum):
     REMOVE_RUNNING = "remove_running"
     REMOVE_PAUSED = "remove_paused"
     NOT_RUNNING = "not_running"
+    REMOVAL_IN_PROGRESS = "removal_in_progress"
     PAUSED = "paused"
     NOT_PAUSED = "not_paused"
     ALREADY_PAUSED = "already_paused"

@@ -35,6 +35,8 @@ _DOCKER_20_10_MESSAGES = {
     "remove_paused": (ErrorKind.REMOVE_PAUSED, "Error response from daemon: You cannot remove a paused container {id}. Unpause and then stop the container before attempting removal or force remove"),
     "not_running": (ErrorKind.NOT_RUNNING, "Error response from daemon: Container {id} is not running"),
     "kill_not_running": (ErrorKind.NOT_RUNNING, "Error response from daemon: Cannot kill container: {name}: Container {id} is not running"),
+    # restart of an auto-remove container that exited and is being removed (a race: see containers.each)
+    "restart_marked_for_removal": (ErrorKind.REMOVAL_IN_PROGRESS, "Error response from daemon: Cannot restart container {name}: container is marked for removal and cannot be started"),
     "already_paused": (ErrorKind.ALREADY_PAUSED, "Error response from daemon: Container {id} is already paused"),
     "not_paused": (ErrorKind.NOT_PAUSED, "Error response from daemon: Container {id} is not paused"),
     "start_paused": (ErrorKind.PAUSED, "Error response from daemon: cannot start a paused container, try unpause instead"),

@@ -1,7 +1,7 @@
 """What a transition returns: the new state, what the CLI prints, and its exit status."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from frozendict import frozendict
 
@@ -17,6 +17,9 @@ class Result:
     commands over several targets go on past a refusal, as the CLI does, so
     `world` may differ from the old state even when `error` is set.  `files`
     holds what the command wrote (`save -o`, `export -o`): path -> bytes.
+
+    Where the engine itself races (see `outcomes`), this is the documented
+    outcome and `alternatives` holds every other outcome the engine may show.
     """
 
     world: World
@@ -25,10 +28,21 @@ class Result:
     exit: int = 0
     error: EngineError | None = None
     files: frozendict = frozendict()
+    alternatives: tuple["Result", ...] = ()
 
     @property
     def ok(self) -> bool:
         return self.error is None and self.exit == 0
+
+
+def outcomes(result: Result) -> tuple[Result, ...]:
+    """Every outcome the engine may show for one command: the documented one first.
+
+    A command has more than one only where the engine races with itself, e.g. a
+    `--rm` container's asynchronous removal against a later target of the same
+    `stop`/`kill`/`restart` (`model.containers.each`).
+    """
+    return (replace(result, alternatives=()),) + result.alternatives if result.alternatives else (result,)
 
 
 class Out:
@@ -40,6 +54,15 @@ class Out:
         self.err: list[str] = []
         self.error: EngineError | None = None
         self.exit = 0
+        self.others: list[Out] = []  # the other outcomes of a race, made by `fork`
+        self.stages: dict[str, int] = {}  # container id -> how far its race had got (`containers.each`)
+
+    def fork(self) -> "Out":
+        """An independent copy, to follow another outcome of a race."""
+        other = Out(self.world)
+        other.out, other.err, other.error, other.exit = list(self.out), list(self.err), self.error, self.exit
+        other.stages = dict(self.stages)
+        return other
 
     def print(self, line: str) -> None:
         self.out.append(line)
@@ -51,13 +74,19 @@ class Out:
         self.exit = self.exit or exit
 
     def result(self) -> Result:
-        return Result(
+        first = Result(
             self.world,
             "".join(l + "\n" for l in self.out),
             "".join(l + "\n" for l in self.err),
             self.exit,
             self.error,
         )
+        alternatives: list[Result] = []
+        for other in self.others:
+            r = other.result()
+            if r != first and r not in alternatives:
+                alternatives.append(r)
+        return replace(first, alternatives=tuple(alternatives)) if alternatives else first
 
 
 def refused(world: World, error: EngineError, exit: int = 1) -> Result:

@@ -463,6 +463,34 @@ def rmi_by_id_deletes_the_image(before: World, command: object, result: Result) 
     return _ref(text) not in after.tags
 
 
+def _ended_auto_remove_twice(before: World, command: object) -> set[str]:
+    """Ids of `--rm` containers named more than once by one stop, kill or restart."""
+    if not isinstance(command, (cmd.Stop, cmd.Kill, cmd.Restart)):
+        return set()
+    seen: list[str] = []
+    twice = set()
+    for text in command.containers:
+        c = resolve_container(before, text)
+        if c is not None and c.auto_remove:
+            if c.id in seen:
+                twice.add(c.id)
+            seen.append(c.id)
+    return twice
+
+
+def races_only_on_auto_removal(before: World, command: object, result: Result) -> bool:
+    """A stop/kill/restart naming an ended `--rm` container twice races its removal: other outcomes, one state."""
+    # The engine removes such a container asynchronously, so the later target may still
+    # find it; the documented outcome refuses it ("No such container").  Nowhere else
+    # does a command have more than one outcome.
+    twice = _ended_auto_remove_twice(before, command)
+    ended = {cid for cid in twice if cid not in result.world.containers}
+    if not ended:
+        return not result.alternatives
+    return (bool(result.alternatives) and result.error is not None
+            and all(alt.world == result.world for alt in result.alternatives))
+
+
 STEP_RULES: tuple[StepRule, ...] = (
     refused_exactly_as_the_engine_refuses,
     refusal_changes_nothing,
@@ -474,6 +502,7 @@ STEP_RULES: tuple[StepRule, ...] = (
     commit_adds_one_history_row,
     commit_shows_the_container_view,
     rmi_by_id_deletes_the_image,
+    races_only_on_auto_removal,
 )
 
 

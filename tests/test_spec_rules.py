@@ -8,7 +8,7 @@ import pytest
 from model import commands as cmd
 from model.engine import step
 from model.errors import ErrorKind as K
-from model.result import Result
+from model.result import Result, outcomes
 from spec import rules
 from spec.fixtures import BASE_REF, base_world
 from spec.workloads import TRAP
@@ -79,11 +79,33 @@ def test_each_rule_can_fail():
         rules.commit_shows_the_container_view: (cmd.Commit("c2", "img1"), _broken(commit, world=commit.world.put_image(
             replace(img, layers=img.layers[:-1])))),
         rules.rmi_by_id_deletes_the_image: (cmd.Rmi((img.short_id,), force=True), Result(commit.world)),
+        # a race offered where there is none
+        rules.races_only_on_auto_removal: (cmd.Stop(("c1", "c1"), 0), _broken(running_rm, alternatives=(running_rm,))),
     }
     assert set(cases) == set(rules.STEP_RULES)
     for rule, (command, result) in cases.items():
         b = commit.world if rule in (rules.rmi_by_id_deletes_the_image,) else before
         assert not rule(b, command, result), rule.__name__
+
+
+def test_a_race_the_engine_has_must_be_offered():
+    """`stop -t 0 X X` of a running `--rm` container: the engine may still find X the second time."""
+    before = _world(cmd.Run(cmd.Create(BASE_REF, ("sleep", "1000"), name="c1", network="none", auto_remove=True), True))
+    command = cmd.Stop(("c1", "c1"), 0)
+    r = step(before, command)
+    assert rules.races_only_on_auto_removal(before, command, r)
+    assert [(o.exit, o.stdout) for o in outcomes(r)] == [(1, "c1\n"), (0, "c1\nc1\n")]
+    assert not rules.races_only_on_auto_removal(before, command, replace(r, alternatives=()))
+    assert not rules.races_only_on_auto_removal(before, command, replace(r, alternatives=(replace(r, world=before),)))
+
+
+def test_kill_of_a_lingering_container_never_goes_back_in_time():
+    """Once a later target finds the container removed (or exited), no later one finds it running."""
+    before = _world(cmd.Run(cmd.Create(BASE_REF, ("sleep", "1000"), name="c1", network="none", auto_remove=True), True))
+    r = step(before, cmd.Kill(("c1", "c1", "c1")))
+    seen = sorted((o.stdout.count("c1"), o.stderr.count("No such"), o.stderr.count("not running")) for o in outcomes(r))
+    # printed, then (found running | exited | gone) for each later target, never gone before exited before running
+    assert seen == [(1, 0, 2), (1, 1, 1), (1, 2, 0), (2, 0, 1), (2, 1, 0), (3, 0, 0)]
 
 
 def test_rmi_by_id_of_an_image_with_two_tags_of_one_repository_is_refused():
