@@ -148,6 +148,7 @@ class Outcome:
     stderr: str = ""
     kind: ErrorKind | None = None
     files: dict | None = None
+    status: int | None = None  # HTTP status of the first refusal the daemon answered with
 
 
 class Adapter:
@@ -245,6 +246,7 @@ class Adapter:
         out.stderr += line + "\n"
         if out.kind is None:
             out.kind = classify(line) or (ErrorKind.NO_SUCH_CONTAINER if status == 404 and "container" in msg else None)
+        out.status = out.status or status
         out.exit = out.exit or exit
 
     # -- commands --------------------------------------------------------------------

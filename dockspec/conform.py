@@ -28,26 +28,11 @@ import click
 from model import commands as cmd
 from model.values import Status
 
+from .failures import AdapterError, Divergence, DockspecBug, EngineFault, find_failure, name_failure
 from .observe import Bijection, Observer, engine_snapshot
 from .snapshot import snapshot
 
-
-class Divergence(AssertionError):
-    """The engine and the model disagree on one step."""
-
-    def __init__(self, script: str, aspect: str, model: object, engine: object):
-        self.script, self.aspect, self.model, self.engine = script, aspect, model, engine
-        super().__init__(f"{aspect} differs\n--- script ---\n{script}\n--- model ---\n"
-                         f"{json.dumps(model, indent=1, default=str)}\n--- engine ---\n"
-                         f"{json.dumps(engine, indent=1, default=str)}")
-
-
-class EngineFault(RuntimeError):
-    """The engine failed (unreachable, died, timed out): not a divergence."""
-
-
-class AdapterError(RuntimeError):
-    """The adapter met an engine answer it does not map (a bug of dockspec, not of the model)."""
+__all__ = ["AdapterError", "Divergence", "DockspecBug", "EngineFault", "make_machine", "run_conformance"]
 
 
 class ShrinkBudgetSpent(KeyboardInterrupt):
@@ -71,26 +56,11 @@ def _real_base() -> bytes:
 _REAL: bytes | None = None
 
 
-def _repeated_auto_remove(world, command) -> bool:
-    """D15: one `stop`/`kill`/`restart` naming the same `--rm` container twice: the engine removes
-    it asynchronously, so whether a repeated target still finds it is a race, not decidable."""
-    from spec.rules import resolve_container
-
-    if not isinstance(command, (cmd.Stop, cmd.Kill, cmd.Restart)):
-        return False
-    seen = []
-    for text in command.containers:
-        c = resolve_container(world, text)
-        if c is not None and c.auto_remove:
-            if c.id in seen:
-                return True
-            seen.append(c.id)
-    return False
-
-
-# Engine behaviour no model can decide (docs/divergences.md), skipped by `--allow-known`
-# so that a run can look for real divergences: predicate (world before, command) -> bool.
-KNOWN = (_repeated_auto_remove,)
+# Engine behaviour reported upstream and not yet modelled, skipped by `--allow-known` so that a
+# run can look for other divergences: predicates (world before, command) -> bool.  Empty today:
+# the one engine race seen (a `--rm` container's removal against a repeated target) is modelled
+# as a set of allowed outcomes (`model.result.outcomes`).  Each entry is listed in the README.
+KNOWN: tuple = ()
 
 
 def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False):
@@ -230,39 +200,59 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False):
                 from hypothesis import reject
 
                 reject()
-            result = super().execute(command, comment)
+            from model.result import outcomes
+            from spec.machine import RuleBroken
+
+            try:
+                result = super().execute(command, comment)
+            except RuleBroken as e:  # the model broke its own spec: dockspec's bug, whatever the engine does
+                raise DockspecBug(f"the model broke a rule of its spec\n--- script ---\n{self.script()}\n{e}", e) from e
             for name in wake:  # the trap workload: time passing = its sleep ends = TERM to the shell
                 try:
                     self.adapter.api.kill(self.adapter.prefix + name, signal="TERM")
                 except Exception:
                     pass
+            verb = type(command).__name__.lower()
             t0 = time.perf_counter()
             try:
                 outcome = self.adapter.apply(engine_command)
+            except NotImplementedError as e:
+                raise AdapterError(str(e), e) from e
+            except Exception as e:
+                raise name_failure(e, verb) from e
+            try:
                 for path, data in (outcome.files or {}).items():
                     self.engine_files[path] = data
                 if isinstance(engine_command, (cmd.Exec, cmd.Start, cmd.Restart, cmd.Run)):
                     self.observer.touched()
                 _settle(self)
                 raw = self.observer.raw()
-            except Divergence:
-                raise
-            except NotImplementedError as e:
-                raise AdapterError(str(e)) from e
             except Exception as e:
-                if getattr(getattr(e, "response", None), "status_code", None) is None:
-                    raise EngineFault(f"{type(e).__name__}: {e}") from e
-                raise AdapterError(f"{type(command).__name__}: unhandled engine refusal: {e}") from e
+                raise name_failure(e, f"observing the engine after {verb}") from e
             type(self).seconds_engine += time.perf_counter() - t0
             type(self).steps += 1
-            self.ids.learn(self.world, raw, self.adapter.owner)
-            m_kind = result.error.kind.value if result.error else None
             e_kind = outcome.kind.value if outcome.kind else None
-            if m_kind != e_kind:
+            engine_side = {"error_kind": e_kind, "exit": outcome.exit, "stderr": self.adapter.owner.strip(outcome.stderr)}
+            if outcome.kind is None and outcome.status is not None:
+                if outcome.status >= 500:
+                    raise EngineFault(f"{verb}: the engine answered {outcome.status}: {engine_side['stderr'].strip()}")
+                raise AdapterError(f"{verb}: the engine refused with a message dockspec cannot classify "
+                                   f"({outcome.status}): {engine_side['stderr'].strip()}")
+            # Where the engine races with itself, any allowed outcome will do; the run goes on
+            # from the state of the one the engine showed.
+            allowed = outcomes(result)
+            chosen = next((r for r in allowed if (r.error.kind.value if r.error else None) == e_kind), None)
+            if chosen is None:
                 raise Divergence(self.script(), "outcome",
-                                 {"error_kind": m_kind, "exit": result.exit, "stderr": result.stderr},
-                                 {"error_kind": e_kind, "exit": outcome.exit,
-                                  "stderr": self.adapter.owner.strip(outcome.stderr)})
+                                 {"error_kind": result.error.kind.value if result.error else None,
+                                  "exit": result.exit, "stderr": result.stderr,
+                                  **({"or": [{"error_kind": r.error.kind.value if r.error else None, "exit": r.exit}
+                                             for r in allowed[1:]]} if len(allowed) > 1 else {})},
+                                 engine_side)
+            if chosen is not result:
+                self.world = chosen.world
+                result = chosen
+            self.ids.learn(self.world, raw, self.adapter.owner)
             m_state = snapshot(self.world)
             e_state = json.loads(self.adapter.owner.strip(json.dumps(engine_snapshot(raw, self.ids))))
             if m_state != e_state:
@@ -326,30 +316,24 @@ def run_conformance(url: str, examples: int, seed: int | None, steps: int | None
             test()
         else:
             run_state_machine_as_test(Machine, settings=s)
-    except (Divergence, EngineFault) as e:
+    except (Divergence, EngineFault, DockspecBug) as e:
         failure = e
     except ShrinkBudgetSpent:
         failure = Machine.best
-    except BaseException as e:  # a spec rule broken on the model side, or Hypothesis's own report
+    except BaseException as e:  # Hypothesis's own report (groups, flaky, ...) or a plain bug
         if isinstance(e, KeyboardInterrupt):
             raise
-        failure = _find(e) or e
+        failure = find_failure(e) or _named(e)
     return failure, Machine, time.perf_counter() - t0
 
 
-def _find(e: BaseException | None, seen=None) -> BaseException | None:
-    """The Divergence, EngineFault or AdapterError inside what Hypothesis raised (groups, causes)."""
-    seen = seen or set()
-    if e is None or id(e) in seen:
-        return None
-    seen.add(id(e))
-    if isinstance(e, (Divergence, EngineFault, AdapterError)):
-        return e
-    for sub in getattr(e, "exceptions", ()) or ():
-        found = _find(sub, seen)
-        if found:
-            return found
-    return _find(e.__cause__, seen) or _find(e.__context__, seen)
+def _named(e: BaseException) -> DockspecBug:
+    """What is left once divergences and engine faults are found: the model's spec broken, or a bug."""
+    from spec.machine import RuleBroken
+
+    if isinstance(e, RuleBroken):
+        return DockspecBug(f"the model broke a rule of its spec: {e}", e)
+    return DockspecBug(f"{type(e).__name__}: {e}", e)
 
 
 def coverage_table() -> str:
@@ -362,30 +346,57 @@ def coverage_table() -> str:
     return "\n".join(rows)
 
 
-def _junit(path: str, ok: bool, elapsed: float, message: str) -> None:
-    from xml.sax.saxutils import escape
+VERDICTS = {None: "conforms", Divergence: "diverges", EngineFault: "engine_fault", DockspecBug: "dockspec_bug"}
 
-    failure = "" if ok else f'<failure message="divergence">{escape(message)}</failure>'
-    xml = (f'<?xml version="1.0"?>\n<testsuite name="dockspec.conform" tests="1" failures="{0 if ok else 1}" '
-           f'time="{elapsed:.2f}"><testcase classname="dockspec" name="lockstep" time="{elapsed:.2f}">{failure}'
-           f"</testcase></testsuite>\n")
+
+def verdict(failure: BaseException | None) -> tuple[str, int]:
+    """(verdict word, exit status) of a run: conforms 0, diverges 1, engine_fault 2, dockspec_bug 3."""
+    if failure is None:
+        return "conforms", 0
+    for cls in (Divergence, EngineFault, DockspecBug):
+        if isinstance(failure, cls):
+            return VERDICTS[cls], cls.exit_status
+    return "dockspec_bug", DockspecBug.exit_status
+
+
+def _junit(path: str, word: str, elapsed: float, message: str) -> None:
+    from xml.sax.saxutils import escape, quoteattr
+
+    # JUnit's two kinds: a failure (the engine diverges from the model), an error (anything else)
+    tag = {"conforms": "", "diverges": "failure"}.get(word, "error")
+    body = f"<{tag} type={quoteattr(word)} message={quoteattr(word)}>{escape(message)}</{tag}>" if tag else ""
+    xml = (f'<?xml version="1.0"?>\n<testsuite name="dockspec.conform" tests="1" failures="{int(tag == "failure")}" '
+           f'errors="{int(tag == "error")}" time="{elapsed:.2f}"><testcase classname="dockspec" name="lockstep" '
+           f'time="{elapsed:.2f}">{body}</testcase></testsuite>\n')
     open(path, "w").write(xml)
+
+
+def describe(failure: BaseException) -> str:
+    """The text a user reads for a failed run: what kind of failure, then its details."""
+    if isinstance(failure, Divergence):
+        return f"DIVERGES\n{failure}"
+    if isinstance(failure, EngineFault):
+        return f"ENGINE FAULT (the engine failed; not a divergence)\n{failure}"
+    if isinstance(failure, DockspecBug):
+        return f"DOCKSPEC BUG (not the engine, not a divergence)\n{failure.report()}"
+    return f"DOCKSPEC BUG\n{failure}"
 
 
 @click.command()
 @click.option("--engine", "url", default=None, help="Engine URL; default $DOCKSPEC_DOCKER_HOST.")
-@click.option("--private", is_flag=True, help="Start (or reuse) the private engine of `dockspec engine up`.")
+@click.option("--private", "private", default=None, is_flag=False, flag_value="docker-20.10", metavar="[NAME]",
+              help="Start (or reuse) the private engine NAME (`dockspec engine list`; default docker-20.10).")
 @click.option("--examples", type=int, default=20, show_default=True, help="Hypothesis examples (sessions).")
 @click.option("--steps", type=int, default=None, help="Commands per session (default: the profile's).")
 @click.option("--seed", type=int, default=None, help="Seed (default: derandomized).")
-@click.option("--allow-known", is_flag=True, help="Skip the divergences already reported (docs/divergences.md).")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object: conforms, divergence, coverage, timings.")
+@click.option("--allow-known", is_flag=True, help="Skip divergences reported upstream and not yet modelled (none today).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: verdict, divergence, coverage, timings.")
 @click.option("--junit", "junit", type=click.Path(dir_okay=False), default=None, help="Write a JUnit XML report.")
 def conform(url, private, examples, steps, seed, allow_known, as_json, junit) -> None:
     """Drive the model and a real engine in lockstep; report any divergence.
 
     Exit 0: conforms; 1: a divergence (shrunk script, model and engine side by side);
-    2: the engine failed.
+    2: the engine failed (unreachable, died, internal error); 3: a bug of dockspec itself.
     """
     from spec.coverage import COVERAGE
 
@@ -401,25 +412,22 @@ def conform(url, private, examples, steps, seed, allow_known, as_json, junit) ->
         click.echo(f"dockspec conform: {examples} sessions against {url} ...", err=True)
     failure, Machine, elapsed = run_conformance(url, examples, seed, steps, allow_known)
     rate = Machine.steps / elapsed if elapsed else 0.0
-    if isinstance(failure, EngineFault):
-        click.echo(f"dockspec conform: engine failed: {failure}", err=True)
-        sys.exit(2)
-    ok = failure is None
-    message = str(failure) if failure else ""
+    word, status = verdict(failure)
+    message = describe(failure) if failure is not None else ""
     if junit:
-        _junit(junit, ok, elapsed, message)
+        _junit(junit, word, elapsed, message)
     if as_json:
-        out = {"conforms": ok, "steps": Machine.steps, "seconds": round(elapsed, 2), "coverage": COVERAGE.to_json()}
+        out = {"verdict": word, "conforms": failure is None, "steps": Machine.steps, "seconds": round(elapsed, 2),
+               "coverage": COVERAGE.to_json()}
         if isinstance(failure, Divergence):
             out["divergence"] = {"aspect": failure.aspect, "script": failure.script, "model": failure.model,
                                  "engine": failure.engine}
         elif failure is not None:
-            out["error"] = message
+            out["error"] = failure.report() if isinstance(failure, DockspecBug) else str(failure)
         click.echo(json.dumps(out, default=str))
-    elif ok:
+    elif failure is None:
         click.echo(f"conforms: {Machine.steps} steps in {elapsed:.1f}s ({rate:.0f} steps/s)")
         click.echo(coverage_table())
     else:
-        click.echo("DIVERGES" if isinstance(failure, Divergence) else "FAILED (model side)")
         click.echo(message)
-    sys.exit(0 if ok else 1)
+    sys.exit(status)

@@ -23,6 +23,7 @@ table the model words its refusals with), then a few CLI-side patterns.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 
 from model.errors import ErrorKind
@@ -32,6 +33,10 @@ from model.render import human_size
 HEX64 = re.compile(r"(?<![0-9a-f])(?:sha256:)?([0-9a-f]{64})(?![0-9a-f])")
 HEX12 = re.compile(r"(?<![0-9a-zA-Z_.-])([0-9a-f]{12})(?![0-9a-zA-Z_-])")
 EXITED = re.compile(r"^Exited \((-?\d+)\)")
+
+def _status(e: BaseException) -> int | None:
+    return getattr(getattr(e, "response", None), "status_code", None)
+
 
 # -- who owns what ---------------------------------------------------------------------
 
@@ -151,12 +156,8 @@ class Observer:
             if cached is not None and cached[0] == key:
                 diffs[c["Id"]] = cached[1]
                 continue
-            try:
-                changes = self.api.diff(c["Id"]) or []
-            except Exception as e:  # removed meanwhile (--rm finishing): it is gone
-                status = getattr(getattr(e, "response", None), "status_code", None)
-                if status != 404 and "unexpectedly nil" not in str(e):  # 500 while the RW layer goes
-                    raise
+            changes = self._changes(c["Id"])
+            if changes is None:
                 gone.add(c["Id"])
                 continue
             self.calls += 1
@@ -172,10 +173,48 @@ class Observer:
             if not any(t != "<none>:<none>" for t in i.get("RepoTags") or ()):
                 continue
             if i["Id"] not in self._hist:
-                self._hist[i["Id"]] = self.api.history(i["Id"])
+                try:
+                    self._hist[i["Id"]] = self.api.history(i["Id"])
+                except Exception as e:
+                    if _status(e) != 404:
+                        raise
+                    continue  # deleted since it was listed: not part of this observation
                 self.calls += 1
             histories[i["Id"]] = self._hist[i["Id"]]
         return Raw(containers, images, diffs, histories)
+
+    def _changes(self, cid: str, tries: int = 4) -> list | None:
+        """`docker diff` of a container, or None when it vanished while being observed.
+
+        A container whose removal is under way (an auto-removal finishing, a
+        forced removal) answers /changes with 404, or with 500 once its
+        read-write layer is gone.  Such an answer counts as "gone" only when
+        the engine confirms it (inspect: 404, or the state is removing or
+        dead); otherwise the call is tried again a few times, and a lasting
+        error is the engine's (raised).
+        """
+        for attempt in range(tries):
+            try:
+                return self.api.diff(cid) or []
+            except Exception as e:
+                status = _status(e)
+                if status is None:
+                    raise
+                if status == 404 or self._vanishing(cid):
+                    return None
+                if attempt == tries - 1:
+                    raise
+                time.sleep(0.05 * 3 ** attempt)
+        return None
+
+    def _vanishing(self, cid: str) -> bool:
+        try:
+            state = self.api.inspect_container(cid).get("State") or {}
+        except Exception as e:
+            if _status(e) == 404:
+                return True
+            raise
+        return state.get("Status") in ("removing", "dead") or bool(state.get("Dead"))
 
 
 def _tags(img: dict) -> list[str]:

@@ -293,40 +293,50 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None) ->
             words = rewrite(list(line.words), prefix, run_id)
             m_words = [PLACEHOLDER.sub(lambda m: _model_id(world, m.group(1)), w) for w in words]
             e_words = [PLACEHOLDER.sub(lambda m: _engine_id(adapter.api, m.group(1)), w) for w in words]
-            (mr,) = list(run_lines([Line(line.number, line.text, tuple(m_words))], files, world))
-            world = mr.world
+            (documented,) = list(run_lines([Line(line.number, line.text, tuple(m_words))], files, world))
             code, out, err = cli.run(e_words)
             for m in re.finditer(r"sha256:[0-9a-f]{64}", out):
                 adapter.own_image(m.group(0))
             observer.touched()  # any CLI line may have changed any file system
-            _settle(adapter.api, observer, owner, world)
-            raw = observer.raw()
-            ids.learn(world, raw, owner)
-            e_state = engine_snapshot(raw, ids)
-            m_state = snapshot(world)
+            verb = _verb(list(line.words))
             e_kind = classify(err) or (classify(out) if code in (126, 127) else None)
-            if _verb(list(line.words)) in LISTING:
-                seen_containers.update(c["Id"][:12] for c in raw.containers)
-                owned = seen_containers | {i[7:19] for i in owner.images}
-                out = own_lines(out, owned, prefix)
-                m_stdout = own_lines(mr.stdout, None, prefix)
-            else:
-                m_stdout = mr.stdout
-            e_out = normalise(strip(ids.engine_text(out)))
-            m_out = normalise(strip(ids.model_text(m_stdout)))
-            if _verb(list(line.words)) == "rmi":
-                e_out, m_out = _drop_layer_lines(e_out), _drop_layer_lines(m_out)
-            if _verb(list(line.words)) in UNORDERED:
-                e_out, m_out = _sorted_body(e_out), _sorted_body(m_out)
-            model = {"exit": mr.exit, "error_kind": mr.error_kind, "stdout": m_out, "stderr": strip(mr.stderr),
-                     "state": _strip_state(m_state, strip)}
-            engine = {"exit": code, "error_kind": e_kind.value if e_kind else None, "stdout": e_out,
-                      "stderr": strip(ids.engine_text(err)), "state": _strip_state(e_state, strip)}
-            differs = [k for k in ("exit", "error_kind") if model[k] != engine[k]]
-            if _stdout_compared(list(line.words)) and m_out != e_out:
-                differs.append("stdout")
-            if m_state != e_state:
-                differs.append("state")
+            # Where the engine races with itself, the line agrees when any allowed outcome
+            # does, and the replay goes on from that one.
+            compared = []
+            for mr in documented.outcomes():
+                world = mr.world
+                _settle(adapter.api, observer, owner, world)
+                raw = observer.raw()
+                ids.learn(world, raw, owner)
+                e_state = engine_snapshot(raw, ids)
+                m_state = snapshot(world)
+                e_out = out
+                if verb in LISTING:
+                    seen_containers.update(c["Id"][:12] for c in raw.containers)
+                    owned = seen_containers | {i[7:19] for i in owner.images}
+                    e_out = own_lines(out, owned, prefix)
+                    m_stdout = own_lines(mr.stdout, None, prefix)
+                else:
+                    m_stdout = mr.stdout
+                e_out = normalise(strip(ids.engine_text(e_out)))
+                m_out = normalise(strip(ids.model_text(m_stdout)))
+                if verb == "rmi":
+                    e_out, m_out = _drop_layer_lines(e_out), _drop_layer_lines(m_out)
+                if verb in UNORDERED:
+                    e_out, m_out = _sorted_body(e_out), _sorted_body(m_out)
+                model = {"exit": mr.exit, "error_kind": mr.error_kind, "stdout": m_out, "stderr": strip(mr.stderr),
+                         "state": _strip_state(m_state, strip)}
+                engine = {"exit": code, "error_kind": e_kind.value if e_kind else None, "stdout": e_out,
+                          "stderr": strip(ids.engine_text(err)), "state": _strip_state(e_state, strip)}
+                differs = [k for k in ("exit", "error_kind") if model[k] != engine[k]]
+                if _stdout_compared(list(line.words)) and m_out != e_out:
+                    differs.append("stdout")
+                if m_state != e_state:
+                    differs.append("state")
+                compared.append((mr.world, model, engine, differs))
+                if not differs:
+                    break
+            world, model, engine, differs = compared[-1] if not compared[-1][3] else compared[0]
             reports.append(LineReport(line.number, line.text, model, engine, differs))
     except docker.errors.DockerException as e:
         if getattr(getattr(e, "response", None), "status_code", None) is None:

@@ -1,0 +1,15 @@
+# A --rm container's removal races a repeated target of the same command (the engine's own race).
+# The model offers every allowed outcome (model.containers.each, `lingering`); any one agrees.
+docker import base.tar base:1
+docker run -d --rm --network none --name r1 base:1 sleep 1000
+docker stop -t 0 r1 r1
+docker ps -a --format '{{.Names}}'
+docker run -d --rm --network none --name r2 base:1 sleep 1000
+docker kill r2 r2 r2
+docker ps -a --format '{{.Names}}'
+docker create --rm --network none --name r3 base:1 true
+docker restart -t 0 r3 r3
+docker ps -a --format '{{.Names}}'
+docker run -d --rm --network none --name r4 base:1 sh -c 'trap "exit 0" TERM; sleep 1000 & wait'
+docker stop -t 0 r4 r4
+docker ps -a --format '{{.Names}}'
