@@ -75,7 +75,7 @@ import click
 import networkx as nx
 
 from model import engine
-from model.result import Result
+from model.result import Result, outcomes
 from model.values import Container, History, Image, World
 
 from . import argv as argv_mod
@@ -526,31 +526,38 @@ def state_graph(start: World, bounds: Bounds = Bounds(), moves: tuple[Move, ...]
                 r = step(w, move.command)
                 t1 = clock()
                 t.transitions += t1 - t0
-                w2 = r.world
-                if w2 is w:
-                    edges.append((u, u, mi, _outcome(r)))
-                    t.bookkeeping += clock() - t1
-                    continue
-                if len(w2.images) > max_images:
-                    pruned += 1
-                    t.bookkeeping += clock() - t1
-                    continue
-                k = canon.key(w2)
-                t2 = clock()
-                t.canonical += t2 - t1
-                v = ids.get(k)
-                if v is None:
-                    v = ids[k] = len(worlds)
-                    worlds.append(w2)
-                    depth_of.append(level)
-                    parent.append((u, mi))
-                    next_frontier.append(v)
-                edges.append((u, v, mi, _outcome(r)))
-                t.bookkeeping += clock() - t2
-                if v == len(worlds) - 1 and parent[v] == (u, mi) and checks:
-                    violation = check(v)
-                    if violation is not None:
-                        break
+                # Where the engine races with itself, every allowed outcome is an edge of its own
+                # (keyed "MOVE.N"), and each new state it reaches is explored.
+                for j, rj in enumerate(outcomes(r) if r.alternatives else (r,)):
+                    t1 = clock()
+                    key = mi if j == 0 else f"{mi}.{j}"
+                    w2 = rj.world
+                    if w2 is w:
+                        edges.append((u, u, key, _outcome(rj)))
+                        t.bookkeeping += clock() - t1
+                        continue
+                    if len(w2.images) > max_images:
+                        pruned += 1
+                        t.bookkeeping += clock() - t1
+                        continue
+                    k = canon.key(w2)
+                    t2 = clock()
+                    t.canonical += t2 - t1
+                    v = ids.get(k)
+                    if v is None:
+                        v = ids[k] = len(worlds)
+                        worlds.append(w2)
+                        depth_of.append(level)
+                        parent.append((u, mi))
+                        next_frontier.append(v)
+                    edges.append((u, v, key, _outcome(rj)))
+                    t.bookkeeping += clock() - t2
+                    if v == len(worlds) - 1 and parent[v] == (u, mi) and checks:
+                        violation = check(v)
+                        if violation is not None:
+                            break
+                if violation is not None:
+                    break
             if violation is not None:
                 break
         frontier = next_frontier
@@ -558,13 +565,18 @@ def state_graph(start: World, bounds: Bounds = Bounds(), moves: tuple[Move, ...]
             progress(level, len(worlds), len(frontier))
 
     t0 = clock()
+    racing = {(u, key) for u, _, key, _ in edges if not isinstance(key, int)}
     G = nx.MultiDiGraph()
     expanded = len(worlds) - len(frontier) if violation is None else None
     for n, w in enumerate(worlds):
         G.add_node(n, world=w, depth=depth_of[n], label=state_label(w), orbit=canon.orbit(w))
+    def move_of(key) -> Move:
+        return moves[key if isinstance(key, int) else int(key.split(".")[0])]
+
     G.add_edges_from(
-        (u, v, mi, {"command": moves[mi].line, "verb": moves[mi].verb, "outcome": out})
-        for u, v, mi, out in edges
+        (u, v, key, {"command": move_of(key).line, "verb": move_of(key).verb, "outcome": out,
+                     "nondeterministic": not isinstance(key, int) or (u, f"{key}.1") in racing})
+        for u, v, key, out in edges
     )
     G.graph.update(
         bounds=bounds, symmetry=symmetry, invariants=tuple(i.name for i in checks), violation=violation,

@@ -301,3 +301,18 @@ def test_unknown_export_format_is_refused(tmp_path):
     G = state_graph(base_state(), Bounds(0, 1, 0, 1), invariants=())
     with pytest.raises(ValueError, match="unknown graph format"):
         graphs.write(G, tmp_path / "g.dot")
+
+
+def test_a_race_of_the_engine_branches_into_one_edge_per_outcome():
+    """`stop -t 0 ctr1 ctr1` of a running --rm container: the documented outcome and the other one."""
+    from dockspec.explore import _move, base_state, state_graph
+
+    moves = (_move(["run", "-d", "--rm", "--name", "ctr1", "base:1", "sleep", "1000"], "ctr1", ("ctr1", "base:1")),
+             _move(["stop", "-t", "0", "ctr1", "ctr1"], "ctr1", ("ctr1",)))
+    G = state_graph(base_state(), moves=moves, invariants=())
+    racing = [(u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if d["nondeterministic"]]
+    assert sorted((str(k), d["outcome"]) for _, _, k, d in racing) == [("1", "no_such_container"), ("1.1", "ok")]
+    (u,) = {u for u, *_ in racing}
+    assert G.nodes[u]["world"].containers  # from the running container, both edges lead to the same state
+    assert len({v for _, v, *_ in racing}) == 1
+    assert not any(d["nondeterministic"] for *_, d in G.edges(keys=True, data=True) if d["verb"].startswith("run"))
