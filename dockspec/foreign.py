@@ -1,0 +1,91 @@
+"""Other people's objects on an engine: made, fingerprinted, compared, removed.
+
+A shared engine holds objects dockspec did not make.  `Population.make(api)`
+fills an engine with such objects, with plain SDK calls and no dockspec label
+or prefix: containers running, paused, exited and created, a tagged image and
+a child image committed from one of the containers.  `fingerprint()` reads
+what a run must never change (each container's state, each image's tags), so a
+campaign can prove it left them alone; `remove()` deletes them afterwards.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+STATES = ("running", "paused", "exited", "created")
+
+
+@dataclass
+class Population:
+    api: object
+    tag: str = field(default_factory=lambda: secrets.token_hex(3))
+    containers: dict = field(default_factory=dict)  # id -> the state it was made in
+    images: set = field(default_factory=set)  # image ids
+
+    @property
+    def base(self) -> str:
+        return f"foreign-{self.tag}:1"
+
+    @property
+    def child(self) -> str:
+        return f"foreign-{self.tag}-child:1"
+
+    @classmethod
+    def make(cls, api) -> "Population":
+        from .rootfs import busybox_rootfs
+
+        p = cls(api)
+        api.import_image_from_data(busybox_rootfs(), repository=f"foreign-{p.tag}", tag="1")
+        hc = api.create_host_config(network_mode="none")
+        for state in STATES:
+            c = api.create_container(p.base, command=["true"] if state == "exited" else ["sleep", "1000"],
+                                     name=f"foreign-{p.tag}-{state}", host_config=hc)["Id"]
+            p.containers[c] = state
+            if state != "created":
+                api.start(c)
+            if state == "paused":
+                api.pause(c)
+            if state == "exited":
+                api.wait(c)
+        api.commit(f"foreign-{p.tag}-exited", repository=f"foreign-{p.tag}-child", tag="1")
+        p.images = {api.inspect_image(p.base)["Id"], api.inspect_image(p.child)["Id"]}
+        return p
+
+    def fingerprint(self) -> dict:
+        """What must not change: each container's state and each image's tags (missing ones as None)."""
+        listed = {c["Id"]: c["State"] for c in self.api.containers(all=True)}
+        tags = {i["Id"]: sorted(i.get("RepoTags") or []) for i in self.api.images(all=True)}
+        return {"containers": {c: listed.get(c) for c in sorted(self.containers)},
+                "images": {i: tags.get(i) for i in sorted(self.images)}}
+
+    def touched(self, before: dict) -> list[str]:
+        """The foreign objects whose fingerprint changed since `before`, one line each."""
+        now = self.fingerprint()
+        out = []
+        for kind in ("containers", "images"):
+            for k, v in before[kind].items():
+                if now[kind].get(k) != v:
+                    out.append(f"{kind[:-1]} {k[:19]}: {v} -> {now[kind].get(k)}")
+        return out
+
+    def remove(self) -> None:
+        for c in self.containers:
+            try:
+                self.api.remove_container(c, force=True)
+            except Exception:
+                pass
+        for ref in (self.child, self.base):
+            try:
+                self.api.remove_image(ref, force=True)
+            except Exception:
+                pass
+
+
+def leaked(api) -> list[str]:
+    """dockspec's objects still on the engine: labelled or prefixed containers, prefixed tags."""
+    from .observe import LABEL
+
+    out = [f"container {(c.get('Names') or ['?'])[0]}" for c in api.containers(all=True)
+           if (c.get("Labels") or {}).get(LABEL) or any(n.lstrip("/").startswith("dsk-") for n in c.get("Names") or ())]
+    out += [f"image {t}" for i in api.images(all=True) for t in i.get("RepoTags") or () if t.startswith("dsk-")]
+    return out
