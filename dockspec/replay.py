@@ -40,6 +40,7 @@ import click
 from model.values import Status
 
 from . import argv as argv_mod
+from .failures import DockspecBug, EngineFault, name_failure
 from .observe import LABEL, Bijection, Observer, Owner, classify, engine_snapshot, normalise
 from .script import Line, ScriptFiles, run_lines, split_lines
 from .snapshot import snapshot
@@ -169,10 +170,6 @@ class LineReport:
     def to_json(self) -> dict:
         return {"line": self.line, "text": self.text, "differs": self.differs, "model": self.model,
                 "engine": self.engine}
-
-
-class EngineFault(RuntimeError):
-    """The engine, not the model, failed: unreachable, died, timed out."""
 
 
 class CliEngine:
@@ -339,9 +336,7 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None) ->
             world, model, engine, differs = compared[-1] if not compared[-1][3] else compared[0]
             reports.append(LineReport(line.number, line.text, model, engine, differs))
     except docker.errors.DockerException as e:
-        if getattr(getattr(e, "response", None), "status_code", None) is None:
-            raise EngineFault(str(e)) from e
-        raise
+        raise name_failure(e, "replaying") from e
     finally:
         try:
             adapter.cleanup()
@@ -420,7 +415,7 @@ def render(reports: list[LineReport], only_differences: bool = True) -> str:
 def replay(script: tuple[str, ...], url: str | None, private: bool, as_json: bool) -> None:
     """Run docker SCRIPTs on a real engine and on the model; report where they differ.
 
-    Exit 0: every line agrees; 1: some line differs; 2: the engine failed.
+    Exit 0: every line agrees; 1: some line differs; 2: the engine failed; 3: a bug of dockspec.
     """
     from .engine import EngineUnavailable, resolve
 
@@ -436,7 +431,10 @@ def replay(script: tuple[str, ...], url: str | None, private: bool, as_json: boo
             reports = replay_text(path.read_text(), path.resolve().parent, url)
         except EngineFault as e:
             click.echo(f"dockspec replay: engine failed: {e}", err=True)
-            sys.exit(2)
+            sys.exit(e.exit_status)
+        except DockspecBug as e:
+            click.echo(f"dockspec replay: DOCKSPEC BUG (not the engine, not a divergence)\n{e.report()}", err=True)
+            sys.exit(e.exit_status)
         bad = [r for r in reports if r.differs]
         status = status or (1 if bad else 0)
         if as_json:
