@@ -30,6 +30,7 @@ from model.values import Status
 
 from .failures import AdapterError, Divergence, DockspecBug, EngineFault, find_failure, name_failure
 from .observe import Bijection, Observer, engine_snapshot
+from .settle import settle
 from .snapshot import snapshot
 
 __all__ = ["AdapterError", "Divergence", "DockspecBug", "EngineFault", "make_machine", "run_conformance"]
@@ -225,7 +226,8 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False):
                     self.engine_files[path] = data
                 if isinstance(engine_command, (cmd.Exec, cmd.Start, cmd.Restart, cmd.Run)):
                     self.observer.touched()
-                _settle(self)
+                settle(self.adapter.api, self.adapter.owner, self.world, lambda c: self.adapter.prefix + c.name,
+                       execs=isinstance(engine_command, cmd.Exec) and engine_command.detach)
                 raw = self.observer.raw()
             except Exception as e:
                 raise name_failure(e, f"observing the engine after {verb}") from e
@@ -271,28 +273,6 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False):
                     pass
 
     return LockstepMachine
-
-
-def _settle(m, timeout: float = 20) -> None:
-    """Wait for the engine's containers the model says have exited, or are gone (`--rm`)."""
-    names = {m.adapter.prefix + c.name for c in m.world.containers.values()}
-    exited = {m.adapter.prefix + c.name for c in m.world.containers.values() if c.status is Status.EXITED}
-    deadline = time.monotonic() + timeout
-    for c in m.adapter.api.containers(filters={"status": "running", "label": f"dockspec.run={m.adapter.run_id}"}):
-        name = (c.get("Names") or ["/"])[0].lstrip("/")
-        if name in exited or name not in names:
-            try:
-                m.adapter.api.wait(c["Id"], timeout=max(1, int(deadline - time.monotonic())),
-                                   condition="not-running" if name in names else "removed")
-            except Exception:
-                pass
-    for c in m.adapter.api.containers(all=True, filters={"status": "exited", "label": f"dockspec.run={m.adapter.run_id}"}):
-        name = (c.get("Names") or ["/"])[0].lstrip("/")
-        if name not in names and c.get("HostConfig", {}).get("AutoRemove", True):
-            try:  # exited, auto-removal under way (slow when the machine is loaded)
-                m.adapter.api.wait(c["Id"], timeout=max(1, int(deadline - time.monotonic())), condition="removed")
-            except Exception:
-                pass
 
 
 def run_conformance(url: str, examples: int, seed: int | None, steps: int | None = None,

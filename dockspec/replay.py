@@ -41,6 +41,7 @@ from model.values import Status
 
 from . import argv as argv_mod
 from .failures import DockspecBug, EngineFault, name_failure
+from .settle import settle
 from .observe import LABEL, Bijection, Observer, Owner, classify, engine_snapshot, normalise
 from .script import Line, ScriptFiles, run_lines, split_lines
 from .snapshot import snapshot
@@ -302,7 +303,7 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None) ->
             compared = []
             for mr in documented.outcomes():
                 world = mr.world
-                _settle(adapter.api, observer, owner, world)
+                settle(adapter.api, owner, world, lambda c: c.name, execs=verb == "exec")
                 raw = observer.raw()
                 ids.learn(world, raw, owner)
                 e_state = engine_snapshot(raw, ids)
@@ -359,33 +360,6 @@ def _engine_id(api, ref: str) -> str:
         return api.inspect_image(ref)["Id"].split(":", 1)[1][:12]
     except Exception:
         return ref
-
-
-def _settle(api, observer: Observer, owner: Owner, world, timeout: float = 20) -> None:
-    """Wait until the engine's containers the model says have exited (or are gone) have.
-
-    The model runs one-shot workloads to completion at once; the engine needs a
-    moment, so an observation right after `start` would catch it still running.
-    """
-    want_exited = {c.name for c in world.containers.values() if c.status is Status.EXITED}
-    names = {c.name for c in world.containers.values()}
-    deadline = time.monotonic() + timeout
-    while True:
-        pending = []
-        for c in api.containers(all=True, filters={"status": "running"}):
-            if not owner.owns_container(c):
-                continue
-            n = (c.get("Names") or ["/"])[0].lstrip("/")
-            if n in want_exited or (n.startswith(owner.prefix) and n not in names):
-                pending.append(c["Id"])
-        if not pending or time.monotonic() > deadline:
-            return
-        for cid in pending:
-            try:
-                api.wait(cid, timeout=max(1, int(deadline - time.monotonic())))
-            except Exception:
-                pass
-        time.sleep(0.02)
 
 
 def render(reports: list[LineReport], only_differences: bool = True) -> str:

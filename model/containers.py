@@ -190,6 +190,8 @@ def each(world: World, names: tuple[str, ...], p: Profile, one: Callable[[Out, s
             if target is not None:
                 one(out, name, target)
                 grown.append(out)
+                grown.extend(out.spawned)
+                out.spawned = []
                 continue
             was = find(world, name) if lingering is not None else None
             forks = []
@@ -387,6 +389,13 @@ def restart(world: World, c: cmd.Restart, p: Profile) -> Result:
 
     def one(out: Out, name: str, target: Container) -> None:
         if target.status in (Status.RUNNING, Status.PAUSED):
+            if target.auto_remove:
+                # A race (seen under load): the engine turns auto-removal off while it stops the
+                # container and back on when the stop returns, but the exit is handled
+                # asynchronously and may see it on: the container is removed instead.
+                lost = out.branch()
+                lost.world = _terminate(lost.world, target)
+                lost.refuse(p.error("restart_marked_for_removal", name=name))
             out.world = _terminate(out.world, target, auto_remove=False)
             target = out.world.containers[target.id]
         out.world, error, _, _ = _start_one(out.world, target, p)

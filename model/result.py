@@ -56,6 +56,13 @@ class Out:
         self.exit = 0
         self.others: list[Out] = []  # the other outcomes of a race, made by `fork`
         self.stages: dict[str, int] = {}  # container id -> how far its race had got (`containers.each`)
+        self.spawned: list[Out] = []  # forks made by `branch` while handling one target
+
+    def branch(self) -> "Out":
+        """A fork that `containers.each` follows as another outcome of this command (a race)."""
+        other = self.fork()
+        self.spawned.append(other)
+        return other
 
     def fork(self) -> "Out":
         """An independent copy, to follow another outcome of a race."""

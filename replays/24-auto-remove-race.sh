@@ -13,3 +13,8 @@ docker ps -a --format '{{.Names}}'
 docker run -d --rm --network none --name r4 base:1 sh -c 'trap "exit 0" TERM; sleep 1000 & wait'
 docker stop -t 0 r4 r4
 docker ps -a --format '{{.Names}}'
+# restart of a running --rm container keeps it; under load the exit may be handled with
+# auto-removal already back on: "marked for removal", and the container is gone
+docker run -d --rm --network none --name r5 base:1 sleep 1000
+docker restart -t 0 r5
+docker ps -a --format '{{.Names}}'

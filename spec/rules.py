@@ -463,32 +463,44 @@ def rmi_by_id_deletes_the_image(before: World, command: object, result: Result) 
     return _ref(text) not in after.tags
 
 
-def _ended_auto_remove_twice(before: World, command: object) -> set[str]:
-    """Ids of `--rm` containers named more than once by one stop, kill or restart."""
+def _racing(before: World, command: object, after: World) -> tuple[set[str], set[str]]:
+    """The `--rm` containers whose asynchronous removal this command races with: (ended, maybe).
+
+    `ended`: named again once ended, gone whatever the engine shows; `maybe`: a restarted
+    live one, which the engine may keep or remove."""
+    ended: set[str] = set()
+    maybe: set[str] = set()
     if not isinstance(command, (cmd.Stop, cmd.Kill, cmd.Restart)):
-        return set()
+        return ended, maybe
     seen: list[str] = []
-    twice = set()
     for text in command.containers:
         c = resolve_container(before, text)
-        if c is not None and c.auto_remove:
-            if c.id in seen:
-                twice.add(c.id)
-            seen.append(c.id)
-    return twice
+        if c is None or not c.auto_remove:
+            continue
+        if c.id in seen and c.id not in after.containers:
+            ended.add(c.id)  # the removal may not have happened yet when the later target is handled
+        if isinstance(command, cmd.Restart) and c.status in LIVE:
+            maybe.add(c.id)  # the exit may be handled with auto-removal already back on
+        seen.append(c.id)
+    return ended - maybe, maybe
 
 
 def races_only_on_auto_removal(before: World, command: object, result: Result) -> bool:
-    """A stop/kill/restart naming an ended `--rm` container twice races its removal: other outcomes, one state."""
-    # The engine removes such a container asynchronously, so the later target may still
-    # find it; the documented outcome refuses it ("No such container").  Nowhere else
-    # does a command have more than one outcome.
-    twice = _ended_auto_remove_twice(before, command)
-    ended = {cid for cid in twice if cid not in result.world.containers}
-    if not ended:
+    """Only a `--rm` container's asynchronous removal makes a command race; its outcomes differ in nothing else."""
+    # Races: a stop/kill/restart naming an ended --rm container again (the later target may
+    # still find it); a restart of a live --rm container (the exit may be handled with
+    # auto-removal on: "marked for removal", and the container goes).  The documented
+    # outcome is the first; the others may differ only in whether those containers are gone.
+    ended, maybe = _racing(before, command, result.world)
+    if not ended and not maybe:
         return not result.alternatives
-    return (bool(result.alternatives) and result.error is not None
-            and all(alt.world == result.world for alt in result.alternatives))
+    if not result.alternatives:
+        return False
+    keep = {k: v for k, v in result.world.containers.items() if k not in maybe}
+    return all({k: v for k, v in alt.world.containers.items() if k not in maybe} == keep
+               and not ended & set(alt.world.containers)
+               and alt.world.images == result.world.images and alt.world.tags == result.world.tags
+               for alt in result.alternatives)
 
 
 STEP_RULES: tuple[StepRule, ...] = (

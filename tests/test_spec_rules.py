@@ -119,3 +119,15 @@ def test_rmi_by_id_of_an_image_with_two_tags_of_one_repository_is_refused():
     assert r.error is not None and r.error.kind is K.IMAGE_MULTIPLE_REPOS
     assert r.world == w
     assert rules.expected_outcomes(w, command) == {K.IMAGE_MULTIPLE_REPOS}
+
+
+def test_restart_of_a_running_auto_remove_container_may_lose_it():
+    """Seen under load on Docker 20.10: "container is marked for removal and cannot be started"."""
+    before = _world(cmd.Run(cmd.Create(BASE_REF, ("sleep", "1000"), name="c1", network="none", auto_remove=True), True))
+    command = cmd.Restart(("c1",), 0)
+    r = step(before, command)
+    kept, lost = outcomes(r)
+    assert kept.error is None and kept.world.container_by_name("c1") is not None
+    assert lost.error.kind is K.REMOVAL_IN_PROGRESS and not lost.world.containers
+    assert rules.races_only_on_auto_removal(before, command, r)
+    assert not rules.races_only_on_auto_removal(before, command, replace(r, alternatives=()))

@@ -1,0 +1,71 @@
+"""Waiting until the engine has reached the state the model already shows.
+
+The model runs what takes no time to completion at once: a one-shot workload
+has exited, a `--rm` container that exited is gone, a detached `exec` has
+done its work.  The engine does the same asynchronously, so right after a
+command it may still be on its way.  `settle` waits for exactly those
+things, on the engine's own state (the `wait` endpoint with the
+`not-running` or `removed` condition; an exec's `Running` flag), never with a
+fixed sleep, and gives up at a deadline: what is still different then is
+compared, and reported, as it is.
+"""
+from __future__ import annotations
+
+import time
+
+from model.values import Status
+
+from .observe import Owner
+
+
+def _name(c: dict) -> str:
+    return (c.get("Names") or ["/"])[0].lstrip("/")
+
+
+def settle(api, owner: Owner, world, engine_name, *, execs: bool = False, timeout: float = 20.0) -> None:
+    """Wait until the engine's objects of this run match `world` where only time separates them.
+
+    `engine_name(container)` is the engine's name of a model container.  With
+    `execs`, also wait for detached execs to end in the containers the model has running.
+    """
+    deadline = time.monotonic() + timeout
+
+    def left() -> int:
+        return max(1, int(deadline - time.monotonic()))
+
+    in_model = {engine_name(c): c for c in world.containers.values()}
+    for c in api.containers(all=True):
+        if not owner.owns_container(c):
+            continue
+        name, state = _name(c), c.get("State")
+        model = in_model.get(name)
+        try:
+            if model is None:
+                # gone in the model: an auto-removal under way on the engine (a container the
+                # model never had, such as a failed build's, is left alone unless auto-removed)
+                if state in ("removing", "dead") or api.inspect_container(c["Id"])["HostConfig"].get("AutoRemove"):
+                    api.wait(c["Id"], timeout=left(), condition="removed")
+            elif model.status is Status.EXITED and state == "running":
+                api.wait(c["Id"], timeout=left(), condition="not-running")
+            elif execs and model.status is Status.RUNNING and state == "running":
+                _execs_done(api, c["Id"], deadline)
+        except Exception as e:
+            status = getattr(getattr(e, "response", None), "status_code", None)
+            if status is None and not _is_timeout(e):
+                raise
+            # 404: removed meanwhile; a timeout: compared as it is
+
+
+def _execs_done(api, cid: str, deadline: float) -> None:
+    """Wait for the container's execs to end (a detached exec of a one-shot command)."""
+    for eid in api.inspect_container(cid).get("ExecIDs") or ():
+        pause = 0.005
+        while api.exec_inspect(eid).get("Running") and time.monotonic() < deadline:
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
+
+
+def _is_timeout(e: BaseException) -> bool:
+    import requests
+
+    return isinstance(e, (requests.exceptions.Timeout, requests.exceptions.ConnectionError, TimeoutError))
