@@ -78,6 +78,7 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False):
 
         best: Divergence | None = None
         first_failure_at: float | None = None
+        run_ids: list = []  # every run id this class's machines used on the engine
 
         def __init__(self):
             cls = type(self)
@@ -88,6 +89,7 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False):
                 self.adapter = Adapter(url, stop_timeout=stop_timeout)
             except Exception as e:
                 raise EngineFault(f"cannot reach the engine at {url}: {e}") from e
+            cls.run_ids.append(self.adapter.run_id)
             self.observer = Observer(self.adapter.api, self.adapter.owner)
             self.ids = Bijection()
             self.engine_files: dict[str, bytes] = {}

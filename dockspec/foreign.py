@@ -38,7 +38,8 @@ class Population:
         api.import_image_from_data(busybox_rootfs(), repository=f"foreign-{p.tag}", tag="1")
         hc = api.create_host_config(network_mode="none")
         for state in STATES:
-            c = api.create_container(p.base, command=["true"] if state == "exited" else ["sleep", "1000"],
+            # sleeps longer than any campaign, so that "running" stays true by itself
+            c = api.create_container(p.base, command=["true"] if state == "exited" else ["sleep", "10000000"],
                                      name=f"foreign-{p.tag}-{state}", host_config=hc)["Id"]
             p.containers[c] = state
             if state != "created":
@@ -81,11 +82,13 @@ class Population:
                 pass
 
 
-def leaked(api) -> list[str]:
-    """dockspec's objects still on the engine: labelled or prefixed containers, prefixed tags."""
+def leaked(api, run_ids) -> list[str]:
+    """What these finished runs left on the engine: containers labelled or named for them, tags prefixed for them."""
     from .observe import LABEL
 
+    prefixes = tuple(f"dsk-{r}-" for r in run_ids)
     out = [f"container {(c.get('Names') or ['?'])[0]}" for c in api.containers(all=True)
-           if (c.get("Labels") or {}).get(LABEL) or any(n.lstrip("/").startswith("dsk-") for n in c.get("Names") or ())]
-    out += [f"image {t}" for i in api.images(all=True) for t in i.get("RepoTags") or () if t.startswith("dsk-")]
+           if (c.get("Labels") or {}).get(LABEL) in run_ids
+           or any(n.lstrip("/").startswith(prefixes) for n in c.get("Names") or ())]
+    out += [f"image {t}" for i in api.images(all=True) for t in i.get("RepoTags") or () if t.startswith(prefixes)]
     return out
