@@ -45,8 +45,18 @@ def _state(api, ids):
     return {c["Id"]: c["State"] for c in api.containers(all=True) if c["Id"] in ids}
 
 
-def test_foreign_objects_survive_a_campaign(engine):
+@pytest.fixture(params=["docker-20.10", "podman-4.3", "podman-5.4"])
+def any_engine(request, named_engine):
+    """Each engine in turn: the session's Docker 20.10 engine, then each private Podman."""
+    if request.param == "docker-20.10":
+        return request.getfixturevalue("engine")
+    return named_engine(request.param)
+
+
+def test_foreign_objects_survive_a_campaign(any_engine):
     from dockspec.adapter import Adapter
+
+    engine = any_engine
 
     probe = Adapter(engine)
     api = probe.api
