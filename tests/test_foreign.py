@@ -8,6 +8,7 @@ foreign object is still there, in the same state.
 from __future__ import annotations
 
 import io
+import json
 import os
 import secrets
 import tarfile
@@ -25,6 +26,10 @@ def _foreign(api, tag: str):
 
     res = api.import_image_from_data(busybox_rootfs(), repository=f"foreign-{tag}", tag="1")
     base = f"foreign-{tag}:1"
+    # Podman's compat import names the image docker.io/library/REPO:latest (4.3) or
+    # docker.io/library/REPO:TAG (5.4): tag it as a Docker user would have it
+    api.tag(json.loads(res.strip().splitlines()[-1])["status"] if not isinstance(res, dict) else res["status"],
+            f"foreign-{tag}", "1")
     hc = api.create_host_config(network_mode="none")
     made = {}
     for state in ("running", "paused", "stopped", "created"):
@@ -38,6 +43,7 @@ def _foreign(api, tag: str):
             api.wait(c)
         made[c] = state
     child = api.commit(f"foreign-{tag}-stopped", repository=f"foreign-{tag}-child", tag="1")["Id"]
+    child = child if child.startswith("sha256:") else "sha256:" + child  # Podman answers without the prefix
     return base, made, child
 
 
