@@ -176,20 +176,24 @@ class LineReport:
 class CliEngine:
     """Runs docker command lines through /usr/bin/docker against one engine."""
 
-    def __init__(self, url: str, cwd: Path):
+    def __init__(self, url: str, cwd: Path, engine=None):
         self.url = url
         self.cwd = cwd
+        self.argv0 = [*engine.cli()] if engine else [DOCKER_CLI]  # a named engine: its own client
         self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DOCKER_HOST": url, "DOCKER_BUILDKIT": "0",
                     "DOCKER_CONFIG": str(cwd / ".docker-config"), "HOME": str(cwd), "LANG": "C.UTF-8"}
+        if engine:  # its own settings only (podman reads DOCKER_CONFIG as an auth file that must exist)
+            self.env = {**os.environ, "DOCKER_BUILDKIT": "0", "LANG": "C.UTF-8", **engine.cli_env()}
 
     def run(self, words: list[str], timeout: float = 30) -> tuple[int, str, str]:
         try:
-            p = subprocess.run([DOCKER_CLI, *words[1:]], cwd=self.cwd, env=self.env, capture_output=True,
+            p = subprocess.run([*self.argv0, *words[1:]], cwd=self.cwd, env=self.env, capture_output=True,
                                timeout=timeout, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
             raise EngineFault(f"timed out after {timeout}s: {' '.join(words)}") from None
         err = p.stderr.decode(errors="replace")
-        if "Cannot connect to the Docker daemon" in err or "connection refused" in err.lower():
+        if ("Cannot connect to the Docker daemon" in err or "connection refused" in err.lower()
+                or "reassociate to namespace" in err):
             raise EngineFault(err.strip())
         return p.returncode, p.stdout.decode(errors="replace"), err
 
@@ -254,7 +258,7 @@ def _stdout_compared(words: list[str]) -> bool:
     return True
 
 
-def replay_text(text: str, folder: Path, url: str, run_id: str | None = None) -> list[LineReport]:
+def replay_text(text: str, folder: Path, url: str, run_id: str | None = None, engine=None) -> list[LineReport]:
     """Replay one script; one report per line (compare `differs` to see divergences)."""
     import docker
 
@@ -280,7 +284,7 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None) ->
     try:
         prepare_folder(folder, tmp, prefix)
         files = ScriptFiles(tmp)
-        cli = CliEngine(url, tmp)
+        cli = CliEngine(url, tmp, engine)
         world = None
         from model.values import World
 
@@ -382,19 +386,26 @@ def render(reports: list[LineReport], only_differences: bool = True) -> str:
 
 
 @click.command()
-@click.argument("script", type=click.Path(exists=True, dir_okay=False), nargs=-1, required=True)
+@click.argument("script", type=click.Path(exists=True, dir_okay=False), nargs=-1)
 @click.option("--engine", "url", default=None, help="Engine URL (unix:///path/docker.sock); default $DOCKSPEC_DOCKER_HOST.")
-@click.option("--private", is_flag=True, help="Start (or reuse) the private engine of `dockspec engine up`.")
+@click.option("--private", is_flag=False, flag_value="", default=None, metavar="[NAME]",
+              help="Start (or reuse) the private engine NAME (default docker-20.10); lines run through its own CLI.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line: model and engine side by side.")
-def replay(script: tuple[str, ...], url: str | None, private: bool, as_json: bool) -> None:
+def replay(script: tuple[str, ...], url: str | None, private: str | None, as_json: bool) -> None:
     """Run docker SCRIPTs on a real engine and on the model; report where they differ.
 
     Exit 0: every line agrees; 1: some line differs; 2: the engine failed; 3: a bug of dockspec.
     """
+    from . import engines
     from .engine import EngineUnavailable, resolve
 
+    if private and private not in engines.names() and Path(private).is_file():
+        script, private = (private, *script), ""  # `--private SCRIPT...`: the default engine
+    if not script:
+        raise click.UsageError("no SCRIPT given")
     try:
-        url = resolve(url, private)
+        engine = engines.get(private or None) if private is not None and not url else None
+        url = resolve(url, private is not None and (private or True))
     except EngineUnavailable as e:
         click.echo(f"dockspec replay: engine unavailable: {e}", err=True)
         sys.exit(2)
@@ -402,7 +413,7 @@ def replay(script: tuple[str, ...], url: str | None, private: bool, as_json: boo
     for s in script:
         path = Path(s)
         try:
-            reports = replay_text(path.read_text(), path.resolve().parent, url)
+            reports = replay_text(path.read_text(), path.resolve().parent, url, engine=engine)
         except EngineFault as e:
             click.echo(f"dockspec replay: engine failed: {e}", err=True)
             sys.exit(e.exit_status)

@@ -54,3 +54,20 @@ def adapter(engine):
     a = Adapter(engine)
     yield a
     a.cleanup()
+
+
+@pytest.fixture(scope="session")
+def named_engine():
+    """`named_engine(NAME)`: the URL of the private engine NAME, started when needed (and stopped
+    at the end of the session when started here); fails in CI, skips elsewhere, when it cannot be had."""
+    started = []
+
+    def get(name: str) -> str:
+        url, s = need_engine(name)
+        if s:
+            started.append(s)
+        return url
+
+    yield get
+    for s in started:
+        s.down()

@@ -8,6 +8,7 @@ foreign object is still there, in the same state.
 from __future__ import annotations
 
 import io
+import json
 import os
 import secrets
 import tarfile
@@ -25,6 +26,10 @@ def _foreign(api, tag: str):
 
     res = api.import_image_from_data(busybox_rootfs(), repository=f"foreign-{tag}", tag="1")
     base = f"foreign-{tag}:1"
+    # Podman's compat import names the image docker.io/library/REPO:latest (4.3) or
+    # docker.io/library/REPO:TAG (5.4): tag it as a Docker user would have it
+    api.tag(json.loads(res.strip().splitlines()[-1])["status"] if not isinstance(res, dict) else res["status"],
+            f"foreign-{tag}", "1")
     hc = api.create_host_config(network_mode="none")
     made = {}
     for state in ("running", "paused", "stopped", "created"):
@@ -38,6 +43,7 @@ def _foreign(api, tag: str):
             api.wait(c)
         made[c] = state
     child = api.commit(f"foreign-{tag}-stopped", repository=f"foreign-{tag}-child", tag="1")["Id"]
+    child = child if child.startswith("sha256:") else "sha256:" + child  # Podman answers without the prefix
     return base, made, child
 
 
@@ -45,8 +51,18 @@ def _state(api, ids):
     return {c["Id"]: c["State"] for c in api.containers(all=True) if c["Id"] in ids}
 
 
-def test_foreign_objects_survive_a_campaign(engine):
+@pytest.fixture(params=["docker-20.10", "podman-4.3", "podman-5.4"])
+def any_engine(request, named_engine):
+    """Each engine in turn: the session's Docker 20.10 engine, then each private Podman."""
+    if request.param == "docker-20.10":
+        return request.getfixturevalue("engine")
+    return named_engine(request.param)
+
+
+def test_foreign_objects_survive_a_campaign(any_engine):
     from dockspec.adapter import Adapter
+
+    engine = any_engine
 
     probe = Adapter(engine)
     api = probe.api

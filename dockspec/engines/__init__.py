@@ -6,6 +6,7 @@ default engine is `docker-20.10`.
 from __future__ import annotations
 
 from .base import Engine, EngineUnavailable, answers, base_dir, cache_dir
+from . import podman
 from .docker import Bookworm
 
 DEFAULT = "docker-20.10"
@@ -19,6 +20,8 @@ def register(engine: Engine) -> Engine:
 
 
 register(Bookworm("docker-20.10"))
+register(podman.Bookworm("podman-4.3", "4.3"))
+register(podman.Trixie("podman-5.4", "5.4"))
 
 
 def names() -> list[str]:
