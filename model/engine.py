@@ -22,6 +22,8 @@ def _build(world: World, c: cmd.Build, p: Profile) -> Result:
     return build.build(world, c, p)
 
 
+# `step` looks the transition up here at every call, so this table is also the
+# main mutation seam: `bench/mutants` wraps one entry at a time to seed a bug.
 TRANSITIONS: dict[type, Callable[[World, object, Profile], Result]] = {
     cmd.Create: containers.create,
     cmd.Run: containers.run,

@@ -172,6 +172,27 @@ class FsError(Exception):
         self.path = path
 
 
+# -- mutation seams ---------------------------------------------------------------------
+# `bench/mutants` seeds one bug at a time into the model by replacing a named
+# function; the two rules of writing into a read-write layer that no transition
+# exposes on its own are these module-level functions, which `Rootfs` calls by
+# name.  Keep their names and signatures (or update bench/mutant_table.py):
+# tests/test_mutants_bench.py fails when a seam goes missing or stops mattering.
+MUTATION_SEAMS = ("copy_up", "leaves_whiteout")
+
+
+def copy_up(lower: Mapping[str, Entry], upper: dict, path: str) -> None:
+    """Copy into `upper` each ancestor directory of `path` it lacks (overlayfs copy-up); a mutation seam."""
+    for a in ancestors(path):
+        if a not in upper:
+            upper[a] = lower.get(a, DIR)
+
+
+def leaves_whiteout(lower: Mapping[str, Entry], path: str) -> bool:
+    """Removing `path` leaves a whiteout exactly when a lower layer has it; a mutation seam."""
+    return path in lower
+
+
 @dataclass(frozen=True, slots=True)
 class Rootfs:
     """A container's root file system: read-only `lower` view plus its read-write `upper` layer.
@@ -205,9 +226,7 @@ class Rootfs:
         return sorted(p for p in self.view if parent(p) == path and p != "/")
 
     def _copy_up(self, upper: dict, path: str) -> None:
-        for a in ancestors(path):
-            if a not in upper:
-                upper[a] = self.lower.get(a, DIR)
+        copy_up(self.lower, upper, path)
 
     def write(self, path: str, entry: Entry) -> "Rootfs":
         """Create or replace a file or link at `path`; its directory must exist."""
@@ -261,7 +280,7 @@ class Rootfs:
         upper = dict(self.upper)
         self._copy_up(upper, path)
         _drop_below(upper, path, keep_top=False)
-        if path in self.lower:
+        if leaves_whiteout(self.lower, path):
             upper[path] = WHITEOUT
         return Rootfs(self.lower, frozendict(upper), self.mounts)
 

@@ -22,6 +22,10 @@ from .result import Out, Result, refused
 from .values import Container, Image, Status, World
 
 AGO = LESS_THAN_A_SECOND + " ago"
+
+# Mutation seams: `bench/mutants` replaces these by name to seed one listing bug
+# at a time (`ps` and `images` call them through this module's namespace).
+MUTATION_SEAMS = ("ps_select", "image_rows")
 ZERO_TIME = "0001-01-01T00:00:00Z"
 
 
@@ -97,6 +101,7 @@ def _label_match(labels, want: str) -> bool:
 
 
 def ps_select(world: World, all_: bool, filters: tuple[tuple[str, str], ...]) -> list[Container]:
+    """The containers `ps` lists, newest first: running and paused ones (all with -a), filtered; a mutation seam."""
     chosen = []
     for c in world.containers_newest_first():
         if not all_ and c.status not in (Status.RUNNING, Status.PAUSED) and not any(k == "status" for k, _ in filters):
@@ -169,7 +174,7 @@ IMAGE_HEADERS = {"ID": "IMAGE ID", "Repository": "REPOSITORY", "Tag": "TAG", "Di
 
 
 def image_rows(world: World, all_: bool, filters=(), no_trunc: bool = False, repository: str | None = None) -> list[dict]:
-    """One row per (image, tag), as `docker images` lists them; untagged images as <none>."""
+    """One row per (image, tag), as `docker images` lists them; untagged images as <none>; a mutation seam."""
     dangling = [v for k, v in filters if k == "dangling"]
     dangling_only = bool(dangling) and dangling[-1] == "true"
     labels = [v for k, v in filters if k == "label"]

@@ -24,7 +24,12 @@ from .profile import Profile
 from .result import Out, Result, refused
 from .values import Config, History, Image, Layer, World
 
+# Mutation seam: `bench/mutants` replaces `export_view` by name (`export` calls it here).
+MUTATION_SEAMS = ("export_view",)
+
+
 def export_view(world: World, container_id: str) -> frozendict:
+    """What `export` writes: the container's unified view, init layer included; a mutation seam."""
     return world.rootfs(world.containers[container_id]).view
 
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from model import commands as cmd
 from model import fs
 from model.engine import step
+from model.errors import ErrorKind
 from model.values import Status, World
 
 from .fixtures import BASE_REF, base_world
@@ -146,6 +147,38 @@ def stop_and_kill_exit_codes_follow_the_workload(world: World, argv: tuple[str, 
     assert _ok(step(ended.world, cmd.Wait(("law",)))).stdout == f"{c.exit_code}\n"
 
 
+def _child_image(world: World, tag: str, parent: str, argv: tuple[str, ...], name: str) -> World:
+    """`run --name NAME PARENT ARGV`, `commit NAME TAG`, `rm NAME`: a new image `tag`, a child of `parent`."""
+    world = _ok(step(world, cmd.Run(cmd.Create(parent, argv, name=name, network="none")))).world
+    world = _ok(step(world, cmd.Commit(name, tag))).world
+    return _ok(step(world, cmd.Rm((name,)))).world
+
+
+def rmi_prunes_untagged_parents(world: World) -> None:
+    """`rmi` of an image also deletes its parent once the parent is untagged, unused and has no other child."""
+    assume(BASE_REF in world.tags)
+    world = _child_image(world, "law:1", BASE_REF, ("touch", "/tmp/f1"), "law1")
+    parent = world.tags["law:1"]
+    world = _child_image(world, "law:2", "law:1", ("touch", "/tmp/x"), "law2")
+    world = _ok(step(world, cmd.Rmi(("law:1",)))).world
+    assert parent in world.images  # untagged, kept for its child
+    world = _ok(step(world, cmd.Rmi(("law:2",)))).world
+    assert parent not in world.images and "law:2" not in world.tags
+
+
+def rmi_by_id_of_an_image_in_use(world: World) -> None:
+    """`rmi` by id of an image a stopped container uses is refused unless forced; forced, the image goes and the container keeps its layers."""
+    assume(BASE_REF in world.tags)
+    world = _child_image(world, "law:1", BASE_REF, ("touch", "/tmp/f1"), "law1")
+    world = _ok(step(world, cmd.Create("law:1", ("true",), name="law", network="none"))).world
+    img = world.images[world.tags["law:1"]]
+    refused = step(world, cmd.Rmi((img.short_id,)))
+    assert refused.error is not None and refused.error.kind is ErrorKind.IMAGE_IN_USE and refused.world == world
+    forced = _ok(step(world, cmd.Rmi((img.short_id,), force=True))).world
+    assert img.id not in forced.images and "law:1" not in forced.tags
+    assert all(lid in forced.layers for lid in img.layers)
+
+
 # -- the laws as properties -----------------------------------------------------------
 
 
@@ -180,6 +213,8 @@ LAWS = {
     "export_import_flattens": (_export, (_with_container(),)),
     "save_rmi_load_restores": (lambda pair: save_rmi_load_restores(*pair), (_with_tag(),)),
     "tag_then_rmi_only_untags": (lambda pair: tag_then_rmi_only_untags(*pair), (_with_tag(),)),
+    "rmi_prunes_untagged_parents": (rmi_prunes_untagged_parents, (worlds(),)),
+    "rmi_by_id_of_an_image_in_use": (rmi_by_id_of_an_image_in_use, (worlds(),)),
     "stop_and_kill_exit_codes_follow_the_workload": (
         _stop_kill, (worlds(), st.sampled_from([a for a in CONTAINER_COMMANDS if WORKLOADS[a].blocks]),
                      st.booleans(), st.booleans())),

@@ -399,16 +399,20 @@ def lifecycle_follows_the_workload(before: World, command: object, result: Resul
 
 
 def workload_effects_are_visible(before: World, command: object, result: Result) -> bool:
-    """A command that exits 0 leaves its path in the container's view: touched, made, written or removed."""
+    """A command that exits as its workload says (exec: 0) leaves its path in the view: touched, made, written or removed."""
+    # A foreground `run` must exit with the workload's code: `rm -rf /etc` fails
+    # on the mounted files but still removes /etc/passwd.
     t = type(command)
-    if result.error is not None or result.exit != 0:
+    if result.error is not None:
         return True
-    if t is cmd.Exec and not command.detach:
+    if t is cmd.Exec and not command.detach and result.exit == 0:
         effect = exec_effect(command.argv)
         c = resolve_container(result.world, command.container)
     elif t is cmd.Run and not command.detach:
         w = WORKLOADS.get(tuple(command.create.cmd or ()))
-        effect = w.effect if w is not None and not w.blocks else None
+        if w is None or w.blocks or result.exit != (w.exit or 0):
+            return True
+        effect = w.effect
         created = [c for c in result.world.containers.values() if c.id not in before.containers]
         c = created[0] if created else None
     else:

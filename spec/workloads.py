@@ -23,7 +23,9 @@ class Workload:
     blocks: bool = False
     exit: int | None = 0  # by itself (blocking ones: once time passes); None: 0 or 1, as the file system allows
     stop_exit: int = KILLED  # after `docker stop` of a running container
-    effect: tuple[str, str] | None = None  # ("exists" | "file" | "dir" | "absent", path) when it exits 0
+    # ("exists" | "file" | "dir" | "absent", path) left behind when it exits as it should: with `exit`
+    # (0 when that is None, as the file system allows).
+    effect: tuple[str, str] | None = None
 
 
 TRAP = "trap 'exit 0' TERM; sleep 1000 & wait"
@@ -37,7 +39,8 @@ WORKLOADS: dict[tuple[str, ...], Workload] = {w.argv: w for w in (
     Workload(("mkdir", "-p", "/a/b"), exit=None, effect=("dir", "/a/b")),
     # /etc/hostname, /etc/hosts and /etc/resolv.conf are bind mounts: rm gets EBUSY
     # for them, removes the rest of /etc, and fails.
-    Workload(("rm", "-rf", "/etc"), exit=1),
+    # Whatever else it does, it removes /etc/passwd (the base image's): a whiteout hides it.
+    Workload(("rm", "-rf", "/etc"), exit=1, effect=("absent", "/etc/passwd")),
     Workload(("sh", "-c", "echo hi > /tmp/x"), exit=None, effect=("file", "/tmp/x")),
     # PID 1 has no default action for SIGTERM: sleep ignores it and dies of the SIGKILL.
     Workload(("sleep", "1000"), blocks=True, exit=0, stop_exit=KILLED),

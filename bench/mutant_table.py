@@ -1,0 +1,821 @@
+"""The seeded bugs of `bench/mutants`: one mutant per rule of the engine, each patched through a stable seam.
+
+A mutant breaks exactly one rule of Docker Engine 20.10 as the model states it.
+It never rewrites a file and never reaches into a transition's internals: it
+replaces one *seam*, which is one of
+
+* `TRANSITIONS[Verb]`: an entry of the dispatch table `model.engine.TRANSITIONS`
+  (the replacement usually calls the original and changes one thing);
+* `Profile.field` / `Profile.messages[key]`: a policy or a refusal wording of the
+  profile `model.profile.DOCKER_20_10`;
+* `model.module.function`: a module-level function the module lists in its
+  `MUTATION_SEAMS` (model/fs.py, model/listing.py, model/transfer.py), which the
+  transitions call by name.
+
+Before a mutant counts, `arm` checks that its seam exists and that the patch
+changes what a tiny *witness* (a docker script run on the model from the
+imported base image) prints or leaves behind.  A seam that is gone, or a patch
+that changes nothing, is a broken bench, never a kill.  `arm` returns an undo
+function, so tests/test_mutants_bench.py can check every mutant in one process.
+
+A witness is docker command lines separated by `;` or newlines; `{REF}` stands
+for the short id of the image REF names at that point.
+"""
+from __future__ import annotations
+
+import importlib
+import re
+import shlex
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+from frozendict import frozendict
+
+from model import commands as cmd
+from model.errors import ErrorKind as K
+from model.result import Result
+from model.values import Layer, Status, World
+
+LIVE = (Status.RUNNING, Status.PAUSED)
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    breaks: str  # the rule it breaks, in the user's words
+    rule: str  # the spec's rule meant to catch it (spec.invariants, spec.rules or spec.laws)
+    seam: str
+    patch: Callable[[object], object]  # the seam's current value -> its replacement
+    witness: str
+
+
+MUTANTS: dict[str, Mutant] = {}
+
+
+def mutant(breaks: str, *, rule: str, seam: str, witness: str):
+    def register(fn):
+        MUTANTS[fn.__name__] = Mutant(fn.__name__, breaks, rule, seam, fn, witness)
+        return fn
+    return register
+
+
+class BrokenMutant(Exception):
+    """The bench cannot seed this mutant: its seam is gone, or its patch changes nothing."""
+
+
+# -- seams ----------------------------------------------------------------------------------
+
+
+def _transition_key(name: str) -> type:
+    t = getattr(cmd, name, None)
+    if not isinstance(t, type):
+        raise BrokenMutant(f"seam {name!r}: model.commands has no command {name}")
+    return t
+
+
+def _seam(seam: str) -> tuple[Callable[[], object], Callable[[object], None]]:
+    """(get, set) of the value behind a seam; BrokenMutant when the seam does not exist."""
+    from model import engine, profile
+
+    if m := re.fullmatch(r"TRANSITIONS\[(\w+)\]", seam):
+        key = _transition_key(m[1])
+        if key not in engine.TRANSITIONS:
+            raise BrokenMutant(f"seam {seam}: no transition for {m[1]}")
+        return (lambda: engine.TRANSITIONS[key]), (lambda v: engine.TRANSITIONS.__setitem__(key, v))
+    target = profile.DOCKER_20_10
+    if m := re.fullmatch(r"Profile\.messages\[(\w+)\]", seam):
+        key = m[1]
+        if key not in target.messages:
+            raise BrokenMutant(f"seam {seam}: the profile has no message {key!r}")
+
+        def set_message(v):
+            object.__setattr__(target, "messages", frozendict({**target.messages, key: v}))
+        return (lambda: target.messages[key]), set_message
+    if m := re.fullmatch(r"Profile\.(\w+)", seam):
+        key = m[1]
+        if key == "messages" or key not in profile.Profile.__dataclass_fields__:
+            raise BrokenMutant(f"seam {seam}: Profile has no policy {key!r}")
+        return (lambda: getattr(target, key)), (lambda v: object.__setattr__(target, key, v))
+    if m := re.fullmatch(r"(model\.\w+)\.(\w+)", seam):
+        try:
+            module = importlib.import_module(m[1])
+        except ImportError as e:
+            raise BrokenMutant(f"seam {seam}: {e}") from None
+        name = m[2]
+        if name not in getattr(module, "MUTATION_SEAMS", ()):
+            raise BrokenMutant(f"seam {seam}: {m[1]}.MUTATION_SEAMS does not list {name!r}")
+        if not callable(getattr(module, name, None)):
+            raise BrokenMutant(f"seam {seam}: {m[1]} has no function {name!r}")
+        return (lambda: getattr(module, name)), (lambda v: setattr(module, name, v))
+    raise BrokenMutant(f"seam {seam!r} is not a seam the bench may patch (see bench/mutant_table.py)")
+
+
+def clear_caches() -> None:
+    """Forget every memo that may hold a result of the unpatched model."""
+    import sys
+
+    from model import fs
+
+    fs.union.cache_clear()
+    fs._view.cache_clear()
+    for name, attr in (("spec.fixtures", "base_world"),):
+        mod = sys.modules.get(name)
+        if mod is not None:
+            getattr(mod, attr).cache_clear()
+    machine = sys.modules.get("spec.machine")
+    if machine is not None:
+        machine._read_cache.clear()
+    invariants = sys.modules.get("spec.invariants")
+    if invariants is not None:
+        invariants._ADDRESSED.clear()
+
+
+# Build contexts a witness can name (`build -t REF NAME`).
+CONTEXTS = {
+    "run-touch": {"Dockerfile": b"FROM base:1\nRUN touch /tmp/f1\n"},
+}
+
+
+class _Files:
+    """What a witness's `save -o` and `export -o` wrote, for its `load -i` and `import`; `CONTEXTS` for `build`."""
+
+    def __init__(self):
+        self.data: dict[str, bytes] = {}
+
+    def read(self, path: str) -> bytes:
+        return self.data[path]
+
+    def tree(self, path: str) -> dict[str, bytes]:
+        return CONTEXTS[path]
+
+
+def run_witness(script: str) -> tuple:
+    """Run a witness on the model, from the imported base image: each line's output, and the final state."""
+    from dockspec.argv import parse
+    from model.engine import step
+    from spec.fixtures import import_base
+    from spec.rules import resolve_image
+
+    world = step(World(), import_base()).world
+    files = _Files()
+    seen = []
+    for line in (l.strip() for l in re.split(r"[;\n]", script)):
+        if not line:
+            continue
+
+        def short_id(m, world=world):
+            img = resolve_image(world, m[1])
+            if img is None:
+                raise BrokenMutant(f"witness line {line!r}: no image {m[1]!r}")
+            return img.short_id
+        words = ["docker"] + shlex.split(re.sub(r"\{([^}]+)\}", short_id, line))
+        _, command = parse(words, files)
+        r = step(world, command)
+        files.data.update(r.files)
+        world = r.world
+        seen.append((line, r.stdout, r.stderr, r.exit, r.error.kind if r.error else None))
+    return tuple(seen), world
+
+
+def arm(m: Mutant) -> Callable[[], None]:
+    """Seed `m` into the model: check its seam, patch it, check the witness changes; return the undo."""
+    get, set_ = _seam(m.seam)
+    baseline = run_witness(m.witness)
+    original = get()
+    set_(m.patch(original))
+    clear_caches()
+
+    def undo():
+        set_(original)
+        clear_caches()
+    try:
+        mutated = run_witness(m.witness)
+    except BrokenMutant:
+        undo()
+        raise
+    except Exception as e:
+        undo()
+        raise BrokenMutant(f"the patch fails on its witness: {type(e).__name__}: {e}") from e
+    if mutated == baseline:
+        undo()
+        raise BrokenMutant(f"the patch of {m.seam} changes nothing on its witness")
+    return undo
+
+
+# -- helpers the patches share ----------------------------------------------------------------
+
+
+def _one(world: World, names: tuple[str, ...]):
+    from spec.rules import resolve_container
+
+    return resolve_container(world, names[0]) if len(names) == 1 else None
+
+
+def _new_image(before: World, r: Result):
+    """The image a successful commit made, and whether it made a layer."""
+    if r.error is not None:
+        return None, ()
+    img = r.world.images.get(r.stdout.strip())
+    if img is None:
+        return None, ()
+    return img, tuple(l for l in img.layers if l not in before.layers)
+
+
+def _rename_layer(world: World, old: str, layer: Layer) -> World:
+    """`world` with layer `old` replaced by `layer` (under its own id) everywhere it is named."""
+    def ids(stack):
+        return tuple(layer.id if l == old else l for l in stack)
+    layers = {lid: (replace(l, parent=layer.id) if l.parent == old else l) for lid, l in world.layers.items() if lid != old}
+    layers[layer.id] = layer
+    images = {iid: replace(i, layers=ids(i.layers)) for iid, i in world.images.items()}
+    containers = {cid: replace(c, layers=ids(c.layers)) for cid, c in world.containers.items()}
+    return replace(world, layers=frozendict(layers), images=frozendict(images), containers=frozendict(containers))
+
+
+def _after(transition: Callable[[World, object, Result], Result]):
+    """A patch of a transition that calls the original, then changes its result."""
+    def patch(original):
+        def mutated(world, c, p):
+            return transition(world, c, original(world, c, p))
+        return mutated
+    patch.__name__ = transition.__name__
+    return patch
+
+
+CHANGED = "run --name ctr1 base:1 touch /tmp/f1; commit ctr1 img1:latest"
+RUNNING = "run -d --name ctr1 base:1 sleep 1000"
+PAUSED = RUNNING + "; pause ctr1"
+
+
+# -- the layer graph and the images (spec.invariants) -------------------------------------------
+
+
+@mutant("commit's new layer names a parent layer that does not exist", rule="layer_graph_is_a_forest",
+        seam="TRANSITIONS[Commit]", witness=CHANGED)
+@_after
+def commit_orphan_layer(world, c, r):
+    img, new = _new_image(world, r)
+    w = r.world
+    for lid in new:
+        w = replace(w, layers=w.layers.set(lid, replace(w.layers[lid], parent="0" * 64)))
+    return replace(r, world=w)
+
+
+@mutant("commit puts its new layer at the bottom of the image's stack", rule="stacks_are_chains",
+        seam="TRANSITIONS[Commit]", witness=CHANGED)
+@_after
+def commit_layer_at_bottom(world, c, r):
+    img, new = _new_image(world, r)
+    if not new:
+        return r
+    moved = replace(img, layers=new + tuple(l for l in img.layers if l not in new))
+    return replace(r, world=replace(r.world, images=r.world.images.set(img.id, moved)))
+
+
+@mutant("rmi -f of an image a stopped container uses deletes the layers the container needs",
+        rule="needed_layers_exist", seam="TRANSITIONS[Rmi]", witness="create --name ctr1 base:1 true; rmi -f base:1")
+@_after
+def rmi_frees_used_layers(world, c, r):
+    gone = [img for iid, img in world.images.items() if iid not in r.world.images]
+    kept = {l for img in r.world.images.values() for l in img.layers}
+    layers = r.world.layers
+    for img in gone:
+        for lid in img.layers:
+            if lid not in kept and lid in layers:
+                layers = layers.delete(lid)
+    return replace(r, world=replace(r.world, layers=layers))
+
+
+@mutant("commit names its layer by its content alone, ignoring the parent layer",
+        rule="layer_ids_are_content_addresses", seam="TRANSITIONS[Commit]", witness=CHANGED)
+@_after
+def layer_id_ignores_parent(world, c, r):
+    img, new = _new_image(world, r)
+    w = r.world
+    for lid in new:
+        layer = w.layers[lid]
+        w = _rename_layer(w, lid, replace(layer, id=Layer.make(None, layer.changes).id))
+    return replace(r, world=w)
+
+
+@mutant("tag records the image id without its sha256: prefix", rule="tags_name_existing_images",
+        seam="TRANSITIONS[Tag]", witness="tag base:1 img1:latest")
+@_after
+def tag_bare_id(world, c, r):
+    tags = r.world.tags
+    for t, iid in r.world.tags.items():
+        if world.tags.get(t) != iid:
+            tags = tags.set(t, iid.removeprefix("sha256:"))
+    return replace(r, world=replace(r.world, tags=tags))
+
+
+@mutant("build records each new image's parent by its short id", rule="image_parents_exist",
+        seam="TRANSITIONS[Build]", witness="build -t img1:latest run-touch")
+@_after
+def build_parent_short_id(world, c, r):
+    w = r.world
+    for iid, img in w.images.items():
+        if iid not in world.images and img.parent:
+            w = replace(w, images=w.images.set(iid, replace(img, parent=img.parent[7:19])))
+    return replace(r, world=w)
+
+
+@mutant("commit marks its history row empty although it made a layer", rule="history_matches_layers",
+        seam="TRANSITIONS[Commit]", witness=CHANGED)
+@_after
+def commit_row_marked_empty(world, c, r):
+    img, new = _new_image(world, r)
+    if not new:
+        return r
+    img = replace(img, history=img.history[:-1] + (replace(img.history[-1], empty_layer=True),))
+    return replace(r, world=replace(r.world, images=r.world.images.set(img.id, img)))
+
+
+@mutant("images -a leaves out dangling images", rule="images_is_subset_of_images_all",
+        seam="model.listing.image_rows", witness="run --name ctr1 base:1 touch /tmp/f1; commit ctr1; images -a -q")
+def images_all_hides_dangling(original):
+    def image_rows(world, all_, *a, **k):
+        rows = original(world, all_, *a, **k)
+        if not all_:
+            return rows
+        dangling = {iid for iid in world.images if not world.image_tags(iid) and not world.children(iid)}
+        dangling |= {iid[7:19] for iid in dangling}
+        return [row for row in rows if row["ID"] not in dangling]
+    return image_rows
+
+
+@mutant("images lists intermediate images without -a", rule="images_lists_tagged_and_dangling",
+        seam="model.listing.image_rows",
+        witness=CHANGED + "; run --name ctr2 img1 touch /tmp/x; commit ctr2 img2:latest; rm ctr2; rmi img1; images -q")
+def images_shows_intermediate(original):
+    return lambda world, all_, *a, **k: original(world, True, *a, **k)
+
+
+# -- containers and their file systems (spec.invariants) -----------------------------------------
+
+
+@mutant("create gives a container none of its image's layers", rule="container_is_its_image_plus_one_rw_layer",
+        seam="TRANSITIONS[Create]", witness="create --name ctr1 base:1 true")
+@_after
+def create_without_layers(world, c, r):
+    if r.error is not None:
+        return r
+    cid = r.stdout.strip()
+    return replace(r, world=r.world.put_container(replace(r.world.containers[cid], layers=())))
+
+
+@mutant("writes below a lower-layer directory do not copy the directory up", rule="rw_layer_holds_copied_up_parents",
+        seam="model.fs.copy_up", witness="run --name ctr1 base:1 touch /tmp/f1")
+def no_copy_up(original):
+    return lambda lower, upper, path: None
+
+
+@mutant("create accepts a name already in use", rule="container_names_are_unique",
+        seam="TRANSITIONS[Create]", witness="create --name ctr1 base:1 true; create --name ctr1 base:1 true")
+def name_reuse(original):
+    def create(world, c, p):
+        other = world.container_by_name(c.name) if c.name is not None else None
+        if other is None:
+            return original(world, c, p)
+        r = original(world.drop_container(other.id), c, p)
+        return replace(r, world=r.world.put_container(other))
+    return create
+
+
+@mutant("start of an exited container keeps its old exit code while it runs", rule="exit_code_matches_status",
+        seam="TRANSITIONS[Start]", witness=RUNNING + "; stop ctr1; start ctr1")
+@_after
+def start_keeps_exit_code(world, c, r):
+    w = r.world
+    for cid, old in world.containers.items():
+        new = w.containers.get(cid)
+        if new is not None and old.status is Status.EXITED and new.status is Status.RUNNING:
+            w = w.put_container(replace(new, exit_code=old.exit_code))
+    return replace(r, world=w)
+
+
+@mutant("ps -a leaves out paused containers", rule="ps_is_subset_of_ps_all",
+        seam="model.listing.ps_select", witness=PAUSED + "; ps -a -q")
+def ps_all_hides_paused(original):
+    def ps_select(world, all_, filters):
+        rows = original(world, all_, filters)
+        return [c for c in rows if c.status is not Status.PAUSED] if all_ else rows
+    return ps_select
+
+
+@mutant("ps lists exited containers without -a", rule="ps_lists_running_and_paused",
+        seam="model.listing.ps_select", witness="run --name ctr1 base:1 true; ps -q")
+def ps_shows_exited(original):
+    return lambda world, all_, filters: original(world, True, filters)
+
+
+@mutant("stop leaves the container's process space behind", rule="one_process_space_only_when_live",
+        seam="TRANSITIONS[Stop]", witness=RUNNING + "; stop ctr1")
+@_after
+def stop_keeps_processes(world, c, r):
+    w = r.world
+    for cid, old in world.containers.items():
+        new = w.containers.get(cid)
+        if new is not None and old.processes and new.status is Status.EXITED:
+            w = w.put_container(replace(new, processes=old.processes))
+    return replace(r, world=w)
+
+
+@mutant("exec -d keeps a process that already exited in the container's process list", rule="processes_are_alive",
+        seam="TRANSITIONS[Exec]", witness=RUNNING + "; exec -d ctr1 touch /tmp/f1")
+def exec_keeps_exited(original):
+    def exec_(world, c, p):
+        r = original(world, c, p)
+        t = r.world.containers.get(getattr(_one(world, (c.container,)), "id", None))
+        if r.error is None and c.detach and t is not None and t.processes:
+            done = replace(t.processes[0], argv=c.argv, pid1=False, exit=0)
+            r = replace(r, world=r.world.put_container(replace(t, processes=t.processes + (done,))))
+        return r
+    return exec_
+
+
+@mutant("stop keeps the exec'd processes of the container it stops", rule="exec_processes_only_in_running_containers",
+        seam="TRANSITIONS[Stop]", witness=RUNNING + "; exec -d ctr1 sleep 1000; stop ctr1")
+@_after
+def stop_keeps_exec_processes(world, c, r):
+    w = r.world
+    for cid, old in world.containers.items():
+        new = w.containers.get(cid)
+        if new is not None and len(old.processes) > 1 and new.status is Status.EXITED:
+            w = w.put_container(replace(new, processes=old.processes[1:]))
+    return replace(r, world=w)
+
+
+# -- what one step may do (spec.rules) --------------------------------------------------------
+
+
+@mutant("a refused pause still advances the engine's clock", rule="refusal_changes_nothing",
+        seam="TRANSITIONS[Pause]", witness="create --name ctr1 base:1 true; pause ctr1")
+@_after
+def refused_pause_ticks(world, c, r):
+    return replace(r, world=r.world.tick()) if r.error is not None else r
+
+
+@mutant("inspect advances the engine's clock", rule="read_only_commands_change_nothing",
+        seam="TRANSITIONS[Inspect]", witness="inspect base:1")
+@_after
+def inspect_ticks(world, c, r):
+    return replace(r, world=r.world.tick())
+
+
+@mutant("commit also writes the container's changes into its image's top layer", rule="read_only_layers_never_change",
+        seam="TRANSITIONS[Commit]", witness=CHANGED)
+@_after
+def commit_writes_lower_layer(world, c, r):
+    img, new = _new_image(world, r)
+    if not new or len(img.layers) < 2:
+        return r
+    below = r.world.layers[img.layers[-2]]
+    merged = replace(below, changes=frozendict({**below.changes, **r.world.layers[new[-1]].changes}))
+    return replace(r, world=replace(r.world, layers=r.world.layers.set(below.id, merged)))
+
+
+@mutant("rm of a container deletes its image's layers even though the image still holds them",
+        rule="layers_go_only_with_rmi", seam="TRANSITIONS[Rm]", witness="create --name ctr1 base:1 true; rm ctr1")
+@_after
+def rm_drops_image_layers(world, c, r):
+    w = r.world
+    for cid, old in world.containers.items():
+        if cid not in w.containers:
+            layers = w.layers
+            for lid in old.layers:
+                if lid in layers:
+                    layers = layers.delete(lid)
+            w = replace(w, layers=layers)
+    return replace(r, world=w)
+
+
+@mutant("stop records exit code 0 whatever the workload does with SIGTERM", rule="lifecycle_follows_the_workload",
+        seam="TRANSITIONS[Stop]", witness=RUNNING + "; stop ctr1")
+@_after
+def stop_exit_code(world, c, r):
+    w = r.world
+    for cid, old in world.containers.items():
+        new = w.containers.get(cid)
+        if new is not None and old.status is not Status.EXITED and new.status is Status.EXITED:
+            w = w.put_container(replace(new, exit_code=0))
+    return replace(r, world=w)
+
+
+@mutant("kill leaves a paused container paused", rule="lifecycle_follows_the_workload",
+        seam="TRANSITIONS[Kill]", witness=PAUSED + "; kill ctr1")
+def kill_paused_stays(original):
+    def kill(world, c, p):
+        t = _one(world, c.containers)
+        if t is not None and t.status is Status.PAUSED:
+            return Result(world, c.containers[0] + "\n")
+        return original(world, c, p)
+    return kill
+
+
+@mutant("rm -rf of a path a lower layer has leaves no whiteout", rule="workload_effects_are_visible",
+        seam="model.fs.leaves_whiteout", witness=RUNNING + "; exec ctr1 rm -rf /etc/passwd")
+def lose_whiteout(original):
+    return lambda lower, path: False
+
+
+@mutant("commit adds no history row", rule="commit_adds_one_history_row", seam="TRANSITIONS[Commit]", witness=CHANGED)
+@_after
+def commit_skips_history(world, c, r):
+    img, _ = _new_image(world, r)
+    if img is None:
+        return r
+    img = replace(img, history=img.history[:-1])
+    return replace(r, world=replace(r.world, images=r.world.images.set(img.id, img)))
+
+
+@mutant("commit leaves the container's deletions (whiteouts) out of the new layer",
+        rule="commit_shows_the_container_view", seam="TRANSITIONS[Commit]",
+        witness="run --name ctr1 base:1 rm -rf /etc/passwd; commit ctr1 img1:latest")
+@_after
+def commit_drops_whiteouts(world, c, r):
+    from model import fs
+
+    img, new = _new_image(world, r)
+    w = r.world
+    for lid in new:
+        layer = w.layers[lid]
+        kept = frozendict({p: e for p, e in layer.changes.items() if e.kind is not fs.Kind.WHITEOUT})
+        if kept != layer.changes:
+            w = _rename_layer(w, lid, Layer.make(layer.parent, kept))
+    return replace(r, world=w)
+
+
+@mutant("rmi of one of an image's tags prints Untagged but keeps the tag", rule="rmi_by_id_deletes_the_image",
+        seam="TRANSITIONS[Rmi]", witness="tag base:1 img1:latest; rmi img1:latest")
+@_after
+def rmi_keeps_tag(world, c, r):
+    from spec.rules import named_by_id, resolve_image
+
+    if r.error is not None or len(c.images) != 1:
+        return r
+    img = resolve_image(world, c.images[0])
+    if img is None or named_by_id(c.images[0], img) or img.id not in r.world.images:
+        return r
+    ref = next(t for t, iid in world.tags.items() if t not in r.world.tags)
+    return replace(r, world=replace(r.world, tags=r.world.tags.set(ref, img.id)))
+
+
+@mutant("rmi does not prune the untagged parent image nobody uses any more", rule="rmi_prunes_untagged_parents (law)",
+        seam="Profile.rmi_prunes_parents",
+        witness=CHANGED + "; rm ctr1; run --name ctr2 img1 touch /tmp/x; commit ctr2 img2:latest; rm ctr2; "
+                          "rmi img1; rmi img2")
+def rmi_no_prune(original):
+    return False
+
+
+@mutant("rmi of one of several tags deletes all the image's tags", rule="tag_then_rmi_only_untags (law)",
+        seam="TRANSITIONS[Rmi]", witness="tag base:1 img1:latest; tag base:1 img2:latest; rmi img1:latest")
+@_after
+def rmi_tag_untags_all(world, c, r):
+    from spec.rules import resolve_image
+
+    if r.error is not None or len(c.images) != 1:
+        return r
+    img = resolve_image(world, c.images[0])
+    if img is None or img.id not in r.world.images:
+        return r
+    tags = r.world.tags
+    for t in r.world.image_tags(img.id):
+        tags = tags.delete(t)
+    return replace(r, world=replace(r.world, tags=tags))
+
+
+@mutant("export leaves out the read-write layer", rule="export_import_flattens (law)", seam="model.transfer.export_view",
+        witness="run --name ctr1 base:1 touch /tmp/f1; export -o out.tar ctr1; import out.tar img1:latest; "
+                "run --name ctr2 img1 true; diff ctr2")
+def export_omits_rw(original):
+    from model import fs
+
+    def export_view(world, container_id):
+        c = world.containers[container_id]
+        return fs.union(tuple(world.layers[l].changes for l in c.layers) + (fs.INIT_LAYER,))
+    return export_view
+
+
+@mutant("load drops the image's history", rule="save_rmi_load_restores (law)", seam="TRANSITIONS[Load]",
+        witness=CHANGED + "; save -o out.tar img1:latest; rm ctr1; rmi img1:latest; load -i out.tar; history -q img1")
+@_after
+def load_loses_history(world, c, r):
+    images = r.world.images
+    for iid, img in images.items():
+        if iid not in world.images:
+            images = images.set(iid, replace(img, history=img.history[:1]))
+    return replace(r, world=replace(r.world, images=images))
+
+
+# -- refusals (spec.rules.expected_outcomes) ----------------------------------------------------
+
+
+def _accept_in(verb_field: str, statuses: tuple[Status, ...], then: Callable):
+    """A transition that succeeds, doing `then(world, target, command)`, for one container in `statuses`."""
+    def patch(original):
+        def mutated(world, c, p):
+            names = getattr(c, verb_field)
+            t = _one(world, names if isinstance(names, tuple) else (names,))
+            if t is not None and t.status in statuses:
+                return then(world, t, c)
+            return original(world, c, p)
+        return mutated
+    return patch
+
+
+def _print_name(world, t, c):
+    return Result(world, (c.containers[0] if hasattr(c, "containers") else c.container) + "\n")
+
+
+@mutant("rm removes a running container without -f", rule="refused_exactly_as_the_engine_refuses",
+        seam="TRANSITIONS[Rm]", witness=RUNNING + "; rm ctr1")
+def rm_running(original):
+    return _accept_in("containers", (Status.RUNNING,), lambda w, t, c: Result(w.drop_container(t.id), c.containers[0] + "\n"))(original)
+
+
+@mutant("rm removes a paused container without -f", rule="refused_exactly_as_the_engine_refuses",
+        seam="TRANSITIONS[Rm]", witness=PAUSED + "; rm ctr1")
+def rm_paused(original):
+    return _accept_in("containers", (Status.PAUSED,), lambda w, t, c: Result(w.drop_container(t.id), c.containers[0] + "\n"))(original)
+
+
+@mutant("start of a paused container unpauses it", rule="refused_exactly_as_the_engine_refuses",
+        seam="TRANSITIONS[Start]", witness=PAUSED + "; start ctr1")
+def start_paused(original):
+    return _accept_in("containers", (Status.PAUSED,),
+                      lambda w, t, c: Result(w.put_container(replace(t, status=Status.RUNNING)), c.containers[0] + "\n"))(original)
+
+
+@mutant("kill of an exited container succeeds", rule="refused_exactly_as_the_engine_refuses",
+        seam="TRANSITIONS[Kill]", witness="run --name ctr1 base:1 true; kill ctr1")
+def kill_exited(original):
+    return _accept_in("containers", (Status.EXITED,), _print_name)(original)
+
+
+@mutant("kill of a created container succeeds", rule="refused_exactly_as_the_engine_refuses",
+        seam="TRANSITIONS[Kill]", witness="create --name ctr1 base:1 true; kill ctr1")
+def kill_created(original):
+    return _accept_in("containers", (Status.CREATED,), _print_name)(original)
+
+
+@mutant("pause of a created container succeeds", rule="refused_exactly_as_the_engine_refuses",
+        seam="TRANSITIONS[Pause]", witness="create --name ctr1 base:1 true; pause ctr1")
+def pause_created(original):
+    return _accept_in("containers", (Status.CREATED,),
+                      lambda w, t, c: Result(w.put_container(replace(t, status=Status.PAUSED)), c.containers[0] + "\n"))(original)
+
+
+@mutant("pause of a paused container succeeds", rule="refused_exactly_as_the_engine_refuses",
+        seam="TRANSITIONS[Pause]", witness=PAUSED + "; pause ctr1")
+def pause_paused(original):
+    return _accept_in("containers", (Status.PAUSED,), _print_name)(original)
+
+
+@mutant("unpause of a running container succeeds", rule="refused_exactly_as_the_engine_refuses",
+        seam="TRANSITIONS[Unpause]", witness=RUNNING + "; unpause ctr1")
+def unpause_running(original):
+    return _accept_in("containers", (Status.RUNNING,), _print_name)(original)
+
+
+@mutant("wait on a paused container returns at once with 0", rule="refused_exactly_as_the_engine_refuses",
+        seam="TRANSITIONS[Wait]", witness=PAUSED + "; wait ctr1")
+def wait_paused(original):
+    return _accept_in("containers", (Status.PAUSED,), lambda w, t, c: Result(w, "0\n"))(original)
+
+
+@mutant("exec runs in a paused container", rule="refused_exactly_as_the_engine_refuses",
+        seam="TRANSITIONS[Exec]", witness=PAUSED + "; exec ctr1 touch /tmp/f1")
+def exec_paused(original):
+    def exec_(world, c, p):
+        t = _one(world, (c.container,))
+        if t is None or t.status is not Status.PAUSED:
+            return original(world, c, p)
+        r = original(world.put_container(replace(t, status=Status.RUNNING)), c, p)
+        after = r.world.containers.get(t.id)
+        return replace(r, world=r.world.put_container(replace(after, status=Status.PAUSED))) if after else r
+    return exec_
+
+
+@mutant("exec in an exited container succeeds (and runs nothing)", rule="refused_exactly_as_the_engine_refuses",
+        seam="TRANSITIONS[Exec]", witness="run --name ctr1 base:1 true; exec ctr1 true")
+def exec_exited(original):
+    return _accept_in("container", (Status.EXITED,), lambda w, t, c: Result(w))(original)
+
+
+@mutant("create accepts a container name docker rejects", rule="refused_exactly_as_the_engine_refuses",
+        seam="TRANSITIONS[Create]", witness="create --name _c base:1 true")
+def create_invalid_name(original):
+    from model import refs
+
+    def create(world, c, p):
+        if c.name is None or refs.valid_container_name(c.name):
+            return original(world, c, p)
+        r = original(world, replace(c, name="valid" + str(len(world.containers))), p)
+        if r.error is not None:
+            return r
+        cid = r.stdout.strip()
+        return replace(r, world=r.world.put_container(replace(r.world.containers[cid], name=c.name.removeprefix("/"))))
+    return create
+
+
+@mutant("commit with an invalid reference commits anyway, untagged", rule="refused_exactly_as_the_engine_refuses",
+        seam="TRANSITIONS[Commit]", witness="create --name ctr1 base:1 true; commit ctr1 Bad:Ref")
+def commit_bad_reference(original):
+    def commit(world, c, p):
+        r = original(world, c, p)
+        if r.error is not None and r.error.kind is K.INVALID_REFERENCE:
+            return original(world, replace(c, ref=None), p)
+        return r
+    return commit
+
+
+@mutant("tag of an unknown image succeeds (and tags nothing)", rule="refused_exactly_as_the_engine_refuses",
+        seam="TRANSITIONS[Tag]", witness="tag nosuch:latest img1:latest")
+@_after
+def tag_unknown_image(world, c, r):
+    return Result(world) if r.error is not None and r.error.kind is K.NO_SUCH_IMAGE else r
+
+
+@mutant("rmi of an image's last tag untags it although a container uses the image",
+        rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Rmi]",
+        witness="create --name ctr1 base:1 true; rmi base:1")
+def rmi_last_tag_in_use(original):
+    from spec.rules import named_by_id, resolve_image
+
+    def rmi(world, c, p):
+        r = original(world, c, p)
+        if r.error is None or r.error.kind is not K.IMAGE_IN_USE or len(c.images) != 1:
+            return r
+        img = resolve_image(world, c.images[0])
+        if img is None or named_by_id(c.images[0], img):
+            return r
+        ref = next(t for t in world.image_tags(img.id))
+        return Result(replace(world, tags=world.tags.delete(ref)), f"Untagged: {ref}\n")
+    return rmi
+
+
+@mutant("rmi -f by id deletes an image a running container uses", rule="refused_exactly_as_the_engine_refuses",
+        seam="TRANSITIONS[Rmi]", witness=RUNNING + "; rmi -f {base:1}")
+def rmi_force_running(original):
+    from spec.rules import resolve_image
+
+    def rmi(world, c, p):
+        r = original(world, c, p)
+        if r.error is None or r.error.kind is not K.IMAGE_IN_USE or not c.force or len(c.images) != 1:
+            return r
+        img = resolve_image(world, c.images[0])
+        if img is None or world.children(img.id):
+            return r
+        tags = world.tags
+        for t in world.image_tags(img.id):
+            tags = tags.delete(t)
+        return Result(replace(world, tags=tags, images=world.images.delete(img.id)), f"Deleted: {img.id}\n")
+    return rmi
+
+
+@mutant("rmi by id of an image with several tags deletes it without -f", rule="refused_exactly_as_the_engine_refuses",
+        seam="TRANSITIONS[Rmi]", witness="tag base:1 img1:latest; rmi {base:1}")
+def rmi_multiple_tags(original):
+    def rmi(world, c, p):
+        r = original(world, c, p)
+        if r.error is not None and r.error.kind is K.IMAGE_MULTIPLE_REPOS and not c.force:
+            return original(world, replace(c, force=True), p)
+        return r
+    return rmi
+
+
+@mutant("rmi by id deletes an image a stopped container uses without -f", rule="rmi_by_id_of_an_image_in_use (law)",
+        seam="TRANSITIONS[Rmi]", witness="create --name ctr1 base:1 true; rmi {base:1}")
+def rmi_stopped_user(original):
+    from spec.rules import named_by_id, resolve_image
+
+    def rmi(world, c, p):
+        r = original(world, c, p)
+        if r.error is None or r.error.kind is not K.IMAGE_IN_USE or c.force or len(c.images) != 1:
+            return r
+        img = resolve_image(world, c.images[0])
+        if img is None or not named_by_id(c.images[0], img) or any(x.status in LIVE for x in world.containers_of(img.id)):
+            return r
+        return original(world, replace(c, force=True), p)
+    return rmi
+
+
+@mutant("rmi deletes an image that has child images (the containerd store's policy)",
+        rule="refused_exactly_as_the_engine_refuses", seam="Profile.rmi_refuses_parent_with_children",
+        witness=CHANGED + "; rm ctr1; rmi -f {base:1}")
+def rmi_parent_with_children(original):
+    return False
+
+
+@mutant("rm of a paused container is refused as if it were running", rule="refused_exactly_as_the_engine_refuses",
+        seam="Profile.messages[remove_paused]", witness=PAUSED + "; rm ctr1")
+def remove_paused_kind(original):
+    return (K.REMOVE_RUNNING, original[1])
+
+
+@mutant("commit of a paused container is refused", rule="refused_exactly_as_the_engine_refuses",
+        seam="Profile.commit_paused_allowed", witness=PAUSED + "; commit ctr1")
+def commit_paused_refused(original):
+    return False
