@@ -173,7 +173,8 @@ def run_witness(script: str) -> tuple:
         r = step(world, command)
         files.data.update(r.files)
         world = r.world
-        seen.append((line, r.stdout, r.stderr, r.exit, r.error.kind if r.error else None))
+        seen.append((line, r.stdout, r.stderr, r.exit, r.error.kind if r.error else None,
+                     tuple((a.stdout, a.stderr, a.exit, a.error.kind if a.error else None) for a in r.alternatives)))
     return tuple(seen), world
 
 
@@ -447,6 +448,14 @@ def stop_keeps_exec_processes(world, c, r):
 
 
 # -- what one step may do (spec.rules) --------------------------------------------------------
+
+
+@mutant("restart of a running --rm container is certain to keep it: the race with its auto-removal is not offered",
+        rule="races_only_on_auto_removal", seam="TRANSITIONS[Restart]",
+        witness="run -d --rm --name ctr1 base:1 sleep 1000; restart -t 0 ctr1")
+@_after
+def restart_race_not_offered(world, c, r):
+    return replace(r, alternatives=())
 
 
 @mutant("a refused pause still advances the engine's clock", rule="refusal_changes_nothing",
