@@ -1,10 +1,13 @@
 """Podman dialects: 4.3 (Debian bookworm) and 5.4 (Debian trixie), rootful, runc runtime.
 
 Podman speaks Docker's CLI and API with its own wording and, in places, its own
-choices.  Those are being measured now (replays of replays/*.sh against each
-Podman); until the tables land, a Podman dialect speaks its base's dialect in
-every respect not listed here, which `dockspec replay` will show up as
-divergences.  Adding an entry is one line, as in `model.dialects.docker`: a
+choices.  They are measured row by row in docs/dialects/podman.md (every replay
+of replays/*.sh on both Podmans); until they are tabled here, a Podman dialect
+speaks its base's dialect in every respect not listed, which `dockspec replay`
+shows as divergences.  Several rows need a policy the model does not have yet
+(rm of several names checks them all first; stop of a paused container is
+refused; rmi -f removes the containers using the image); a few fit existing
+choices (every CLI refusal exits 125: `exit_refused`).  Adding an entry is one line, as in `model.dialects.docker`: a
 message key mapped to Podman's wording, or a policy of `model.profile.Profile`
 set to Podman's choice, each with a comment naming the replay that shows it.
 """
