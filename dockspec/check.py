@@ -12,6 +12,10 @@ On a failure, the shrunk counterexample is printed as a shell script of
 is 1.  Settings come from the Hypothesis profile named by `HYPOTHESIS_PROFILE`
 (`quick` by default; see `spec.settings`); failing examples are saved in
 Hypothesis's example database and replayed first by the next run.
+
+`--dialect NAME` runs the whole suite in one dialect (`model.dialects`): the
+model steps with that engine's profile, and the machine checks the step rules
+and invariants that hold in it (`spec.policies`).
 """
 from __future__ import annotations
 
@@ -22,6 +26,10 @@ import traceback
 from dataclasses import dataclass, field
 
 import click
+
+from model.profile import DOCKER_20_10, Profile
+
+from .dialects import dialect_option
 
 
 @dataclass
@@ -51,17 +59,18 @@ def _error_text(e: BaseException) -> str:
     return text
 
 
-def _run(name: str, test, seed: int | None) -> Outcome:
+def _run(name: str, test, seed: int | None, machine=None) -> Outcome:
     """Run one Hypothesis test, capturing Hypothesis's own report of the failing example."""
     from hypothesis import seed as hyp_seed
     from hypothesis.reporting import with_reporter
 
     from spec.machine import DockerMachine
 
+    machine = machine or DockerMachine
     outcome = Outcome(name)
     if seed is not None:
         test = hyp_seed(seed)(test)
-    DockerMachine.last = None
+    machine.last = None
     start = time.perf_counter()
     with with_reporter(outcome.report.append):
         try:
@@ -69,15 +78,16 @@ def _run(name: str, test, seed: int | None) -> Outcome:
         except Exception as e:  # a broken rule, law or invariant: Hypothesis shrank it already
             outcome.passed = False
             outcome.error = _error_text(e)
-            if name == "machine" and DockerMachine.last is not None:
-                outcome.script = DockerMachine.last.script()
+            if name == "machine" and machine.last is not None:
+                outcome.script = machine.last.script()
     outcome.seconds = time.perf_counter() - start
     return outcome
 
 
 def run_suite(examples: int | None, steps: int | None, seed: int | None, laws: bool = True,
-              on_example=None, on_test=None, overrides: dict | None = None) -> dict:
-    """Run the machine (and the laws): a JSON-able summary with coverage and any failure."""
+              on_example=None, on_test=None, overrides: dict | None = None,
+              profile: Profile = DOCKER_20_10) -> dict:
+    """Run the machine (and the laws) in the dialect `profile`: a JSON-able summary with coverage and any failure."""
     from hypothesis.stateful import get_state_machine_test
 
     from spec import laws as laws_mod
@@ -98,24 +108,26 @@ def run_suite(examples: int | None, steps: int | None, seed: int | None, laws: b
         if on_example is not None:
             on_example(machine)
 
-    DockerMachine.on_teardown = teardown
+    machine = DockerMachine.for_dialect(profile)
+    machine.on_teardown = teardown
     outcomes = []
     try:
-        outcomes.append(_run("machine", get_state_machine_test(DockerMachine, settings=chosen), seed))
+        outcomes.append(_run("machine", get_state_machine_test(machine, settings=chosen), seed, machine))
         if on_test is not None:
             on_test(outcomes[-1])
         if laws and outcomes[-1].passed:
             law_settings = suite_settings(max(10, (examples or chosen.max_examples) // 3), steps, **(overrides or {}))
             for name in laws_mod.LAWS:
-                outcomes.append(_run(name, laws_mod.law_test(name, law_settings), seed))
+                outcomes.append(_run(name, laws_mod.law_test(name, law_settings, profile), seed))
                 if on_test is not None:
                     on_test(outcomes[-1])
     finally:
-        DockerMachine.on_teardown = None
+        machine.on_teardown = None
     missing = COVERAGE.missing()
     failed = [o for o in outcomes if not o.passed]
     return {
         "passed": not failed and not missing,
+        "dialect": profile.name,
         "profile": profile_name(),
         "max_examples": chosen.max_examples,
         "steps_per_example": chosen.stateful_step_count,
@@ -153,11 +165,14 @@ def _coverage_table(summary: dict):
 @click.option("--seed", type=int, default=None, help="Seed Hypothesis for a reproducible run (the example database is then not used).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON instead of tables.")
 @click.option("--no-laws", is_flag=True, help="Run the machine only, not the laws.")
-def check(examples: int | None, steps: int | None, seed: int | None, as_json: bool, no_laws: bool) -> None:
+@dialect_option
+def check(examples: int | None, steps: int | None, seed: int | None, as_json: bool, no_laws: bool,
+          dialect: Profile) -> None:
     """Check the model against its spec: invariants, refusals, laws, over many random docker sessions.
 
     Settings come from the Hypothesis profile in HYPOTHESIS_PROFILE (quick, ci,
-    thorough; quick by default).  Exits 1 on a counterexample, printed as a
+    thorough; quick by default).  --dialect runs the suite in one engine's
+    dialect (`dockspec dialects`).  Exits 1 on a counterexample, printed as a
     docker script, or when a command never both succeeded and was refused.
     """
     from rich.console import Console
@@ -178,7 +193,8 @@ def check(examples: int | None, steps: int | None, seed: int | None, as_json: bo
         def on_test(outcome: Outcome) -> None:
             progress.update(task, description=outcome.name, completed=total)
 
-        summary = run_suite(examples, steps, seed, laws=not no_laws, on_example=on_example, on_test=on_test)
+        summary = run_suite(examples, steps, seed, laws=not no_laws, on_example=on_example, on_test=on_test,
+                            profile=dialect)
 
     if as_json:
         click.echo(json.dumps(summary, indent=2))
@@ -189,7 +205,8 @@ def check(examples: int | None, steps: int | None, seed: int | None, as_json: bo
         mark = "[green]ok[/green]" if t["passed"] else "[red]FAILED[/red]"
         out.print(f"{t['name']:<48} {mark}  {t['seconds']:.2f}s")
     out.print(f"{summary['examples']} command sequences, {summary['steps']} commands "
-              f"(profile {summary['profile']}: {summary['max_examples']} examples x {summary['steps_per_example']} steps)")
+              f"(dialect {summary['dialect']}; profile {summary['profile']}: "
+              f"{summary['max_examples']} examples x {summary['steps_per_example']} steps)")
     out.print(_coverage_table(summary))
     failure = summary["failure"]
     if failure is not None:

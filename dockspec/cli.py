@@ -5,12 +5,13 @@ import json
 import sys
 from pathlib import Path
 
+import importlib
+
 import click
 
-from model.profile import DOCKER_20_10
+from model.profile import Profile
 
-
-import importlib
+from .dialects import dialect_option
 
 # Subcommands that live in their own modules, imported only when used, so that
 # `dockspec simulate` never pays for the docker SDK or networkx.
@@ -20,6 +21,7 @@ LAZY = {
     "replay": "dockspec.replay:replay",
     "engine": "dockspec.engine:engine",
     "explore": "dockspec.explore:explore",
+    "dialects": "dockspec.dialects:dialects",
 }
 
 
@@ -50,12 +52,14 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line: line, argv, exit, stdout, stderr, error_kind, state.")
 @click.option("--out-dir", type=click.Path(file_okay=False), default=None,
               help="Write the files the script saves or exports (save -o, export -o) into this folder.")
-def simulate(script: str, as_json: bool, out_dir: str | None) -> None:
+@dialect_option
+def simulate(script: str, as_json: bool, out_dir: str | None, dialect: Profile) -> None:
     """Run a script of docker command lines on the model, from an empty engine.
 
     SCRIPT is a file of `docker ...` lines (or - for standard input).  Files the
     script reads are taken relative to the script's folder.  The exit status is
-    that of the last command, as in a shell.
+    that of the last command, as in a shell.  --dialect picks the engine whose
+    wording and choices the model follows (`dockspec dialects`).
     """
     from dockspec.script import run_script
 
@@ -68,7 +72,7 @@ def simulate(script: str, as_json: bool, out_dir: str | None) -> None:
         except OSError as e:
             raise click.BadParameter(f"cannot read {script}: {e.strerror}", param_hint="SCRIPT") from None
         base = path.resolve().parent
-    results, files = run_script(text, base, DOCKER_20_10, with_state=as_json)
+    results, files = run_script(text, base, dialect, with_state=as_json)
     for r in results:
         if as_json:
             click.echo(json.dumps(r.to_json(), sort_keys=False))

@@ -56,6 +56,12 @@ layers; the key leaves them alone.  `symmetry="ids"` keeps the names (only
 ids and clock are abstracted) and `symmetry="none"` uses the `World` itself,
 clock included; the notebooks compare the three.
 
+**Dialects.**  The graph is the model's in one dialect (`model.dialects`,
+`profile=`; Docker 20.10 by default): every command steps with that engine's
+profile, and only the invariants that hold in it are checked
+(`invariants_for`; an invariant names the policy it needs with
+`spec.policies.only_where`).
+
     >>> G = state_graph(base_state(), Bounds(images=0, containers=1, files=0, depth=1), invariants=())
     >>> G.number_of_nodes(), G.nodes[0]["label"]
     (5, 'base:1')
@@ -75,10 +81,12 @@ import click
 import networkx as nx
 
 from model import engine
+from model.profile import DOCKER_20_10, Profile
 from model.result import Result, outcomes
 from model.values import Container, History, Image, World
 
 from . import argv as argv_mod
+from .dialects import dialect_option
 
 __all__ = [
     "Bounds", "Move", "alphabet", "lifecycle_alphabet", "base_state", "Canon",
@@ -413,6 +421,13 @@ def load_invariants(module: str = "spec.invariants") -> tuple[Invariant, ...]:
     raise RuntimeError(f"cannot check invariants: {module} lists none (INVARIANTS, ALL or inv_* functions)")
 
 
+def invariants_for(profile: Profile = DOCKER_20_10, module: str = "spec.invariants") -> tuple[Invariant, ...]:
+    """The invariants of `module` that hold in the dialect `profile` (`spec.policies.applies`)."""
+    from spec.policies import applies
+
+    return tuple(i for i in load_invariants(module) if applies(i.fn, profile))
+
+
 @dataclass(frozen=True)
 class Violation:
     """An invariant broken in a reachable state, and a shortest script that reaches it."""
@@ -470,13 +485,13 @@ def state_label(world: World) -> str:
 def state_graph(start: World, bounds: Bounds = Bounds(), moves: tuple[Move, ...] | None = None, *,
             symmetry: str = "names", invariants: Iterable | None = None,
             progress: Callable[[int, int, int], None] | None = None,
-            timing: Timing | None = None) -> nx.MultiDiGraph:
+            timing: Timing | None = None, profile: Profile = DOCKER_20_10) -> nx.MultiDiGraph:
     """Every state reachable from `start` within `bounds`, breadth first, as a multigraph.
 
-    `moves` defaults to `alphabet(bounds)`; `invariants` to `load_invariants()`
-    (pass `()` to check none).  `progress(level, states, frontier)` is called
+    `moves` defaults to `alphabet(bounds)`; `invariants` to `invariants_for(profile)`
+    (pass `()` to check none); every command steps in the dialect `profile`.  `progress(level, states, frontier)` is called
     after each level.  The graph's attributes: `bounds`, `symmetry`,
-    `invariants` (names checked), `violation` (a `Violation` or None),
+    `invariants` (names checked), `dialect` (the profile's name), `violation` (a `Violation` or None),
     `complete` (no state left unexpanded), `pruned` (commands that would
     exceed the image bound) and `timing` (a `Timing`, when given one).
 
@@ -485,7 +500,7 @@ def state_graph(start: World, bounds: Bounds = Bounds(), moves: tuple[Move, ...]
     (7, True)
     """
     moves = alphabet(bounds) if moves is None else tuple(moves)
-    checks = tuple(_as_invariant(i) for i in (load_invariants() if invariants is None else invariants))
+    checks = tuple(_as_invariant(i) for i in (invariants_for(profile) if invariants is None else invariants))
     canon = Canon(bounds, symmetry)
     max_images = len(start.images) + bounds.images
     step = engine.step
@@ -523,7 +538,7 @@ def state_graph(start: World, bounds: Bounds = Bounds(), moves: tuple[Move, ...]
             w = worlds[u]
             for mi, move in enumerate(moves):
                 t0 = clock()
-                r = step(w, move.command)
+                r = step(w, move.command, profile)
                 t1 = clock()
                 t.transitions += t1 - t0
                 # Where the engine races with itself, every allowed outcome is an edge of its own
@@ -579,7 +594,7 @@ def state_graph(start: World, bounds: Bounds = Bounds(), moves: tuple[Move, ...]
         for u, v, key, out in edges
     )
     G.graph.update(
-        bounds=bounds, symmetry=symmetry, invariants=tuple(i.name for i in checks), violation=violation,
+        bounds=bounds, symmetry=symmetry, dialect=profile.name, invariants=tuple(i.name for i in checks), violation=violation,
         complete=not frontier and violation is None, frontier=tuple(frontier), pruned=pruned,
         levels=level, expanded=expanded, timing=t,
     )
@@ -611,23 +626,25 @@ DEFAULT = Bounds()  # small enough that `dockspec explore` takes a few seconds
 @click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
               help="Write the graph: .graphml, .gexf (Gephi, yEd) or .json (node-link data).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@dialect_option
 def explore(images: int, containers: int, files: int, depth: int, symmetry: str, out: str | None,
-                as_json: bool) -> None:
+                as_json: bool, dialect: Profile) -> None:
     """Explore every state the model reaches from `docker import base.tar base:1` within a bound.
 
-    Checks every invariant of the property suite on every state; when one
-    fails, prints a shortest docker script that breaks it and exits 1.
+    Checks every invariant of the property suite that holds in the dialect
+    (--dialect, `dockspec dialects`) on every state; when one fails, prints a
+    shortest docker script that breaks it and exits 1.
     """
     from . import graphs
 
     bounds = Bounds(images, containers, files, depth or None)
     try:
-        invariants = load_invariants()
+        invariants = invariants_for(dialect)
     except RuntimeError as e:
         raise click.ClickException(str(e)) from None
     timing = Timing()
     if as_json or not sys.stderr.isatty():
-        G = state_graph(base_state(), bounds, symmetry=symmetry, invariants=invariants, timing=timing)
+        G = state_graph(base_state(), bounds, symmetry=symmetry, invariants=invariants, timing=timing, profile=dialect)
     else:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -640,7 +657,8 @@ def explore(images: int, containers: int, files: int, depth: int, symmetry: str,
             def progress(level: int, states: int, frontier: int) -> None:
                 bar.update(task, completed=level, states=states, total=levels if levels else level + (frontier > 0))
 
-            G = state_graph(base_state(), bounds, symmetry=symmetry, invariants=invariants, progress=progress, timing=timing)
+            G = state_graph(base_state(), bounds, symmetry=symmetry, invariants=invariants, progress=progress,
+                            timing=timing, profile=dialect)
     summary = graphs.summary(G)
     if out is not None:
         graphs.write(G, out)

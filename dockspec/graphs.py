@@ -223,6 +223,7 @@ def summary(G: nx.MultiDiGraph) -> dict:
         "bounds": {"images": bounds.images, "containers": bounds.containers, "files": bounds.files,
                    "depth": bounds.depth} if bounds is not None else None,
         "symmetry": G.graph.get("symmetry"),
+        "dialect": G.graph.get("dialect"),
         "states": G.number_of_nodes(),
         "edges": G.number_of_edges(),
         "self_loops": nx.number_of_selfloops(G),
@@ -250,6 +251,7 @@ def format_summary(s: dict) -> str:
     depth = "unbounded" if b["depth"] is None else b["depth"]
     lines = [
         f"bound:        images {b['images']}, containers {b['containers']}, files {b['files']}, depth {depth}",
+        *([f"dialect:      {s['dialect']}"] if s.get("dialect") else []),
         f"states:       {s['states']}  ({'complete: nothing new beyond' if s['complete'] else str(s['frontier']) + ' left unexpanded at the bound'})",
         f"edges:        {s['edges']}  ({s['self_loops']} self-loops: refusals and no-ops)",
         f"components:   {s['strongly_connected_components']} strongly connected",

@@ -3,11 +3,18 @@
 The model's transitions never spell an error message or an exit status
 themselves; they ask the profile.  Another engine (Podman, Docker with the
 containerd image store) is then described as a `Profile` that differs from
-`DOCKER_20_10` in a few entries, not as a fork of the model.
+`DOCKER_20_10` in a few entries (`differs`), not as a fork of the model.
+The named profiles, one per engine the project checks, are the *dialects* of
+`model.dialects`; this module holds the type and the base wording.
+
+Where engines behave differently (not only word things differently), a
+transition consults a *named policy*, a field of the profile such as
+`rmi_refuses_parent_with_children`, never an engine name or a version.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from dataclasses import fields as dataclass_fields
 
 from frozendict import frozendict
 
@@ -96,15 +103,50 @@ class Profile:
     # commit of a paused container: 20.10 commits it (the engine pauses anyway).
     commit_paused_allowed: bool = True
 
+    # One line that says which engine this is (`dockspec dialects`).
+    summary: str = ""
+    # The name of the profile this one is described from ("" for the reference).
+    base: str = ""
+
     def error(self, key: str, **fields: object) -> EngineError:
         kind, template = self.messages[key]
         return EngineError(kind, template.format(**fields))
 
+    @classmethod
+    def policies(cls) -> tuple[str, ...]:
+        """The names of the choices a dialect can make (exit statuses and policies)."""
+        return tuple(f.name for f in dataclass_fields(cls) if f.name not in _NOT_CHOICES)
 
-DOCKER_20_10 = Profile("docker-20.10")
+
+_NOT_CHOICES = ("name", "messages", "summary", "base")
+
+DOCKER_20_10 = Profile(
+    "docker-20.10",
+    summary="Docker Engine 20.10 (Debian bookworm's docker.io), overlay2 store: the reference wording and policies",
+)
 
 
-def differs(base: Profile, name: str, messages: dict | None = None, **choices: object) -> Profile:
-    """A profile described as its differences from `base`."""
-    merged = frozendict({**base.messages, **(messages or {})})
-    return replace(base, name=name, messages=merged, **choices)
+class BadDifference(ValueError):
+    """A table of differences names a message or a choice the model does not have."""
+
+
+def differs(base: Profile, name: str, messages: dict | None = None, *, summary: str = "",
+            **choices: object) -> Profile:
+    """A profile described as its differences from `base`.
+
+    `messages` maps a message key of `base` to its new template (the error kind
+    stays), or to a new (kind, template) pair; `choices` set exit statuses and
+    policies by name.  A key or a choice `base` does not have is a typo, not a
+    difference: it raises `BadDifference` naming it.
+    """
+    changed = {}
+    for key, value in (messages or {}).items():
+        if key not in base.messages:
+            raise BadDifference(f"{name}: no message {key!r} in {base.name} to differ from")
+        changed[key] = (base.messages[key][0], value) if isinstance(value, str) else tuple(value)
+    unknown = sorted(set(choices) - set(Profile.policies()))
+    if unknown:
+        raise BadDifference(f"{name}: no choice named {', '.join(unknown)}; the choices are: "
+                            + ", ".join(Profile.policies()))
+    merged = frozendict({**base.messages, **changed})
+    return replace(base, name=name, messages=merged, summary=summary, base=base.name, **choices)

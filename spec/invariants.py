@@ -7,7 +7,9 @@ hand-made worlds and fails on a hand-corrupted one.
 
 Rules about a *step* (a command and the state before and after it) live in
 `spec.rules`; these are the rules a single state must satisfy, whatever
-commands led to it.
+commands led to it.  An invariant that holds only in some dialects says which,
+by a named policy (`spec.policies.only_where`); `for_dialect` lists the ones
+that hold in a given dialect.
 """
 from __future__ import annotations
 
@@ -16,7 +18,10 @@ from typing import Callable, Iterable
 from model import commands as cmd
 from model import fs
 from model.engine import step
+from model.profile import DOCKER_20_10, Profile
 from model.values import Container, Layer, Status, World
+
+from .policies import applies, only_where
 
 LIVE = (Status.RUNNING, Status.PAUSED)
 
@@ -95,6 +100,8 @@ def tags_name_existing_images(world: World) -> bool:
     return all(iid in world.images for iid in world.tags.values())
 
 
+# Only where rmi refuses a parent with children: the containerd image store deletes the parent, keeps the child.
+@only_where("rmi_refuses_parent_with_children")
 def image_parents_exist(world: World) -> bool:
     """An image's parent pointer, when set, names an image the engine holds (parents outlive children)."""
     return all(not img.parent or img.parent in world.images for img in world.images.values())
@@ -230,6 +237,11 @@ INVARIANTS: tuple[Invariant, ...] = (
 )
 
 
+def for_dialect(profile: Profile = DOCKER_20_10) -> tuple[Invariant, ...]:
+    """The invariants that hold in the dialect `profile` (all of them in Docker 20.10's)."""
+    return tuple(inv for inv in INVARIANTS if applies(inv, profile))
+
+
 def holds(invariant: Invariant, world: World) -> bool:
     """True when `world` obeys `invariant`; a world too broken to evaluate it does not."""
     try:
@@ -238,17 +250,17 @@ def holds(invariant: Invariant, world: World) -> bool:
         return False
 
 
-def violations(world: World) -> list[str]:
-    """The names of the invariants `world` breaks, each with its rule."""
-    return [f"{inv.__name__}: {inv.__doc__}" for inv in INVARIANTS if not holds(inv, world)]
+def violations(world: World, profile: Profile = DOCKER_20_10) -> list[str]:
+    """The names of the invariants of the dialect `profile` that `world` breaks, each with its rule."""
+    return [f"{inv.__name__}: {inv.__doc__}" for inv in for_dialect(profile) if not holds(inv, world)]
 
 
-def first_violation(world: World) -> Invariant | None:
-    """The first invariant `world` breaks, or None; listings are computed once for all of them."""
+def first_violation(world: World, profile: Profile = DOCKER_20_10) -> Invariant | None:
+    """The first invariant of the dialect `profile` that `world` breaks, or None; listings are computed once for all of them."""
     global _memo
     _memo = {}
     try:
-        for inv in INVARIANTS:
+        for inv in for_dialect(profile):
             if not inv(world):
                 return inv
         return None

@@ -4,7 +4,8 @@ Each law is a function of a world (drawn by `worlds()`: the base image, some
 containers in every state, with files written, removed and committed) and of
 a few more drawn choices; it asserts the law and returns nothing.  `LAWS`
 lists them as Hypothesis tests (`@given`), without settings: the caller
-applies a profile (`spec.settings`).
+applies a profile (`spec.settings`).  Every law holds in every dialect
+(`model.dialects`): `law_test` runs it with the dialect it is given, `p`.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from model import commands as cmd
 from model import fs
 from model.engine import step
 from model.errors import ErrorKind
+from model.profile import DOCKER_20_10, Profile
 from model.values import Status, World
 
 from .fixtures import BASE_REF, base_world
@@ -31,7 +33,7 @@ _OPS = st.one_of(
 
 
 @st.composite
-def worlds(draw) -> World:
+def worlds(draw, p: Profile = DOCKER_20_10) -> World:
     """An engine after a short random session: containers run, write files, get committed, paused, stopped."""
     world = base_world()
     images = [BASE_REF]
@@ -53,7 +55,7 @@ def worlds(draw) -> World:
             command = cmd.Pause((draw(st.sampled_from(names)),))
         else:
             command = cmd.Stop((draw(st.sampled_from(names)),), timeout=0)
-        result = step(world, command)
+        result = step(world, command, p)
         world = result.world
         if isinstance(command, cmd.Commit) and result.error is None and command.ref:
             images.append(command.ref)
@@ -76,105 +78,108 @@ def _ok(result):
 # -- the laws -------------------------------------------------------------------------
 
 
-def run_is_create_then_start(world: World, image: str, argv: tuple[str, ...]) -> None:
+def run_is_create_then_start(world: World, image: str, argv: tuple[str, ...], p: Profile = DOCKER_20_10) -> None:
     """`run -d` equals `create` then `start`."""
     create = cmd.Create(image, argv, name="law", network="none")
-    ran = step(world, cmd.Run(create, detach=True))
-    created = step(world, create)
+    ran = step(world, cmd.Run(create, detach=True), p)
+    created = step(world, create, p)
     if created.error is not None:
         assert ran.error is not None and ran.error.kind is created.error.kind
         return
-    started = step(created.world, cmd.Start(("law",)))
+    started = step(created.world, cmd.Start(("law",)), p)
     assert ran.world == started.world
     assert (ran.error is None) == (started.error is None)
 
 
-def commit_adds_one_row_and_shows_the_view(world: World, name: str) -> None:
+def commit_adds_one_row_and_shows_the_view(world: World, name: str, p: Profile = DOCKER_20_10) -> None:
     """`commit` adds exactly one history row, and its image shows the container's unified view."""
     c = world.container_by_name(name)
     assume(c.image in world.images)
-    result = _ok(step(world, cmd.Commit(name, "law:1")))
+    result = _ok(step(world, cmd.Commit(name, "law:1"), p))
     img = result.world.images[result.world.tags["law:1"]]
     parent = world.images[c.image]
     assert img.history[:-1] == parent.history and len(img.history) == len(parent.history) + 1
     assert _without_init(result.world.image_view(img)) == _without_init(world.rootfs(c).view)
 
 
-def export_import_flattens(world: World, name: str) -> None:
+def export_import_flattens(world: World, name: str, p: Profile = DOCKER_20_10) -> None:
     """`export` then `import` gives a one-layer image with the container's unified view (and the init layer's files)."""
     c = world.container_by_name(name)
-    exported = _ok(step(world, cmd.Export(name, output="law.tar")))
-    imported = _ok(step(world, cmd.Import(exported.files["law.tar"], "law:1")))
+    exported = _ok(step(world, cmd.Export(name, output="law.tar"), p))
+    imported = _ok(step(world, cmd.Import(exported.files["law.tar"], "law:1"), p))
     img = imported.world.images[imported.world.tags["law:1"]]
     assert len(img.layers) == 1 and len(img.history) == 1 and img.parent == ""
     view = imported.world.image_view(img)
     assert _without_init(view) == _without_init(world.rootfs(c).view)
-    assert all(p in view for p in fs.INIT_LAYER if p in world.rootfs(c).view)
+    assert all(path in view for path in fs.INIT_LAYER if path in world.rootfs(c).view)
 
 
-def save_rmi_load_restores(world: World, ref: str) -> None:
+def save_rmi_load_restores(world: World, ref: str, p: Profile = DOCKER_20_10) -> None:
     """`save`, `rmi`, `load` restores the same image: same id, layers and history."""
     img = world.images[world.tags[ref]]
-    saved = _ok(step(world, cmd.Save((ref,), output="law.tar")))
-    removed = step(world, cmd.Rmi((ref,)))
+    saved = _ok(step(world, cmd.Save((ref,), output="law.tar"), p))
+    removed = step(world, cmd.Rmi((ref,)), p)
     assume(removed.error is None and img.id not in removed.world.images)
-    loaded = _ok(step(removed.world, cmd.Load(saved.files["law.tar"])))
+    loaded = _ok(step(removed.world, cmd.Load(saved.files["law.tar"]), p))
     back = loaded.world.images[img.id]
     assert loaded.world.tags[ref] == img.id
     assert back.layers == img.layers and back.history == img.history and back.config == img.config
     assert all(loaded.world.layers[l] == world.layers[l] for l in img.layers)
 
 
-def tag_then_rmi_only_untags(world: World, ref: str) -> None:
+def tag_then_rmi_only_untags(world: World, ref: str, p: Profile = DOCKER_20_10) -> None:
     """`tag` then `rmi` of the new tag only untags: the engine is as before."""
-    tagged = _ok(step(world, cmd.Tag(ref, "law:1")))
-    removed = _ok(step(tagged.world, cmd.Rmi(("law:1",))))
+    tagged = _ok(step(world, cmd.Tag(ref, "law:1"), p))
+    removed = _ok(step(tagged.world, cmd.Rmi(("law:1",)), p))
     assert removed.world == world
     assert removed.stdout == "Untagged: law:1\n"
 
 
-def stop_and_kill_exit_codes_follow_the_workload(world: World, argv: tuple[str, ...], pause: bool, kill: bool) -> None:
+def stop_and_kill_exit_codes_follow_the_workload(world: World, argv: tuple[str, ...], pause: bool, kill: bool,
+                                                 p: Profile = DOCKER_20_10) -> None:
     """After `stop` a container exits as its workload handles SIGTERM (paused or not); after `kill`, 137."""
     w = WORKLOADS[argv]
-    ran = _ok(step(world, cmd.Run(cmd.Create(BASE_REF, argv, name="law", network="none"), detach=True)))
+    ran = _ok(step(world, cmd.Run(cmd.Create(BASE_REF, argv, name="law", network="none"), detach=True), p))
     world = ran.world
     if pause:
-        world = _ok(step(world, cmd.Pause(("law",)))).world
-    ended = _ok(step(world, cmd.Kill(("law",)) if kill else cmd.Stop(("law",), timeout=0)))
+        world = _ok(step(world, cmd.Pause(("law",)), p)).world
+    ended = _ok(step(world, cmd.Kill(("law",)) if kill else cmd.Stop(("law",), timeout=0), p))
     c = ended.world.container_by_name("law")
     assert c.status is Status.EXITED
     assert c.exit_code == (KILLED if kill else w.stop_exit)
-    assert _ok(step(ended.world, cmd.Wait(("law",)))).stdout == f"{c.exit_code}\n"
+    assert _ok(step(ended.world, cmd.Wait(("law",)), p)).stdout == f"{c.exit_code}\n"
 
 
-def _child_image(world: World, tag: str, parent: str, argv: tuple[str, ...], name: str) -> World:
+def _child_image(world: World, tag: str, parent: str, argv: tuple[str, ...], name: str,
+                 p: Profile = DOCKER_20_10) -> World:
     """`run --name NAME PARENT ARGV`, `commit NAME TAG`, `rm NAME`: a new image `tag`, a child of `parent`."""
-    world = _ok(step(world, cmd.Run(cmd.Create(parent, argv, name=name, network="none")))).world
-    world = _ok(step(world, cmd.Commit(name, tag))).world
-    return _ok(step(world, cmd.Rm((name,)))).world
+    world = _ok(step(world, cmd.Run(cmd.Create(parent, argv, name=name, network="none")), p)).world
+    world = _ok(step(world, cmd.Commit(name, tag), p)).world
+    return _ok(step(world, cmd.Rm((name,)), p)).world
 
 
-def rmi_prunes_untagged_parents(world: World) -> None:
+def rmi_prunes_untagged_parents(world: World, p: Profile = DOCKER_20_10) -> None:
     """`rmi` of an image also deletes its parent once the parent is untagged, unused and has no other child."""
-    assume(BASE_REF in world.tags)
-    world = _child_image(world, "law:1", BASE_REF, ("touch", "/tmp/f1"), "law1")
+    assume(BASE_REF in world.tags and p.rmi_prunes_parents)
+    world = _child_image(world, "law:1", BASE_REF, ("touch", "/tmp/f1"), "law1", p)
     parent = world.tags["law:1"]
-    world = _child_image(world, "law:2", "law:1", ("touch", "/tmp/x"), "law2")
-    world = _ok(step(world, cmd.Rmi(("law:1",)))).world
-    assert parent in world.images  # untagged, kept for its child
-    world = _ok(step(world, cmd.Rmi(("law:2",)))).world
+    world = _child_image(world, "law:2", "law:1", ("touch", "/tmp/x"), "law2", p)
+    world = _ok(step(world, cmd.Rmi(("law:1",)), p)).world
+    if p.rmi_refuses_parent_with_children:
+        assert parent in world.images  # untagged, kept for its child
+    world = _ok(step(world, cmd.Rmi(("law:2",)), p)).world
     assert parent not in world.images and "law:2" not in world.tags
 
 
-def rmi_by_id_of_an_image_in_use(world: World) -> None:
+def rmi_by_id_of_an_image_in_use(world: World, p: Profile = DOCKER_20_10) -> None:
     """`rmi` by id of an image a stopped container uses is refused unless forced; forced, the image goes and the container keeps its layers."""
     assume(BASE_REF in world.tags)
-    world = _child_image(world, "law:1", BASE_REF, ("touch", "/tmp/f1"), "law1")
-    world = _ok(step(world, cmd.Create("law:1", ("true",), name="law", network="none"))).world
+    world = _child_image(world, "law:1", BASE_REF, ("touch", "/tmp/f1"), "law1", p)
+    world = _ok(step(world, cmd.Create("law:1", ("true",), name="law", network="none"), p)).world
     img = world.images[world.tags["law:1"]]
-    refused = step(world, cmd.Rmi((img.short_id,)))
+    refused = step(world, cmd.Rmi((img.short_id,)), p)
     assert refused.error is not None and refused.error.kind is ErrorKind.IMAGE_IN_USE and refused.world == world
-    forced = _ok(step(world, cmd.Rmi((img.short_id,), force=True))).world
+    forced = _ok(step(world, cmd.Rmi((img.short_id,), force=True), p)).world
     assert img.id not in forced.images and "law:1" not in forced.tags
     assert all(lid in forced.layers for lid in img.layers)
 
@@ -182,52 +187,53 @@ def rmi_by_id_of_an_image_in_use(world: World) -> None:
 # -- the laws as properties -----------------------------------------------------------
 
 
-def _with_container():
-    return worlds().flatmap(lambda w: st.tuples(st.just(w), st.sampled_from(_containers(w) or ["-"])))
+def _with_container(p: Profile):
+    return worlds(p).flatmap(lambda w: st.tuples(st.just(w), st.sampled_from(_containers(w) or ["-"])))
 
 
-def _with_tag():
-    return worlds().flatmap(lambda w: st.tuples(st.just(w), st.sampled_from(sorted(w.tags))))
+def _with_tag(p: Profile):
+    return worlds(p).flatmap(lambda w: st.tuples(st.just(w), st.sampled_from(sorted(w.tags))))
 
 
-def _commit(pair):
+def _commit(pair, p: Profile):
     assume(pair[1] != "-")
-    commit_adds_one_row_and_shows_the_view(*pair)
+    commit_adds_one_row_and_shows_the_view(*pair, p=p)
 
 
-def _export(pair):
+def _export(pair, p: Profile):
     assume(pair[1] != "-")
-    export_import_flattens(*pair)
+    export_import_flattens(*pair, p=p)
 
 
-def _stop_kill(world, argv, pause, kill):
+def _stop_kill(world, argv, pause, kill, p: Profile):
     assume(world.container_by_name("law") is None and BASE_REF in world.tags)
-    stop_and_kill_exit_codes_follow_the_workload(world, argv, pause, kill)
+    stop_and_kill_exit_codes_follow_the_workload(world, argv, pause, kill, p=p)
 
 
-# name -> (property body, the strategies of its arguments)
+_BLOCKING = [a for a in CONTAINER_COMMANDS if WORKLOADS[a].blocks]
+
+# name -> (property body, the strategies of its arguments in a dialect); the body takes the dialect as `p`
 LAWS = {
     "run_is_create_then_start": (run_is_create_then_start,
-                                 (worlds(), st.just(BASE_REF), st.sampled_from(CONTAINER_COMMANDS))),
-    "commit_adds_one_row_and_shows_the_view": (_commit, (_with_container(),)),
-    "export_import_flattens": (_export, (_with_container(),)),
-    "save_rmi_load_restores": (lambda pair: save_rmi_load_restores(*pair), (_with_tag(),)),
-    "tag_then_rmi_only_untags": (lambda pair: tag_then_rmi_only_untags(*pair), (_with_tag(),)),
-    "rmi_prunes_untagged_parents": (rmi_prunes_untagged_parents, (worlds(),)),
-    "rmi_by_id_of_an_image_in_use": (rmi_by_id_of_an_image_in_use, (worlds(),)),
+                                 lambda p: (worlds(p), st.just(BASE_REF), st.sampled_from(CONTAINER_COMMANDS))),
+    "commit_adds_one_row_and_shows_the_view": (_commit, lambda p: (_with_container(p),)),
+    "export_import_flattens": (_export, lambda p: (_with_container(p),)),
+    "save_rmi_load_restores": (lambda pair, p: save_rmi_load_restores(*pair, p=p), lambda p: (_with_tag(p),)),
+    "tag_then_rmi_only_untags": (lambda pair, p: tag_then_rmi_only_untags(*pair, p=p), lambda p: (_with_tag(p),)),
+    "rmi_prunes_untagged_parents": (rmi_prunes_untagged_parents, lambda p: (worlds(p),)),
+    "rmi_by_id_of_an_image_in_use": (rmi_by_id_of_an_image_in_use, lambda p: (worlds(p),)),
     "stop_and_kill_exit_codes_follow_the_workload": (
-        _stop_kill, (worlds(), st.sampled_from([a for a in CONTAINER_COMMANDS if WORKLOADS[a].blocks]),
-                     st.booleans(), st.booleans())),
+        _stop_kill, lambda p: (worlds(p), st.sampled_from(_BLOCKING), st.booleans(), st.booleans())),
 }
 
 
-def law_test(name: str, settings_=None):
-    """A fresh Hypothesis test of the law `name` (with `settings_` when given), ready to call."""
+def law_test(name: str, settings_=None, profile: Profile = DOCKER_20_10):
+    """A fresh Hypothesis test of the law `name` in the dialect `profile` (with `settings_` when given), ready to call."""
     body, strategies = LAWS[name]
 
     def test(args):
-        body(*args)
+        body(*args, p=profile)
 
     test.__name__ = test.__qualname__ = name
-    test = given(st.tuples(*strategies))(test)
+    test = given(st.tuples(*strategies(profile)))(test)
     return settings_(test) if settings_ is not None else test

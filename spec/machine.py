@@ -15,6 +15,11 @@ rules also meet stale names; dedicated "anyway" rules type unknown names, bad
 references and commands in the wrong state on purpose.  A refused command must
 be refused with the engine's error kind and leave the state unchanged.
 There are no preconditions: a user can type every one of these commands.
+
+The machine speaks one dialect (`model.dialects`), its class attribute
+`dialect` (Docker 20.10 unless a subclass says otherwise, as
+`for_dialect(profile)` makes one): every step goes through the model with that
+profile, and only the step rules and invariants that hold in it are checked.
 """
 from __future__ import annotations
 
@@ -35,7 +40,7 @@ from model.values import Status, World
 from . import coverage as coverage_mod
 from .fixtures import BASE_REF, BASE_TAR_NAME, base_tar, import_base
 from .invariants import first_violation
-from .rules import STEP_RULES, resolve_image
+from .rules import resolve_image, step_rules
 from .script import render, to_argv
 from .workloads import CONTAINER_COMMANDS, PATHS, WORKLOADS, exec_argv
 
@@ -100,6 +105,8 @@ class DockerMachine(RuleBasedStateMachine):
     images = Bundle("images")
     archives = Bundle("archives")
 
+    # The dialect the machine speaks: the model's profile and the spec's rules for it.
+    dialect = DOCKER_20_10
     # The last machine built: after a failure, the shrunk example it ran (`dockspec check`).
     last: "DockerMachine | None" = None
     # Called with each finished machine (progress bars, step counts).
@@ -108,7 +115,8 @@ class DockerMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.world = World()
-        self.profile = DOCKER_20_10
+        self.profile = type(self).dialect
+        self.step_rules = step_rules(self.profile)
         self.lines: list[tuple[list[str], str]] = []  # (docker argv, comment)
         self.files: dict[str, bytes] = {}
         self.n_containers = 0
@@ -142,7 +150,7 @@ class DockerMachine(RuleBasedStateMachine):
         for path, data in result.files.items():
             if path != "-":
                 self.files[path] = data
-        for rule_ in STEP_RULES:
+        for rule_ in self.step_rules:
             if not rule_(before, command, result):
                 raise RuleBroken(f"{rule_.__name__}: {rule_.__doc__}\n  command: {self.lines[-1][0]}\n"
                                  f"  exit {result.exit}, error {result.error}")
@@ -150,16 +158,28 @@ class DockerMachine(RuleBasedStateMachine):
 
     def script(self) -> str:
         """The commands run so far, as a runnable shell script of docker lines."""
-        return render(self.lines)
+        if self.profile == DOCKER_20_10:
+            return render(self.lines)
+        name = self.profile.name
+        return render(self.lines, header=f"dialect {name}: replay with `dockspec simulate --dialect {name} FILE`")
 
     @invariant()
     def state_invariants_hold(self) -> None:
         if self._verified is self.world:
             return  # nothing changed since the last check: the predicates are pure
-        broken = first_violation(self.world)
+        broken = first_violation(self.world, self.profile)
         if broken is not None:
             raise RuleBroken(f"{broken.__name__}: {broken.__doc__}")
         self._verified = self.world
+
+    @classmethod
+    def for_dialect(cls, profile) -> type["DockerMachine"]:
+        """This machine speaking the dialect `profile` (the class itself when it already does)."""
+        if profile == cls.dialect:
+            return cls
+        return type(f"{cls.__name__}_{profile.name.replace('-', '_').replace('.', '_')}", (cls,),
+                    {"dialect": profile, "__doc__": f"{cls.__doc__} (dialect {profile.name})",
+                     "__module__": cls.__module__})
 
     def teardown(self) -> None:
         if type(self).on_teardown is not None:
@@ -331,7 +351,7 @@ class DockerMachine(RuleBasedStateMachine):
                    "kill": cmd.Kill(names)}[verb]
         one_by_one = self.world
         for name in names:
-            one_by_one = step(one_by_one, type(command)(**{**_fields(command), "containers": (name,)})).world
+            one_by_one = step(one_by_one, type(command)(**{**_fields(command), "containers": (name,)}), self.profile).world
         result = self.execute(command)
         if result.world != one_by_one:
             raise RuleBroken(f"{verb} over {names} differs from {verb} of each in turn")

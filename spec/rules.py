@@ -10,7 +10,14 @@ leave behind.
 
 Each rule returns True when the step obeys it (or when the rule says nothing
 about that command).  The machine checks all of `STEP_RULES` after every
-command it executes.
+command it executes, as `step_rules(profile)` gives them for its dialect.
+
+Where engines differ, a rule reads the dialect's named policy instead of
+assuming Docker 20.10's choice: `rmi_outcome` counts child images as a
+conflict only where `rmi_refuses_parent_with_children`, and `commit` of a
+paused container is refused only where not `commit_paused_allowed`.  Such a
+rule takes the dialect as a keyword-only `profile` (`spec.policies.bind`);
+a rule that holds only in some dialects says so with `spec.policies.only_where`.
 """
 from __future__ import annotations
 
@@ -19,9 +26,11 @@ from typing import Callable
 from model import commands as cmd
 from model import fs, refs
 from model.errors import ErrorKind as K
+from model.profile import DOCKER_20_10, Profile
 from model.result import Result
 from model.values import Container, Image, Status, World
 
+from . import policies
 from .workloads import KILLED, WORKLOADS, exec_effect
 
 LIVE = (Status.RUNNING, Status.PAUSED)
@@ -79,7 +88,7 @@ def named_by_id(text: str, img: Image) -> bool:
 # -- which commands the engine refuses -----------------------------------------------------
 
 
-def rmi_outcome(world: World, text: str, force: bool) -> K | None:
+def rmi_outcome(world: World, text: str, force: bool, profile: Profile = DOCKER_20_10) -> K | None:
     """`docker rmi` of one name, as daemon/images/image_delete.go decides it (Docker 20.10).
 
     By reference: refused (unless forced) only when it is the image's last tag
@@ -87,6 +96,8 @@ def rmi_outcome(world: World, text: str, force: bool) -> K | None:
     met deleting the now untagged image are ignored quietly.  By id: child
     images and running containers are hard conflicts, other tags (unless the
     image has exactly one) and stopped containers soft ones that `-f` overrides.
+    Child images are a conflict only in dialects whose policy
+    `rmi_refuses_parent_with_children` says so (not the containerd image store).
     """
     img = resolve_image(world, text)
     if img is None:
@@ -97,7 +108,7 @@ def rmi_outcome(world: World, text: str, force: bool) -> K | None:
         if not force and len(tags) == 1 and users:
             return K.IMAGE_IN_USE
         return OK
-    children = any(i.parent == img.id for i in world.images.values())
+    children = profile.rmi_refuses_parent_with_children and any(i.parent == img.id for i in world.images.values())
     running = any(c.status in LIVE for c in users)
     stopped = any(c.status not in LIVE for c in users)
 
@@ -177,8 +188,8 @@ def _targets(command: object) -> tuple[str, ...] | None:
     return None
 
 
-def expected_outcomes(world: World, command: object) -> frozenset | None:
-    """The outcomes Docker allows for `command` in `world`: OK (None) and/or error kinds.
+def expected_outcomes(world: World, command: object, profile: Profile = DOCKER_20_10) -> frozenset | None:
+    """The outcomes the dialect `profile` allows for `command` in `world`: OK (None) and/or error kinds.
 
     None when the spec makes no claim (several targets: each one is judged
     when run alone; or a situation listed in `KNOWN_DEVIATIONS`).
@@ -222,6 +233,8 @@ def expected_outcomes(world: World, command: object) -> frozenset | None:
             out.add(K.NO_SUCH_CONTAINER)
         elif c.image not in world.images:
             out.add(K.NO_SUCH_IMAGE)  # `rmi -f` took its image: the daemon cannot read the parent's config
+        elif c.status is Status.PAUSED and not profile.commit_paused_allowed:
+            out.add(K.PAUSED)
         if command.ref is not None and _ref(command.ref) is None:
             out.add(K.INVALID_REFERENCE)  # CLI and daemon check these in either order
         return frozenset(out or {OK})
@@ -230,7 +243,7 @@ def expected_outcomes(world: World, command: object) -> frozenset | None:
             return frozenset({K.INVALID_REFERENCE})
         return frozenset({OK if resolve_image(world, command.source) is not None else K.NO_SUCH_IMAGE})
     if t is cmd.Rmi:
-        return frozenset({rmi_outcome(world, command.images[0], command.force)})
+        return frozenset({rmi_outcome(world, command.images[0], command.force, profile)})
     if t in (cmd.History, cmd.Save):
         name = command.image if t is cmd.History else command.images[0]
         return frozenset({OK if resolve_image(world, name) is not None else K.NO_SUCH_IMAGE})
@@ -269,11 +282,12 @@ def outcome(result: Result) -> K | None:
 # -- step rules ----------------------------------------------------------------------------
 
 
-def refused_exactly_as_the_engine_refuses(before: World, command: object, result: Result) -> bool:
+def refused_exactly_as_the_engine_refuses(before: World, command: object, result: Result, *,
+                                          profile: Profile = DOCKER_20_10) -> bool:
     """A command is refused exactly when Docker refuses it, and with the error kind Docker gives."""
     if type(command) is cmd.Load:
         return (outcome(result) is OK) == _is_tar_with_manifest(command.data) or outcome(result) is K.NO_SUCH_FILE
-    allowed = expected_outcomes(before, command)
+    allowed = expected_outcomes(before, command, profile)
     return allowed is None or outcome(result) in allowed
 
 
@@ -385,8 +399,9 @@ def lifecycle_follows_the_workload(before: World, command: object, result: Resul
             return _expect_exited(new, w.stop_exit)
         return new == old
     if t is cmd.Wait:
-        code = new.exit_code if new.status is Status.EXITED else 0
-        ok = result.stdout == f"{code or 0}\n"
+        # A created container keeps the exit code of a failed start (127, 126), and
+        # `wait` prints it: seen on Docker 20.10 (restart of a missing command, then wait).
+        ok = result.stdout == f"{new.exit_code or 0}\n"
         if old.status is Status.RUNNING:
             return ok and _expect_exited(new, w.exit)
         return ok and new == old
@@ -522,6 +537,11 @@ STEP_RULES: tuple[StepRule, ...] = (
 )
 
 
-def broken_rules(before: World, command: object, result: Result) -> list[str]:
-    """The names of the step rules this step breaks, each with its rule."""
-    return [f"{r.__name__}: {r.__doc__}" for r in STEP_RULES if not r(before, command, result)]
+def step_rules(profile: Profile = DOCKER_20_10) -> tuple[StepRule, ...]:
+    """The step rules of the dialect `profile`, each given the dialect when it reads one."""
+    return tuple(policies.bind(r, profile) for r in STEP_RULES if policies.applies(r, profile))
+
+
+def broken_rules(before: World, command: object, result: Result, profile: Profile = DOCKER_20_10) -> list[str]:
+    """The names of the step rules of the dialect `profile` this step breaks, each with its rule."""
+    return [f"{r.__name__}: {r.__doc__}" for r in step_rules(profile) if not r(before, command, result)]

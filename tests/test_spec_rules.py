@@ -131,3 +131,15 @@ def test_restart_of_a_running_auto_remove_container_may_lose_it():
     assert lost.error.kind is K.REMOVAL_IN_PROGRESS and not lost.world.containers
     assert rules.races_only_on_auto_removal(before, command, r)
     assert not rules.races_only_on_auto_removal(before, command, replace(r, alternatives=()))
+
+
+def test_wait_prints_the_exit_code_a_failed_restart_left():
+    """Docker 20.10: a restart whose command is missing leaves a created container with exit code 127; `wait` prints 127."""
+    saved = step(_world(), cmd.Save((BASE_REF,), output="s.tar"))
+    flat = step(saved.world, cmd.Import(saved.files["s.tar"], "img1:latest")).world  # a save archive has no /bin
+    created = step(flat, cmd.Create("img1:latest", ("sleep", "1000"), name="c1", network="none")).world
+    restarted = step(created, cmd.Restart(("c1",), 0))
+    assert restarted.error is not None and restarted.error.kind is K.EXEC_NOT_FOUND
+    waited = step(restarted.world, cmd.Wait(("c1",)))
+    assert waited.stdout == "127\n"
+    assert rules.broken_rules(restarted.world, cmd.Wait(("c1",)), waited) == []
