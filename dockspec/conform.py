@@ -64,14 +64,16 @@ _REAL: bytes | None = None
 KNOWN: tuple = ()
 
 
-def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False):
-    """A lockstep machine class bound to the engine at `url`."""
+def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, profile=None):
+    """A lockstep machine class bound to the engine at `url`, the model speaking the dialect `profile`."""
     from spec import fixtures
     from spec.machine import DockerMachine
 
     from .adapter import Adapter
 
-    class LockstepMachine(DockerMachine):
+    Base = DockerMachine.for_dialect(profile) if profile is not None else DockerMachine
+
+    class LockstepMachine(Base):
         engine_url = url
         steps = 0
         seconds_engine = 0.0
@@ -278,14 +280,15 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False):
 
 
 def run_conformance(url: str, examples: int, seed: int | None, steps: int | None = None,
-                    allow_known: bool = False):
-    """Run the lockstep machine; return (failure or None, machine class, elapsed seconds)."""
+                    allow_known: bool = False, profile=None):
+    """Run the lockstep machine (the model in dialect `profile`, default docker-20.10);
+    return (failure or None, machine class, elapsed seconds)."""
     from hypothesis import seed as hseed
     from hypothesis.stateful import run_state_machine_as_test
 
     from spec.settings import suite_settings
 
-    Machine = make_machine(url, allow_known=allow_known)
+    Machine = make_machine(url, allow_known=allow_known, profile=profile)
     s = suite_settings(examples, steps, database=None, derandomize=seed is None, print_blob=False)
     t0 = time.perf_counter()
     failure = None
@@ -371,10 +374,12 @@ def describe(failure: BaseException) -> str:
 @click.option("--examples", type=int, default=20, show_default=True, help="Hypothesis examples (sessions).")
 @click.option("--steps", type=int, default=None, help="Commands per session (default: the profile's).")
 @click.option("--seed", type=int, default=None, help="Seed (default: derandomized).")
+@click.option("--dialect", default=None, metavar="NAME",
+              help="The model's dialect (`dockspec dialects`); default: the private engine's own, else docker-20.10.")
 @click.option("--allow-known", is_flag=True, help="Skip divergences reported upstream and not yet modelled (none today).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: verdict, divergence, coverage, timings.")
 @click.option("--junit", "junit", type=click.Path(dir_okay=False), default=None, help="Write a JUnit XML report.")
-def conform(url, private, examples, steps, seed, allow_known, as_json, junit) -> None:
+def conform(url, private, examples, steps, seed, dialect, allow_known, as_json, junit) -> None:
     """Drive the model and a real engine in lockstep; report any divergence.
 
     Exit 0: conforms; 1: a divergence (shrunk script, model and engine side by side);
@@ -382,24 +387,28 @@ def conform(url, private, examples, steps, seed, allow_known, as_json, junit) ->
     """
     from spec.coverage import COVERAGE
 
+    from . import engines
+    from .dialects import dialect_for
     from .engine import EngineUnavailable, resolve
 
     try:
+        engine = engines.get(private) if private and not url else None
         url = resolve(url, private)
     except EngineUnavailable as e:
         click.echo(f"dockspec conform: engine unavailable: {e}", err=True)
         sys.exit(2)
+    profile = dialect_for(dialect, engine)
     COVERAGE.clear()
     if not as_json:
-        click.echo(f"dockspec conform: {examples} sessions against {url} ...", err=True)
-    failure, Machine, elapsed = run_conformance(url, examples, seed, steps, allow_known)
+        click.echo(f"dockspec conform: {examples} sessions against {url}, dialect {profile.name} ...", err=True)
+    failure, Machine, elapsed = run_conformance(url, examples, seed, steps, allow_known, profile)
     rate = Machine.steps / elapsed if elapsed else 0.0
     word, status = verdict(failure)
     message = describe(failure) if failure is not None else ""
     if junit:
         _junit(junit, word, elapsed, message)
     if as_json:
-        out = {"verdict": word, "conforms": failure is None, "steps": Machine.steps, "seconds": round(elapsed, 2),
+        out = {"verdict": word, "dialect": profile.name, "conforms": failure is None, "steps": Machine.steps, "seconds": round(elapsed, 2),
                "coverage": COVERAGE.to_json()}
         if isinstance(failure, Divergence):
             out["divergence"] = {"aspect": failure.aspect, "script": failure.script, "model": failure.model,

@@ -33,6 +33,16 @@ def dialect_option(f):
     )(f)
 
 
+def dialect_for(name: str | None, engine=None) -> Profile:
+    """The dialect to compare an engine with: `name` when given, else the engine's own, else the default.
+
+    An unknown name is a usage error naming the known ones."""
+    try:
+        return registry.get(name or (engine.dialect if engine is not None else registry.DEFAULT))
+    except registry.UnknownDialect as e:
+        raise click.BadParameter(str(e), param_hint="'--dialect'") from None
+
+
 @click.command("dialects")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per dialect: name, base, summary, lineage.")
 def dialects(as_json: bool) -> None:

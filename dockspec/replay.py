@@ -37,10 +37,12 @@ from pathlib import Path
 
 import click
 
+from model.profile import DOCKER_20_10, Profile
 from model.values import Status
 
 from . import argv as argv_mod
 from .failures import DockspecBug, EngineFault, name_failure
+from .dialects import dialect_for
 from .settle import settle
 from .observe import LABEL, Bijection, Observer, Owner, classify, engine_snapshot, normalise
 from .script import Line, ScriptFiles, run_lines, split_lines
@@ -258,8 +260,11 @@ def _stdout_compared(words: list[str]) -> bool:
     return True
 
 
-def replay_text(text: str, folder: Path, url: str, run_id: str | None = None, engine=None) -> list[LineReport]:
-    """Replay one script; one report per line (compare `differs` to see divergences)."""
+def replay_text(text: str, folder: Path, url: str, run_id: str | None = None, engine=None,
+                profile: Profile = DOCKER_20_10) -> list[LineReport]:
+    """Replay one script; one report per line (compare `differs` to see divergences).
+
+    The model side speaks the dialect `profile` (the engine's own, for a fair comparison)."""
     import docker
 
     run_id = run_id or secrets.token_hex(4)
@@ -295,7 +300,7 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None, en
             words = rewrite(list(line.words), prefix, run_id)
             m_words = [PLACEHOLDER.sub(lambda m: _model_id(world, m.group(1)), w) for w in words]
             e_words = [PLACEHOLDER.sub(lambda m: _engine_id(adapter.api, m.group(1)), w) for w in words]
-            (documented,) = list(run_lines([Line(line.number, line.text, tuple(m_words))], files, world))
+            (documented,) = list(run_lines([Line(line.number, line.text, tuple(m_words))], files, world, profile))
             code, out, err = cli.run(e_words)
             for m in re.finditer(r"sha256:[0-9a-f]{64}", out):
                 adapter.own_image(m.group(0))
@@ -390,8 +395,10 @@ def render(reports: list[LineReport], only_differences: bool = True) -> str:
 @click.option("--engine", "url", default=None, help="Engine URL (unix:///path/docker.sock); default $DOCKSPEC_DOCKER_HOST.")
 @click.option("--private", is_flag=False, flag_value="", default=None, metavar="[NAME]",
               help="Start (or reuse) the private engine NAME (default docker-20.10); lines run through its own CLI.")
+@click.option("--dialect", default=None, metavar="NAME",
+              help="The model's dialect (`dockspec dialects`); default: the private engine's own, else docker-20.10.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line: model and engine side by side.")
-def replay(script: tuple[str, ...], url: str | None, private: str | None, as_json: bool) -> None:
+def replay(script: tuple[str, ...], url: str | None, private: str | None, dialect: str | None, as_json: bool) -> None:
     """Run docker SCRIPTs on a real engine and on the model; report where they differ.
 
     Exit 0: every line agrees; 1: some line differs; 2: the engine failed; 3: a bug of dockspec.
@@ -409,11 +416,12 @@ def replay(script: tuple[str, ...], url: str | None, private: str | None, as_jso
     except EngineUnavailable as e:
         click.echo(f"dockspec replay: engine unavailable: {e}", err=True)
         sys.exit(2)
+    profile = dialect_for(dialect, engine)
     status = 0
     for s in script:
         path = Path(s)
         try:
-            reports = replay_text(path.read_text(), path.resolve().parent, url, engine=engine)
+            reports = replay_text(path.read_text(), path.resolve().parent, url, engine=engine, profile=profile)
         except EngineFault as e:
             click.echo(f"dockspec replay: engine failed: {e}", err=True)
             sys.exit(e.exit_status)

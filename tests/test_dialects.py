@@ -6,6 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -265,3 +266,14 @@ def test_a_rule_names_a_policy_not_an_engine():
                                                         "model/containers.py"))
     assert not re.search(r"profile\.name|\.name\s*==\s*['\"](docker|podman)-", source)
     assert isinstance(dialects.get("podman-4.3"), Profile)
+
+
+def test_an_engine_is_compared_with_its_own_dialect_unless_told_otherwise():
+    from dockspec import engines
+    from dockspec.dialects import dialect_for
+
+    assert dialect_for(None, engines.get("podman-5.4")).name == "podman-5.4"
+    assert dialect_for("docker-20.10", engines.get("podman-5.4")).name == "docker-20.10"
+    assert dialect_for(None, None).name == "docker-20.10"
+    with pytest.raises(click.BadParameter, match="docker-20.10"):
+        dialect_for("docker-1.0", None)
