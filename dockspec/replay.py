@@ -176,17 +176,30 @@ class EngineFault(RuntimeError):
 
 
 class CliEngine:
-    """Runs docker command lines through /usr/bin/docker against one engine."""
+    """Runs docker command lines through /usr/bin/docker against one engine.
 
-    def __init__(self, url: str, cwd: Path):
+    Given a private engine (`dockspec.engines`), through that engine's own
+    client and environment instead, with the builder that client picks by
+    default (BuildKit from Docker 23) unless `DOCKER_BUILDKIT` is set here.
+    """
+
+    def __init__(self, url: str, cwd: Path, engine=None):
         self.url = url
         self.cwd = cwd
+        self.argv = [DOCKER_CLI]
         self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DOCKER_HOST": url, "DOCKER_BUILDKIT": "0",
                     "DOCKER_CONFIG": str(cwd / ".docker-config"), "HOME": str(cwd), "LANG": "C.UTF-8"}
+        if engine is not None:
+            cli = engine.cli()
+            self.argv = [url if before == "-H" else w for before, w in zip([None, *cli], cli)]
+            del self.env["DOCKER_BUILDKIT"]
+            self.env.update(engine.cli_env())
+            if "DOCKER_BUILDKIT" in os.environ:
+                self.env["DOCKER_BUILDKIT"] = os.environ["DOCKER_BUILDKIT"]
 
     def run(self, words: list[str], timeout: float = 30) -> tuple[int, str, str]:
         try:
-            p = subprocess.run([DOCKER_CLI, *words[1:]], cwd=self.cwd, env=self.env, capture_output=True,
+            p = subprocess.run([*self.argv, *words[1:]], cwd=self.cwd, env=self.env, capture_output=True,
                                timeout=timeout, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
             raise EngineFault(f"timed out after {timeout}s: {' '.join(words)}") from None
@@ -256,8 +269,11 @@ def _stdout_compared(words: list[str]) -> bool:
     return True
 
 
-def replay_text(text: str, folder: Path, url: str, run_id: str | None = None) -> list[LineReport]:
-    """Replay one script; one report per line (compare `differs` to see divergences)."""
+def replay_text(text: str, folder: Path, url: str, run_id: str | None = None, engine=None) -> list[LineReport]:
+    """Replay one script; one report per line (compare `differs` to see divergences).
+
+    `engine`: a private engine whose own client runs the lines (default: $DOCKSPEC_DOCKER_CLI).
+    """
     import docker
 
     run_id = run_id or secrets.token_hex(4)
@@ -282,7 +298,7 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None) ->
     try:
         prepare_folder(folder, tmp, prefix)
         files = ScriptFiles(tmp)
-        cli = CliEngine(url, tmp)
+        cli = CliEngine(url, tmp, engine)
         world = None
         from model.values import World
 
@@ -405,17 +421,21 @@ def render(reports: list[LineReport], only_differences: bool = True) -> str:
 @click.command()
 @click.argument("script", type=click.Path(exists=True, dir_okay=False), nargs=-1, required=True)
 @click.option("--engine", "url", default=None, help="Engine URL (unix:///path/docker.sock); default $DOCKSPEC_DOCKER_HOST.")
-@click.option("--private", is_flag=True, help="Start (or reuse) the private engine of `dockspec engine up`.")
+@click.option("--private", metavar="[NAME]", is_flag=False, flag_value="", default=None,
+              help="Start (or reuse) the private engine NAME (`dockspec engine list`; alone: the default engine); "
+                   "with a NAME, lines run through that engine's own client.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line: model and engine side by side.")
-def replay(script: tuple[str, ...], url: str | None, private: bool, as_json: bool) -> None:
+def replay(script: tuple[str, ...], url: str | None, private: str | None, as_json: bool) -> None:
     """Run docker SCRIPTs on a real engine and on the model; report where they differ.
 
     Exit 0: every line agrees; 1: some line differs; 2: the engine failed.
     """
+    from . import engines
     from .engine import EngineUnavailable, resolve
 
     try:
-        url = resolve(url, private)
+        chosen = engines.get(private) if private else None
+        url = resolve(url, private or private == "")
     except EngineUnavailable as e:
         click.echo(f"dockspec replay: engine unavailable: {e}", err=True)
         sys.exit(2)
@@ -423,7 +443,7 @@ def replay(script: tuple[str, ...], url: str | None, private: bool, as_json: boo
     for s in script:
         path = Path(s)
         try:
-            reports = replay_text(path.read_text(), path.resolve().parent, url)
+            reports = replay_text(path.read_text(), path.resolve().parent, url, engine=chosen)
         except EngineFault as e:
             click.echo(f"dockspec replay: engine failed: {e}", err=True)
             sys.exit(2)

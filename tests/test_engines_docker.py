@@ -84,3 +84,29 @@ def test_modern_engine_runs_a_container_and_stops_clean(name, tmp_path):
             assert e.down()
     if started:
         assert not e.answers() and _mounted_under(e.root()) == []
+
+
+def test_replay_runs_a_named_engine_through_its_own_client(tmp_path, monkeypatch):
+    from dockspec.replay import CliEngine
+
+    monkeypatch.setenv("DOCKSPEC_ENGINE_DIR", str(tmp_path))
+    monkeypatch.delenv("DOCKER_BUILDKIT", raising=False)
+    e = engines.get("docker-28.5")
+    cli = CliEngine("unix:///elsewhere.sock", tmp_path, e)
+    assert cli.argv == [str(e.tree / "usr/bin/docker"), "-H", "unix:///elsewhere.sock"]
+    assert "DOCKER_BUILDKIT" not in cli.env  # the client's own default builder
+    config = Path(cli.env["DOCKER_CONFIG"], "config.json").read_text()
+    assert str(e.tree / "usr/libexec/docker/cli-plugins") in config
+    monkeypatch.setenv("DOCKER_BUILDKIT", "0")
+    assert CliEngine("unix:///x.sock", tmp_path, e).env["DOCKER_BUILDKIT"] == "0"
+    assert CliEngine("unix:///x.sock", tmp_path).env["DOCKER_BUILDKIT"] == "0"  # 20.10's legacy builder
+
+
+def test_replay_names_the_engines_when_the_private_one_is_unknown():
+    from click.testing import CliRunner
+
+    from dockspec.replay import replay
+
+    script = Path(__file__).parent.parent / "replays" / "01-import-images.sh"
+    r = CliRunner().invoke(replay, ["--private", "docker-1.0", str(script)])
+    assert r.exit_code == 2 and "no engine called 'docker-1.0'" in r.output and "docker-28.5" in r.output
