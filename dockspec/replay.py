@@ -176,20 +176,34 @@ class LineReport:
 
 
 class CliEngine:
-    """Runs docker command lines through /usr/bin/docker against one engine."""
+    """Runs docker command lines through /usr/bin/docker against one engine.
+
+    Given a private engine (`dockspec.engines`), through that engine's own
+    client and environment instead, with the builder that client picks by
+    default (BuildKit from Docker 23) unless `DOCKER_BUILDKIT` is set here.
+    """
 
     def __init__(self, url: str, cwd: Path, engine=None):
         self.url = url
         self.cwd = cwd
-        self.argv0 = [*engine.cli()] if engine else [DOCKER_CLI]  # a named engine: its own client
+        self.argv = [DOCKER_CLI]
         self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DOCKER_HOST": url, "DOCKER_BUILDKIT": "0",
                     "DOCKER_CONFIG": str(cwd / ".docker-config"), "HOME": str(cwd), "LANG": "C.UTF-8"}
-        if engine:  # its own settings only (podman reads DOCKER_CONFIG as an auth file that must exist)
-            self.env = {**os.environ, "DOCKER_BUILDKIT": "0", "LANG": "C.UTF-8", **engine.cli_env()}
+        if engine is not None:
+            cli = engine.cli()
+            self.argv = [url if before == "-H" else w for before, w in zip([None, *cli], cli)]
+            if engine.kind == "podman":
+                # its own settings only (podman reads DOCKER_CONFIG as an auth file that must exist)
+                self.env = {**os.environ, "LANG": "C.UTF-8"}
+            else:
+                del self.env["DOCKER_BUILDKIT"]
+            self.env.update(engine.cli_env())
+            if "DOCKER_BUILDKIT" in os.environ:
+                self.env["DOCKER_BUILDKIT"] = os.environ["DOCKER_BUILDKIT"]
 
     def run(self, words: list[str], timeout: float = 30) -> tuple[int, str, str]:
         try:
-            p = subprocess.run([*self.argv0, *words[1:]], cwd=self.cwd, env=self.env, capture_output=True,
+            p = subprocess.run([*self.argv, *words[1:]], cwd=self.cwd, env=self.env, capture_output=True,
                                timeout=timeout, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
             raise EngineFault(f"timed out after {timeout}s: {' '.join(words)}") from None
@@ -264,7 +278,9 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None, en
                 profile: Profile = DOCKER_20_10) -> list[LineReport]:
     """Replay one script; one report per line (compare `differs` to see divergences).
 
-    The model side speaks the dialect `profile` (the engine's own, for a fair comparison)."""
+    `engine`: a private engine whose own client runs the lines (default: $DOCKSPEC_DOCKER_CLI).
+    The model side speaks the dialect `profile` (the engine's own, for a fair comparison).
+    """
     import docker
 
     run_id = run_id or secrets.token_hex(4)
@@ -393,8 +409,9 @@ def render(reports: list[LineReport], only_differences: bool = True) -> str:
 @click.command()
 @click.argument("script", type=click.Path(exists=True, dir_okay=False), nargs=-1)
 @click.option("--engine", "url", default=None, help="Engine URL (unix:///path/docker.sock); default $DOCKSPEC_DOCKER_HOST.")
-@click.option("--private", is_flag=False, flag_value="", default=None, metavar="[NAME]",
-              help="Start (or reuse) the private engine NAME (default docker-20.10); lines run through its own CLI.")
+@click.option("--private", metavar="[NAME]", is_flag=False, flag_value="", default=None,
+              help="Start (or reuse) the private engine NAME (`dockspec engine list`; alone: the default engine); "
+                   "with a NAME, lines run through that engine's own client.")
 @click.option("--dialect", default=None, metavar="NAME",
               help="The model's dialect (`dockspec dialects`); default: the private engine's own, else docker-20.10.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line: model and engine side by side.")

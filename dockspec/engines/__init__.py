@@ -1,13 +1,15 @@
 """The real engines dockspec runs privately, by name (`dockspec engine up NAME`).
 
 Every engine implements `base.Engine`; this module is the registry.  The
-default engine is `docker-20.10`.
+default engine is `docker-20.10`; `docker-26.1` and `docker-28.5` (and their
+`-containerd` variants, with the containerd image store) are unpacked from
+Debian's newer suites into the cache folder (see `docker.py`).
 """
 from __future__ import annotations
 
 from .base import Engine, EngineUnavailable, answers, base_dir, cache_dir
 from . import podman
-from .docker import Bookworm
+from .docker import SID_28, TRIXIE_26, Bookworm, Modern
 
 DEFAULT = "docker-20.10"
 
@@ -20,6 +22,10 @@ def register(engine: Engine) -> Engine:
 
 
 register(Bookworm("docker-20.10"))
+register(Modern("docker-26.1", TRIXIE_26))
+register(Modern("docker-26.1-containerd", TRIXIE_26, containerd_store=True))
+register(Modern("docker-28.5", SID_28))
+register(Modern("docker-28.5-containerd", SID_28, containerd_store=True))
 register(podman.Bookworm("podman-4.3", "4.3"))
 register(podman.Trixie("podman-5.4", "5.4"))
 

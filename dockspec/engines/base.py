@@ -64,6 +64,24 @@ def answers(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
+def _running(pid: int) -> bool:
+    """Whether `pid` still runs; an exited one awaiting its parent's wait (a zombie) does not.
+
+    A daemon started by this very process stays a zombie until it is waited
+    for, and `kill(pid, 0)` succeeds on zombies: reap it when it is our child.
+    """
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    except ChildProcessError:
+        pass
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
 def stop_pid(pidfile: Path, grace: float = 15.0) -> bool:
     """SIGTERM the process named in `pidfile`, SIGKILL after `grace` s; True if one ran."""
     try:
@@ -77,9 +95,7 @@ def stop_pid(pidfile: Path, grace: float = 15.0) -> bool:
         return False
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if not _running(pid):
             break
         time.sleep(0.1)
     else:
