@@ -13,7 +13,7 @@ from `dockspec.rootfs.busybox_rootfs()` when the folder lacks it.  `{id:REF}`
 stands for the 12-character id of REF, resolved on each side.
 
 After every line, compared: the exit status; the error kind (the engine's
-stderr classified by `dockspec.observe.classify`); the snapshot (the engine's
+stderr classified by `dockspec.observe.Classifier` with the dialect's wording); the snapshot (the engine's
 read through the API, ids translated through the learnt `Bijection`); and
 stdout, after ids, ages and table padding are normalised, for every verb but
 those whose output is not deterministic or not modelled:
@@ -44,7 +44,7 @@ from . import argv as argv_mod
 from .failures import DockspecBug, EngineFault, name_failure
 from .dialects import dialect_for
 from .settle import settle
-from .observe import LABEL, Bijection, Observer, Owner, classify, engine_snapshot, normalise
+from .observe import LABEL, Bijection, Classifier, Observer, Owner, engine_snapshot, normalise
 from .script import Line, ScriptFiles, run_lines, split_lines
 from .snapshot import snapshot
 
@@ -298,6 +298,7 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None, en
             s = s.replace(a, b)
         return s
     observer = Observer(adapter.api, owner)
+    classify = Classifier(profile)  # the engine's stderr read with its own dialect's wording
     ids = Bijection()
     seen_containers: set[str] = set()
     reports: list[LineReport] = []

@@ -263,11 +263,11 @@ def run(world: World, c: cmd.Run, p: Profile) -> Result:
     """`docker run` = create + start (+ wait for the exit when not detached)."""
     created = create(world, c.create, p)
     if created.error is not None:
-        return replace(created, exit=p.exit_run_failed, stderr=_run_prefix(created.stderr))
+        return replace(created, exit=p.exit_run_failed, stderr=_run_prefix(created.stderr, p))
     cid = created.stdout.strip()
     world, error, code, step = _start_one(created.world, created.world.containers[cid], p)
     if error is not None:
-        return Result(world, cid + "\n" if c.detach else "", _run_prefix(error.message + "\n"), code, error)
+        return Result(world, cid + "\n" if c.detach else "", _run_prefix(error.message + "\n", p), code, error)
     if c.detach:
         return Result(world, cid + "\n")
     # Foreground: the CLI attaches, prints what the process prints, waits for the exit.
@@ -282,12 +282,12 @@ def run(world: World, c: cmd.Run, p: Profile) -> Result:
     return Result(world, stdout, stderr, code)
 
 
-def _run_prefix(stderr: str) -> str:
-    """`docker run` reports errors as "docker: MESSAGE." and a usage hint (one final period)."""
+def _run_prefix(stderr: str, p: Profile) -> str:
+    """`docker run` reports errors as "docker: MESSAGE" and a usage hint, worded as `p.run_refusal` says."""
     lines = stderr.rstrip("\n").split("\n")
     last = lines[-1].rstrip(".")
     head = lines[:-1]
-    return "".join(l + "\n" for l in head) + f"docker: {last}.\nSee 'docker run --help'.\n"
+    return "".join(l + "\n" for l in head) + p.run_refusal.format(message=last) + "\n"
 
 
 def _terminate(world: World, c: Container, auto_remove: bool = True) -> World:
@@ -373,9 +373,9 @@ def rm(world: World, c: cmd.Rm, p: Profile) -> Result:
 
     def one(out: Out, name: str, target: Container) -> None:
         if target.status is Status.RUNNING and not c.force:
-            out.refuse(p.error("remove_running", id=target.id))
+            out.refuse(p.error("remove_running", id=target.id, name=target.name.removeprefix("/")))
         elif target.status is Status.PAUSED and not c.force:
-            out.refuse(p.error("remove_paused", id=target.id))
+            out.refuse(p.error("remove_paused", id=target.id, name=target.name.removeprefix("/")))
         else:
             out.world = out.world.drop_container(target.id)
             out.print(name)
@@ -430,7 +430,8 @@ def exec_(world: World, c: cmd.Exec, p: Profile) -> Result:
         # The CLI prints the runtime's refusal on standard output, with status 126.
         key = "exec_denied_exec" if isinstance(e, workload.ExecDenied) else "exec_not_found_exec"
         error = p.error(key, cmd=e.name)
-        return Result(world, error.message + "\n", "", p.exit_cannot_invoke, error)
+        code = p.exit_cannot_invoke if isinstance(e, workload.ExecDenied) else p.exit_exec_not_found
+        return Result(world, error.message + "\n", "", code, error)
     except UnsupportedWorkload as e:
         return refused(world, p.error("unsupported_workload", detail=e), exit=p.exit_cannot_invoke)
     if c.detach:

@@ -142,7 +142,7 @@ def ps(world: World, c: cmd.Ps, p: Profile) -> Result:
     """`docker ps`: running and paused containers (all of them with -a), newest first."""
     for key, value in c.filters:
         if key == "status" and value not in STATUS_FILTERS:
-            return refused(world, p.error("invalid_filter", filter=f"{key}={value}"))
+            return refused(world, p.error("invalid_filter", filter=f"{key}={value}", value=value))
     containers = ps_select(world, c.all or c.last is not None, c.filters)
     if c.last is not None:
         containers = containers[: c.last]

@@ -95,6 +95,12 @@ class Profile:
     exit_not_found: int = 127
     exit_unsupported: int = 125  # the model cannot interpret the workload (not an engine refusal)
     exit_killed: int = 137  # 128 + SIGKILL
+    # exec of a command the container lacks: 20.10's CLI exits 126 (as for one it cannot
+    # invoke); 28.5's exits 127, as run does (replays/08-exec.sh:8).
+    exit_exec_not_found: int = 126
+    # How `docker run` words a refusal: the last line of the error as {message} (its final
+    # period dropped), then the CLI's usage hint.
+    run_refusal: str = "docker: {message}.\nSee 'docker run --help'."
     # rmi of an image with child images: 20.10 refuses even with -f; the
     # containerd image store (Docker 25+) deletes the parent and keeps the child.
     rmi_refuses_parent_with_children: bool = True

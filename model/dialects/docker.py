@@ -35,12 +35,44 @@ DOCKER_26_1 = differs(DOCKER_20_10, "docker-26.1", summary="Docker Engine 26.1 (
     "exec_not_found_start": _task_wrapped("exec_not_found_start"),
     # start/run of a file that is not executable: the same wrapper, the same code path (daemon/start.go; replays/03-run-refusals.sh)
     "exec_denied_start": _task_wrapped("exec_denied_start"),
+    # kill of a container that is not running: lower case "cannot kill container" and "container" (replays/05-stop-kill-wait.sh:16, :19)
+    "kill_not_running": DAEMON + "cannot kill container: {name}: container {id} is not running",
+    # kill of a missing container: lower case "cannot kill container" (replays/05-stop-kill-wait.sh:21)
+    "kill_no_such_container": DAEMON + "cannot kill container: {name}: No such container: {name}",
+    # pause / exec of a container that is not running: lower case "container" (replays/06-pause.sh:6, :7; 08-exec.sh:4, :14)
+    "not_running": DAEMON + "container {id} is not running",
+    # rm of a running container: a new message naming the container with its slash (replays/07-rm.sh:6)
+    "remove_running": DAEMON + 'cannot remove container "/{name}": container is running: stop the container before removing or force remove',
+    # rm of a paused container: a new message (replays/06-pause.sh:16)
+    "remove_paused": DAEMON + 'cannot remove container "/{name}": container is paused and must be unpaused first',
+    # ps --filter status=<not a state>: lower case "invalid filter" (replays/04-ps-filters.sh:21)
+    "invalid_filter": DAEMON + "invalid filter '{filter}'",
+    # a missing container or image named to rm, exec, rmi, inspect: the modern client prints the daemon's 404 as it comes (replays/01:19, 07:7, 07:10, 07:11, 08:15, 23:12)
+    "no_such_container": DAEMON + "No such container: {name}",
+    "no_such_image": DAEMON + "No such image: {ref}",
+    # inspect without --type of a missing name: the modern client asks for a container last (replays/23-inspect.sh:13)
+    "no_such_object": DAEMON + "No such container: {name}",
 })
 
 # -- Docker 28.5 (Debian sid's docker.io 28.5.2, containerd 2.1.9) ---------------------------
 DOCKER_28_5 = differs(DOCKER_26_1, "docker-28.5", summary="Docker Engine 28.5 (Debian sid), overlay2 store", messages={
-    # (nothing seen yet that 26.1 does otherwise)
-})
+    # start/run of a command the image lacks or cannot execute: runc's error without the trailing ": unknown" (replays/03-run-refusals.sh:5, :7, :9, :12)
+    "exec_not_found_start": _task_wrapped("exec_not_found_start").removesuffix(": unknown"),
+    "exec_denied_start": _task_wrapped("exec_denied_start").removesuffix(": unknown"),
+    # exec of a command the container lacks or cannot execute: the same, on stdout (replays/08-exec.sh:8, :9)
+    "exec_not_found_exec": DOCKER_20_10.messages["exec_not_found_exec"][1].removesuffix(": unknown"),
+    "exec_denied_exec": DOCKER_20_10.messages["exec_denied_exec"][1].removesuffix(": unknown"),
+    # rm of a running or paused container: the name without its slash (replays/07-rm.sh:6, 06-pause.sh:16)
+    "remove_running": DAEMON + 'cannot remove container "{name}": container is running: stop the container before removing or force remove',
+    "remove_paused": DAEMON + 'cannot remove container "{name}": container is paused and must be unpaused first',
+    # ps --filter status=<not a state>: the daemon says why, listing the states (replays/04-ps-filters.sh:21)
+    "invalid_filter": DAEMON + "invalid filter '{filter}': invalid value for state ({value}): must be one of created, running, paused, restarting, removing, exited, dead",
+},
+    # exec of a command the container lacks exits 127, as run does (replays/08-exec.sh:8; also through the 20.10 client)
+    exit_exec_not_found=127,
+    # a refused run: no final period, a blank line, and the new usage hint (replays/03-run-refusals.sh:3, :5, :14, :16)
+    run_refusal="docker: {message}\n\nRun 'docker run --help' for more information",
+)
 
 # -- the containerd image store, on either version ------------------------------------------
 CONTAINERD_STORE: dict[str, object] = {
@@ -48,7 +80,8 @@ CONTAINERD_STORE: dict[str, object] = {
     "rmi_refuses_parent_with_children": False,
 }
 CONTAINERD_STORE_MESSAGES: dict[str, str] = {
-    # (no wording seen yet that differs from the graph-driver store)
+    # rmi of a reference a container's image has: "unable to delete REF (must be forced)" (replays/12-rmi-conflicts.sh:4, :7; 15-rmi-in-use-untag.sh:6)
+    "image_in_use_by_ref": DAEMON + "conflict: unable to delete {ref} (must be forced) - container {container} is using its referenced image {short}",
 }
 
 DOCKER_26_1_CONTAINERD = differs(DOCKER_26_1, "docker-26.1-containerd", CONTAINERD_STORE_MESSAGES,
