@@ -17,7 +17,7 @@ from .containers import find as find_container
 from .images import find as find_image
 from .errors import EngineError, ErrorKind
 from .profile import Profile
-from .render import LESS_THAN_A_SECOND, NIL, TemplateError, Template, _plain, ellipsis, format_rows, human_size
+from .render import LESS_THAN_A_SECOND, NIL, MissingKey, TemplateError, Template, _plain, ellipsis, format_rows, human_size
 from .result import Out, Result, refused
 from .values import Container, Image, Status, World
 
@@ -326,8 +326,9 @@ def inspect_container(world: World, c: Container) -> dict:
     }
 
 
-def inspect_image(world: World, img: Image) -> dict:
-    return {
+def inspect_image(world: World, img: Image, p: Profile | None = None) -> dict:
+    """The image's inspect document; the fields the dialect's client no longer shows left out."""
+    doc = {
         "Id": img.id,
         "RepoTags": list(world.image_tags(img.id)),
         "RepoDigests": [],
@@ -342,6 +343,11 @@ def inspect_image(world: World, img: Image) -> dict:
         "Size": world.image_size(img),
         "RootFS": {"Type": "layers", "Layers": [f"sha256:{fs.digest(world.layers[l].changes)}" for l in img.layers]},
     }
+    if p is not None and not p.inspect_container_config:
+        del doc["ContainerConfig"]
+    if p is not None and not p.inspect_config_image:
+        del doc["Config"]["Image"]
+    return doc
 
 
 def inspect(world: World, c: cmd.Inspect, p: Profile) -> Result:
@@ -357,7 +363,7 @@ def inspect(world: World, c: cmd.Inspect, p: Profile) -> Result:
         if obj is None and c.type in (None, "image"):
             img = find_image(world, name)
             if img is not None:
-                obj = inspect_image(world, img)
+                obj = inspect_image(world, img, p)
         if obj is None:
             key = {None: "no_such_object", "container": "no_such_container", "image": "no_such_image"}[c.type]
             out.refuse(p.error(key, name=name, ref=name))
@@ -368,6 +374,8 @@ def inspect(world: World, c: cmd.Inspect, p: Profile) -> Result:
             tpl = Template(c.format)
             for obj in objects:
                 out.print(tpl.render(obj))
+        except MissingKey as e:
+            return refused(world, p.error("template_missing_key", detail=e))
         except TemplateError as e:
             return refused(world, _template_error(e))
     else:

@@ -19,6 +19,10 @@ class TemplateError(ValueError):
     """A --format template the model cannot evaluate; the message names the action."""
 
 
+class MissingKey(TemplateError):
+    """A --format names a key its (JSON) object lacks: Go's `missingkey=error`, worded as Go words it."""
+
+
 def human_size(size: int) -> str:
     """docker's `units.HumanSizeWithPrecision(size, 3)`: decimal units, 3 significant digits.
 
@@ -192,6 +196,10 @@ def _field(data: Any, chain: str, text: str, args: list[Any]) -> Any:
     for k, name in enumerate(names):
         if isinstance(value, Mapping) and name in value:
             value = value[name]
+        elif isinstance(value, Mapping) and chain in text:
+            # Go reports the column (0-based) of the chain's last field, on line 1.
+            col = text.index(chain) + chain.rindex(".")
+            raise MissingKey(f'template: :1:{col}: executing "" at <{chain}>: map has no entry for key "{name}"')
         elif hasattr(value, name):
             value = getattr(value, name)
         else:

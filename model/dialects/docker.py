@@ -50,9 +50,10 @@ DOCKER_26_1 = differs(DOCKER_20_10, "docker-26.1", summary="Docker Engine 26.1 (
     # a missing container or image named to rm, exec, rmi, inspect: the modern client prints the daemon's 404 as it comes (replays/01:19, 07:7, 07:10, 07:11, 08:15, 23:12)
     "no_such_container": DAEMON + "No such container: {name}",
     "no_such_image": DAEMON + "No such image: {ref}",
-    # inspect without --type of a missing name: the modern client asks for a container last (replays/23-inspect.sh:13)
-    "no_such_object": DAEMON + "No such container: {name}",
-})
+},
+    # image inspect through the client's API version has no ContainerConfig: --format '{{.ContainerConfig.Cmd}}' fails, exit 1 (replays/01-import-images.sh:7, 11-commit.sh:6)
+    inspect_container_config=False,
+)
 
 # -- Docker 28.5 (Debian sid's docker.io 28.5.2, containerd 2.1.9) ---------------------------
 DOCKER_28_5 = differs(DOCKER_26_1, "docker-28.5", summary="Docker Engine 28.5 (Debian sid), overlay2 store", messages={
@@ -72,6 +73,8 @@ DOCKER_28_5 = differs(DOCKER_26_1, "docker-28.5", summary="Docker Engine 28.5 (D
     exit_exec_not_found=127,
     # a refused run: no final period, a blank line, and the new usage hint (replays/03-run-refusals.sh:3, :5, :14, :16)
     run_refusal="docker: {message}\n\nRun 'docker run --help' for more information",
+    # image inspect has no Config.Image either (replays/23-inspect.sh:10)
+    inspect_config_image=False,
 )
 
 # -- the containerd image store, on either version ------------------------------------------
