@@ -13,7 +13,8 @@ status docker uses (125 for flag errors, 1 for a wrong number of arguments).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import Callable, Protocol
 
 from frozendict import frozendict
@@ -209,8 +210,37 @@ def _labels(items: tuple[str, ...]) -> frozendict:
     return frozendict((k, v) for k, _, v in (i.partition("=") for i in items))
 
 
+ENV_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=.*", re.S)
+# The client's environment a line may set before `docker` (`DOCKER_BUILDKIT=0 docker build ...`).
+LINE_ENV = ("DOCKER_BUILDKIT",)
+
+
+def split_env(words: list[str]) -> tuple[dict[str, str], list[str]]:
+    """A line's leading `NAME=value` words (the client's environment, as a shell reads them) and the rest."""
+    env: dict[str, str] = {}
+    k = 0
+    while k < len(words) and ENV_WORD.fullmatch(words[k]):
+        name, _, value = words[k].partition("=")
+        env[name] = value
+        k += 1
+    return env, list(words[k:])
+
+
+def builder_choice(value: str) -> str:
+    """`DOCKER_BUILDKIT`'s value -> the builder it selects, as the CLI reads it (Go's strconv.ParseBool)."""
+    if value in ("1", "t", "T", "TRUE", "true", "True"):
+        return "buildkit"
+    if value in ("0", "f", "F", "FALSE", "false", "False"):
+        return "classic"
+    raise UsageError(f'DOCKER_BUILDKIT environment variable expects boolean value: strconv.ParseBool: parsing "{value}": invalid syntax', exit=1)
+
+
 def parse(words: list[str], files: Files) -> tuple[str, object]:
-    """One docker command line -> (verb, command value)."""
+    """One docker command line -> (verb, command value); `DOCKER_BUILDKIT=0|1` before it picks build's builder."""
+    env, words = split_env(list(words))
+    unknown = sorted(set(env) - set(LINE_ENV))
+    if unknown:
+        raise UsageError(f"dockspec: a line may set only {', '.join(LINE_ENV)} before 'docker', not {', '.join(unknown)}", exit=2)
     if not words or words[0] != "docker":
         raise UsageError(f"not a docker command line: {' '.join(words)!r} (lines start with 'docker')", exit=127)
     words = words[1:]
@@ -227,7 +257,10 @@ def parse(words: list[str], files: Files) -> tuple[str, object]:
     if spec is None:
         raise UsageError(f"docker: '{verb}' is not a docker command.\nSee 'docker --help'", exit=1)
     v, args = parse_flags(verb, spec, rest)
-    return verb, BUILDERS[verb](v, args, files)
+    command = BUILDERS[verb](v, args, files)
+    if "DOCKER_BUILDKIT" in env and isinstance(command, cmd.Build):
+        command = replace(command, builder=builder_choice(env["DOCKER_BUILDKIT"]))
+    return verb, command
 
 
 def _create(v: dict, args: list[str]) -> cmd.Create:

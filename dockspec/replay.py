@@ -201,9 +201,10 @@ class CliEngine:
             if "DOCKER_BUILDKIT" in os.environ:
                 self.env["DOCKER_BUILDKIT"] = os.environ["DOCKER_BUILDKIT"]
 
-    def run(self, words: list[str], timeout: float = 30) -> tuple[int, str, str]:
+    def run(self, words: list[str], timeout: float = 30, env: dict | None = None) -> tuple[int, str, str]:
+        """`words` (`docker ...`) through the client, `env` (the line's own `NAME=value`s) added to its environment."""
         try:
-            p = subprocess.run([*self.argv, *words[1:]], cwd=self.cwd, env=self.env, capture_output=True,
+            p = subprocess.run([*self.argv, *words[1:]], cwd=self.cwd, env={**self.env, **(env or {})}, capture_output=True,
                                timeout=timeout, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
             raise EngineFault(f"timed out after {timeout}s: {' '.join(words)}") from None
@@ -314,15 +315,19 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None, en
         for line in split_lines(text):
             if line.words is None:
                 continue
-            words = rewrite(list(line.words), prefix, run_id)
-            m_words = [PLACEHOLDER.sub(lambda m: _model_id(world, m.group(1)), w) for w in words]
+            # `DOCKER_BUILDKIT=0 docker build ...`: the line's environment goes to the client, and the
+            # model sees the client's builder setting (its environment's, unless the line sets it).
+            line_env, bare = argv_mod.split_env(list(line.words))
+            model_env = {k: v for k, v in cli.env.items() if k in argv_mod.LINE_ENV} | line_env
+            words = rewrite(bare, prefix, run_id)
+            m_words = [f"{k}={v}" for k, v in model_env.items()] + [PLACEHOLDER.sub(lambda m: _model_id(world, m.group(1)), w) for w in words]
             e_words = [PLACEHOLDER.sub(lambda m: _engine_id(adapter.api, m.group(1)), w) for w in words]
             (documented,) = list(run_lines([Line(line.number, line.text, tuple(m_words))], files, world, profile))
-            code, out, err = cli.run(e_words)
+            code, out, err = cli.run(e_words, env=line_env)
             for m in re.finditer(r"sha256:[0-9a-f]{64}", out):
                 adapter.own_image(m.group(0))
             observer.touched()  # any CLI line may have changed any file system
-            verb = _verb(list(line.words))
+            verb = _verb(bare)
             e_kind = classify(err) or (classify(out) if code in (126, 127) else None)
             # Where the engine races with itself, the line agrees when any allowed outcome
             # does, and the replay goes on from that one.
@@ -353,7 +358,7 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None, en
                 engine = {"exit": code, "error_kind": e_kind.value if e_kind else None, "stdout": e_out,
                           "stderr": strip(ids.engine_text(err)), "state": _strip_state(e_state, strip)}
                 differs = [k for k in ("exit", "error_kind") if model[k] != engine[k]]
-                if _stdout_compared(list(line.words)) and m_out != e_out:
+                if _stdout_compared(bare) and m_out != e_out:
                     differs.append("stdout")
                 if m_state != e_state:
                     differs.append("state")

@@ -192,3 +192,5 @@ class Build:
     # st_mode of context entries (directories keyed "path/"); missing ones count
     # as 0644 files and 0755 directories.  COPY's cache hash covers them.
     modes: frozendict = frozendict()
+    # "classic" or "buildkit" (`DOCKER_BUILDKIT=0|1` on the line); None: the dialect's `builder`.
+    builder: str | None = None

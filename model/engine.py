@@ -17,9 +17,9 @@ from .values import World
 
 
 def _build(world: World, c: cmd.Build, p: Profile) -> Result:
-    from . import build
+    from . import builders
 
-    return build.build(world, c, p)
+    return builders.build(world, c, p)
 
 
 # `step` looks the transition up here at every call, so this table is also the

@@ -81,6 +81,10 @@ _DOCKER_20_10_MESSAGES = {
     "build_unknown_instruction": (ErrorKind.BAD_DOCKERFILE, "Error response from daemon: dockerfile parse error line {line}: unknown instruction: {instruction}"),
     "build_unsupported": (ErrorKind.BAD_DOCKERFILE, "dockspec: unsupported Dockerfile instruction at line {line}: {instruction} ({detail})"),
     "build_copy_missing": (ErrorKind.NO_SUCH_FILE, "COPY failed: file not found in build context or excluded by .dockerignore: stat {path}: file does not exist"),
+    # BuildKit (model/builders/buildkit.py; not 20.10's default builder): a RUN that exits non-zero, a bad tag
+    # (the wording of the 23+ clients' BuildKit: replays/17-build-fail.sh:3, :10 on Docker 26.1)
+    "buildkit_run_failed": (ErrorKind.BUILD_FAILED, 'ERROR: failed to solve: process "{cmd}" did not complete successfully: exit code: {code}'),
+    "buildkit_invalid_tag": (ErrorKind.INVALID_REFERENCE, 'ERROR: invalid tag "{ref}": {detail}'),
     "build_exec_not_found": (ErrorKind.EXEC_NOT_FOUND, 'failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "{cmd}": executable file not found in $PATH: unknown'),
 }
 
@@ -114,6 +118,9 @@ class Profile:
     inspect_container_config: bool = True
     # image inspect shows Config.Image; 28.5's client's API version drops it (replays/23-inspect.sh:10).
     inspect_config_image: bool = True
+    # The builder `docker build` uses when the line does not say (DOCKER_BUILDKIT=0|1): "classic" (the
+    # legacy builder, 20.10's default) or "buildkit" (the 23+ clients' default); model/builders/.
+    builder: str = "classic"
     # commit of a paused container: 20.10 commits it (the engine pauses anyway).
     commit_paused_allowed: bool = True
 

@@ -51,6 +51,8 @@ DOCKER_26_1 = differs(DOCKER_20_10, "docker-26.1", summary="Docker Engine 26.1 (
     "no_such_container": DAEMON + "No such container: {name}",
     "no_such_image": DAEMON + "No such image: {ref}",
 },
+    # the client builds with BuildKit unless DOCKER_BUILDKIT=0 (docs/dialects/docker-modern.md; replays/16, 17, 21)
+    builder="buildkit",
     # image inspect through the client's API version has no ContainerConfig: --format '{{.ContainerConfig.Cmd}}' fails, exit 1 (replays/01-import-images.sh:7, 11-commit.sh:6)
     inspect_container_config=False,
 )
@@ -66,6 +68,9 @@ DOCKER_28_5 = differs(DOCKER_26_1, "docker-28.5", summary="Docker Engine 28.5 (D
     # rm of a running or paused container: the name without its slash (replays/07-rm.sh:6, 06-pause.sh:16)
     "remove_running": DAEMON + 'cannot remove container "{name}": container is running: stop the container before removing or force remove',
     "remove_paused": DAEMON + 'cannot remove container "{name}": container is paused and must be unpaused first',
+    # BuildKit's errors: "ERROR: failed to build: " before them (replays/17-build-fail.sh:3, :6, :10)
+    "buildkit_run_failed": "ERROR: failed to build: " + DOCKER_20_10.messages["buildkit_run_failed"][1].removeprefix("ERROR: "),
+    "buildkit_invalid_tag": "ERROR: failed to build: " + DOCKER_20_10.messages["buildkit_invalid_tag"][1].removeprefix("ERROR: "),
     # ps --filter status=<not a state>: the daemon says why, listing the states (replays/04-ps-filters.sh:21)
     "invalid_filter": DAEMON + "invalid filter '{filter}': invalid value for state ({value}): must be one of created, running, paused, restarting, removing, exited, dead",
 },
