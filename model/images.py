@@ -192,7 +192,9 @@ def rmi(world: World, c: cmd.Rmi, p: Profile) -> Result:
         try:
             result.world = _rmi_one(result.world, text, c.force, p.rmi_prunes_parents and not c.no_prune, p, lines)
         except _Conflict as e:
-            result.refuse(e.error)
+            # The 23+ clients' `rmi -f` reports a missing image on stderr but does not fail for it.
+            missing_ok = c.force and p.rmi_force_ignores_missing and e.error.kind is ErrorKind.NO_SUCH_IMAGE
+            result.refuse(e.error, exit=0 if missing_ok else 1)
             continue
         for line in lines:
             result.print(line)

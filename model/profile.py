@@ -111,6 +111,9 @@ class Profile:
     # rmi of an image with child images: 20.10 refuses even with -f; the
     # containerd image store (Docker 25+) deletes the parent and keeps the child.
     rmi_refuses_parent_with_children: bool = True
+    # rmi -f of an image that does not exist: 20.10's client fails (exit 1); the 23+ clients print
+    # the daemon's "No such image" and exit 0 unless another image failed otherwise.
+    rmi_force_ignores_missing: bool = False
     # rmi without --no-prune also deletes untagged parents nobody uses.
     rmi_prunes_parents: bool = True
     # image inspect shows ContainerConfig (the committing container's config); the API
