@@ -452,7 +452,7 @@ class _Builder:
         if container is not None:
             if container.id in self.world.containers:
                 self.world = self.world.drop_container(container.id)
-            self.say(f"Removing intermediate container {container.short_id}")
+            self.say(self.p.build_removed_container.format(short=container.short_id))
 
     def nop(self, comment: str, one_word: bool = False, changes=None) -> None:
         """Commit a container that never runs, its Cmd naming the step (`#(nop) `)."""

@@ -53,6 +53,8 @@ DOCKER_26_1 = differs(DOCKER_20_10, "docker-26.1", summary="Docker Engine 26.1 (
 },
     # rmi -f of a missing image: "No such image" on stderr, exit 0 (replays/14-rmi-children.sh:7 on both containerd-store engines, the only replay line that reaches it; the CLI's choice, so both stores)
     rmi_force_ignores_missing=True,
+    # the legacy builder (DOCKER_BUILDKIT=0) on the 26.1 and 28.5 daemons: " ---> Removed intermediate container <id12>" (replays/17-build-fail.sh:3, classic pass)
+    build_removed_container=" ---> Removed intermediate container {short}",
     # the client builds with BuildKit unless DOCKER_BUILDKIT=0 (docs/dialects/docker-modern.md; replays/16, 17, 21)
     builder="buildkit",
     # image inspect through the client's API version has no ContainerConfig: --format '{{.ContainerConfig.Cmd}}' fails, exit 1 (replays/01-import-images.sh:7, 11-commit.sh:6)
