@@ -598,10 +598,12 @@ class _Builder:
 
     def _sum(self, rel: str, is_dir: bool) -> str:
         """The engine's per-entry context sum (tarsum v1): header fields but mtime, then content."""
+        # 20.10 hashes st_mode with its file-type bits; the 26.1 and 28.5 daemons only the permission bits.
+        bits = 0o177777 if self.p.copy_sum_type_bits else 0o7777
         if is_dir:
-            return tarsum(rel + "/", self.c.modes.get(rel + "/", 0o40755), 0, "5")
+            return tarsum(rel + "/", self.c.modes.get(rel + "/", 0o40755) & bits, 0, "5")
         data = self.files[rel]
-        return tarsum(rel, self.c.modes.get(rel, 0o100644), len(data), "0", data)
+        return tarsum(rel, self.c.modes.get(rel, 0o100644) & bits, len(data), "0", data)
 
     def _hash(self, rel: str, is_dir: bool) -> str:
         """What COPY's history row names: `file:<sum>`, or `dir:` + a hash of every sum below."""

@@ -121,6 +121,9 @@ class Profile:
     inspect_container_config: bool = True
     # image inspect shows Config.Image; 28.5's client's API version drops it (replays/23-inspect.sh:10).
     inspect_config_image: bool = True
+    # The legacy builder's COPY sum (history `COPY file:<sum>`) hashes the entry's mode with its
+    # file-type bits (0o100644); the 26.1 and 28.5 daemons hash only the permission bits (0o644).
+    copy_sum_type_bits: bool = True
     # The legacy builder's line after a step's container is removed ({short}: its 12-character id).
     build_removed_container: str = "Removing intermediate container {short}"
     # The builder `docker build` uses when the line does not say (DOCKER_BUILDKIT=0|1): "classic" (the
