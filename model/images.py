@@ -84,6 +84,19 @@ def set_tag(world: World, ref: refs.Ref, image_id_: str) -> World:
     return replace(world, tags=world.tags.set(str(ref), image_id_))
 
 
+def move_tag(world: World, ref: refs.Ref, image_id_: str, keep_replaced: bool = True) -> World:
+    """`set_tag`; with `keep_replaced` False, the image the name leaves is deleted when nothing
+    else holds it (no tag, no container, no child image), as the containerd image store does."""
+    old = world.tags.get(str(ref))
+    world = set_tag(world, ref, image_id_)
+    if keep_replaced or old is None or old == image_id_ or old not in world.images:
+        return world
+    if world.image_tags(old) or world.containers_of(old) or world.children(old):
+        return world
+    world = replace(world, images=world.images.delete(old))
+    return world.release_layers()[0]
+
+
 # -- commit and tag -------------------------------------------------------------------
 
 

@@ -126,6 +126,11 @@ class Profile:
     copy_sum_type_bits: bool = True
     # The legacy builder's line after a step's container is removed ({short}: its 12-character id).
     build_removed_container: str = "Removing intermediate container {short}"
+    # `import ... REF` / a BuildKit build tagged REF, when REF named another image that nothing else
+    # holds now: 20.10 keeps that image (dangling, `<none>`); the containerd image store of 26.1
+    # deletes it on import, of 26.1 and 28.5 on a BuildKit build (replays/22-retag-dangling.sh).
+    import_keeps_replaced_image: bool = True
+    buildkit_keeps_replaced_image: bool = True
     # The builder `docker build` uses when the line does not say (DOCKER_BUILDKIT=0|1): "classic" (the
     # legacy builder, 20.10's default) or "buildkit" (the 23+ clients' default); model/builders/.
     builder: str = "classic"

@@ -19,7 +19,7 @@ from frozendict import frozendict
 from . import commands as cmd
 from . import fs, refs, tarfmt
 from .containers import find as find_container
-from .images import find as find_image, make_image, set_tag
+from .images import find as find_image, make_image, move_tag, set_tag
 from .profile import Profile
 from .result import Out, Result, refused
 from .values import Config, History, Image, Layer, World
@@ -59,7 +59,7 @@ def import_(world: World, c: cmd.Import, p: Profile) -> Result:
     row = History("", c.message or f"Imported from {c.source}")
     world, img = make_image(world, None, changes, Config(), row)
     if ref is not None:
-        world = set_tag(world, ref, img.id)
+        world = move_tag(world, ref, img.id, keep_replaced=p.import_keeps_replaced_image)
     return Result(world, img.id + "\n")
 
 

@@ -39,7 +39,7 @@ from .. import build as legacy
 from .. import commands as cmd
 from .. import refs
 from ..errors import ErrorKind
-from ..images import image_id, set_tag
+from ..images import image_id, move_tag
 from ..profile import Profile
 from ..result import Result, refused
 from ..values import History, Image, World
@@ -110,7 +110,7 @@ def build(world: World, c: cmd.Build, p: Profile) -> Result:
         new_layers = tuple(b.world.layers[l] for l in last.layers if l not in world.layers)
         out = out.put_image(image, new_layers)
     for ref in tags:
-        out = set_tag(out, ref, iid)
+        out = move_tag(out, ref, iid, keep_replaced=p.buildkit_keeps_replaced_image)
     if c.quiet:
         return Result(out, iid + "\n")
     return Result(out, "", _progress(instructions, tags))

@@ -92,6 +92,8 @@ DOCKER_28_5 = differs(DOCKER_26_1, "docker-28.5", summary="Docker Engine 28.5 (D
 CONTAINERD_STORE: dict[str, object] = {
     # rmi (-f or not) of an image with child images deletes it and keeps the children (model/profile.py; ENGINES.md; replays/14-rmi-children.sh)
     "rmi_refuses_parent_with_children": False,
+    # a BuildKit build whose tag named another image deletes that image when nothing else holds it: no dangling <none> row (replays/22-retag-dangling.sh:4)
+    "buildkit_keeps_replaced_image": False,
 }
 CONTAINERD_STORE_MESSAGES: dict[str, str] = {
     # rmi of a reference a container's image has: "unable to delete REF (must be forced)" (replays/12-rmi-conflicts.sh:4, :7; 15-rmi-in-use-untag.sh:6)
@@ -100,6 +102,8 @@ CONTAINERD_STORE_MESSAGES: dict[str, str] = {
 
 DOCKER_26_1_CONTAINERD = differs(DOCKER_26_1, "docker-26.1-containerd", CONTAINERD_STORE_MESSAGES,
                                  summary="Docker Engine 26.1 with the containerd image store (containerd-snapshotter)",
+                                 # import REF deletes the image REF named when nothing else holds it (replays/22-retag-dangling.sh:10); 28.5's store keeps it dangling
+                                 import_keeps_replaced_image=False,
                                  **CONTAINERD_STORE)
 DOCKER_28_5_CONTAINERD = differs(DOCKER_28_5, "docker-28.5-containerd", CONTAINERD_STORE_MESSAGES,
                                  summary="Docker Engine 28.5 with the containerd image store (containerd-snapshotter)",
