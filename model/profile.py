@@ -131,6 +131,9 @@ class Profile:
     # deletes it on import, of 26.1 and 28.5 on a BuildKit build (replays/22-retag-dangling.sh).
     import_keeps_replaced_image: bool = True
     buildkit_keeps_replaced_image: bool = True
+    # A BuildKit build of what an image already holds (a fully cached rebuild) gives that image
+    # again; the containerd image store makes a new one (replays/16-build.sh:13).
+    buildkit_rebuild_same_image: bool = True
     # The builder `docker build` uses when the line does not say (DOCKER_BUILDKIT=0|1): "classic" (the
     # legacy builder, 20.10's default) or "buildkit" (the 23+ clients' default); model/builders/.
     builder: str = "classic"

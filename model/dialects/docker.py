@@ -94,6 +94,8 @@ CONTAINERD_STORE: dict[str, object] = {
     "rmi_refuses_parent_with_children": False,
     # a BuildKit build whose tag named another image deletes that image when nothing else holds it: no dangling <none> row (replays/22-retag-dangling.sh:4)
     "buildkit_keeps_replaced_image": False,
+    # a fully cached BuildKit rebuild makes a new image, not the one it built before (replays/16-build.sh:13, :14)
+    "buildkit_rebuild_same_image": False,
 }
 CONTAINERD_STORE_MESSAGES: dict[str, str] = {
     # rmi of a reference a container's image has: "unable to delete REF (must be forced)" (replays/12-rmi-conflicts.sh:4, :7; 15-rmi-in-use-untag.sh:6)
