@@ -315,7 +315,7 @@ class DockerMachine(RuleBasedStateMachine):
     def exec_(self, c, op, path, detach):
         self.execute(cmd.Exec(c, exec_argv(op, path), detach=detach))
 
-    @rule(c=containers)
+    @rule(c=mostly_in_state(Status.RUNNING))
     def exec_sleep_detached(self, c):
         self.execute(cmd.Exec(c, ("sleep", "1000"), detach=True))
 
