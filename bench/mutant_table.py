@@ -811,11 +811,13 @@ def rmi_stopped_user(original):
     return rmi
 
 
-@mutant("rmi deletes an image that has child images (the containerd store's policy)",
-        rule="refused_exactly_as_the_engine_refuses", seam="Profile.rmi_refuses_parent_with_children",
+# Policy mutants break the transition's reading of a policy, not the profile: the spec reads
+# the dialect's declared policy too, so flipping the profile itself would move both sides.
+@mutant("rmi deletes an image that has child images although the dialect's policy refuses it",
+        rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Rmi]",
         witness=CHANGED + "; rm ctr1; rmi -f {base:1}")
 def rmi_parent_with_children(original):
-    return False
+    return lambda w, c, p: original(w, c, replace(p, rmi_refuses_parent_with_children=False))
 
 
 @mutant("rm of a paused container is refused as if it were running", rule="refused_exactly_as_the_engine_refuses",
@@ -824,7 +826,7 @@ def remove_paused_kind(original):
     return (K.REMOVE_RUNNING, original[1])
 
 
-@mutant("commit of a paused container is refused", rule="refused_exactly_as_the_engine_refuses",
-        seam="Profile.commit_paused_allowed", witness=PAUSED + "; commit ctr1")
+@mutant("commit of a paused container is refused although the dialect's policy allows it",
+        rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Commit]", witness=PAUSED + "; commit ctr1")
 def commit_paused_refused(original):
-    return False
+    return lambda w, c, p: original(w, c, replace(p, commit_paused_allowed=False))

@@ -29,7 +29,7 @@ from pathlib import Path
 from model import commands as cmd
 from model.errors import ErrorKind
 
-from .observe import LABEL, Owner, classify
+from .observe import LABEL, Owner, classify, container_row, familiar, full_id, image_row
 
 # -- the journal: which run (pid) made which image -------------------------------------
 
@@ -90,9 +90,13 @@ def remove_run(api, run_ids: set[str], image_ids: set[str]) -> list[str]:
     named for one of the runs, or made from one of their images; an image in
     `image_ids` (recorded when the run made it) or tagged with a run's prefix.
     A tag of someone else's on one of our images is left alone, with the image.
+    Ownership is judged on references and ids as Docker reports them
+    (`observe.familiar`, `observe.full_id`); a tag is removed by the name the engine
+    reported, so that a qualified reference is removed exactly.
     """
     done = []
     def ours_c(c):
+        c = container_row(c)
         names = [n.lstrip("/") for n in c.get("Names") or ()]
         m = [PREFIX_RX.match(n) for n in names]
         return ((c.get("Labels") or {}).get(LABEL) in run_ids or any(x and x.group(1) in run_ids for x in m)
@@ -108,15 +112,18 @@ def remove_run(api, run_ids: set[str], image_ids: set[str]) -> list[str]:
     for _ in range(20):
         images = api.images(all=True)
         ours = []
-        for img in images:
-            tags = [t for t in img.get("RepoTags") or () if t != "<none>:<none>"]
-            prefixed = [t for t in tags if (m := PREFIX_RX.match(t)) and m.group(1) in run_ids]
+        for raw in images:
+            img = image_row(raw)
+            tags = [t for t in raw.get("RepoTags") or () if t != "<none>:<none>"]
+            prefixed = [t for t in tags if (m := PREFIX_RX.match(familiar(t))) and m.group(1) in run_ids]
             if img["Id"] in image_ids or prefixed:
                 foreign_tags = [t for t in tags if t not in prefixed]
                 ours.append((img, prefixed, foreign_tags))
         if not ours:
             break
-        parents = {i.get("ParentId") for i in images}
+        # children first, among ours: a foreign child keeps its parent anyway (Docker refuses,
+        # 409), and Podman's ParentId, computed from shared layers, may name ours for a foreign image
+        parents = {img.get("ParentId") for img, _, _ in ours}
         progress = False
         for img, prefixed, foreign in ours:
             try:
@@ -162,9 +169,10 @@ class Adapter:
         self.run_id = run_id or secrets.token_hex(4)
         self.stop_timeout = stop_timeout
         self.journal = Journal(url)
+        self.podman = is_podman(self.api)
         self.cleanup_stale()
-        baseline = frozenset(i["Id"] for i in self.api.images(all=True))
-        self.owner = Owner(self.run_id, baseline)
+        baseline = frozenset(image_row(i)["Id"] for i in self.api.images(all=True))
+        self.owner = Owner(self.run_id, baseline, parents_prove=not self.podman)
         self.journal.record(run=self.run_id, pid=os.getpid())
 
     # -- ownership -----------------------------------------------------------------
@@ -190,6 +198,27 @@ class Adapter:
         if image_id and image_id not in self.owner.images and image_id not in self.owner.baseline:
             self.owner.images.add(image_id)
             self.journal.record(run=self.run_id, image=image_id)
+
+    def own_printed(self, verb: str, text: str) -> None:
+        """Record as ours the images a command of ours printed the id of.
+
+        Only commands that make images prove anything by printing an id (`images
+        --no-trunc` prints other people's too): `import`, `commit`, `load` print the
+        new image's id (Docker with `sha256:`, Podman's commit without), and a build
+        prints the id of every step's image (Docker ` ---> ID`, Podman `--> ID` with
+        11 or 12 digits, then the whole id).  Each id must name an image the engine
+        has; a short one, exactly one.
+        """
+        if verb not in ("import", "commit", "load", "build"):
+            return
+        found = {full_id(m.group(1)) for m in re.finditer(r"(?<![0-9a-f])(?:sha256:)?([0-9a-f]{64})(?![0-9a-f])", text)}
+        shorts = set(re.findall(r"(?m)^ ?-+> ([0-9a-f]{11,12})$", text)) if verb == "build" else set()
+        if not found and not shorts:
+            return
+        have = [image_row(i)["Id"] for i in self.api.images(all=True)]
+        for image_id in have:
+            if image_id in found or any(image_id[7:].startswith(s) for s in shorts):
+                self.own_image(image_id)
 
     def adopt_new_images(self) -> None:
         before = set(self.owner.images)
@@ -217,7 +246,7 @@ class Adapter:
                 dead.add(r)
         for img in self.api.images():
             for t in img.get("RepoTags") or ():
-                m = PREFIX_RX.match(t)
+                m = PREFIX_RX.match(familiar(t))
                 if m and m.group(1) not in pids:
                     dead.add(m.group(1))
         if not dead:
@@ -396,8 +425,9 @@ class Adapter:
         except Exception as e:
             self._refused(e, out)
             return out
-        self.own_image(res["Id"])
-        return Outcome(0, res["Id"] + "\n")
+        image_id = full_id(res["Id"])  # Podman answers without sha256:
+        self.own_image(image_id)
+        return Outcome(0, image_id + "\n")
 
     def do_tag(self, c: cmd.Tag) -> Outcome:
         out = Outcome(0)
@@ -417,6 +447,8 @@ class Adapter:
             try:
                 for item in self.api.remove_image(self.name(ref), force=c.force, noprune=c.no_prune) or []:
                     for k, v in item.items():
+                        # Podman: `Untagged: docker.io/library/R:T`, `Deleted: <bare id>`
+                        v = familiar(v) if k == "Untagged" else full_id(v) if k == "Deleted" else v
                         out.stdout += f"{k}: {v}\n"
             except Exception as e:
                 self._refused(e, out)
@@ -436,7 +468,13 @@ class Adapter:
         out = Outcome(0)
         repo, tag = _split_ref(self.name(c.ref)) if c.ref else (None, None)
         try:
-            res = self.api.import_image_from_data(c.data, repository=repo, tag=tag)
+            # Podman's socket (not its CLI) names an import `R:latest` on 4.3, whatever the
+            # tag asked for (and moves an `R:latest` of ours there): a quirk of its compat
+            # handler, not of the engine (`podman import F R:T` keeps the tag).  So on Podman
+            # the image is imported unnamed and then tagged, as `docker import F R:T` names it.
+            named = not self.podman
+            res = self.api.import_image_from_data(c.data, repository=repo if named else None,
+                                                  tag=tag if named else None)
         except Exception as e:
             self._refused(e, out)
             return out
@@ -445,6 +483,11 @@ class Adapter:
         if m:
             self.own_image(m.group(0))
             out.stdout = m.group(0) + "\n"
+            if repo and not named:
+                try:
+                    self.api.tag(m.group(0), repo, tag)
+                except Exception as e:
+                    self._refused(e, out)
         return out
 
     def do_save(self, c: cmd.Save) -> Outcome:
@@ -508,6 +551,8 @@ class Adapter:
                     out.exit = 1
                     out.kind = classify(item["error"].strip())
             m = re.findall(r"Successfully built ([0-9a-f]{12})", out.stdout)
+            if self.podman:  # its step images have no parent pointer that proves them ours
+                self.own_printed("build", out.stdout)
             for t in tags[1:]:
                 if m:
                     repo, tag = _split_ref(t)
@@ -555,6 +600,18 @@ class Adapter:
                 out.stderr += f"Error: No such object: {t}\n"
                 out.kind, out.exit = out.kind or kind, 1
         return out
+
+
+def is_podman(api) -> bool:
+    """Whether the engine behind a Docker-compatible API is Podman (`GET /version` names
+    its component `Podman Engine`; Docker's is `Engine`)."""
+    try:
+        components = api.version().get("Components") or ()
+    except Exception as e:
+        if _status(e) is None:
+            raise
+        return False
+    return any("podman" in (c.get("Name") or "").lower() for c in components)
 
 
 _COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"

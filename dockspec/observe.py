@@ -18,7 +18,16 @@ let alone touched.
 
 `classify(stderr)` turns an engine's refusal text into a `model.errors.ErrorKind`
 by matching it against the message templates of `model.profile` (the same
-table the model words its refusals with), then a few CLI-side patterns.
+table the model words its refusals with), then a few CLI-side patterns, then
+Podman's words for the same refusals.
+
+What an engine reports is read in Docker 20.10's vocabulary, at the edge, by
+the functions of "the engine's words" below (`familiar`, `full_id`,
+`image_row`, `container_row`, `history_row`): Podman qualifies every short
+reference (`localhost/base:1` from its CLI, `docker.io/library/base:1` from its
+socket), prints some image ids without `sha256:`, and lists a container that
+has exited but is not yet cleaned up as `stopped`.  On Docker each function is
+the identity on everything the engine reports about dockspec's own objects.
 """
 from __future__ import annotations
 
@@ -38,6 +47,98 @@ def _status(e: BaseException) -> int | None:
     return getattr(getattr(e, "response", None), "status_code", None)
 
 
+# -- the engine's words, read as the model's ---------------------------------------------
+
+_BARE_ID = re.compile(r"[0-9a-f]{64}")
+
+
+def familiar(ref: str) -> str:
+    """An image reference as an engine reports it, mapped back to the name a command used.
+
+    Docker reports references in their short ("familiar") form.  Podman qualifies every
+    short name: its CLI stores `base:1` as `localhost/base:1`, its Docker-compatible socket
+    as `docker.io/library/base:1` (the normalised form Docker itself stores, and shows
+    without `docker.io/library/`; a name with a path keeps it: `docker.io/a/b:1` is
+    `a/b:1`).  dockspec's own references always begin with `dsk-<run>-`, never with a
+    registry host, so removing these two qualifications cannot confuse two of them.
+
+    >>> familiar("localhost/dsk-1a2b3c-base:1"), familiar("docker.io/library/dsk-1a2b3c-base:1")
+    ('dsk-1a2b3c-base:1', 'dsk-1a2b3c-base:1')
+    >>> familiar("docker.io/a/b:1"), familiar("docker.io/library/a/b:1"), familiar("quay.io/x:1")
+    ('a/b:1', 'library/a/b:1', 'quay.io/x:1')
+    """
+    if not ref:
+        return ref
+    if ref.startswith("localhost/"):
+        return ref[len("localhost/"):]
+    if ref.startswith("docker.io/"):
+        path = ref[len("docker.io/"):]
+        rest = path[len("library/"):] if path.startswith("library/") else None
+        return rest if rest is not None and "/" not in rest else path
+    return ref
+
+
+def full_id(image_id: str | None) -> str | None:
+    """An image id as Docker writes it, `sha256:<64 hex>` (Podman's socket answers some
+    bare: commit, ParentId and history on 4.3, rmi's `Deleted`; 5.4 writes a history row
+    without an image as `sha256:<missing>`).  Empty and `<missing>` stay as they are.
+
+    >>> full_id("a" * 64) == "sha256:" + "a" * 64, full_id("sha256:<missing>"), full_id("")
+    (True, '<missing>', '')
+    """
+    if not image_id:
+        return image_id
+    if image_id in ("<missing>", "sha256:<missing>"):
+        return "<missing>"
+    return "sha256:" + image_id if _BARE_ID.fullmatch(image_id) else image_id
+
+
+# Podman's container states that Docker has not, as Docker would list them.  `stopped`:
+# the process has exited and its exit code is recorded (Status reads "Exited (N) ..."),
+# but conmon's clean-up (unmounting, releasing the network) has not run yet; the container
+# is exited in every sense the model knows.  (`docker ps` of the same moment says exited.)
+STATES = {"stopped": "exited"}
+
+
+def _tags_of(img: dict):
+    tags = img.get("RepoTags")
+    if tags is None:
+        return None
+    return list(dict.fromkeys(familiar(t) for t in tags))
+
+
+def image_row(img: dict) -> dict:
+    """A row of /images/json (or /images/ID/json) with ids and references as Docker reports them."""
+    out = dict(img)
+    out["Id"] = full_id(img.get("Id"))
+    if "ParentId" in img:
+        out["ParentId"] = full_id(img.get("ParentId") or "")
+    if "RepoTags" in img:
+        out["RepoTags"] = _tags_of(img)
+    return out
+
+
+def container_row(c: dict) -> dict:
+    """A row of /containers/json with its image and state as Docker reports them."""
+    out = dict(c)
+    if "ImageID" in c:
+        out["ImageID"] = full_id(c.get("ImageID"))
+    if c.get("Image"):
+        out["Image"] = familiar(c["Image"])
+    if "State" in c:
+        out["State"] = STATES.get(c["State"], c["State"])
+    return out
+
+
+def history_row(h: dict) -> dict:
+    """A row of /images/ID/history with its id and tags as Docker reports them."""
+    out = dict(h)
+    out["Id"] = full_id(h.get("Id"))
+    if h.get("Tags") is not None:
+        out["Tags"] = _tags_of({"RepoTags": h["Tags"]})
+    return out
+
+
 # -- who owns what ---------------------------------------------------------------------
 
 LABEL = "dockspec.run"
@@ -49,23 +150,33 @@ class Owner:
 
     `baseline` is the set of image ids the engine held before the run began: an
     image in it is never ours, even when a build's cache hands it back.
+    `parents_prove`: whether an image's `ParentId` records what it was made from
+    (Docker: a child of ours was built or committed from ours).  Podman computes
+    it from the layers images share: a foreign image built on a layer one of ours
+    also holds may name ours as its parent, which proves nothing.
+
+    Rows may come straight from the engine: ids and references are read through
+    `container_row` and `image_row` here.
     """
 
     run_id: str
     baseline: frozenset = frozenset()
     images: set = field(default_factory=set)  # full engine image ids ("sha256:...") this run created
+    parents_prove: bool = True
 
     @property
     def prefix(self) -> str:
         return f"dsk-{self.run_id}-"
 
     def owns_container(self, c: dict) -> bool:
+        c = container_row(c)
         names = [n.lstrip("/") for n in c.get("Names") or ()]
         return (any(n.startswith(self.prefix) for n in names)
                 or (c.get("Labels") or {}).get(LABEL) == self.run_id
                 or c.get("ImageID") in self.images)
 
     def owns_image(self, img: dict) -> bool:
+        img = image_row(img)
         if img["Id"] in self.images:
             return True
         if img["Id"] in self.baseline:
@@ -74,14 +185,16 @@ class Owner:
 
     def adopt(self, images: list) -> None:
         """Add to `images` the engine images that are ours: tagged with our prefix, or
-        children of ours (a build's intermediate images), never one of the baseline."""
+        children of ours (a build's intermediate images) where parents prove it, never
+        one of the baseline."""
+        images = [image_row(i) for i in images]
         changed = True
         while changed:
             changed = False
             for img in images:
                 if img["Id"] in self.images or img["Id"] in self.baseline:
                     continue
-                if self.owns_image(img) or img.get("ParentId") in self.images:
+                if self.owns_image(img) or (self.parents_prove and img.get("ParentId") in self.images):
                     self.images.add(img["Id"])
                     changed = True
 
@@ -140,10 +253,10 @@ class Observer:
                 self._diffs.pop(cid, None)
 
     def raw(self) -> Raw:
-        all_images = self.api.images(all=True)
+        all_images = [image_row(i) for i in self.api.images(all=True)]
         self.owner.adopt(all_images)  # first: a build's leftover container is ours through its image
         images = [i for i in all_images if i["Id"] in self.owner.images]
-        containers = [c for c in self.api.containers(all=True) if self.owner.owns_container(c)]
+        containers = [container_row(c) for c in self.api.containers(all=True) if self.owner.owns_container(c)]
         self.calls += 2
         diffs = {}
         gone: set[str] = set()
@@ -174,7 +287,7 @@ class Observer:
                 continue
             if i["Id"] not in self._hist:
                 try:
-                    self._hist[i["Id"]] = self.api.history(i["Id"])
+                    self._hist[i["Id"]] = [history_row(h) for h in self.api.history(i["Id"])]
                 except Exception as e:
                     if _status(e) != 404:
                         raise
@@ -323,10 +436,12 @@ class Bijection:
                 rows_m = history_rows(world, world.images[mid])
                 rows_e = raw.histories.get(img["Id"], [])
                 for rm, re_ in zip(rows_m, rows_e):
-                    if rm["ID"] != "<missing>" and re_["Id"] != "<missing>":
+                    # a row may name an image that is not ours (Podman 4.3 names the first image
+                    # holding that layer): never paired, it shows as `?<id>`
+                    if rm["ID"] != "<missing>" and re_["Id"] != "<missing>" and re_["Id"] in owner.images:
                         self.pair(rm["ID"], re_["Id"])
-        # parents of paired images
-        changed = True
+        # parents of paired images, where the engine's parent pointer records one
+        changed = owner.parents_prove
         while changed:
             changed = False
             for eid, img in e_by_id.items():
@@ -415,6 +530,36 @@ _EXTRA = (
 )
 
 
+# Podman's words for the model's refusals (its CLI and its Docker-compatible socket word
+# them alike), seen on Podman 4.3 and 5.4 (docs/dialects/podman.md).  Checked before the
+# patterns above, whose catch-alls ("paused", "is not running") would misread them:
+# "running or paused containers cannot be removed" is a refusal to remove a *running*
+# container when it says "as it is running".  Each phrase is Podman's own; Docker never
+# says it.  When the model grows a Podman dialect (model/profile.py), this table moves there.
+_PODMAN = (
+    (r"no container with (name or ID|ID or name) .* found|no such (container|object)|: layer not known",
+     ErrorKind.NO_SUCH_CONTAINER),
+    (r"image not known", ErrorKind.NO_SUCH_IMAGE),
+    (r"that name is already in use", ErrorKind.NAME_IN_USE),
+    (r"names must match \[a-zA-Z0-9\]", ErrorKind.INVALID_NAME),
+    (r"as it is running - running or paused containers cannot be removed", ErrorKind.REMOVE_RUNNING),
+    (r"as it is paused - running or paused containers cannot be removed", ErrorKind.REMOVE_PAUSED),
+    # exec, kill: Podman says "not running" of a paused container too (no paused wording)
+    (r"can only (kill|create exec sessions on) running containers", ErrorKind.NOT_RUNNING),
+    # stop, restart and start refuse a paused container in these words (a running one is
+    # stopped or restarted; start of a running one does nothing and succeeds)
+    (r"is running or paused, refusing to clean up|in a paused or unknown state"
+     r"|must be in Created or Stopped state to be started", ErrorKind.PAUSED),
+    (r"image is in use by a container", ErrorKind.IMAGE_IN_USE),
+    (r"image has dependent children", ErrorKind.IMAGE_HAS_CHILDREN),
+    (r"by ID with more than one tag", ErrorKind.IMAGE_MULTIPLE_REPOS),
+    (r"building at STEP .*exit status \d+", ErrorKind.BUILD_FAILED),
+    (r"context must be a directory", ErrorKind.NO_SUCH_FILE),
+    (r"OCI permission denied", ErrorKind.EXEC_NOT_FOUND),
+    (r"you must provide at least one name or id", ErrorKind.USAGE),
+)
+
+
 def _literal(template: str) -> str:
     """The words of a template that are not fields nor the daemon's generic prefixes."""
     text = re.sub(r"\{[a-z_]+\}", "", template)
@@ -427,7 +572,7 @@ class Classifier:
     def __init__(self, profile: Profile = DOCKER_20_10):
         self.templates = [(_template_regex(t), kind) for kind, t in profile.messages.values()
                           if len(_literal(t)) >= 12]
-        self.extra = [(re.compile(rx), kind) for rx, kind in _EXTRA]
+        self.extra = [(re.compile(rx), kind) for rx, kind in _PODMAN + _EXTRA]
 
     def __call__(self, stderr: str) -> ErrorKind | None:
         text = stderr.strip()

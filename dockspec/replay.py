@@ -44,7 +44,7 @@ from . import argv as argv_mod
 from .failures import DockspecBug, EngineFault, name_failure
 from .dialects import dialect_for
 from .settle import settle
-from .observe import LABEL, Bijection, Classifier, Observer, Owner, engine_snapshot, normalise
+from .observe import LABEL, Bijection, Classifier, Observer, Owner, engine_snapshot, full_id, normalise
 from .script import Line, ScriptFiles, run_lines, split_lines
 from .snapshot import snapshot
 
@@ -324,10 +324,9 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None, en
             e_words = [PLACEHOLDER.sub(lambda m: _engine_id(adapter.api, m.group(1)), w) for w in words]
             (documented,) = list(run_lines([Line(line.number, line.text, tuple(m_words))], files, world, profile))
             code, out, err = cli.run(e_words, env=line_env)
-            for m in re.finditer(r"sha256:[0-9a-f]{64}", out):
-                adapter.own_image(m.group(0))
-            observer.touched()  # any CLI line may have changed any file system
             verb = _verb(bare)
+            adapter.own_printed(verb, out)  # the ids the line printed of images it made
+            observer.touched()  # any CLI line may have changed any file system
             e_kind = classify(err) or (classify(out) if code in (126, 127) else None)
             # Where the engine races with itself, the line agrees when any allowed outcome
             # does, and the replay goes on from that one.
@@ -388,7 +387,7 @@ def _model_id(world, ref: str) -> str:
 
 def _engine_id(api, ref: str) -> str:
     try:
-        return api.inspect_image(ref)["Id"].split(":", 1)[1][:12]
+        return full_id(api.inspect_image(ref)["Id"]).split(":", 1)[1][:12]
     except Exception:
         return ref
 

@@ -47,7 +47,8 @@ def settle(api, owner: Owner, world, engine_name, *, execs: bool = False, timeou
                     api.wait(c["Id"], timeout=left(), condition="removed")
             elif model.status is Status.EXITED and state == "running":
                 api.wait(c["Id"], timeout=left(), condition="not-running")
-            elif execs and model.status is Status.RUNNING and state == "running":
+            elif execs and model.status is Status.RUNNING and state == "running" and len(model.processes) <= 1:
+                # the model has every exec'd process ended (none beside PID 1): so must the engine
                 _execs_done(api, c["Id"], deadline)
         except Exception as e:
             status = getattr(getattr(e, "response", None), "status_code", None)

@@ -246,6 +246,15 @@ class DockerMachine(RuleBasedStateMachine):
         name, create = self._create(image, argv, rm)
         return name if self.execute(cmd.Run(create, detach=True)).error is None else multiple()
 
+    @rule(target=containers, image=images, argv=st.sampled_from(_BLOCKING), rm=auto_remove)
+    def run_then_pause(self, image, argv, rm):
+        """`docker run -d` then `docker pause`: a frozen container for exec, wait, stop, commit and rm to meet."""
+        name, create = self._create(image, argv, rm)
+        if self.execute(cmd.Run(create, detach=True)).error is not None:
+            return multiple()
+        self.execute(cmd.Pause((name,)))
+        return name
+
     @rule(target=containers, image=images, argv=workloads, rm=auto_remove)
     def run_to_completion(self, image, argv, rm):
         """`docker run` in the foreground: waits for the container to exit."""
@@ -306,7 +315,7 @@ class DockerMachine(RuleBasedStateMachine):
     def exec_(self, c, op, path, detach):
         self.execute(cmd.Exec(c, exec_argv(op, path), detach=detach))
 
-    @rule(c=containers)
+    @rule(c=mostly_in_state(Status.RUNNING))
     def exec_sleep_detached(self, c):
         self.execute(cmd.Exec(c, ("sleep", "1000"), detach=True))
 

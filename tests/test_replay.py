@@ -1,13 +1,25 @@
-"""Every script of replays/ replayed on the engine and on the model, line by line."""
+"""Every script of replays/ replayed on each engine and on the model in the engine's dialect, line by line.
+
+The engines come from `DOCKSPEC_TEST_ENGINES` (space-separated names; `make test`
+sets it from `ENGINES`; default docker-20.10).  For each engine, the lines where
+the model is still known to differ from it are listed in `replays/ledger/NAME.txt`
+(`FILE:LINE  why`); the test asserts that exactly those lines differ: a new
+difference fails, and so does a listed line that now agrees (remove it from the
+ledger).  docker-20.10 has no ledger: every line must agree.
+"""
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import pytest
 
 from dockspec.replay import render, replay_text, rewrite
 
-REPLAYS = sorted((Path(__file__).parent.parent / "replays").glob("[0-9]*.sh"))
+ROOT = Path(__file__).parent.parent
+REPLAYS = sorted((ROOT / "replays").glob("[0-9]*.sh"))
+ENGINES = os.environ.get("DOCKSPEC_TEST_ENGINES", "docker-20.10").split()
 
 
 def test_rewrite_prefixes_names_and_references_only():
@@ -21,20 +33,53 @@ def test_rewrite_prefixes_names_and_references_only():
     assert rewrite(["docker", "create", "--name", "_c", "base:1"], "p-")[3] == "_c"  # stays invalid
 
 
+def ledger(engine: str) -> dict[str, set[int]]:
+    """`replays/ledger/ENGINE.txt`: script name -> the lines known to differ on that engine."""
+    path = ROOT / "replays" / "ledger" / f"{engine}.txt"
+    out: dict[str, set[int]] = {}
+    if not path.exists():
+        return out
+    for n, line in enumerate(path.read_text().splitlines(), 1):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        m = re.fullmatch(r"(\S+\.sh):(\d+)(?:-(\d+))?(\s+.*)?", text)
+        if not m:
+            raise ValueError(f"{path}:{n}: expected FILE:LINE[-LAST] WHY, got {line!r}")
+        out.setdefault(m[1], set()).update(range(int(m[2]), int(m[3] or m[2]) + 1))
+    return out
+
+
 @pytest.mark.engine
+@pytest.mark.parametrize("name", ENGINES)
 @pytest.mark.parametrize("script", REPLAYS, ids=lambda p: p.stem)
-def test_replay_agrees(engine, script):
-    reports = replay_text(script.read_text(), script.parent, engine)
-    known = _known_divergences(script.name)
-    bad = [r for r in reports if r.differs and r.line not in known]
-    assert not bad, render(bad)
+def test_replay_agrees(named_engine, engine, name, script):
+    from dockspec import engines
+    from model import dialects
+
+    e = engines.get(name)
+    url = engine if name == engines.DEFAULT and os.environ.get("DOCKSPEC_DOCKER_HOST") else named_engine(name)
+    reports = replay_text(script.read_text(), script.parent, url, engine=e, profile=dialects.get(e.dialect))
+    known = ledger(name).get(script.name, set()) | _known_divergences(script.name)
+    new = [r for r in reports if r.differs and r.line not in known]
+    agree_now = sorted(known - {r.line for r in reports if r.differs})
+    assert not new, f"{name}: new differences\n" + render(new)
+    assert not agree_now, f"{name}: {script.name} lines {agree_now} agree now: remove them from replays/ledger/{name}.txt"
+
+
+def test_every_ledger_names_a_known_engine_and_real_lines():
+    from dockspec import engines
+
+    for path in (ROOT / "replays" / "ledger").glob("*.txt"):
+        assert path.stem in engines.names(), path
+        for script, lines in ledger(path.stem).items():
+            text = (ROOT / "replays" / script).read_text().splitlines()
+            assert max(lines) <= len(text), f"{path.name}: {script} has {len(text)} lines"
 
 
 def _known_divergences(name: str) -> set[int]:
-    """Lines of replays/ where the model is known to differ (docs/divergences.md), until the lead fixes it."""
-    import re
-
-    doc = Path(__file__).parent.parent / "docs" / "divergences.md"
+    """Lines of replays/ where the 20.10 model is known to differ (docs/divergences.md)."""
+    doc = ROOT / "docs" / "divergences.md"
     if not doc.exists():
         return set()
     lines = set()
