@@ -37,9 +37,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import subprocess
-import time
 from pathlib import Path
 
 from .base import Engine, EngineUnavailable, cache_dir, stop_pid
@@ -213,7 +211,7 @@ class Podman(Engine):
                     self.run_podman(*args, timeout=120)
                 except subprocess.TimeoutExpired:
                     pass
-        running = _stop_service(r / "service.pid")
+        running = stop_pid(r / "service.pid", grace=10.0)
         if was:
             subprocess.run(["umount", str(self.nsfile)], capture_output=True)
         # the container mounts died with the namespace: start afresh, as after a reboot
@@ -221,33 +219,6 @@ class Podman(Engine):
             shutil.rmtree(r / d, ignore_errors=True)
         (r / "docker.sock").unlink(missing_ok=True)
         return was or running
-
-
-def _stop_service(pidfile: Path, grace: float = 10.0) -> bool:
-    """SIGTERM the API service; reap it when it is this process's child (a zombie
-    would look alive to `stop_pid` until its grace ran out)."""
-    try:
-        pid = int(pidfile.read_text().strip())
-    except (OSError, ValueError):
-        return False
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pidfile.unlink(missing_ok=True)
-        return False
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline:
-        try:
-            if os.waitpid(pid, os.WNOHANG)[0] == pid:
-                break
-        except ChildProcessError:  # not ours: it is gone when /proc says so
-            if not os.path.exists(f"/proc/{pid}"):
-                break
-        time.sleep(0.05)
-    else:
-        return stop_pid(pidfile, grace=0.1)
-    pidfile.unlink(missing_ok=True)
-    return True
 
 
 class Bookworm(Podman):
