@@ -217,8 +217,12 @@ class Adapter:
             return
         have = [image_row(i)["Id"] for i in self.api.images(all=True)]
         for image_id in have:
-            if image_id in found or any(image_id[7:].startswith(s) for s in shorts):
+            if image_id in found:
                 self.own_image(image_id)
+        for s in shorts:
+            named = [i for i in have if i[7:].startswith(s)]
+            if len(named) == 1:
+                self.own_image(named[0])
 
     def adopt_new_images(self) -> None:
         before = set(self.owner.images)

@@ -142,3 +142,22 @@ def test_clean_up_removes_podman_qualified_images_of_the_run_and_nothing_else():
     assert done == ["sha256:" + A]
     assert "localhost/dsk-0a1b2c3d-base:2" in api.removed  # untagged by the name the engine reported
     assert [r["Id"] for r in api.rows] == ["sha256:" + B, "sha256:" + C]
+
+
+def test_only_image_making_commands_prove_ownership_by_printing_an_id():
+    from dockspec.adapter import Adapter
+
+    a = Adapter.__new__(Adapter)  # no engine: the image list and the journal are stand-ins
+    a.api = _Images([{"Id": "sha256:" + A}, {"Id": "sha256:" + B}, {"Id": "sha256:" + C}])
+    a.owner, a.run_id = Owner("r"), "r"
+
+    class _Journal:
+        def record(self, **entry):
+            pass
+
+    a.journal = _Journal()
+    a.own_printed("images", f"sha256:{A}\n")  # a listing prints other people's images too
+    assert a.owner.images == set()
+    a.own_printed("commit", f"{A}\n")  # podman commit: the bare id
+    a.own_printed("build", f"STEP 2/2: RUN x\n--> {B[:11]}\n")  # podman's step image
+    assert a.owner.images == {"sha256:" + A, "sha256:" + B}
