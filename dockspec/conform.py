@@ -64,8 +64,9 @@ _REAL: bytes | None = None
 KNOWN: tuple = ()
 
 
-def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, profile=None):
-    """A lockstep machine class bound to the engine at `url`, the model speaking the dialect `profile`."""
+def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, profile=None, edges=None):
+    """A lockstep machine class bound to the engine at `url`, the model speaking the dialect `profile`;
+    every step the engine confirms is recorded in `edges` (a `dockspec.coverage.edges.EdgeCoverage`)."""
     from spec import fixtures
     from spec.machine import DockerMachine
 
@@ -76,6 +77,7 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
     class LockstepMachine(Base):
         engine_url = url
         steps = 0
+        edge_coverage = edges
         seconds_engine = 0.0
 
         best: Divergence | None = None
@@ -196,6 +198,7 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
                 raise
 
         def _execute(self, command: object, comment: str = ""):
+            before = self.world
             if isinstance(command, cmd.Import) and command.data == fixtures.base_tar():
                 command = replace(command, data=_real_base())
             engine_command = self._engine_command(command)
@@ -265,6 +268,8 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
                 diff = {k: (m_state[k], e_state.get(k)) for k in m_state if m_state[k] != e_state.get(k)}
                 raise Divergence(self.script(), "state", {k: v[0] for k, v in diff.items()},
                                  {k: v[1] for k, v in diff.items()})
+            if self.edge_coverage is not None:  # the engine confirmed this edge
+                self.edge_coverage.record(before, command, result)
             return result
 
         def teardown(self):
@@ -280,15 +285,19 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
 
 
 def run_conformance(url: str, examples: int, seed: int | None, steps: int | None = None,
-                    allow_known: bool = False, profile=None):
+                    allow_known: bool = False, profile=None, edges=None, wrap=None):
     """Run the lockstep machine (the model in dialect `profile`, default docker-20.10);
-    return (failure or None, machine class, elapsed seconds)."""
+    return (failure or None, machine class, elapsed seconds).  `edges` records the edges the
+    engine confirmed; `wrap(Machine)` may return a subclass to run instead (the cover's
+    sessions that start from covered states)."""
     from hypothesis import seed as hseed
     from hypothesis.stateful import run_state_machine_as_test
 
     from spec.settings import suite_settings
 
-    Machine = make_machine(url, allow_known=allow_known, profile=profile)
+    Machine = make_machine(url, allow_known=allow_known, profile=profile, edges=edges)
+    if wrap is not None:
+        Machine = wrap(Machine)
     s = suite_settings(examples, steps, database=None, derandomize=seed is None, print_blob=False)
     t0 = time.perf_counter()
     failure = None
@@ -344,16 +353,25 @@ def verdict(failure: BaseException | None) -> tuple[str, int]:
     return "dockspec_bug", DockspecBug.exit_status
 
 
-def _junit(path: str, word: str, elapsed: float, message: str) -> None:
+def _junit(path: str, word: str, elapsed: float, message: str, properties: dict | None = None) -> None:
     from xml.sax.saxutils import escape, quoteattr
 
     # JUnit's two kinds: a failure (the engine diverges from the model), an error (anything else)
     tag = {"conforms": "", "diverges": "failure"}.get(word, "error")
     body = f"<{tag} type={quoteattr(word)} message={quoteattr(word)}>{escape(message)}</{tag}>" if tag else ""
     xml = (f'<?xml version="1.0"?>\n<testsuite name="dockspec.conform" tests="1" failures="{int(tag == "failure")}" '
-           f'errors="{int(tag == "error")}" time="{elapsed:.2f}"><testcase classname="dockspec" name="lockstep" '
+           f'errors="{int(tag == "error")}" time="{elapsed:.2f}">{_properties(properties)}<testcase classname="dockspec" name="lockstep" '
            f'time="{elapsed:.2f}">{body}</testcase></testsuite>\n')
     open(path, "w").write(xml)
+
+
+def _properties(properties: dict | None) -> str:
+    from xml.sax.saxutils import quoteattr
+
+    if not properties:
+        return ""
+    return "<properties>" + "".join(f"<property name={quoteattr(k)} value={quoteattr(v)}/>"
+                                    for k, v in properties.items()) + "</properties>"
 
 
 def describe(failure: BaseException) -> str:
@@ -379,7 +397,13 @@ def describe(failure: BaseException) -> str:
 @click.option("--allow-known", is_flag=True, help="Skip divergences reported upstream and not yet modelled (none today).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: verdict, divergence, coverage, timings.")
 @click.option("--junit", "junit", type=click.Path(dir_okay=False), default=None, help="Write a JUnit XML report.")
-def conform(url, private, examples, steps, seed, dialect, allow_known, as_json, junit) -> None:
+@click.option("--cover", "cover", type=click.Choice(["edges"]), default=None,
+              help="First run a planned cover of every edge of the bound (`--bound`), then the random sessions.")
+@click.option("--bound", "bound", default=None, metavar="NAME=N,...",
+              help="The bound edges are counted in (and covered): images=1,containers=1,files=0,depth=0,races=yes.")
+@click.option("--report", "report", type=click.Path(dir_okay=False), default=None,
+              help="Write every edge of the bound and how often the engine confirmed it (JSON).")
+def conform(url, private, examples, steps, seed, dialect, allow_known, as_json, junit, cover, bound, report) -> None:
     """Drive the model and a real engine in lockstep; report any divergence.
 
     Exit 0: conforms; 1: a divergence (shrunk script, model and engine side by side);
@@ -388,8 +412,14 @@ def conform(url, private, examples, steps, seed, dialect, allow_known, as_json, 
     from spec.coverage import COVERAGE
 
     from . import engines
+    from .coverage import edges as cov_edges, report as cov_report
     from .dialects import dialect_for
     from .engine import EngineUnavailable, resolve
+
+    try:
+        cover_bound = cov_edges.parse_bound(bound) if bound else cov_edges.DEFAULT_BOUND
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--bound") from None
 
     try:
         engine = engines.get(private) if private and not url else None
@@ -399,17 +429,38 @@ def conform(url, private, examples, steps, seed, dialect, allow_known, as_json, 
         sys.exit(2)
     profile = dialect_for(dialect, engine)
     COVERAGE.clear()
-    if not as_json:
-        click.echo(f"dockspec conform: {examples} sessions against {url}, dialect {profile.name} ...", err=True)
-    failure, Machine, elapsed = run_conformance(url, examples, seed, steps, allow_known, profile)
-    rate = Machine.steps / elapsed if elapsed else 0.0
+    edge_cov = cov_edges.EdgeCoverage(cov_edges.edge_set(cover_bound, profile))
+    cover_info = {}
+    if cover:
+        from .coverage.run import progress_for, run_cover
+
+        if not as_json:
+            click.echo(f"dockspec conform: a cover of {len(edge_cov.edges.edges)} edges ({cover_bound.describe()}), "
+                       f"then {examples} sessions against {url}, dialect {profile.name} ...", err=True)
+        t0 = time.perf_counter()
+        result = run_cover(url, cover_bound, profile, examples, steps, seed, progress_for(len(edge_cov.edges.edges), as_json),
+                           es=edge_cov.edges)
+        failure, edge_cov, elapsed = result.failure, result.coverage, time.perf_counter() - t0
+        n_steps = edge_cov.steps
+        cover_info = result.as_dict()
+    else:
+        if not as_json:
+            click.echo(f"dockspec conform: {examples} sessions against {url}, dialect {profile.name} ...", err=True)
+        failure, Machine, elapsed = run_conformance(url, examples, seed, steps, allow_known, profile, edges=edge_cov)
+        n_steps = Machine.steps
+    rate = n_steps / elapsed if elapsed else 0.0
     word, status = verdict(failure)
     message = describe(failure) if failure is not None else ""
+    edges_summary = edge_cov.summary()
+    if report:
+        cov_report.write_report(report, cov_report.full_report(edge_cov, word, {"dialect": profile.name, "cover": cover_info,
+                                                                               "seconds": round(elapsed, 2)}))
     if junit:
-        _junit(junit, word, elapsed, message)
+        _junit(junit, word, elapsed, message, cov_report.junit_properties(edges_summary))
     if as_json:
-        out = {"verdict": word, "dialect": profile.name, "conforms": failure is None, "steps": Machine.steps, "seconds": round(elapsed, 2),
-               "coverage": COVERAGE.to_json()}
+        out = {"verdict": word, "dialect": profile.name, "conforms": failure is None, "steps": n_steps, "seconds": round(elapsed, 2),
+               "coverage": COVERAGE.to_json(), "edges": cov_report.as_json(edges_summary),
+               **({"cover": cover_info} if cover else {})}
         if isinstance(failure, Divergence):
             out["divergence"] = {"aspect": failure.aspect, "script": failure.script, "model": failure.model,
                                  "engine": failure.engine}
@@ -417,8 +468,12 @@ def conform(url, private, examples, steps, seed, dialect, allow_known, as_json, 
             out["error"] = failure.report() if isinstance(failure, DockspecBug) else str(failure)
         click.echo(json.dumps(out, default=str))
     elif failure is None:
-        click.echo(f"conforms: {Machine.steps} steps in {elapsed:.1f}s ({rate:.0f} steps/s)")
+        click.echo(f"conforms: {n_steps} steps in {elapsed:.1f}s ({rate:.0f} steps/s)")
+        click.echo(cov_report.text(edges_summary))
         click.echo(coverage_table())
+        for w in cov_report.refusable_warnings(COVERAGE.to_json()):
+            click.echo(w, err=True)
     else:
         click.echo(message)
+        click.echo(cov_report.text(edges_summary))
     sys.exit(status)
