@@ -71,7 +71,7 @@ class Progress:
         if bar is None:
             bar = self.stream.isatty() and not os.environ.get("CI")
         self.every = every
-        self._last = -1
+        self._last = -every
         self._bar = None
         if bar:
             from rich.console import Console
