@@ -400,7 +400,7 @@ def describe(failure: BaseException) -> str:
 @click.option("--cover", "cover", type=click.Choice(["edges"]), default=None,
               help="First run a planned cover of every edge of the bound (`--bound`), then the random sessions.")
 @click.option("--bound", "bound", default=None, metavar="NAME=N,...",
-              help="The bound edges are counted in (and covered): images=1,containers=1,files=0,depth=0,races=yes.")
+              help="The bound edges are counted in (and covered): images=1,containers=1,files=1,depth=0,races=yes.")
 @click.option("--report", "report", type=click.Path(dir_okay=False), default=None,
               help="Write every edge of the bound and how often the engine confirmed it (JSON).")
 def conform(url, private, examples, steps, seed, dialect, allow_known, as_json, junit, cover, bound, report) -> None:

@@ -41,7 +41,7 @@ class CoverBound:
 
     images: int = 1
     containers: int = 1
-    files: int = 0
+    files: int = 1
     depth: int | None = None  # None: explore until nothing new (every edge of the bound)
     races: bool = True  # `run -d --rm ... sleep 1000`, `kill X X`, `stop X X`
 
@@ -59,8 +59,8 @@ class CoverBound:
                 "races": self.races}
 
 
-# The bound `conform --cover edges` uses unless told: one container and one image tag beyond the
-# base, every state to the end.  Measured on Docker 20.10 (docs/coverage.md): the cover runs in
+# The bound `conform --cover edges` uses unless told: one container, one image tag (and one image
+# beyond the base), one file, every state to the end.  Measured on Docker 20.10 (docs/coverage.md): the cover runs in
 # about a minute on two busy cores.
 DEFAULT_BOUND = CoverBound()
 
@@ -68,10 +68,10 @@ _KEYS = {"images": int, "containers": int, "files": int, "depth": int, "races": 
 
 
 def parse_bound(text: str) -> CoverBound:
-    """`images=1,containers=1,files=0,depth=0,races=yes` (any subset; depth 0: unbounded) as a CoverBound.
+    """`images=1,containers=1,files=1,depth=0,races=yes` (any subset; depth 0: unbounded) as a CoverBound.
 
     >>> parse_bound("containers=2,images=0")
-    CoverBound(images=0, containers=2, files=0, depth=None, races=True)
+    CoverBound(images=0, containers=2, files=1, depth=None, races=True)
     >>> parse_bound("colour=2")
     Traceback (most recent call last):
     ...

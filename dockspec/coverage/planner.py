@@ -27,7 +27,7 @@ documented outcome.  A lower bound on any plan's steps is the number of edges
 it must cover (each step takes one edge).
 
     >>> from dockspec.coverage.edges import CoverBound, edge_set
-    >>> es = edge_set(CoverBound(images=0, containers=1, races=False))
+    >>> es = edge_set(CoverBound(images=0, containers=1, files=0, races=False))
     >>> p = plan(es)
     >>> p.covered == es.edges, p.steps >= len(es.edges)
     (True, True)

@@ -1,7 +1,7 @@
 """The coverage in every report: text lines, the JSON object, JUnit properties, and the saved report.
 
     >>> from dockspec.coverage.edges import CoverBound, EdgeCoverage, edge_set
-    >>> cov = EdgeCoverage(edge_set(CoverBound(images=0, races=False)))
+    >>> cov = EdgeCoverage(edge_set(CoverBound(images=0, files=0, races=False)))
     >>> text(cov.summary()).splitlines()[0]
     'edges: 0/68 exercised (0.0%) at images=0,containers=1,files=0,depth=unbounded,races=no; 68 unreachable, 0 nondeterministic'
 """
