@@ -2,7 +2,9 @@
 
 The model runs what takes no time to completion at once: a one-shot workload
 has exited, a `--rm` container that exited is gone, a detached `exec` has
-done its work.  The engine does the same asynchronously, so right after a
+done its work, a paused container that was killed has exited (Docker 26.1
+thaws it and delivers the signal after `kill` has returned: `inspect` right
+after can still say `paused`).  The engine does the same asynchronously, so right after a
 command it may still be on its way.  `settle` waits for exactly those
 things, on the engine's own state (the `wait` endpoint with the
 `not-running` or `removed` condition; an exec's `Running` flag), never with a
@@ -45,7 +47,7 @@ def settle(api, owner: Owner, world, engine_name, *, execs: bool = False, timeou
                 # model never had, such as a failed build's, is left alone unless auto-removed)
                 if state in ("removing", "dead") or api.inspect_container(c["Id"])["HostConfig"].get("AutoRemove"):
                     api.wait(c["Id"], timeout=left(), condition="removed")
-            elif model.status is Status.EXITED and state == "running":
+            elif model.status is Status.EXITED and state in ("running", "paused"):
                 api.wait(c["Id"], timeout=left(), condition="not-running")
             elif execs and model.status is Status.RUNNING and state == "running" and len(model.processes) <= 1:
                 # the model has every exec'd process ended (none beside PID 1): so must the engine
