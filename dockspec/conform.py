@@ -234,8 +234,8 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
                     self.engine_files[path] = data
                 if isinstance(engine_command, (cmd.Exec, cmd.Start, cmd.Restart, cmd.Run)):
                     self.observer.touched()
-                settle(self.adapter.api, self.adapter.owner, self.world, lambda c: self.adapter.prefix + c.name,
-                       execs=isinstance(engine_command, cmd.Exec) and engine_command.detach)
+                late = settle(self.adapter.api, self.adapter.owner, self.world, lambda c: self.adapter.prefix + c.name,
+                              execs=isinstance(engine_command, cmd.Exec) and engine_command.detach)
                 raw = self.observer.raw()
             except Exception as e:
                 raise name_failure(e, f"observing the engine after {verb}") from e
@@ -270,7 +270,8 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
             if m_state != e_state:
                 diff = {k: (m_state[k], e_state.get(k)) for k in m_state if m_state[k] != e_state.get(k)}
                 raise Divergence(self.script(), "state", {k: v[0] for k, v in diff.items()},
-                                 {k: v[1] for k, v in diff.items()})
+                                 {k: v[1] for k, v in diff.items()},
+                                 note="\n".join(self.adapter.owner.strip(x) for x in late))
             return result
 
         def teardown(self):
