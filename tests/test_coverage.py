@@ -62,6 +62,16 @@ def test_the_default_bound_is_complete_and_has_races(default_set):
     assert {e.command for e in es.edges if e.outcome == "ok"} >= {"kill", "unpause"}
 
 
+def test_the_classes_decide_the_outcome(default_set):
+    """Outside the races, one state class and one command have one outcome: the classes keep
+    everything the model reads (`commit` reads the container's image: `image:gone`)."""
+    outcomes: dict = {}
+    for e in default_set.deterministic:
+        outcomes.setdefault((e.state, e.command), set()).add(e.outcome)
+    assert {k: v for k, v in outcomes.items() if len(v) > 1} == {}
+    assert any("image:gone" in e.state for e in default_set.edges)
+
+
 def test_bad_bounds_are_named():
     assert parse_bound("images=2,depth=0") == CoverBound(images=2, depth=None)
     for bad, says in (("images=x", "whole number"), ("colour=1", "unknown bound 'colour'"), ("images", "NAME=VALUE"),
