@@ -68,13 +68,6 @@ class Edge:
     def label(self) -> str:
         return f"{self.state} :: {self.command} -> {self.outcome}"
 
-    @property
-    def target(self) -> str:
-        """What kind of object the command names: "container", "image" or "other"."""
-        if self.command.split()[0] in ("rmi", "tag") or self.command.startswith(("run", "create")):
-            return "image"
-        return "container" if self.state.startswith("[") else "other"
-
     def as_list(self) -> list[str]:
         return [self.state, self.command, self.outcome]
 

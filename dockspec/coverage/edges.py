@@ -29,7 +29,7 @@ from model.profile import DOCKER_20_10, Profile
 from model.result import Result
 from model.values import World
 
-from ..explore import CONTAINER_PREFIX, BASE_REF, Bounds, Move, _move, alphabet, base_state, state_graph
+from ..explore import BASE_REF, Bounds, Move, _move, alphabet, base_state, state_graph
 from .classes import Edge, edge, edge_named
 
 __all__ = ["CoverBound", "DEFAULT_BOUND", "parse_bound", "cover_alphabet", "EdgeSet", "edge_set", "EdgeCoverage"]

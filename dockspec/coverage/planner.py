@@ -37,12 +37,10 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-import networkx as nx
-
 from .classes import Edge
-from .edges import EdgeSet, move_index
+from .edges import EdgeSet
 
-__all__ = ["Step", "Plan", "plan", "adjacency"]
+__all__ = ["Step", "Plan", "plan", "adjacency", "lower_bound"]
 
 RESTART_COST = 2  # a new session: the base import, and the clean-up of the old one
 MAX_SEQUENCE = 80  # steps; a longer sequence starts over (a divergence's script stays readable)
@@ -192,14 +190,3 @@ def lower_bound(es: EdgeSet) -> int:
     """No plan takes fewer steps than the plannable edges it must cover: one edge a step."""
     return len({e for outs in adjacency(es).values() for _, _, e, _ in outs})
 
-
-__all__.append("lower_bound")
-
-
-def as_graph(p: Plan) -> nx.MultiDiGraph:
-    """The planned steps as a graph of states (for drawing): one edge per step, `seq` its sequence."""
-    P = nx.MultiDiGraph()
-    for i, seq in enumerate(p.sequences):
-        for s in seq:
-            P.add_edge(s.u, s.v, line=s.line, seq=i, edge=s.edge.label())
-    return P

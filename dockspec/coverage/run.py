@@ -27,7 +27,6 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable
 
 from model.profile import DOCKER_20_10, Profile
 
@@ -179,7 +178,10 @@ def run_cover(url: str, bound: CoverBound = DEFAULT_BOUND, profile: Profile = DO
                 break
     except TimeoutError:
         pass
-    except (Divergence, EngineFault, DockspecBug) as e:
+    except EngineFault as e:  # say where: the commands of the session so far
+        script = machine.script() if machine is not None else ""
+        result.failure = EngineFault(f"{e}\n--- script ---\n{script}") if script else e
+    except (Divergence, DockspecBug) as e:
         result.failure = e
     except Exception as e:  # noqa: BLE001 - named like conform names it: the engine's fault or dockspec's bug
         result.failure = name_failure(e, "the cover")
