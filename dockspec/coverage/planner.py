@@ -18,7 +18,9 @@ bound on these graphs (`bench/cover_speed` prints both):
    nearest such state, plus `restart_cost`; take the cheaper (so prefixes
    from the start state are reused: a new sequence begins with a shortest
    path, never a replay of an old sequence);
-3. walk there, take the edge, strike every abstract edge walked on the way.
+3. walk there, take the edge, strike every abstract edge walked on the way;
+   a racing command ends its sequence (the engine may have gone any way the
+   race allows, and its auto-removal may still be under way).
 
 Everything is ordered (nodes by number, edges by alphabet index), so the same
 graph and edge set give the same plan.  Abstract edges that only a race
@@ -174,11 +176,14 @@ def plan(es: EdgeSet, todo: frozenset[Edge] | None = None, current: int | None =
             seq.append(Step(u, mi, v, lines[mi], e))
             covered.add(e)
             strike(e)
-        mi, v, e = next((m, v, e) for m, v, e, _ in adj[target] if e in todo_set)
+        mi, v, e, racing = next((m, v, e, r) for m, v, e, r in adj[target] if e in todo_set)
         seq.append(Step(target, mi, v, lines[mi], e))
         covered.add(e)
         strike(e)
         cur = v
+        if racing:  # after a race the engine may be anywhere the race allows: a session ends with one
+            sequences.append(seq)
+            seq, cur = None, None
     if seq:
         sequences.append(seq)
     elif not sequences:
