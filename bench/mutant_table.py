@@ -458,6 +458,14 @@ def restart_race_not_offered(world, c, r):
     return replace(r, alternatives=())
 
 
+@mutant("start naming an ended --rm container twice is certain not to find it: the race with its removal is not offered",
+        rule="races_only_on_auto_removal", seam="TRANSITIONS[Start]",
+        witness="create --rm --name ctr1 base:1 false; start ctr1 ctr1")
+@_after
+def start_race_not_offered(world, c, r):
+    return replace(r, alternatives=())
+
+
 @mutant("a refused pause still advances the engine's clock", rule="refusal_changes_nothing",
         seam="TRANSITIONS[Pause]", witness="create --name ctr1 base:1 true; pause ctr1")
 @_after

@@ -165,11 +165,10 @@ def _start_one(world: World, c: Container, p: Profile) -> tuple[World, EngineErr
 
 def each(world: World, names: tuple[str, ...], p: Profile, one: Callable[[Out, str, Container], None],
          missing: str = "no_such_container_daemon", missing_exit: int = 1,
-         failed: list[str] | None = None,
          lingering: Callable[[str, Container], tuple[Callable[[Out], None], ...]] | None = None) -> Out:
     """Apply `one` to each named container in turn, as the CLI does; a missing one is refused and skipped.
 
-    `failed`, when given, collects the names that were missing (`one` may add others).
+    Each outcome's `Out.failed` collects the names that were missing (`one` may add others).
 
     `lingering` states a race of the engine's.  A `--rm` container that this same
     command ended is removed by the engine asynchronously, so a later target
@@ -204,8 +203,7 @@ def each(world: World, names: tuple[str, ...], p: Profile, one: Callable[[Out, s
                         forks.append((fork, effect))
                 out.stages[was.id] = 0  # removed
             out.refuse(p.error(missing, name=name), exit=missing_exit)
-            if failed is not None and out is first:
-                failed.append(name)
+            out.failed.append(name)
             grown.append(out)
             for fork, effect in forks:
                 effect(fork)
@@ -217,12 +215,11 @@ def each(world: World, names: tuple[str, ...], p: Profile, one: Callable[[Out, s
 
 def start(world: World, c: cmd.Start, p: Profile) -> Result:
     """`docker start`: give a created or exited container a process space."""
-    failed: list[str] = []
 
     def one(out: Out, name: str, target: Container) -> None:
         if target.status is Status.PAUSED:
             out.refuse(p.error("start_paused"))
-            failed.append(name)
+            out.failed.append(name)
             return
         if target.status is Status.RUNNING:
             out.print(name)
@@ -230,7 +227,7 @@ def start(world: World, c: cmd.Start, p: Profile) -> Result:
         out.world, error, _, step = _start_one(out.world, target, p)
         if error is not None:
             out.refuse(error)
-            failed.append(name)
+            out.failed.append(name)
         elif c.attach:
             # Attached, the CLI prints what the process prints instead of the name,
             # and exits with the container's code.
@@ -244,9 +241,19 @@ def start(world: World, c: cmd.Start, p: Profile) -> Result:
         else:
             out.print(name)
 
-    out = each(world, c.containers, p, one, failed=failed)
-    if failed:
-        out.err.append(p.error("start_failed", names=", ".join(failed)).message)
+    def marked(out: Out, name: str) -> None:
+        out.refuse(p.error("start_marked_for_removal"))
+        out.failed.append(name)
+
+    def lingering(name: str, gone: Container) -> tuple[Callable[[Out], None], ...]:
+        # found exited and marked for removal; or still running (a no-op: its name again)
+        # (replays/24-auto-remove-race.sh, seen on Docker 26.1)
+        return (lambda out: marked(out, name), lambda out: out.print(name))
+
+    out = each(world, c.containers, p, one, lingering=lingering)
+    for o in (out, *out.others):
+        if o.failed:
+            o.err.append(p.error("start_failed", names=", ".join(o.failed)).message)
     return out.result()
 
 

@@ -54,6 +54,7 @@ _DOCKER_20_10_MESSAGES = {
     "exec_not_found_exec": (ErrorKind.EXEC_NOT_FOUND, 'OCI runtime exec failed: exec failed: unable to start container process: exec: "{cmd}": executable file not found in $PATH: unknown'),
     "exec_denied_exec": (ErrorKind.EXEC_NOT_FOUND, 'OCI runtime exec failed: exec failed: unable to start container process: exec: "{cmd}": permission denied: unknown'),
     "kill_no_such_container": (ErrorKind.NO_SUCH_CONTAINER, "Error response from daemon: Cannot kill container: {name}: No such container: {name}"),
+    "start_marked_for_removal": (ErrorKind.REMOVAL_IN_PROGRESS, "Error response from daemon: container is marked for removal and cannot be started"),
     "start_failed": (ErrorKind.USAGE, "Error: failed to start containers: {names}"),
     "image_in_use_by_ref": (ErrorKind.IMAGE_IN_USE, 'Error response from daemon: conflict: unable to remove repository reference "{ref}" (must force) - container {container} is using its referenced image {short}'),
     "image_in_use_running": (ErrorKind.IMAGE_IN_USE, "Error response from daemon: conflict: unable to delete {short} (cannot be forced) - image is being used by running container {container}"),

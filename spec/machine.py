@@ -365,6 +365,14 @@ class DockerMachine(RuleBasedStateMachine):
         if result.world != one_by_one:
             raise RuleBroken(f"{verb} over {names} differs from {verb} of each in turn")
 
+    @rule(verb=st.sampled_from(("start", "stop", "restart", "kill")), c=containers)
+    def named_twice(self, verb, c):
+        """The same container twice in one command: where a `--rm` container ends, the engine races
+        its removal with the second target (`model.containers.each`, `lingering`)."""
+        names = (c, c)
+        self.execute({"start": cmd.Start(names), "stop": cmd.Stop(names, timeout=0),
+                      "restart": cmd.Restart(names, timeout=0), "kill": cmd.Kill(names)}[verb])
+
     # -- images ------------------------------------------------------------------------------
 
     @rule(target=images, image=images, new=flags, same_repo=flags)

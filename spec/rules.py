@@ -489,7 +489,7 @@ def _racing(before: World, command: object, after: World) -> tuple[set[str], set
     live one, which the engine may keep or remove."""
     ended: set[str] = set()
     maybe: set[str] = set()
-    if not isinstance(command, (cmd.Stop, cmd.Kill, cmd.Restart)):
+    if not isinstance(command, (cmd.Start, cmd.Stop, cmd.Kill, cmd.Restart)):
         return ended, maybe
     seen: list[str] = []
     for text in command.containers:
@@ -506,7 +506,7 @@ def _racing(before: World, command: object, after: World) -> tuple[set[str], set
 
 def races_only_on_auto_removal(before: World, command: object, result: Result) -> bool:
     """Only a `--rm` container's asynchronous removal makes a command race; its outcomes differ in nothing else."""
-    # Races: a stop/kill/restart naming an ended --rm container again (the later target may
+    # Races: a start/stop/kill/restart naming an ended --rm container again (the later target may
     # still find it); a restart of a live --rm container (the exit may be handled with
     # auto-removal on: "marked for removal", and the container goes).  The documented
     # outcome is the first; the others may differ only in whether those containers are gone.

@@ -108,6 +108,19 @@ def test_kill_of_a_lingering_container_never_goes_back_in_time():
     assert seen == [(1, 0, 2), (1, 1, 1), (1, 2, 0), (2, 0, 1), (2, 1, 0), (3, 0, 0)]
 
 
+def test_start_of_an_ended_auto_remove_container_named_twice_races():
+    """`start X X` of a one-shot `--rm` container (Docker 26.1, replays/24-auto-remove-race.sh): the later
+    target finds it gone (documented), exited and marked for removal, or still running (its name again)."""
+    before = _world(cmd.Create(BASE_REF, ("false",), name="c1", network="none", auto_remove=True))
+    command = cmd.Start(("c1", "c1"))
+    r = step(before, command)
+    assert rules.races_only_on_auto_removal(before, command, r)
+    assert [(o.exit, o.stdout, o.error.kind if o.error else None) for o in outcomes(r)] == [
+        (1, "c1\n", K.NO_SUCH_CONTAINER), (1, "c1\n", K.REMOVAL_IN_PROGRESS), (0, "c1\nc1\n", None)]
+    assert all(o.stderr.endswith("Error: failed to start containers: c1\n") for o in outcomes(r)[:2])
+    assert all("c1" not in {c.name for c in o.world.containers.values()} for o in outcomes(r))
+
+
 def test_rmi_by_id_of_an_image_with_two_tags_of_one_repository_is_refused():
     """Docker 20.10: `tag base:1 base:2; rmi <id>` -> conflict, image is referenced in multiple repositories.
 
