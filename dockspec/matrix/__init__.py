@@ -10,9 +10,11 @@ One interface for the rest of the project:
 profile, the agreement graph), `classes` what a state class is, `verify` what
 "confirmed" means.  `dockspec matrix` (`cli`) is the command line.
 
-    >>> m = build(["docker-20.10", "docker-26.1-containerd"], Bounds(depth=3))
-    >>> [c.command for c in m.differing if c.state == "base:1 has children"]
-    ['docker rmi -f base:1', 'docker rmi base:1']
+    >>> from model.profile import DOCKER_20_10, differs
+    >>> strict = differs(DOCKER_20_10, "strict", summary="no commit of a paused container", commit_paused_allowed=False)
+    >>> m = build([DOCKER_20_10, strict], Bounds(images=1, containers=1, files=0, depth=3))
+    >>> sorted({(c.command, c.state) for c in m.differing})
+    [('docker commit C img1', 'C paused (sleep); img1 absent')]
 """
 from __future__ import annotations
 

@@ -45,8 +45,9 @@ def _dialects(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 @click.option("--containers", default=DEFAULT_BOUNDS.containers, show_default=True, help="Container names ctr1..ctrN.")
 @click.option("--images", default=DEFAULT_BOUNDS.images, show_default=True, help="Image tags img1..imgN.")
 @click.option("--files", default=DEFAULT_BOUNDS.files, show_default=True, help="Files /tmp/f1../tmp/fN.")
+@click.option("--wording", is_flag=True, help="Count a difference in stderr/stdout wording alone as a difference too.")
 @click.option("--all", "all_cells", is_flag=True, help="On a terminal, list every cell, not only the differing ones.")
-def matrix(dialects, as_json, markdown, verify, only, depth, containers, images, files, all_cells) -> None:
+def matrix(dialects, as_json, markdown, verify, only, depth, containers, images, files, wording, all_cells) -> None:
     """Where the dialects disagree: every command in every state class, under every dialect.
 
     Each command of `dockspec explore`'s alphabet (plus `rmi [-f] base:1`) in
@@ -58,7 +59,7 @@ def matrix(dialects, as_json, markdown, verify, only, depth, containers, images,
     if depth < 1:
         raise click.BadParameter("the matrix needs a bound: depth >= 1", param_hint="'--depth'")
     bounds = Bounds(images=images, containers=containers, files=files, depth=depth)
-    m = build(dialects, bounds)
+    m = build(dialects, bounds, wording=wording)
     status = 0
     if verify:
         from .. import engines as engines_mod

@@ -68,8 +68,8 @@ class Recording(Profile):
     >>> from model import commands as cmd
     >>> p = Recording.of(registry.get("docker-20.10"))
     >>> r = engine.step(base_state(), cmd.Rmi(("nosuch",), force=True), p)
-    >>> sorted(p.reads)
-    ['rmi_force_ignores_missing', ('message', 'no_such_image')]
+    >>> sorted(p.reads, key=repr)
+    [('message', 'no_such_image'), 'rmi_force_ignores_missing']
     """
 
     @classmethod
@@ -113,7 +113,7 @@ class Outcome:
     result: str
     exit: int
     changed: tuple[str, ...] = ()
-    message: str = ""  # the first line of stderr (wording; not compared)
+    message: str = ""  # stderr (wording; compared only by `build(wording=True)`)
 
     def key(self) -> tuple:
         return (self.result, self.exit, self.changed)
@@ -142,13 +142,14 @@ class Cell:
     policies: tuple[str, ...] = ()  # the dialect choices the difference comes from
     wording: bool = False  # stderr wording differs between dialects
     verified: dict | None = None  # filled by `dockspec.matrix.verify`
+    compare_wording: bool = False  # the matrix counts wording as a difference (`build(wording=True)`)
 
     @property
     def groups(self) -> list[list[str]]:
-        """The dialects, grouped by equal outcome (first appearance order)."""
+        """The dialects, grouped by equal outcome (and message, when wording counts), first appearance order."""
         seen: dict[tuple, list[str]] = {}
         for d, o in self.outcomes.items():
-            seen.setdefault(o.key(), []).append(d)
+            seen.setdefault(o.key() + ((o.message,) if self.compare_wording else ()), []).append(d)
         return list(seen.values())
 
     def to_json(self) -> dict:
@@ -169,6 +170,7 @@ class Matrix:
     steps: int = 0  # transitions computed
     seconds: float = 0.0
     extra: dict = field(default_factory=dict)
+    profiles: tuple[Profile, ...] = ()  # the dialects themselves, in the order of `dialects`
 
     @property
     def differing(self) -> list[Cell]:
@@ -185,7 +187,7 @@ class Matrix:
 
 def _outcome(before: World, r: Result, move: Move) -> Outcome:
     result = r.error.kind.value if r.error is not None else ("ok" if r.exit == 0 else "ok")
-    message = r.stderr.splitlines()[0] if r.stderr else ""
+    message = r.stderr.strip()
     return Outcome(result, r.exit, changes(before, r.world, move), message)
 
 
@@ -237,19 +239,21 @@ def _differs(results: list[Result], outcomes: list[Outcome]) -> tuple[bool, bool
     return worlds or len(keys) > 1, worlds
 
 
-def build(dialects: Sequence[str] | None = None, bounds: Bounds = DEFAULT_BOUNDS,
-          progress: Callable[[str, int, int], None] | None = None) -> Matrix:
-    """The matrix of `dialects` (default: every dialect) at `bounds`.
+def build(dialects: Sequence[str | Profile] | None = None, bounds: Bounds = DEFAULT_BOUNDS,
+          progress: Callable[[str, int, int], None] | None = None, wording: bool = False) -> Matrix:
+    """The matrix of `dialects` (names or profiles; default: every dialect) at `bounds`.
 
+    `wording`: a cell whose stderr or stdout wording differs counts as differing too.
     An unknown dialect name raises `UnknownDialect` naming the known ones.
     """
     t0 = time.perf_counter()
-    names = tuple(dialects) if dialects else registry.names()
+    compare_wording = wording
+    profiles = [d if isinstance(d, Profile) else registry.get(d) for d in (dialects or registry.names())]
+    names = tuple(p.name for p in profiles)
     if not names:
         raise ValueError("no dialect given")
     if len(set(names)) != len(names):
         raise ValueError(f"a dialect is named twice: {', '.join(names)}")
-    profiles = [registry.get(n) for n in names]
     moves = moves_for(bounds)
     step_all = _Steps(profiles)
     rec = step_all.rec
@@ -303,7 +307,7 @@ def build(dialects: Sequence[str] | None = None, bounds: Bounds = DEFAULT_BOUNDS
             row["states"] += 1
             row["vectors"].add(tuple(o.key() for o in outs))
             row["wording"] |= wording
-            if differs:
+            if differs or (wording and compare_wording):
                 row["policies"].update(split)
                 if not row["differs"]:
                     row.update(node=u, move=mi, outs=outs, differs=True)
@@ -314,11 +318,11 @@ def build(dialects: Sequence[str] | None = None, bounds: Bounds = DEFAULT_BOUNDS
 
     cells = [Cell(state=s, command=c, outcomes=dict(zip(names, row["outs"])), differs=row["differs"],
                   script=script(row["node"], row["move"]), states=row["states"], variants=len(row["vectors"]),
-                  policies=tuple(sorted(row["policies"])), wording=row["wording"])
+                  policies=tuple(sorted(row["policies"])), wording=row["wording"], compare_wording=compare_wording)
              for (c, s), row in rows.items()]
     cells.sort(key=lambda c: (_verb_order(c.command), c.command, c.state))
     return Matrix(names, cells, bounds, states=G.number_of_nodes(), unreached=G.number_of_nodes() - len(paths),
-                  steps=step_all.count, seconds=time.perf_counter() - t0)
+                  steps=step_all.count, seconds=time.perf_counter() - t0, profiles=tuple(profiles))
 
 
 def _index(distinct: list, world: World) -> int:

@@ -51,15 +51,17 @@ def available_engines(dialects: Iterable[str], only: Iterable[str] | None = None
     return found, missing
 
 
-def verify_cell(cell: Cell, found: dict[str, object], missing: dict[str, str]) -> dict:
-    """Replay `cell.script` on every engine of `found`; the verdict, per engine and overall."""
+def verify_cell(cell: Cell, found: dict[str, object], missing: dict[str, str], profiles: dict | None = None) -> dict:
+    """Replay `cell.script` on every engine of `found`; the verdict, per engine and overall.
+
+    The model side speaks `profiles[dialect]` (default: the registry's dialect of that name)."""
     from ..replay import replay_text
 
     text = "\n".join(cell.script) + "\n"
     per: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="dockspec-matrix-") as folder:
         for dialect, eng in found.items():
-            reports = replay_text(text, Path(folder), eng.url, engine=eng, profile=registry.get(dialect))
+            reports = replay_text(text, Path(folder), eng.url, engine=eng, profile=(profiles or {}).get(dialect) or registry.get(dialect))
             bad = [(r, _refuting(r)) for r in reports]
             bad = [(r, aspects) for r, aspects in bad if aspects]
             also = sorted({a for r in reports for a in r.differs} - {a for _, aspects in bad for a in aspects})
@@ -103,7 +105,7 @@ def verify(matrix: Matrix, only: Iterable[str] | None = None, cells: Iterable[Ce
     for i, cell in enumerate(todo):
         if progress is not None:
             progress(i, len(todo), cell)
-        cell.verified = verify_cell(cell, found, missing)
+        cell.verified = verify_cell(cell, found, missing, {p.name: p for p in matrix.profiles})
         counts[cell.verified["status"]] += 1
     matrix.extra["verified"] = {**counts, "engines": sorted(found), "not_verified": missing}
     return counts
