@@ -100,7 +100,7 @@ def state_class(world: World, move) -> str:
     verb = words[0]
     if verb in ("run", "create"):
         c = _container(world, move.container)
-        src = next(w for w in words[1:] if not w.startswith("-") and w != move.container)
+        src = words[words.index(move.container) + 1]  # ... --name C IMAGE COMMAND...
         name = "C absent" if c is None else "C exists"
         return f"{name}; {_image_facts(world, src, detail=False)}"
     if verb == "commit":

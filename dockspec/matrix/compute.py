@@ -101,9 +101,28 @@ def _read_name(read) -> str:
     return f"message {read[1]}" if isinstance(read, tuple) else read
 
 
+# Every container runs without a network and an image is never pulled: the scripts run on real
+# engines (`--verify`), which would otherwise look a registry up for an image that is missing.
+SAFE_RUN = ("--network", "none", "--pull", "never")
+
+
+def _safe(move: Move) -> Move:
+    words = move.line.split()[1:]
+    if words[0] not in ("run", "create"):
+        return move
+    at = words.index("--name")
+    words = words[:at] + list(SAFE_RUN) + words[at:]
+    return _move(words, move.container, (move.container, words[at + len(SAFE_RUN) + 2], *SAFE_RUN))
+
+
 def moves_for(bounds: Bounds) -> tuple[Move, ...]:
-    """The explore alphabet of `bounds`, and `rmi base:1`, `rmi -f base:1`."""
-    return alphabet(bounds) + (_move(["rmi", BASE_REF]), _move(["rmi", "-f", BASE_REF]))
+    """The explore alphabet of `bounds` (`run`/`create` with `--network none --pull never`), and
+    `rmi base:1`, `rmi -f base:1`.
+
+    >>> moves_for(Bounds())[0].line
+    'docker run -d --network none --pull never --name ctr1 base:1 sleep 1000'
+    """
+    return tuple(_safe(m) for m in alphabet(bounds)) + (_move(["rmi", BASE_REF]), _move(["rmi", "-f", BASE_REF]))
 
 
 @dataclass(frozen=True, slots=True)

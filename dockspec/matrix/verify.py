@@ -29,6 +29,12 @@ from .compute import Cell, Matrix
 __all__ = ["available_engines", "verify", "verify_cell"]
 
 
+# A refutation must reproduce: a replay that differs is run again, and the engine refutes the cell
+# only when every attempt differs.  (Seen under heavy load on docker-28.5: a `run -d ... true`
+# container observed still running after replay's settling, once in four replays.)
+ATTEMPTS = 2
+
+
 def available_engines(dialects: Iterable[str], only: Iterable[str] | None = None) -> tuple[dict[str, object], dict[str, str]]:
     """(dialect -> engine, for the engines that answer; dialect -> why not, for the others)."""
     from .. import engines
@@ -61,9 +67,13 @@ def verify_cell(cell: Cell, found: dict[str, object], missing: dict[str, str], p
     per: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="dockspec-matrix-") as folder:
         for dialect, eng in found.items():
-            reports = replay_text(text, Path(folder), eng.url, engine=eng, profile=(profiles or {}).get(dialect) or registry.get(dialect))
-            bad = [(r, _refuting(r)) for r in reports]
-            bad = [(r, aspects) for r, aspects in bad if aspects]
+            profile = (profiles or {}).get(dialect) or registry.get(dialect)
+            for attempt in range(1, ATTEMPTS + 1):
+                reports = replay_text(text, Path(folder), eng.url, engine=eng, profile=profile)
+                bad = [(r, _refuting(r)) for r in reports]
+                bad = [(r, aspects) for r, aspects in bad if aspects]
+                if not bad:
+                    break
             also = sorted({a for r in reports for a in r.differs} - {a for _, aspects in bad for a in aspects})
             if not bad:
                 per[dialect] = {"verdict": "confirmed", "engine": dict(_seen(reports[-1].engine)), "also": also}
@@ -71,6 +81,7 @@ def verify_cell(cell: Cell, found: dict[str, object], missing: dict[str, str], p
                 r, aspects = bad[0]
                 per[dialect] = {"verdict": "refuted", "line": r.text, "differs": aspects,
                                 "model": _seen(r.model), "engine": _seen(r.engine), "also": also}
+            per[dialect]["attempts"] = attempt
     verdicts = {v["verdict"] for v in per.values()}
     status = "refuted" if "refuted" in verdicts else ("confirmed" if verdicts else "not verified")
     return {"status": status, "engines": per, "not_verified": dict(missing)}
