@@ -138,8 +138,9 @@ class Outcome:
         return (self.result, self.exit, self.changed)
 
     def text(self) -> str:
-        head = self.result if self.exit in (0, 1) or self.result != "ok" else f"ok, exit {self.exit}"
-        if self.result != "ok" and self.exit != 1:
+        """"ok", or the error kind, with the exit status where it is not the usual one (0 or 1), then what changed."""
+        head = self.result
+        if self.exit != (0 if self.result == "ok" else 1):
             head += f" (exit {self.exit})"
         return head + (": " + ", ".join(self.changed) if self.changed else "")
 
@@ -205,7 +206,7 @@ class Matrix:
 
 
 def _outcome(before: World, r: Result, move: Move) -> Outcome:
-    result = r.error.kind.value if r.error is not None else ("ok" if r.exit == 0 else "ok")
+    result = r.error.kind.value if r.error is not None else "ok"
     message = r.stderr.strip()
     return Outcome(result, r.exit, changes(before, r.world, move), message)
 
