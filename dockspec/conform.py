@@ -188,6 +188,7 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
             try:
                 return self._execute(command, comment)
             except Divergence as d:
+                self.divergence = d  # for on_teardown hooks (dockspec.workers)
                 cls = type(self)
                 if cls.first_failure_at is None:
                     cls.first_failure_at = time.monotonic()

@@ -83,7 +83,8 @@ class Merged:
                 "workers": len(self.workers), "steps": self.steps, "seconds": round(self.wall, 2),
                 "steps_per_second": round(self.rate, 2), "divergences": self.divergences,
                 "coverage": self.coverage,
-                "per_worker": [{k: v for k, v in w.items() if k != "coverage"} for w in self.workers]}
+                "per_worker": [{k: v for k, v in w.items() if k not in ("coverage", "divergent_scripts")}
+                               for w in self.workers]}
 
     def text(self) -> str:
         lines = [f"{self.verdict}: {len(self.workers)} workers, {self.steps} steps in {self.wall:.1f}s "

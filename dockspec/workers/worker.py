@@ -68,10 +68,15 @@ def run(spec: dict) -> dict:
                 "error": f"{type(e).__name__}: {e}"}
     report["dialect"] = profile.name
     scripts: list[str] = []
+    divergent: list[str] = []  # every example that diverged, shrinking included (the first 200)
 
     def finished(machine) -> None:  # every example, in order: the first is what the database replayed
+        diverged = getattr(machine, "divergence", None) is not None
         if not scripts:
             scripts.append(machine.script())
+            report["first_diverged"] = diverged
+        if diverged and len(divergent) < 200:
+            divergent.append(machine.script())
         report["examples"] = report.get("examples", 0) + 1
 
     COVERAGE.clear()
@@ -81,7 +86,8 @@ def run(spec: dict) -> dict:
     word, status = verdict(failure)
     report.update(verdict=word, exit=status, steps=Machine.steps, seconds=round(elapsed, 2),
                   engine_seconds=round(Machine.seconds_engine, 2), coverage=COVERAGE.to_json(),
-                  first_script=scripts[0] if scripts else None, examples=report.get("examples", 0))
+                  first_script=scripts[0] if scripts else None, examples=report.get("examples", 0),
+                  divergent_scripts=divergent)
     if isinstance(failure, Divergence):
         report["divergence"] = {"aspect": failure.aspect, "script": failure.script, "model": failure.model,
                                 "engine": failure.engine}
