@@ -218,3 +218,37 @@ def test_database_spec_errors_name_what_was_wrong(tmp_path):
     f.write_text("x")
     with pytest.raises(BadDatabase, match="not a folder"):
         example_database(str(f))
+
+
+@pytest.mark.engine
+def test_engines_given_by_url_one_over_ssh_merge_into_one_report(base, tmp_path):
+    """`conform --engine unix://... --engine ssh://...`: one worker per engine.  The ssh:// worker goes
+    through the Docker SDK's ssh transport and the machine's `ssh` client; here that client is a
+    stand-in that runs the remote side's command (`docker system dial-stdio`) on this machine
+    against the second private engine, as sshd would on the engine's host."""
+    from dockspec import engines
+    from dockspec.workers import engine_dir, worker_dir
+
+    need_docker()
+    urls = []
+    for k in (1, 2):
+        with engine_dir(worker_dir(k, base)):
+            urls.append(engines.get("docker-20.10").up())
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "ssh").write_text('#!/bin/sh\necho "$@" >> "$FAKE_SSH_LOG"\n'
+                              'exec /usr/bin/docker -H "$FAKE_SSH_DOCKER_HOST" system dial-stdio\n')
+    (fake / "ssh").chmod(0o755)
+    env = dict(os.environ, PATH=f"{fake}:{os.environ['PATH']}", FAKE_SSH_DOCKER_HOST=urls[1],
+               FAKE_SSH_LOG=str(tmp_path / "ssh.log"))
+    p = subprocess.run([str(ROOT / ".venv/bin/dockspec"), "conform", "--engine", urls[0], "--engine",
+                        "ssh://tester@engine-host:2222", "--examples", "2", "--steps", "6", "--seed", "5",
+                        "--database", "none", "--json", "--junit", str(tmp_path / "j.xml")],
+                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    out = json.loads(p.stdout.strip().splitlines()[-1])
+    assert p.returncode == 0 and out["verdict"] == "conforms", p.stdout[-3000:] + p.stderr[-3000:]
+    assert [w["url"] for w in out["per_worker"]] == [urls[0], "ssh://tester@engine-host:2222"]
+    assert all(w["steps"] > 0 for w in out["per_worker"]) and out["steps"] == sum(w["steps"] for w in out["per_worker"])
+    assert "-l tester -p 2222 -- engine-host docker system dial-stdio" in (tmp_path / "ssh.log").read_text()
+    junit = (tmp_path / "j.xml").read_text()
+    assert 'tests="2"' in junit and 'name="worker-2"' in junit and "<failure" not in junit
