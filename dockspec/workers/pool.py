@@ -163,23 +163,37 @@ class Pool:
         from .report import merge
 
         deadline = None if timeout is None else time.monotonic() + timeout
-        while not self.poll():
-            if deadline is not None and time.monotonic() > deadline:
-                self.terminate()
-                deadline = None
-            time.sleep(0.1)
+        try:
+            while not self.poll():
+                if deadline is not None and time.monotonic() > deadline:
+                    self.terminate()
+                    deadline = None
+                time.sleep(0.1)
+        except BaseException:  # interrupted: the workers go, and so do the engines they started
+            self.terminate()
+            while not self.poll():
+                time.sleep(0.1)
+            self._stop_engines([self._report(r) for r in self.running])
+            raise
         wall = time.perf_counter() - self.t0
         reports = [self._report(r) for r in self.running]
-        if not self.keep_engines:
-            for rep in reports:
-                if rep.get("started_engine") and rep.get("engine_dir"):
-                    stop_engine(rep["engine"], rep["engine_dir"])
+        self._stop_engines(reports)
         merged = merge(reports, wall)
         if merged.exit == 0 and self.own_folder:  # logs are kept only when something failed
             import shutil
 
             shutil.rmtree(self.folder, ignore_errors=True)
         return merged
+
+    def _stop_engines(self, reports: list[dict]) -> None:
+        if self.keep_engines:
+            return
+        for rep in reports:
+            if rep.get("started_engine") and rep.get("engine_dir") and rep.get("engine"):
+                try:
+                    stop_engine(rep["engine"], rep["engine_dir"])
+                except Exception as e:  # say so, and go on with the others
+                    rep.setdefault("warnings", []).append(f"stopping {rep['engine']} in {rep['engine_dir']}: {e}")
 
     def terminate(self) -> None:
         for r in self.running:
