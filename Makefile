@@ -24,7 +24,7 @@ run: $(STAMP)
 ENGINES ?= docker-20.10
 
 test: $(STAMP)
-	DOCKSPEC_ENGINE_DIR=$${DOCKSPEC_ENGINE_DIR:-/tmp/dockspec-engine-test} scripts/with-engine.sh --engines "$(ENGINES)" $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DOCKSPEC_TEST_ENGINES="$(ENGINES)" DOCKSPEC_ENGINE_DIR=$${DOCKSPEC_ENGINE_DIR:-/tmp/dockspec-engine-test} scripts/with-engine.sh --engines "$(ENGINES)" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	for b in bench/*; do [ -x "$$b" ] && $(BIN)/python "$$b"; done

@@ -29,7 +29,7 @@ from pathlib import Path
 from model import commands as cmd
 from model.errors import ErrorKind
 
-from .observe import LABEL, Owner, classify, container_row, familiar, full_id, image_row
+from .observe import LABEL, Classifier, Owner, classify, container_row, familiar, full_id, image_row
 
 # -- the journal: which run (pid) made which image -------------------------------------
 
@@ -161,7 +161,9 @@ class Outcome:
 class Adapter:
     """One run of dockspec on one engine, through the Docker SDK's low-level API."""
 
-    def __init__(self, url: str, run_id: str | None = None, stop_timeout: int = 0, timeout: int = 60):
+    def __init__(self, url: str, run_id: str | None = None, stop_timeout: int = 0, timeout: int = 60,
+                 classify: Classifier = classify):
+        """`classify` reads the engine's refusals (the engine's own dialect's wording: `Classifier(profile)`)."""
         import docker
 
         self.url = url
@@ -169,6 +171,7 @@ class Adapter:
         self.api = docker.APIClient(base_url=url, timeout=timeout, version="1.41", use_ssh_client=url.startswith("ssh://"))
         self.run_id = run_id or secrets.token_hex(4)
         self.stop_timeout = stop_timeout
+        self.classify = classify
         self.journal = Journal(url)
         self.podman = is_podman(self.api)
         self.cleanup_stale()
@@ -279,7 +282,7 @@ class Adapter:
         line = "Error response from daemon: " + msg
         out.stderr += line + "\n"
         if out.kind is None:
-            out.kind = classify(line) or (ErrorKind.NO_SUCH_CONTAINER if status == 404 and "container" in msg else None)
+            out.kind = self.classify(line) or (ErrorKind.NO_SUCH_CONTAINER if status == 404 and "container" in msg else None)
         out.status = out.status or status
         out.exit = out.exit or exit
 
@@ -408,7 +411,7 @@ class Adapter:
         out.stdout = (stdout or b"").decode(errors="replace")
         err = (stderr or b"").decode(errors="replace")
         if code in (126, 127) and "OCI runtime exec failed" in err:
-            out.kind = classify(err.strip())
+            out.kind = self.classify(err.strip())
         out.stderr, out.exit = err, code
         return out
 
@@ -518,7 +521,7 @@ class Adapter:
                 if "error" in item:
                     out.stderr += item["error"] + "\n"
                     out.exit = 1
-                    out.kind = out.kind or classify(item["error"])
+                    out.kind = out.kind or self.classify(item["error"])
         except Exception as e:
             self._refused(e, out)
         self.adopt_new_images()
@@ -554,7 +557,7 @@ class Adapter:
                 if "error" in item:
                     out.stderr += item["error"].strip() + "\n"
                     out.exit = 1
-                    out.kind = classify(item["error"].strip())
+                    out.kind = self.classify(item["error"].strip())
             m = re.findall(r"Successfully built ([0-9a-f]{12})", out.stdout)
             if self.podman:  # its step images have no parent pointer that proves them ours
                 self.own_printed("build", out.stdout)

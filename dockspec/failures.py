@@ -26,13 +26,14 @@ class Divergence(AssertionError):
 
     exit_status = DIVERGES
 
-    def __init__(self, script: str, aspect: str, model: object, engine: object):
+    def __init__(self, script: str, aspect: str, model: object, engine: object, note: str = ""):
+        """`note`: what the reader should know to judge it (e.g. the engine had not settled in time)."""
         import json
 
-        self.script, self.aspect, self.model, self.engine = script, aspect, model, engine
+        self.script, self.aspect, self.model, self.engine, self.note = script, aspect, model, engine, note
         super().__init__(f"{aspect} differs\n--- script ---\n{script}\n--- model ---\n"
                          f"{json.dumps(model, indent=1, default=str)}\n--- engine ---\n"
-                         f"{json.dumps(engine, indent=1, default=str)}")
+                         f"{json.dumps(engine, indent=1, default=str)}" + (f"\n--- note ---\n{note}" if note else ""))
 
 
 class EngineFault(RuntimeError):

@@ -46,7 +46,7 @@ from .dialects import dialect_for
 from .settle import settle
 from .observe import LABEL, Bijection, Classifier, Observer, Owner, engine_snapshot, full_id, normalise
 from .script import Line, ScriptFiles, run_lines, split_lines
-from .snapshot import snapshot
+from .snapshot import mask_sizes, snapshot, without_sizes
 
 DOCKER_CLI = os.environ.get("DOCKSPEC_DOCKER_CLI", "/usr/bin/docker")
 ID_LIKE = re.compile(r"(sha256:)?[0-9a-f]{12,64}")
@@ -352,6 +352,9 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None, en
                     e_out, m_out = _drop_layer_lines(e_out), _drop_layer_lines(m_out)
                 if verb in UNORDERED:
                     e_out, m_out = _sorted_body(e_out), _sorted_body(m_out)
+                if not profile.sizes_modelled:  # the dialect's sizes are the engine's own figures
+                    e_out, m_out = mask_sizes(e_out), mask_sizes(m_out)
+                    e_state, m_state = without_sizes(e_state), without_sizes(m_state)
                 model = {"exit": mr.exit, "error_kind": mr.error_kind, "stdout": m_out, "stderr": strip(mr.stderr),
                          "state": _strip_state(m_state, strip)}
                 engine = {"exit": code, "error_kind": e_kind.value if e_kind else None, "stdout": e_out,

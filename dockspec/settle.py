@@ -2,7 +2,9 @@
 
 The model runs what takes no time to completion at once: a one-shot workload
 has exited, a `--rm` container that exited is gone, a detached `exec` has
-done its work.  The engine does the same asynchronously, so right after a
+done its work, a paused container that was killed has exited (Docker 26.1
+thaws it and delivers the signal after `kill` has returned: `inspect` right
+after can still say `paused`).  The engine does the same asynchronously, so right after a
 command it may still be on its way.  `settle` waits for exactly those
 things, on the engine's own state (the `wait` endpoint with the
 `not-running` or `removed` condition; an exec's `Running` flag), never with a
@@ -22,12 +24,14 @@ def _name(c: dict) -> str:
     return (c.get("Names") or ["/"])[0].lstrip("/")
 
 
-def settle(api, owner: Owner, world, engine_name, *, execs: bool = False, timeout: float = 20.0) -> None:
+def settle(api, owner: Owner, world, engine_name, *, execs: bool = False, timeout: float = 20.0) -> list[str]:
     """Wait until the engine's objects of this run match `world` where only time separates them.
 
     `engine_name(container)` is the engine's name of a model container.  With
     `execs`, also wait for detached execs to end in the containers the model has running.
+    Returns what the engine had still not done at the deadline (a line each), for the report.
     """
+    late: list[str] = []
     deadline = time.monotonic() + timeout
 
     def left() -> int:
@@ -38,32 +42,43 @@ def settle(api, owner: Owner, world, engine_name, *, execs: bool = False, timeou
         if not owner.owns_container(c):
             continue
         name, state = _name(c), c.get("State")
+        waiting = ""
         model = in_model.get(name)
         try:
             if model is None:
                 # gone in the model: an auto-removal under way on the engine (a container the
                 # model never had, such as a failed build's, is left alone unless auto-removed)
                 if state in ("removing", "dead") or api.inspect_container(c["Id"])["HostConfig"].get("AutoRemove"):
+                    waiting = "its removal"
                     api.wait(c["Id"], timeout=left(), condition="removed")
-            elif model.status is Status.EXITED and state == "running":
+            elif model.status is Status.EXITED and state in ("running", "paused"):
+                waiting = "its exit"
                 api.wait(c["Id"], timeout=left(), condition="not-running")
             elif execs and model.status is Status.RUNNING and state == "running" and len(model.processes) <= 1:
                 # the model has every exec'd process ended (none beside PID 1): so must the engine
-                _execs_done(api, c["Id"], deadline)
+                waiting = "its detached execs to end"
+                if not _execs_done(api, c["Id"], deadline):
+                    late.append(f"{name}: waited {timeout:.0f} s for {waiting}")
         except Exception as e:
             status = getattr(getattr(e, "response", None), "status_code", None)
             if status is None and not _is_timeout(e):
                 raise
-            # 404: removed meanwhile; a timeout: compared as it is
+            # 404: removed meanwhile; a timeout: compared as it is, and said
+            if status is None:
+                late.append(f"{name}: waited {timeout:.0f} s for {waiting}, the engine still showed it {state}")
+    return late
 
 
-def _execs_done(api, cid: str, deadline: float) -> None:
-    """Wait for the container's execs to end (a detached exec of a one-shot command)."""
+def _execs_done(api, cid: str, deadline: float) -> bool:
+    """Wait for the container's execs to end (a detached exec of a one-shot command); False at the deadline."""
     for eid in api.inspect_container(cid).get("ExecIDs") or ():
         pause = 0.005
-        while api.exec_inspect(eid).get("Running") and time.monotonic() < deadline:
+        while api.exec_inspect(eid).get("Running"):
+            if time.monotonic() >= deadline:
+                return False
             time.sleep(pause)
             pause = min(pause * 2, 0.1)
+    return True
 
 
 def _is_timeout(e: BaseException) -> bool:

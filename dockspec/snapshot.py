@@ -16,6 +16,8 @@ ids; the conformance check maps model ids to engine ids before comparing.
 """
 from __future__ import annotations
 
+import re
+
 from model import containers, listing
 from model.values import Status, World
 
@@ -42,3 +44,20 @@ def snapshot(world: World) -> dict:
         ]
     rows = sorted([r["Repository"], r["Tag"], r["ID"], r["Size"]] for r in listing.image_rows(world, all_=True))
     return {"containers": out_containers, "images": images, "images_all": rows, "history": history, "diff": diffs}
+
+
+# A size as the CLI prints it (`1.98MB`, `4.1kB`, `0B`).
+SIZE = re.compile(r"\b\d+(?:\.\d+)?(?:B|kB|MB|GB|TB)\b")
+
+
+def mask_sizes(text: str) -> str:
+    """`text` with every printed size as `<size>` (a dialect whose sizes the model does not predict)."""
+    return SIZE.sub("<size>", text)
+
+
+def without_sizes(state: dict) -> dict:
+    """The snapshot with its size figures as `<size>`: `images_all` SIZE and `history` SIZE."""
+    return {**state,
+            "images_all": sorted(row[:3] + ["<size>"] for row in state.get("images_all", [])),
+            "history": {ref: [row[:2] + ["<size>"] + row[3:] for row in rows]
+                        for ref, rows in state.get("history", {}).items()}}

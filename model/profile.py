@@ -139,6 +139,11 @@ class Profile:
     builder: str = "classic"
     # commit of a paused container: 20.10 commits it (the engine pauses anyway).
     commit_paused_allowed: bool = True
+    # Whether the model predicts the engine's size figures (`images` SIZE, `history` SIZE).  The
+    # containerd image store counts compressed blobs (the daemon's gzip output) plus the unpacked
+    # snapshot's disk usage in 4 KiB blocks: figures of the machine's file system and compressor,
+    # not of the commands.  There sizes are compared as `<size>` (docs/dialects/docker-modern.md).
+    sizes_modelled: bool = True
 
     # One line that says which engine this is (`dockspec dialects`).
     summary: str = ""

@@ -20,6 +20,26 @@ def test_lockstep_conforms(engine):
     assert machine.steps > 0
 
 
+# Lockstep sessions per engine of DOCKSPEC_TEST_ENGINES besides docker-20.10 (which the test above
+# runs), chosen so that `.ci/run` stays within its budget (README, "Testing"): the modern daemons
+# answer as fast as 20.10; a containerd-store build and commit cost about twice as much.
+EXAMPLES_PER_ENGINE = {"docker-26.1": 6, "docker-28.5": 6, "docker-26.1-containerd": 4, "docker-28.5-containerd": 4}
+OTHER_ENGINES = [n for n in os.environ.get("DOCKSPEC_TEST_ENGINES", "docker-20.10").split() if n != "docker-20.10"]
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("name", OTHER_ENGINES)
+def test_lockstep_conforms_in_the_engines_own_dialect(named_engine, name):
+    from dockspec import engines
+    from dockspec.dialects import dialect_for
+
+    profile = dialect_for(None, engines.get(name))
+    failure, machine, _ = run_conformance(named_engine(name), EXAMPLES_PER_ENGINE.get(name, 4), seed=None,
+                                          steps=15, profile=profile)
+    assert verdict(failure) == ("conforms", 0), f"{name} ({profile.name}): {failure}"
+    assert machine.steps > 0
+
+
 def test_engine_fault_is_not_a_divergence(tmp_path):
     failure, machine, _ = run_conformance(f"unix://{tmp_path}/nothing.sock", 1, seed=None, steps=2)
     assert isinstance(failure, EngineFault)

@@ -96,6 +96,8 @@ CONTAINERD_STORE: dict[str, object] = {
     "buildkit_keeps_replaced_image": False,
     # a fully cached BuildKit rebuild makes a new image, not the one it built before (replays/16-build.sh:13, :14)
     "buildkit_rebuild_same_image": False,
+    # sizes are compressed blobs plus the snapshot's 4 KiB blocks: not predicted, compared as <size> (docs/dialects/docker-modern.md, "Sizes")
+    "sizes_modelled": False,
 }
 CONTAINERD_STORE_MESSAGES: dict[str, str] = {
     # rmi of a reference a container's image has: "unable to delete REF (must be forced)" (replays/12-rmi-conflicts.sh:4, :7; 15-rmi-in-use-untag.sh:6)
