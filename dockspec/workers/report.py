@@ -96,7 +96,8 @@ class Merged:
         for d in self.divergences:
             lines.append(f"DIVERGES (worker {', '.join(map(str, d['workers']))})\n{d['aspect']} differs\n"
                          f"--- script ---\n{d['script']}\n--- model ---\n{json.dumps(d['model'], indent=1, default=str)}"
-                         f"\n--- engine ---\n{json.dumps(d['engine'], indent=1, default=str)}")
+                         f"\n--- engine ---\n{json.dumps(d['engine'], indent=1, default=str)}"
+                         + (f"\n--- note ---\n{d['note']}" if d.get("note") else ""))
         for w in self.workers:
             if w.get("verdict") in ("engine_fault", "dockspec_bug"):
                 head = "ENGINE FAULT (the engine failed; not a divergence)" if w["verdict"] == "engine_fault" \

@@ -90,7 +90,7 @@ def run(spec: dict) -> dict:
                   divergent_scripts=divergent)
     if isinstance(failure, Divergence):
         report["divergence"] = {"aspect": failure.aspect, "script": failure.script, "model": failure.model,
-                                "engine": failure.engine}
+                                "engine": failure.engine, "note": getattr(failure, "note", "")}
     elif failure is not None:
         report["error"] = failure.report() if isinstance(failure, DockspecBug) else str(failure)
     if failure is not None:
