@@ -96,7 +96,12 @@ class RedisServer:
         """Start the server unless it already answers; return its URL."""
         if self.answers():
             return self.url
-        self.install()
+        try:
+            self.install()
+        except EngineUnavailable:
+            raise
+        except Exception as e:
+            raise EngineUnavailable(f"cannot install redis-server: {e}") from e
         lacking = self.missing()
         if lacking:
             raise EngineUnavailable("redis: missing " + ", ".join(lacking))
