@@ -71,12 +71,13 @@ def base(request):
         stop_engine("docker-20.10", w)
 
 
-def _run(specs, timeout=900):
-    return Pool(specs).start().wait(timeout)
+def _run(specs, folder, timeout=900):
+    return Pool(specs, folder=folder).start().wait(timeout)
 
 
 @pytest.mark.engine
-def test_a_counterexample_found_by_one_worker_is_the_first_example_of_the_next(redis_url, base, monkeypatch):
+def test_a_counterexample_found_by_one_worker_is_the_first_example_of_the_next(redis_url, base, monkeypatch,
+                                                                                tmp_path):
     import redis
 
     need_docker()
@@ -86,14 +87,14 @@ def test_a_counterexample_found_by_one_worker_is_the_first_example_of_the_next(r
     a_spec, b_spec = plan(2, 60, 4, engine="docker-20.10", steps=20, dialect=BROKEN, database=redis_url, base=base)
     b_spec = type(b_spec)(**{**b_spec.__dict__, "seed": 9001})
 
-    a = _run([a_spec]).workers[0]
+    a = _run([a_spec], tmp_path / "a").workers[0]
     assert a["verdict"] == "diverges", a.get("error") or a
     assert a["engine_dir"].endswith("worker-1") and a["url"].startswith(f"unix://{base}/worker-1/docker-20.10/")
     keys = [k for k in client.keys(b"hypothesis-example:*")]
     assert keys, "worker A kept nothing in the Redis database"
     stored = sum(client.scard(k) for k in keys)
 
-    merged = _run([b_spec])
+    merged = _run([b_spec], tmp_path / "b")
     b = merged.workers[0]
     assert b["url"].startswith(f"unix://{base}/worker-2/docker-20.10/") and b["url"] != a["url"]
     # B's very first example is one A found diverging, read from Redis, and it diverges on B's own engine.
@@ -105,13 +106,13 @@ def test_a_counterexample_found_by_one_worker_is_the_first_example_of_the_next(r
 
 
 @pytest.mark.engine
-def test_a_killed_engine_is_an_engine_fault_of_its_worker_only(base):
+def test_a_killed_engine_is_an_engine_fault_of_its_worker_only(base, tmp_path):
     import docker
 
     need_docker()
     a_spec, b_spec = plan(2, 2, 21, engine="docker-20.10", steps=8, database="none", base=base)
     b_spec = type(b_spec)(**{**b_spec.__dict__, "examples": 400, "steps": 20})
-    pool = Pool([a_spec, b_spec]).start()
+    pool = Pool([a_spec, b_spec], folder=tmp_path).start()
     b_root = Path(b_spec.engine_dir) / "docker-20.10"
     deadline = time.monotonic() + 300
     while True:  # B's engine is up and B has made its first objects there
