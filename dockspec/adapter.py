@@ -167,7 +167,8 @@ class Adapter:
         import docker
 
         self.url = url
-        self.api = docker.APIClient(base_url=url, timeout=timeout, version="1.41")
+        # ssh://user@host: through the machine's own ssh client (its config, keys and agent), as the docker CLI
+        self.api = docker.APIClient(base_url=url, timeout=timeout, version="1.41", use_ssh_client=url.startswith("ssh://"))
         self.run_id = run_id or secrets.token_hex(4)
         self.stop_timeout = stop_timeout
         self.classify = classify

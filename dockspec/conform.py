@@ -192,6 +192,7 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
             try:
                 return self._execute(command, comment)
             except Divergence as d:
+                self.divergence = d  # for on_teardown hooks (dockspec.workers)
                 cls = type(self)
                 if cls.first_failure_at is None:
                     cls.first_failure_at = time.monotonic()
@@ -287,16 +288,24 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
 
 
 def run_conformance(url: str, examples: int, seed: int | None, steps: int | None = None,
-                    allow_known: bool = False, profile=None):
+                    allow_known: bool = False, profile=None, database=None, on_teardown=None):
     """Run the lockstep machine (the model in dialect `profile`, default docker-20.10);
-    return (failure or None, machine class, elapsed seconds)."""
+    return (failure or None, machine class, elapsed seconds).
+
+    `database`: a Hypothesis example database whose examples for this machine are
+    replayed first and which keeps what this run finds (`dockspec.services.database`);
+    None (the default) runs derandomized without one when no seed is given.
+    `on_teardown(machine)`: called with every finished example (`dockspec.workers`)."""
     from hypothesis import seed as hseed
     from hypothesis.stateful import run_state_machine_as_test
 
     from spec.settings import suite_settings
 
     Machine = make_machine(url, allow_known=allow_known, profile=profile)
-    s = suite_settings(examples, steps, database=None, derandomize=seed is None, print_blob=False)
+    if on_teardown is not None:
+        Machine.on_teardown = on_teardown
+    s = suite_settings(examples, steps, database=database, derandomize=seed is None and database is None,
+                       print_blob=False)
     t0 = time.perf_counter()
     failure = None
     try:
@@ -377,7 +386,9 @@ def describe(failure: BaseException) -> str:
 
 
 @click.command()
-@click.option("--engine", "url", default=None, help="Engine URL; default $DOCKSPEC_DOCKER_HOST.")
+@click.option("--engine", "urls", multiple=True, metavar="URL",
+              help="Engine URL (unix://, tcp://, ssh://); default $DOCKSPEC_DOCKER_HOST.  Repeat it for one "
+                   "worker per engine.")
 @click.option("--private", "private", default=None, is_flag=False, flag_value="docker-20.10", metavar="[NAME]",
               help="Start (or reuse) the private engine NAME (`dockspec engine list`; default docker-20.10).")
 @click.option("--examples", type=int, default=20, show_default=True, help="Hypothesis examples (sessions).")
@@ -388,7 +399,13 @@ def describe(failure: BaseException) -> str:
 @click.option("--allow-known", is_flag=True, help="Skip divergences reported upstream and not yet modelled (none today).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: verdict, divergence, coverage, timings.")
 @click.option("--junit", "junit", type=click.Path(dir_okay=False), default=None, help="Write a JUnit XML report.")
-def conform(url, private, examples, steps, seed, dialect, allow_known, as_json, junit) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Run N workers, each with its own private engine ($DOCKSPEC_ENGINE_DIR/worker-K/NAME); "
+                   "the reports merge into one.")
+@click.option("--database", default=None, metavar="SPEC",
+              help="Example database: redis://HOST:PORT/N (shared), a folder, or none.  Default: none for one "
+                   "worker, the local folder .hypothesis/examples for several.")
+def conform(urls, private, examples, steps, seed, dialect, allow_known, as_json, junit, workers, database) -> None:
     """Drive the model and a real engine in lockstep; report any divergence.
 
     Exit 0: conforms; 1: a divergence (shrunk script, model and engine side by side);
@@ -400,6 +417,22 @@ def conform(url, private, examples, steps, seed, dialect, allow_known, as_json, 
     from .dialects import dialect_for
     from .engine import EngineUnavailable, resolve
 
+    if (workers or 1) > 1 or len(urls) > 1:  # several workers: dockspec.workers runs and merges them
+        from .workers import run_campaign
+
+        sys.exit(run_campaign(workers=workers or 0, urls=tuple(urls), private=private, examples=examples,
+                              steps=steps, seed=seed, dialect=dialect, database=database,
+                              allow_known=allow_known, as_json=as_json, junit=junit))
+    url = urls[0] if urls else None
+    db = None
+    if database:
+        from .services.database import BadDatabase, example_database
+
+        try:
+            db = example_database(database)
+        except BadDatabase as e:
+            raise click.BadParameter(str(e), param_hint="'--database'") from None
+
     try:
         engine = engines.get(private) if private and not url else None
         url = resolve(url, private)
@@ -410,7 +443,7 @@ def conform(url, private, examples, steps, seed, dialect, allow_known, as_json, 
     COVERAGE.clear()
     if not as_json:
         click.echo(f"dockspec conform: {examples} sessions against {url}, dialect {profile.name} ...", err=True)
-    failure, Machine, elapsed = run_conformance(url, examples, seed, steps, allow_known, profile)
+    failure, Machine, elapsed = run_conformance(url, examples, seed, steps, allow_known, profile, database=db)
     rate = Machine.steps / elapsed if elapsed else 0.0
     word, status = verdict(failure)
     message = describe(failure) if failure is not None else ""

@@ -48,7 +48,7 @@ def answers(url: str, timeout: float = 2.0) -> bool:
         try:
             import docker
 
-            docker.APIClient(base_url=url, timeout=timeout).ping()
+            docker.APIClient(base_url=url, timeout=timeout, use_ssh_client=url.startswith("ssh://")).ping()
             return True
         except Exception:
             return False
