@@ -830,3 +830,19 @@ def remove_paused_kind(original):
         rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Commit]", witness=PAUSED + "; commit ctr1")
 def commit_paused_refused(original):
     return lambda w, c, p: original(w, c, replace(p, commit_paused_allowed=False))
+
+
+# -- the commands of issue 10: references, rename, prune, cp, --init, build flags ----------------------
+
+
+@mutant("a malformed reference is looked up as a name: rmi Bad:Ref says No such image",
+        rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Rmi]", witness="rmi Bad:Ref")
+def malformed_reference_missing(original):
+    from model.result import refused
+
+    def rmi(world, c, p):
+        r = original(world, c, p)
+        if r.error is not None and r.error.kind is K.INVALID_REFERENCE:
+            return refused(world, p.error("no_such_image", ref=c.images[0]))
+        return r
+    return rmi

@@ -435,8 +435,8 @@ class Adapter:
 
     def do_tag(self, c: cmd.Tag) -> Outcome:
         out = Outcome(0)
-        bad = _cli_rejects(c.target)
-        if bad:  # the CLI parses the target before it calls the daemon
+        bad = _cli_rejects(c.target) or _cli_rejects(c.source, ids_ok=True)
+        if bad:  # the CLI parses the target and the source before it calls the daemon
             return bad
         repo, tag = _split_ref(self.name(c.target))
         try:
@@ -580,7 +580,8 @@ class Adapter:
             self.api.history(self.name(c.image))
         except Exception as e:
             status, msg = self.refusal(e)
-            out.stderr, out.exit, out.kind = f"Error response from daemon: {msg}\n", 1, ErrorKind.NO_SUCH_IMAGE
+            line = f"Error response from daemon: {msg}"
+            out.stderr, out.exit, out.kind = line + "\n", 1, classify(line) or ErrorKind.NO_SUCH_IMAGE
         return out
 
     def do_inspect(self, c: cmd.Inspect) -> Outcome:
@@ -593,13 +594,18 @@ class Adapter:
                     found = True
                 except Exception as e:
                     self.refusal(e)
+            malformed = None
             if not found and c.type in (None, "image"):
                 try:
                     self.api.inspect_image(self.name(t))
                     found = True
                 except Exception as e:
-                    self.refusal(e)
-            if not found:
+                    status, msg = self.refusal(e)
+                    malformed = msg if status == 400 and "invalid reference format" in msg else None
+            if not found and malformed and c.type == "image":
+                out.stderr += f"Error response from daemon: {msg}\n"
+                out.kind, out.exit = out.kind or ErrorKind.INVALID_REFERENCE, 1
+            elif not found:
                 kind = ErrorKind.NO_SUCH_IMAGE if c.type == "image" else ErrorKind.NO_SUCH_CONTAINER
                 out.stderr += f"Error: No such object: {t}\n"
                 out.kind, out.exit = out.kind or kind, 1
@@ -622,8 +628,10 @@ _COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
 _REFERENCE = re.compile(rf"(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?{_COMPONENT}(?:/{_COMPONENT})*(?::[\w][\w.-]{{0,127}})?")
 
 
-def _cli_rejects(ref: str) -> Outcome | None:
+def _cli_rejects(ref: str, ids_ok: bool = False) -> Outcome | None:
     """The docker CLI's own check of a reference (reference.ParseNormalizedNamed) before any request."""
+    if ids_ok and re.fullmatch(r"(sha256:)?[0-9a-f]{64}", ref):
+        return None
     if _REFERENCE.fullmatch(ref) and len(ref.split(":")[0]) <= 255:
         return None
     detail = "repository name must be lowercase" if _REFERENCE.fullmatch(ref.lower()) else "invalid reference format"

@@ -247,8 +247,10 @@ def parse(words: list[str], files: Files) -> tuple[str, object]:
     if not words:
         raise UsageError("docker: 'docker' needs a command.\nSee 'docker --help'", exit=1)
     verb, rest = words[0], words[1:]
+    scope = None  # `image inspect` / `container inspect`: inspect of that type only
     if verb in ALIASES and rest:
         key = (verb, rest[0])
+        scope = verb if rest[0] == "inspect" else None
         if key in SUBCOMMANDS:
             verb, rest = SUBCOMMANDS[key], rest[1:]
         elif rest[0] in VERBS:
@@ -258,6 +260,8 @@ def parse(words: list[str], files: Files) -> tuple[str, object]:
         raise UsageError(f"docker: '{verb}' is not a docker command.\nSee 'docker --help'", exit=1)
     v, args = parse_flags(verb, spec, rest)
     command = BUILDERS[verb](v, args, files)
+    if scope is not None and isinstance(command, cmd.Inspect) and command.type is None:
+        command = replace(command, type=scope)
     if "DOCKER_BUILDKIT" in env and isinstance(command, cmd.Build):
         command = replace(command, builder=builder_choice(env["DOCKER_BUILDKIT"]))
     return verb, command

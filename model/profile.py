@@ -37,6 +37,8 @@ _DOCKER_20_10_MESSAGES = {
     "invalid_reference": (ErrorKind.INVALID_REFERENCE, "Error response from daemon: {detail}"),
     "invalid_reference_cli": (ErrorKind.INVALID_REFERENCE, "{detail}"),
     "invalid_reference_tag": (ErrorKind.INVALID_REFERENCE, "Error parsing reference: \"{ref}\" is not a valid repository/tag: {detail}"),
+    # `inspect --type image` / `image inspect` of a malformed reference (replays/29-references.sh)
+    "inspect_invalid_reference": (ErrorKind.INVALID_REFERENCE, "Error response from daemon: no such image: {ref}: {detail}"),
     "invalid_reference_run": (ErrorKind.INVALID_REFERENCE, "docker: {detail}.\nSee 'docker run --help'."),
     "remove_running": (ErrorKind.REMOVE_RUNNING, "Error response from daemon: You cannot remove a running container {id}. Stop the container before attempting removal or force remove"),
     "remove_paused": (ErrorKind.REMOVE_PAUSED, "Error response from daemon: You cannot remove a paused container {id}. Unpause and then stop the container before attempting removal or force remove"),

@@ -70,6 +70,9 @@ def save(world: World, c: cmd.Save, p: Profile) -> Result:
     """`docker save`: images with their layers, configuration, history and tags."""
     chosen: list[tuple[Image, tuple[str, ...]]] = []
     for text in c.images:
+        bad = refs.malformed(text)
+        if bad is not None:
+            return refused(world, p.error("invalid_reference", detail=bad, ref=text))
         img = find_image(world, text)
         if img is None:
             return refused(world, p.error("save_no_such_image", ref=_shown(text)))

@@ -394,6 +394,15 @@ class DockerMachine(RuleBasedStateMachine):
         }[verb]
         self.execute(command)
 
+    @rule(verb=st.sampled_from(("rmi", "history", "save", "tag", "inspect")), ref=st.sampled_from(BAD_REFERENCES))
+    def on_malformed_reference(self, verb, ref):
+        """A malformed reference is refused as "invalid reference format", never "No such image"."""
+        command = {
+            "rmi": cmd.Rmi((ref,)), "history": cmd.History(ref), "save": cmd.Save((ref,), output="bad.tar"),
+            "tag": cmd.Tag(ref, "img0:latest"), "inspect": cmd.Inspect((ref,), format="{{.Id}}", type="image"),
+        }[verb]
+        self.execute(command)
+
     @rule(image=images, force=flags, no_prune=st.sampled_from((False, False, False, True)))
     def rmi(self, image, force, no_prune):
         self.execute(cmd.Rmi((image,), force=force, no_prune=no_prune))

@@ -64,6 +64,13 @@ def _ref(text: str) -> str | None:
         return None
 
 
+def malformed_reference(text: str) -> bool:
+    """The engine checks a reference before it looks for the image: a malformed one (not a full
+    id, and not `name[:tag]` of lowercase path components) is "invalid reference format", never
+    "No such image"."""
+    return refs.full_id(text) is None and _ref(text) is None
+
+
 def resolve_image(world: World, text: str) -> Image | None:
     """The engine names an image by full id, then by reference (tag `latest` by default), then a unique id prefix."""
     full = refs.full_id(text)
@@ -239,9 +246,14 @@ def expected_outcomes(world: World, command: object, profile: Profile = DOCKER_2
             out.add(K.INVALID_REFERENCE)  # CLI and daemon check these in either order
         return frozenset(out or {OK})
     if t is cmd.Tag:
-        if _ref(command.target) is None:
+        if _ref(command.target) is None or malformed_reference(command.source):
             return frozenset({K.INVALID_REFERENCE})
         return frozenset({OK if resolve_image(world, command.source) is not None else K.NO_SUCH_IMAGE})
+    if t in (cmd.Rmi, cmd.History, cmd.Save) or (t is cmd.Inspect and command.type == "image"):
+        name = {cmd.Rmi: lambda: command.images[0], cmd.History: lambda: command.image,
+                cmd.Save: lambda: command.images[0], cmd.Inspect: lambda: command.targets[0]}[t]()
+        if malformed_reference(name):
+            return frozenset({K.INVALID_REFERENCE})
     if t is cmd.Rmi:
         return frozenset({rmi_outcome(world, command.images[0], command.force, profile)})
     if t in (cmd.History, cmd.Save):
