@@ -846,3 +846,58 @@ def malformed_reference_missing(original):
             return refused(world, p.error("no_such_image", ref=c.images[0]))
         return r
     return rmi
+
+
+@mutant("rename to a name another container holds succeeds", rule="refused_exactly_as_the_engine_refuses",
+        seam="TRANSITIONS[Rename]", witness="create --name ctr1 base:1 true; create --name ctr2 base:1 true; rename ctr1 ctr2")
+def rename_name_in_use(original):
+    def rename(world, c, p):
+        r = original(world, c, p)
+        if r.error is not None and r.error.kind is K.NAME_IN_USE:
+            from model.containers import find
+            target = find(world, c.container)
+            return Result(world.put_container(replace(target, name=c.new_name.removeprefix("/"))))
+        return r
+    return rename
+
+
+@mutant("rename loses what the container wrote (a new container under the new name)",
+        rule="rename_changes_only_the_name", seam="TRANSITIONS[Rename]",
+        witness="run --name ctr1 base:1 touch /tmp/x; rename ctr1 ctr2; diff ctr2")
+def rename_resets_layer(original):
+    def rename(world, c, p):
+        r = original(world, c, p)
+        if r.error is None:
+            from model import fs
+            w = r.world
+            target = w.container_by_name(c.new_name.removeprefix("/"))
+            return replace(r, world=w.put_container(replace(target, rw=fs.EMPTY)))
+        return r
+    return rename
+
+
+@mutant("container prune removes paused containers too", rule="prune_removes_only_what_nothing_uses",
+        seam="model.prune.prunable_containers",
+        witness="run -d --name ctr1 base:1 sleep 1000; pause ctr1; container prune -f")
+def prune_paused(original):
+    def prunable(world, filters):
+        return original(world, filters) + tuple(c for c in world.containers_newest_first() if c.status is Status.PAUSED)
+    return prunable
+
+
+@mutant("image prune without -a deletes tagged images no container uses", rule="prune_removes_only_what_nothing_uses",
+        seam="TRANSITIONS[ImagePrune]", witness="image prune -f")
+def image_prune_tagged(original):
+    return lambda w, c, p: original(w, replace(c, all=True), p)
+
+
+@mutant("prune without -f prunes anyway (the prompt's answer ignored)", rule="prune_removes_only_what_nothing_uses",
+        seam="TRANSITIONS[ContainerPrune]", witness="create --name ctr1 base:1 true; container prune")
+def prune_without_force(original):
+    return lambda w, c, p: original(w, replace(c, force=True), p)
+
+
+@mutant("prune accepts a filter the daemon rejects (status=)", rule="refused_exactly_as_the_engine_refuses",
+        seam="TRANSITIONS[ContainerPrune]", witness="container prune -f --filter status=exited")
+def prune_invalid_filter(original):
+    return lambda w, c, p: original(w, replace(c, filters=tuple(f for f in c.filters if f[0] != "status")), p)

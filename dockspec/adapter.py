@@ -388,6 +388,18 @@ class Adapter:
     def do_rm(self, c: cmd.Rm) -> Outcome:
         return self._each(c.containers, lambda n: self.api.remove_container(n, force=c.force))
 
+    def do_rename(self, c: cmd.Rename) -> Outcome:
+        out = Outcome(0)
+        if not c.container or not c.new_name:
+            return Outcome(1, "", "Error: Neither old nor new names may be empty\n", ErrorKind.USAGE)
+        slash = "/" if c.new_name.startswith("/") else ""
+        try:
+            self.api.rename(self.name(c.container), slash + self.container_name(c.new_name.removeprefix("/")))
+        except Exception as e:
+            self._refused(e, out)
+            out.stderr += f"Error: failed to rename container named {c.container}\n"
+        return out
+
     def do_wait(self, c: cmd.Wait) -> Outcome:
         return self._each(c.containers, lambda n: str(self.api.wait(n, timeout=60).get("StatusCode", 0)))
 
@@ -477,8 +489,10 @@ class Adapter:
             # handler, not of the engine (`podman import F R:T` keeps the tag).  So on Podman
             # the image is imported unnamed and then tagged, as `docker import F R:T` names it.
             named = not self.podman
+            # labelled as ours, so that `image prune` can be scoped to this run (`_prune_filters`)
             res = self.api.import_image_from_data(c.data, repository=repo if named else None,
-                                                  tag=tag if named else None)
+                                                  tag=tag if named else None,
+                                                  changes=list(c.changes) + [f"LABEL {LABEL}={self.run_id}"])
         except Exception as e:
             self._refused(e, out)
             return out
@@ -564,6 +578,52 @@ class Adapter:
         except Exception as e:
             self._refused(e, out)
         self.adopt_new_images()
+        return out
+
+    # -- prune: only ever this run's objects -------------------------------------------
+    # A prune on a shared engine would remove other people's stopped containers and unused
+    # images.  Every container of ours carries the label dockspec.run=<run>, and so does every
+    # image (import adds it with `-c LABEL`; commit and build inherit it), so every prune goes
+    # to the engine with the filter label=dockspec.run=<run> added to the user's own.
+
+    def _prune_filters(self, filters, dangling: bool | None = None) -> dict:
+        out: dict[str, list[str]] = {"label": [f"{LABEL}={self.run_id}"]}
+        for k, v in filters:
+            out.setdefault(k, []).append(v)
+        if dangling is not None:
+            out["dangling"] = ["true" if dangling else "false"]
+        return out
+
+    def _prune(self, out: Outcome, call, filters) -> int:
+        try:
+            report = call(filters=filters) or {}
+        except Exception as e:
+            status, msg = self.refusal(e)
+            if out.exit == 0:
+                line = "Error response from daemon: " + msg
+                out.stderr += line + "\n"
+                out.kind, out.exit, out.status = classify(line) or ErrorKind.USAGE, 1, status
+            return 0
+        return report.get("SpaceReclaimed") or 0
+
+    def do_containerprune(self, c: cmd.ContainerPrune) -> Outcome:
+        out = Outcome(0)
+        if c.force:
+            self._prune(out, self.api.prune_containers, self._prune_filters(c.filters))
+        return out
+
+    def do_imageprune(self, c: cmd.ImagePrune) -> Outcome:
+        out = Outcome(0)
+        if c.force:
+            self._prune(out, self.api.prune_images, self._prune_filters(c.filters, dangling=not c.all))
+        return out
+
+    def do_systemprune(self, c: cmd.SystemPrune) -> Outcome:
+        out = Outcome(0)
+        if c.force:
+            self._prune(out, self.api.prune_containers, self._prune_filters(c.filters))
+            if out.exit == 0:
+                self._prune(out, self.api.prune_images, self._prune_filters(c.filters, dangling=not c.all))
         return out
 
     # read-only verbs change nothing on the engine: the lockstep compares their

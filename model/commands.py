@@ -73,6 +73,12 @@ class Rm:
 
 
 @dataclass(frozen=True, slots=True)
+class Rename:
+    container: str
+    new_name: str
+
+
+@dataclass(frozen=True, slots=True)
 class Exec:
     container: str
     argv: tuple[str, ...]
@@ -133,6 +139,26 @@ class Images:
 
 
 @dataclass(frozen=True, slots=True)
+class ContainerPrune:
+    force: bool = False  # -f: without it the CLI asks, and a script's answer is "N"
+    filters: tuple[tuple[str, str], ...] = ()  # label=, label!=, until=
+
+
+@dataclass(frozen=True, slots=True)
+class ImagePrune:
+    all: bool = False  # -a: every image no container uses, not only dangling ones
+    force: bool = False
+    filters: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SystemPrune:
+    all: bool = False
+    force: bool = False
+    filters: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Rmi:
     images: tuple[str, ...]
     force: bool = False
@@ -166,6 +192,7 @@ class Import:
     ref: str | None = None
     source: str = "-"  # what "Imported from" names
     message: str = ""
+    changes: tuple[str, ...] = ()  # -c: Dockerfile instructions for the config (LABEL only)
 
 
 @dataclass(frozen=True, slots=True)

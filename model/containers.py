@@ -413,6 +413,31 @@ def restart(world: World, c: cmd.Restart, p: Profile) -> Result:
     return each(world, c.containers, p, one, lingering=lingering).result()
 
 
+def rename(world: World, c: cmd.Rename, p: Profile) -> Result:
+    """`docker rename`: a new name for a container in any state; nothing else changes.
+
+    The daemon (daemon/rename.go) finds the container, refuses its own name, then
+    reserves the new one (valid, not in use); a leading `/` is the same name.
+    """
+    if not c.container or not c.new_name:
+        return refused(world, p.error("rename_empty"))
+    target = find(world, c.container)
+    new = c.new_name.removeprefix("/")
+    error = None
+    if target is None:
+        error = p.error("no_such_container_daemon", name=c.container)
+    elif target.name == new:
+        error = p.error("rename_same_name")
+    elif not refs.valid_container_name(new):
+        error = p.error("rename_invalid_name", name=new)
+    elif world.container_by_name(new) is not None:
+        error = p.error("rename_name_in_use", name=new, id=world.container_by_name(new).id)
+    if error is not None:
+        return Result(world, "", error.message + "\n" + p.error("rename_failed", name=c.container).message + "\n",
+                      p.exit_refused, error)
+    return Result(world.put_container(replace(target, name=new)))
+
+
 def exec_(world: World, c: cmd.Exec, p: Profile) -> Result:
     """`docker exec`: run one more process inside a running container."""
     target = find(world, c.container)

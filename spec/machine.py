@@ -233,7 +233,8 @@ class DockerMachine(RuleBasedStateMachine):
 
     def _create(self, image: str, argv: tuple[str, ...], auto_remove: bool) -> tuple[str, cmd.Create]:
         name = self._new_container()
-        return name, cmd.Create(image, argv, name=name, auto_remove=auto_remove, network="none")
+        labels = frozendict({"keep": "yes"}) if self.n_containers % 3 == 0 else frozendict()
+        return name, cmd.Create(image, argv, name=name, auto_remove=auto_remove, network="none", labels=labels)
 
     @rule(target=containers, image=images, argv=workloads, rm=auto_remove)
     def create(self, image, argv, rm):
@@ -318,6 +319,37 @@ class DockerMachine(RuleBasedStateMachine):
     @rule(c=mostly_in_state(Status.RUNNING))
     def exec_sleep_detached(self, c):
         self.execute(cmd.Exec(c, ("sleep", "1000"), detach=True))
+
+    @rule(target=containers, c=containers, to=st.sampled_from(("new", "new", "taken", "same", "bad", "slash")))
+    def rename(self, c, to):
+        """`docker rename`: a new name (or one taken, the same, an invalid one)."""
+        taken = sorted(x.name for x in self.world.containers.values())
+        new = {"new": None, "slash": None, "taken": taken[0] if taken else "ghost", "same": c,
+               "bad": BAD_NAMES[0]}[to]
+        if new is None:
+            new = self._new_container()
+        typed = "/" + new if to == "slash" else new
+        result = self.execute(cmd.Rename(c, typed))
+        return new if result.error is None else multiple()
+
+    @rule(force=st.sampled_from((True, True, True, False)),
+          filters=st.sampled_from(((), (), (), (("label", "keep"),), (("label!", "keep"),), (("until", "1h"),),
+                                   (("status", "exited"),))))
+    def container_prune(self, force, filters):
+        """`docker container prune -f`: every created and exited container goes (some filtered, or without -f)."""
+        self.execute(cmd.ContainerPrune(force, filters))
+
+    @rule(all_=flags, force=st.sampled_from((True, True, True, False)),
+          filters=st.sampled_from(((), (), (), (("label", "keep"),), (("until", "bogus"),))))
+    def image_prune(self, all_, force, filters):
+        """`docker image prune [-a] -f`: dangling images go (every unused one with -a)."""
+        self.execute(cmd.ImagePrune(all_, force, filters))
+
+    @rule(all_=flags, force=st.sampled_from((True, True, False)),
+          filters=st.sampled_from(((), (), (), (("label!", "keep"),), (("dangling", "true"),))))
+    def system_prune(self, all_, force, filters):
+        """`docker system prune [-a] -f`: container prune, then image prune."""
+        self.execute(cmd.SystemPrune(all_, force, filters))
 
     @rule(c=containers)
     def diff(self, c):

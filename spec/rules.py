@@ -263,9 +263,48 @@ def expected_outcomes(world: World, command: object, profile: Profile = DOCKER_2
         name = command.targets[0]
         found = resolve_container(world, name) is not None or resolve_image(world, name) is not None
         return frozenset({OK if found else K.NO_SUCH_CONTAINER})
+    if t in (cmd.ContainerPrune, cmd.ImagePrune, cmd.SystemPrune):
+        return frozenset({prune_outcome(command)})
+    if t is cmd.Rename:
+        return frozenset({rename_outcome(world, command.container, command.new_name)})
     if t in (cmd.Ps, cmd.Images):
         return frozenset({OK})
     return None  # import, load, build: decided by the bytes they read
+
+
+PRUNE_FILTERS = ("label", "label!", "until")
+
+
+def prune_outcome(command: object) -> K | None:
+    """prune: refused only for a filter the daemon does not know (or an until= that is no duration),
+    and only with -f: without it the CLI asks first, and the answer "N" sends nothing."""
+    import re
+
+    if not command.force:
+        return OK
+    for key, value in command.filters:
+        if key not in PRUNE_FILTERS:
+            return K.USAGE
+        if key == "until" and not re.fullmatch(r"(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+|0", value):
+            return K.UNSUPPORTED_WORKLOAD if re.match(r"\d", value) else K.USAGE
+    return OK
+
+
+def rename_outcome(world: World, old: str, new: str) -> K | None:
+    """rename: both names given, the container found, a different, valid and free new name (daemon/rename.go)."""
+    if not old or not new:
+        return K.USAGE
+    c = resolve_container(world, old)
+    new = new.removeprefix("/")
+    if c is None:
+        return K.NO_SUCH_CONTAINER
+    if c.name == new:
+        return K.SAME_NAME
+    if not _valid_name(new):
+        return K.INVALID_NAME
+    if any(x.name == new for x in world.containers.values()):
+        return K.NAME_IN_USE
+    return OK
 
 
 def _is_tar_with_manifest(data: bytes) -> bool:
@@ -335,12 +374,13 @@ def read_only_layers_never_change(before: World, command: object, result: Result
 
 def layers_go_only_with_rmi(before: World, command: object, result: Result) -> bool:
     """Only `rmi` deletes layers, and removing the last container of a force-removed image its stack."""
-    if type(command) is cmd.Rmi or result.world.layers is before.layers:
+    if type(command) in (cmd.Rmi, cmd.ImagePrune, cmd.SystemPrune) or result.world.layers is before.layers:
         return True
     gone = [lid for lid in before.layers if lid not in result.world.layers]
     if not gone:
         return True
-    if type(command) not in (cmd.Rm, cmd.Run, cmd.Stop, cmd.Kill, cmd.Restart, cmd.Wait):  # rm, or a --rm container exiting
+    if type(command) not in (cmd.Rm, cmd.Run, cmd.Stop, cmd.Kill, cmd.Restart, cmd.Wait,  # rm, a --rm container exiting
+                             cmd.ContainerPrune):
         return False
     held_by_images = {lid for img in before.images.values() for lid in img.layers}
     removed = [c for cid, c in before.containers.items() if cid not in result.world.containers]
@@ -516,6 +556,64 @@ def _racing(before: World, command: object, after: World) -> tuple[set[str], set
     return ended - maybe, maybe
 
 
+def rename_changes_only_the_name(before: World, command: object, result: Result) -> bool:
+    """A renamed container keeps its id, state, layers and processes; nothing else in the engine changes."""
+    if type(command) is not cmd.Rename or result.error is not None:
+        return True
+    c = resolve_container(before, command.container)
+    after = result.world.containers.get(c.id) if c is not None else None
+    if after is None or after.name != command.new_name.removeprefix("/"):
+        return False
+    from dataclasses import replace as _replace
+    return (_replace(after, name=c.name) == c and result.world.images == before.images
+            and result.world.layers == before.layers and result.world.tags == before.tags
+            and len(result.world.containers) == len(before.containers))
+
+
+def _labels_match(labels, filters) -> bool:
+    for key, value in filters:
+        k, eq, v = value.partition("=")
+        has = k in labels and (not eq or labels[k] == v)
+        if key == "label" and not has or key == "label!" and has:
+            return False
+    return True
+
+
+def prune_removes_only_what_nothing_uses(before: World, command: object, result: Result) -> bool:
+    """Prune without -f changes nothing (the prompt is answered "N").  With -f, container prune
+    removes exactly the created and exited containers whose labels match; image prune keeps
+    every container, every image a container or a child image uses, and without -a every
+    tagged image with its tags."""
+    t = type(command)
+    if t not in (cmd.ContainerPrune, cmd.ImagePrune, cmd.SystemPrune) or result.error is not None:
+        return True
+    after = result.world
+    if not command.force:
+        return after == before
+    old = any(k == "until" and v != "0" for k, v in command.filters)
+    if t is cmd.ImagePrune:
+        if after.containers != before.containers:
+            return False
+    else:
+        for cid, c in before.containers.items():
+            goes = c.status in (Status.CREATED, Status.EXITED) and _labels_match(c.labels, command.filters) and not old
+            if (cid in after.containers) == goes:
+                return False
+    if t is cmd.ContainerPrune:
+        return after.images == before.images and after.tags == before.tags
+    for c in after.containers.values():
+        if c.image in before.images and c.image not in after.images:
+            return False
+    for img in after.images.values():
+        if img.parent and img.parent in before.images and img.parent not in after.images:
+            return False
+    if not command.all:
+        kept = {t_: i for t_, i in before.tags.items()}
+        if dict(after.tags) != kept:
+            return False
+    return True
+
+
 def races_only_on_auto_removal(before: World, command: object, result: Result) -> bool:
     """Only a `--rm` container's asynchronous removal makes a command race; its outcomes differ in nothing else."""
     # Races: a stop/kill/restart naming an ended --rm container again (the later target may
@@ -546,6 +644,8 @@ STEP_RULES: tuple[StepRule, ...] = (
     commit_shows_the_container_view,
     rmi_by_id_deletes_the_image,
     races_only_on_auto_removal,
+    rename_changes_only_the_name,
+    prune_removes_only_what_nothing_uses,
 )
 
 
