@@ -75,6 +75,7 @@ _DOCKER_20_10_MESSAGES = {
     "save_no_such_image": (ErrorKind.NO_SUCH_IMAGE, "Error response from daemon: reference does not exist"),
     # prune (replays/26-prune.sh): a filter the daemon rejects; until= of a time the model cannot place
     "prune_refused": (ErrorKind.USAGE, "{detail}"),
+    "prune_invalid_filter": (ErrorKind.USAGE, "Error response from daemon: Invalid filter '{filter}'"),
     "prune_bad_until": (ErrorKind.USAGE, 'Error response from daemon: failed to parse value as time or duration: "{value}"'),
     "prune_until_timestamp": (ErrorKind.UNSUPPORTED_WORKLOAD, "dockspec: prune --filter until={value}: a point in time is not modelled (the model has no wall clock; give a duration)"),
     "invalid_filter": (ErrorKind.USAGE, "Error response from daemon: Invalid filter '{filter}'"),

@@ -65,7 +65,7 @@ def _check_filters(filters, allowed: tuple[str, ...], p: Profile) -> str | None:
     """The refusal's message for the first filter the daemon rejects, else None."""
     for key, value in filters:
         if key not in allowed:
-            return p.error("invalid_filter", filter=key).message
+            return p.error("prune_invalid_filter", filter=key, value=value).message
         if key == "until" and not _DURATION.match(value):
             if re.match(r"^\d{4}-\d\d-\d\d", value) or re.match(r"^\d+(\.\d+)?$", value):
                 return p.error("prune_until_timestamp", value=value).message

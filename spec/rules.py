@@ -580,10 +580,12 @@ def _labels_match(labels, filters) -> bool:
 
 
 def prune_removes_only_what_nothing_uses(before: World, command: object, result: Result) -> bool:
-    """Prune without -f changes nothing (the prompt is answered "N").  With -f, container prune
-    removes exactly the created and exited containers whose labels match; image prune keeps
-    every container, every image a container or a child image uses, and without -a every
-    tagged image with its tags."""
+    """Prune removes only what nothing uses: nothing without -f; stopped containers; unused, and without -a untagged, images.
+
+    Without -f the prompt is answered "N".  With -f, container prune removes exactly the
+    created and exited containers whose labels match; image prune keeps every container,
+    every image a container or a child image uses, and without -a every tag.
+    """
     t = type(command)
     if t not in (cmd.ContainerPrune, cmd.ImagePrune, cmd.SystemPrune) or result.error is not None:
         return True
