@@ -150,6 +150,11 @@ class Profile:
     # The builder `docker build` uses when the line does not say (DOCKER_BUILDKIT=0|1): "classic" (the
     # legacy builder, 20.10's default) or "buildkit" (the 23+ clients' default); model/builders/.
     builder: str = "classic"
+    # prune without -f, answered "N": 20.10's client still prints "Total reclaimed space: 0B" (container
+    # and image prune); 28.5's prints nothing more (replays/26-prune.sh:9, :27).
+    prune_declined_total: bool = True
+    # system prune's warning names the build cache it removes without -a (replays/26-prune.sh:37).
+    prune_system_cache: str = "all dangling build cache"
     # commit of a paused container: 20.10 commits it (the engine pauses anyway).
     commit_paused_allowed: bool = True
 

@@ -45,7 +45,7 @@ WARN_DANGLING = "WARNING! This will remove all dangling images."
 WARN_ALL = "WARNING! This will remove all images without at least one container associated to them."
 ASK = "Are you sure you want to continue? [y/N] "
 WARN_SYSTEM = ("WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n"
-               "  - all dangling images\n  - all dangling build cache\n\n")
+               "  - all dangling images\n  - {cache}\n\n")
 WARN_SYSTEM_ALL = ("WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n"
                    "  - all images without at least one container associated to them\n  - all build cache\n\n")
 
@@ -140,6 +140,10 @@ def _prune_images(world: World, all_: bool, filters, p: Profile) -> tuple[World,
     return world, lines, space
 
 
+def _declined(p: Profile) -> str:
+    return "Total reclaimed space: 0B\n" if p.prune_declined_total else ""
+
+
 def _block(title: str, lines: list[str]) -> str:
     return f"{title}:\n" + "".join(l + "\n" for l in lines) + "\n" if lines else ""
 
@@ -147,7 +151,7 @@ def _block(title: str, lines: list[str]) -> str:
 def container_prune(world: World, c: cmd.ContainerPrune, p: Profile) -> Result:
     """`docker container prune`: remove every stopped container."""
     if not c.force:  # the CLI asks before it sends anything: the filters are never checked
-        return Result(world, f"{WARN_CONTAINERS}\n{ASK}Total reclaimed space: 0B\n")
+        return Result(world, f"{WARN_CONTAINERS}\n{ASK}" + _declined(p))
     bad = _check_filters(c.filters, CONTAINER_FILTERS, p)
     if bad is not None:
         return refused(world, p.error("prune_refused", detail=bad))
@@ -158,7 +162,7 @@ def container_prune(world: World, c: cmd.ContainerPrune, p: Profile) -> Result:
 def image_prune(world: World, c: cmd.ImagePrune, p: Profile) -> Result:
     """`docker image prune [-a]`: remove dangling images (every unused one with -a)."""
     if not c.force:
-        return Result(world, f"{WARN_ALL if c.all else WARN_DANGLING}\n{ASK}Total reclaimed space: 0B\n")
+        return Result(world, f"{WARN_ALL if c.all else WARN_DANGLING}\n{ASK}" + _declined(p))
     bad = _check_filters(c.filters, IMAGE_FILTERS, p)
     if bad is not None:
         return refused(world, p.error("prune_refused", detail=bad))
@@ -172,7 +176,7 @@ def system_prune(world: World, c: cmd.SystemPrune, p: Profile) -> Result:
     if c.force and bad is not None:
         return refused(world, p.error("prune_refused", detail=bad))
     if not c.force:
-        warning = WARN_SYSTEM_ALL if c.all else WARN_SYSTEM
+        warning = WARN_SYSTEM_ALL if c.all else WARN_SYSTEM.format(cache=p.prune_system_cache)
         shown = sorted((k, v) for k, v in c.filters if k in ("label", "label!", "until"))  # the CLI lists these
         if shown:
             warning += "  Items to be pruned will be filtered with:\n" + "".join(f"  - {k}={v}\n" for k, v in shown) + "\n"

@@ -8,7 +8,6 @@ docker create --network none --name c2 base:1 true
 docker rename b1 c2
 docker rename b1 _bad
 docker rename b1 /b2
-docker rename b1
 docker start b2
 docker exec b2 touch /tmp/mark
 docker rename b2 b3
