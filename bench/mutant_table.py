@@ -901,3 +901,28 @@ def prune_without_force(original):
         seam="TRANSITIONS[ContainerPrune]", witness="container prune -f --filter status=exited")
 def prune_invalid_filter(original):
     return lambda w, c, p: original(w, replace(c, filters=tuple(f for f in c.filters if f[0] != "status")), p)
+
+
+@mutant("run --init leaves no mount point for docker-init in the container", rule="init_leaves_its_mount_point",
+        seam="model.containers.init_mountpoint", witness="run --init --name ctr1 base:1 true; diff ctr1")
+def init_no_mountpoint(original):
+    return lambda rootfs: rootfs
+
+
+@mutant("run --init records the flag but runs the command as PID 1, which ignores TERM (stop gives 137, not 143)",
+        rule="lifecycle_follows_the_workload", seam="TRANSITIONS[Run]",
+        witness="run -d --init --name ctr1 base:1 sleep 1000; stop ctr1; ps -a")
+def init_ignored(original):
+    from model import containers
+
+    def run(w, c, p):
+        r = original(w, replace(c, create=replace(c.create, init=False)), p)
+        if not c.create.init:
+            return r
+        world = r.world
+        for cid, x in world.containers.items():
+            if cid not in w.containers:
+                view = world.rootfs(x)
+                world = world.put_container(replace(x, init=True, rw=containers.init_mountpoint(view).upper))
+        return replace(r, world=world)
+    return run

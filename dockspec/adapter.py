@@ -299,7 +299,8 @@ class Adapter:
         return out
 
     def _create(self, c: cmd.Create) -> str:
-        hc = self.api.create_host_config(network_mode="none", auto_remove=c.auto_remove)
+        hc = self.api.create_host_config(network_mode="none", auto_remove=c.auto_remove,
+                                         init=True if getattr(c, "init", False) else None)
         labels = dict(c.labels)
         labels[LABEL] = self.run_id
         res = self.api.create_container(

@@ -308,6 +308,7 @@ def _create(v: dict, args: list[str]) -> cmd.Create:
         auto_remove=v["rm"],
         network=v["network"],
         pull=v["pull"] or "missing",
+        init=v["init"],
     )
 
 

@@ -24,6 +24,7 @@ class Create:
     auto_remove: bool = False  # --rm
     network: str = "none"
     pull: str = "missing"  # --pull: with "never" a missing image is plainly "No such image"
+    init: bool = False  # --init: docker-init (tini) is PID 1 and the command its child
 
 
 @dataclass(frozen=True, slots=True)

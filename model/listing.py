@@ -325,7 +325,7 @@ def inspect_container(world: World, c: Container) -> dict:
             "Image": c.image_ref,
             **_config_json(c.config),
         },
-        "HostConfig": {"AutoRemove": c.auto_remove, "NetworkMode": "none"},
+        "HostConfig": {"AutoRemove": c.auto_remove, "NetworkMode": "none", "Init": True if c.init else None},
     }
 
 

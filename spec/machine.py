@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+from dataclasses import replace
 import shlex
 
 from frozendict import frozendict
@@ -246,6 +247,12 @@ class DockerMachine(RuleBasedStateMachine):
         """`docker run -d`: a long-running container."""
         name, create = self._create(image, argv, rm)
         return name if self.execute(cmd.Run(create, detach=True)).error is None else multiple()
+
+    @rule(target=containers, image=images, argv=workloads, detach=flags)
+    def run_with_init(self, image, argv, detach):
+        """`docker run --init`: docker-init is PID 1, so a TERM reaches the command with its default action."""
+        name, create = self._create(image, argv, False)
+        return name if self.execute(cmd.Run(replace(create, init=True), detach=detach)).error is None else multiple()
 
     @rule(target=containers, image=images, argv=st.sampled_from(_BLOCKING), rm=auto_remove)
     def run_then_pause(self, image, argv, rm):

@@ -166,7 +166,8 @@ def _one_container(world: World, text: str, refuse: dict, argv: tuple[str, ...] 
     if c is None:
         return frozenset({K.NO_SUCH_CONTAINER})
     kind = refuse.get(c.status, OK)
-    if kind is OK and argv is not None and not command_found(world.rootfs(c).view, argv):
+    # under --init docker-init starts anyway and reports a missing command itself (exit 127)
+    if kind is OK and argv is not None and not c.init and not command_found(world.rootfs(c).view, argv):
         kind = K.EXEC_NOT_FOUND
     return frozenset({kind})
 
@@ -215,7 +216,8 @@ def expected_outcomes(world: World, command: object, profile: Profile = DOCKER_2
             img = resolve_image(world, command.create.image)
             argv = (command.create.entrypoint or ()) + (command.create.cmd or img.config.cmd or ())
             if not command_found(fs.union(tuple(world.layers[l].changes for l in img.layers) + (fs.INIT_LAYER,)), argv):
-                return frozenset({K.EXEC_NOT_FOUND})
+                # under --init, docker-init starts and reports it (exit 127): the container ran
+                return frozenset({OK} if command.create.init else {K.EXEC_NOT_FOUND})
         return out
     if t is cmd.Rm:
         c = resolve_container(world, command.containers[0])
@@ -422,6 +424,10 @@ def lifecycle_follows_the_workload(before: World, command: object, result: Resul
         w = WORKLOADS.get(c.config.argv())
         if w is None:
             return True
+        if c.init and not command_found(fs.union(tuple(result.world.layers[l].changes for l in c.layers)
+                                                 + (fs.INIT_LAYER,)), c.config.argv()):
+            # docker-init could not exec the command: it exits 127 (126) and the container with it
+            return _expect_exited(c, c.exit_code) and c.exit_code in (126, 127) and (command.detach or result.exit == c.exit_code)
         if command.detach:
             if cid != c.id:
                 return False
@@ -448,7 +454,8 @@ def lifecycle_follows_the_workload(before: World, command: object, result: Resul
     if t is cmd.Stop:
         if old.status in (Status.RUNNING, Status.PAUSED):
             # The engine thaws a paused container after signalling it: same as running.
-            return _expect_exited(new, w.stop_exit)
+            init_exit = w.init_stop_exit if w.init_stop_exit is not None else w.stop_exit
+            return _expect_exited(new, init_exit if old.init else w.stop_exit)
         return new == old
     if t is cmd.Wait:
         # A created container keeps the exit code of a failed start (127, 126), and
@@ -460,6 +467,8 @@ def lifecycle_follows_the_workload(before: World, command: object, result: Resul
     # start and restart
     if t is cmd.Start and old.status is Status.RUNNING:
         return new == old
+    if old.init and not command_found(before.rootfs(old).view, old.config.argv()):
+        return new.status is Status.EXITED and new.exit_code in (126, 127)  # docker-init reports it
     if w.blocks:
         return new.status is Status.RUNNING and new.exit_code is None and len(new.processes) == 1
     return _expect_exited(new, w.exit)
@@ -580,12 +589,7 @@ def _labels_match(labels, filters) -> bool:
 
 
 def prune_removes_only_what_nothing_uses(before: World, command: object, result: Result) -> bool:
-    """Prune removes only what nothing uses: nothing without -f; stopped containers; unused, and without -a untagged, images.
-
-    Without -f the prompt is answered "N".  With -f, container prune removes exactly the
-    created and exited containers whose labels match; image prune keeps every container,
-    every image a container or a child image uses, and without -a every tag.
-    """
+    """Prune removes only what nothing uses: nothing without -f (the prompt says N); stopped containers whose labels match; images no container or child uses, tags only with -a."""
     t = type(command)
     if t not in (cmd.ContainerPrune, cmd.ImagePrune, cmd.SystemPrune) or result.error is not None:
         return True
@@ -612,6 +616,16 @@ def prune_removes_only_what_nothing_uses(before: World, command: object, result:
     if not command.all:
         kept = {t_: i for t_, i in before.tags.items()}
         if dict(after.tags) != kept:
+            return False
+    return True
+
+
+def init_leaves_its_mount_point(before: World, command: object, result: Result) -> bool:
+    """A container started with --init has /sbin/docker-init in its read-write layer or image (docker-init's mount point)."""
+    if type(command) not in (cmd.Run, cmd.Start, cmd.Restart) or result.error is not None:
+        return True
+    for c in result.world.containers.values():
+        if c.init and c.started and not result.world.rootfs(c).exists("/sbin/docker-init"):
             return False
     return True
 
@@ -648,6 +662,7 @@ STEP_RULES: tuple[StepRule, ...] = (
     races_only_on_auto_removal,
     rename_changes_only_the_name,
     prune_removes_only_what_nothing_uses,
+    init_leaves_its_mount_point,
 )
 
 

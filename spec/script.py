@@ -46,6 +46,8 @@ def _create_flags(c: cmd.Create) -> list[str]:
     out: list[str] = []
     if c.auto_remove:
         out.append("--rm")
+    if c.init:
+        out.append("--init")
     if c.name is not None:
         out += ["--name", c.name]
     if c.network != "default":

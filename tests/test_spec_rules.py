@@ -85,6 +85,9 @@ def test_each_rule_can_fail():
         # a rename that also stopped the container
         rules.rename_changes_only_the_name: (cmd.Rename("c1", "c9"), Result(before.put_container(replace(
             before.container_by_name("c1"), name="c9", status=Status.EXITED)))),
+        rules.prune_removes_only_what_nothing_uses: (cmd.ContainerPrune(force=False), Result(gone)),
+        rules.init_leaves_its_mount_point: (cmd.Start(("c1",)), Result(before.put_container(replace(
+            before.container_by_name("c1"), init=True)))),
     }
     assert set(cases) == set(rules.STEP_RULES)
     for rule, (command, result) in cases.items():
