@@ -48,6 +48,9 @@ LIFECYCLE = {
 }
 
 
+# Mutation seam: `bench/mutants` replaces `init_mountpoint` by name (`_start_one` calls it here).
+MUTATION_SEAMS = ("init_mountpoint",)
+
 DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
@@ -124,6 +127,7 @@ def create(world: World, c: cmd.Create, p: Profile) -> Result:
         auto_remove=c.auto_remove,
         labels=config.labels,
         created=world.clock,
+        init=c.init,
     )
     return Result(world.put_container(container), stdout=cid + "\n")
 
@@ -140,15 +144,41 @@ def _settle(world: World, c: Container, step: workload.Step) -> World:
     return world.put_container(c)
 
 
+INIT_PATH = "/sbin/docker-init"
+
+
+def init_mountpoint(rootfs: fs.Rootfs) -> fs.Rootfs:
+    """`--init`: the engine bind-mounts docker-init at /sbin/docker-init, making the mount point (and
+    /sbin) in the read-write layer when the image lacks them: diff shows `A /sbin/docker-init`, and
+    commit keeps an empty 0755 file there (replays/28-init.sh)."""
+    if rootfs.exists(INIT_PATH):
+        return rootfs
+    if not rootfs.exists("/sbin"):
+        rootfs = rootfs.mkdir("/sbin")
+    return rootfs.write(INIT_PATH, fs.file(b"", 0o755))
+
+
 def _start_one(world: World, c: Container, p: Profile) -> tuple[World, EngineError | None, int, workload.Step | None]:
+    if c.init:
+        c = replace(c, rw=init_mountpoint(world.rootfs(c)).upper)
     rootfs = world.rootfs(c)
     config = c.config
     env = with_default_path(config.env)
     try:
-        proc = workload.spawn(config.argv(), rootfs, env, config.working_dir or "/", pid1=True)
+        # Under --init the command is docker-init's child, not PID 1: a TERM it does not trap kills it (143).
+        proc = workload.spawn(config.argv(), rootfs, env, config.working_dir or "/", pid1=not c.init)
     except UnsupportedWorkload as e:
         return world, p.error("unsupported_workload", detail=e), p.exit_unsupported, None
     except workload.ExecNotFound as e:
+        if c.init:
+            # docker-init starts, fails to exec the command and exits 127 (126): the container ran.
+            denied = isinstance(e, workload.ExecDenied)
+            code = p.exit_cannot_invoke if denied else p.exit_not_found
+            why = "Permission denied" if denied else "No such file or directory"
+            text = f"[FATAL tini (7)] exec {e.name} failed: {why}\n"
+            c = replace(c, status=Status.RUNNING, started=True)
+            step = workload.Step(None, fs.Rootfs(rootfs.view, c.rw, fs.BIND_MOUNTS), code, "", text)
+            return _settle(world, c, step), None, 0, step
         # The runtime fails to exec: the container stays CREATED, its exit code
         # 127 (not found) or 126 (found but not executable).
         denied = isinstance(e, workload.ExecDenied)
@@ -418,6 +448,31 @@ def restart(world: World, c: cmd.Restart, p: Profile) -> Result:
                 lambda out: out.print(name))
 
     return each(world, c.containers, p, one, lingering=lingering).result()
+
+
+def rename(world: World, c: cmd.Rename, p: Profile) -> Result:
+    """`docker rename`: a new name for a container in any state; nothing else changes.
+
+    The daemon (daemon/rename.go) finds the container, refuses its own name, then
+    reserves the new one (valid, not in use); a leading `/` is the same name.
+    """
+    if not c.container or not c.new_name:
+        return refused(world, p.error("rename_empty"))
+    target = find(world, c.container)
+    new = c.new_name.removeprefix("/")
+    error = None
+    if target is None:
+        error = p.error("no_such_container_daemon", name=c.container)
+    elif target.name == new:
+        error = p.error("rename_same_name")
+    elif not refs.valid_container_name(new):
+        error = p.error("rename_invalid_name", name=new)
+    elif world.container_by_name(new) is not None:
+        error = p.error("rename_name_in_use", name=new, id=world.container_by_name(new).id)
+    if error is not None:
+        return Result(world, "", error.message + "\n" + p.error("rename_failed", name=c.container).message + "\n",
+                      p.exit_refused, error)
+    return Result(world.put_container(replace(target, name=new)))
 
 
 def exec_(world: World, c: cmd.Exec, p: Profile) -> Result:

@@ -132,6 +132,9 @@ def tag(world: World, c: cmd.Tag, p: Profile) -> Result:
         ref = refs.parse(c.target)
     except refs.InvalidReference as e:
         return refused(world, p.error("invalid_reference_tag", ref=c.target, detail=e))
+    bad = refs.malformed(c.source)
+    if bad is not None:  # the CLI parses the source too, before it asks the daemon
+        return refused(world, p.error("invalid_reference_tag", ref=c.source, detail=bad))
     img = find(world, c.source)
     if img is None:
         return refused(world, p.error("no_such_image_daemon", ref=_familiar(c.source)))
@@ -220,6 +223,9 @@ def rmi(world: World, c: cmd.Rmi, p: Profile) -> Result:
 
 
 def _rmi_one(world: World, text: str, force: bool, prune: bool, p: Profile, out: list[str]) -> World:
+    bad = refs.malformed(text)
+    if bad is not None:
+        raise _Conflict(p.error("invalid_reference", detail=bad, ref=text))
     img = find(world, text)
     if img is None:
         raise _Conflict(p.error("no_such_image", ref=text))

@@ -37,7 +37,15 @@ _DOCKER_20_10_MESSAGES = {
     "invalid_reference": (ErrorKind.INVALID_REFERENCE, "Error response from daemon: {detail}"),
     "invalid_reference_cli": (ErrorKind.INVALID_REFERENCE, "{detail}"),
     "invalid_reference_tag": (ErrorKind.INVALID_REFERENCE, "Error parsing reference: \"{ref}\" is not a valid repository/tag: {detail}"),
+    # `inspect --type image` / `image inspect` of a malformed reference (replays/29-references.sh)
+    "inspect_invalid_reference": (ErrorKind.INVALID_REFERENCE, "Error response from daemon: no such image: {ref}: {detail}"),
     "invalid_reference_run": (ErrorKind.INVALID_REFERENCE, "docker: {detail}.\nSee 'docker run --help'."),
+    # rename (replays/25-rename.sh): the daemon's refusal, then the CLI's own line
+    "rename_empty": (ErrorKind.USAGE, "Error: Neither old nor new names may be empty"),
+    "rename_same_name": (ErrorKind.SAME_NAME, "Error response from daemon: Renaming a container with the same name as its current name"),
+    "rename_name_in_use": (ErrorKind.NAME_IN_USE, 'Error response from daemon: Error when allocating new name: Conflict. The container name "/{name}" is already in use by container "{id}". You have to remove (or rename) that container to be able to reuse that name.'),
+    "rename_invalid_name": (ErrorKind.INVALID_NAME, "Error response from daemon: Error when allocating new name: Invalid container name (/{name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"),
+    "rename_failed": (ErrorKind.USAGE, "Error: failed to rename container named {name}"),
     "remove_running": (ErrorKind.REMOVE_RUNNING, "Error response from daemon: You cannot remove a running container {id}. Stop the container before attempting removal or force remove"),
     "remove_paused": (ErrorKind.REMOVE_PAUSED, "Error response from daemon: You cannot remove a paused container {id}. Unpause and then stop the container before attempting removal or force remove"),
     "not_running": (ErrorKind.NOT_RUNNING, "Error response from daemon: Container {id} is not running"),
@@ -66,6 +74,11 @@ _DOCKER_20_10_MESSAGES = {
     "bad_archive": (ErrorKind.NO_SUCH_FILE, "{detail}"),
     "bad_import": (ErrorKind.NO_SUCH_FILE, "Error response from daemon: {detail}"),
     "save_no_such_image": (ErrorKind.NO_SUCH_IMAGE, "Error response from daemon: reference does not exist"),
+    # prune (replays/26-prune.sh): a filter the daemon rejects; until= of a time the model cannot place
+    "prune_refused": (ErrorKind.USAGE, "{detail}"),
+    "prune_invalid_filter": (ErrorKind.USAGE, "Error response from daemon: Invalid filter '{filter}'"),
+    "prune_bad_until": (ErrorKind.USAGE, 'Error response from daemon: failed to parse value as time or duration: "{value}"'),
+    "prune_until_timestamp": (ErrorKind.UNSUPPORTED_WORKLOAD, "dockspec: prune --filter until={value}: a point in time is not modelled (the model has no wall clock; give a duration)"),
     "invalid_filter": (ErrorKind.USAGE, "Error response from daemon: Invalid filter '{filter}'"),
     # inspect --format naming a key the object lacks (Go's missingkey=error); 20.10's objects have every
     # key the replays ask for, the modern clients' lack ContainerConfig (replays/01-import-images.sh:7)
@@ -139,6 +152,11 @@ class Profile:
     # The builder `docker build` uses when the line does not say (DOCKER_BUILDKIT=0|1): "classic" (the
     # legacy builder, 20.10's default) or "buildkit" (the 23+ clients' default); model/builders/.
     builder: str = "classic"
+    # prune without -f, answered "N": 20.10's client still prints "Total reclaimed space: 0B" (container
+    # and image prune); 28.5's prints nothing more (replays/26-prune.sh:9, :27).
+    prune_declined_total: bool = True
+    # system prune's warning names the build cache it removes without -a (replays/26-prune.sh:37).
+    prune_system_cache: str = "all dangling build cache"
     # commit of a paused container: 20.10 commits it (the engine pauses anyway).
     commit_paused_allowed: bool = True
     # Whether the model predicts the engine's size figures (`images` SIZE, `history` SIZE).  The

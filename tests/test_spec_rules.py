@@ -9,6 +9,7 @@ from model import commands as cmd
 from model.engine import step
 from model.errors import ErrorKind as K
 from model.result import Result, outcomes
+from model.values import Status
 from spec import rules
 from spec.fixtures import BASE_REF, base_world
 from spec.workloads import TRAP
@@ -81,6 +82,12 @@ def test_each_rule_can_fail():
         rules.rmi_by_id_deletes_the_image: (cmd.Rmi((img.short_id,), force=True), Result(commit.world)),
         # a race offered where there is none
         rules.races_only_on_auto_removal: (cmd.Stop(("c1", "c1"), 0), _broken(running_rm, alternatives=(running_rm,))),
+        # a rename that also stopped the container
+        rules.rename_changes_only_the_name: (cmd.Rename("c1", "c9"), Result(before.put_container(replace(
+            before.container_by_name("c1"), name="c9", status=Status.EXITED)))),
+        rules.prune_removes_only_what_nothing_uses: (cmd.ContainerPrune(force=False), Result(gone)),
+        rules.init_leaves_its_mount_point: (cmd.Start(("c1",)), Result(before.put_container(replace(
+            before.container_by_name("c1"), init=True)))),
     }
     assert set(cases) == set(rules.STEP_RULES)
     for rule, (command, result) in cases.items():

@@ -64,6 +64,8 @@ DOCKER_26_1 = differs(DOCKER_20_10, "docker-26.1", summary="Docker Engine 26.1 (
 
 # -- Docker 28.5 (Debian sid's docker.io 28.5.2, containerd 2.1.9) ---------------------------
 DOCKER_28_5 = differs(DOCKER_26_1, "docker-28.5", summary="Docker Engine 28.5 (Debian sid), overlay2 store", messages={
+    # container/system prune --filter KEY the daemon does not know: lower case "invalid filter" (replays/26-prune.sh:14, :38)
+    "prune_invalid_filter": DAEMON + "invalid filter '{filter}'",
     # start/run of a command the image lacks or cannot execute: runc's error without the trailing ": unknown" (replays/03-run-refusals.sh:5, :7, :9, :12)
     "exec_not_found_start": _task_wrapped("exec_not_found_start").removesuffix(": unknown"),
     "exec_denied_start": _task_wrapped("exec_denied_start").removesuffix(": unknown"),
@@ -85,6 +87,10 @@ DOCKER_28_5 = differs(DOCKER_26_1, "docker-28.5", summary="Docker Engine 28.5 (D
     run_refusal="docker: {message}\n\nRun 'docker run --help' for more information",
     # image inspect has no Config.Image either (replays/23-inspect.sh:10)
     inspect_config_image=False,
+    # prune without -f, answered "N": the prompt and nothing more (replays/26-prune.sh:9, :27)
+    prune_declined_total=False,
+    # system prune's warning: "unused build cache" (replays/26-prune.sh:37)
+    prune_system_cache="unused build cache",
 )
 
 # -- the containerd image store, on either version ------------------------------------------
