@@ -60,6 +60,10 @@ DOCKER_26_1 = differs(DOCKER_20_10, "docker-26.1", summary="Docker Engine 26.1 (
     builder="buildkit",
     # image inspect through the client's API version has no ContainerConfig: --format '{{.ContainerConfig.Cmd}}' fails, exit 1 (replays/01-import-images.sh:7, 11-commit.sh:6)
     inspect_container_config=False,
+    # prune without -f, answered "N": the prompt and nothing more (the 26.1 and 28.5 clients; replays/26-prune.sh:9, :27)
+    prune_declined_total=False,
+    # system prune's warning: "unused build cache" (replays/26-prune.sh:37)
+    prune_system_cache="unused build cache",
 )
 
 # -- Docker 28.5 (Debian sid's docker.io 28.5.2, containerd 2.1.9) ---------------------------
@@ -87,10 +91,6 @@ DOCKER_28_5 = differs(DOCKER_26_1, "docker-28.5", summary="Docker Engine 28.5 (D
     run_refusal="docker: {message}\n\nRun 'docker run --help' for more information",
     # image inspect has no Config.Image either (replays/23-inspect.sh:10)
     inspect_config_image=False,
-    # prune without -f, answered "N": the prompt and nothing more (replays/26-prune.sh:9, :27)
-    prune_declined_total=False,
-    # system prune's warning: "unused build cache" (replays/26-prune.sh:37)
-    prune_system_cache="unused build cache",
 )
 
 # -- the containerd image store, on either version ------------------------------------------
