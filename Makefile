@@ -21,7 +21,7 @@ run: $(STAMP)
 	$(BIN)/dockspec check
 
 # The private engines the tests run on (`dockspec engine list`); each is installed when missing.
-ENGINES ?= docker-20.10
+ENGINES ?= docker-20.10 docker-26.1 docker-28.5 docker-26.1-containerd docker-28.5-containerd
 
 test: $(STAMP)
 	DOCKSPEC_TEST_ENGINES="$(ENGINES)" DOCKSPEC_ENGINE_DIR=$${DOCKSPEC_ENGINE_DIR:-/tmp/dockspec-engine-test} scripts/with-engine.sh --engines "$(ENGINES)" $(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -458,6 +458,14 @@ def restart_race_not_offered(world, c, r):
     return replace(r, alternatives=())
 
 
+@mutant("start naming an ended --rm container twice is certain not to find it: the race with its removal is not offered",
+        rule="races_only_on_auto_removal", seam="TRANSITIONS[Start]",
+        witness="create --rm --name ctr1 base:1 false; start ctr1 ctr1")
+@_after
+def start_race_not_offered(world, c, r):
+    return replace(r, alternatives=())
+
+
 @mutant("a refused pause still advances the engine's clock", rule="refusal_changes_nothing",
         seam="TRANSITIONS[Pause]", witness="create --name ctr1 base:1 true; pause ctr1")
 @_after
@@ -830,3 +838,99 @@ def remove_paused_kind(original):
         rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Commit]", witness=PAUSED + "; commit ctr1")
 def commit_paused_refused(original):
     return lambda w, c, p: original(w, c, replace(p, commit_paused_allowed=False))
+
+
+# -- the commands of issue 10: references, rename, prune, cp, --init, build flags ----------------------
+
+
+@mutant("a malformed reference is looked up as a name: rmi Bad:Ref says No such image",
+        rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Rmi]", witness="rmi Bad:Ref")
+def malformed_reference_missing(original):
+    from model.result import refused
+
+    def rmi(world, c, p):
+        r = original(world, c, p)
+        if r.error is not None and r.error.kind is K.INVALID_REFERENCE:
+            return refused(world, p.error("no_such_image", ref=c.images[0]))
+        return r
+    return rmi
+
+
+@mutant("rename to a name another container holds succeeds", rule="refused_exactly_as_the_engine_refuses",
+        seam="TRANSITIONS[Rename]", witness="create --name ctr1 base:1 true; create --name ctr2 base:1 true; rename ctr1 ctr2")
+def rename_name_in_use(original):
+    def rename(world, c, p):
+        r = original(world, c, p)
+        if r.error is not None and r.error.kind is K.NAME_IN_USE:
+            from model.containers import find
+            target = find(world, c.container)
+            return Result(world.put_container(replace(target, name=c.new_name.removeprefix("/"))))
+        return r
+    return rename
+
+
+@mutant("rename loses what the container wrote (a new container under the new name)",
+        rule="rename_changes_only_the_name", seam="TRANSITIONS[Rename]",
+        witness="run --name ctr1 base:1 touch /tmp/x; rename ctr1 ctr2; diff ctr2")
+def rename_resets_layer(original):
+    def rename(world, c, p):
+        r = original(world, c, p)
+        if r.error is None:
+            from model import fs
+            w = r.world
+            target = w.container_by_name(c.new_name.removeprefix("/"))
+            return replace(r, world=w.put_container(replace(target, rw=fs.EMPTY)))
+        return r
+    return rename
+
+
+@mutant("container prune removes paused containers too", rule="prune_removes_only_what_nothing_uses",
+        seam="model.prune.prunable_containers",
+        witness="run -d --name ctr1 base:1 sleep 1000; pause ctr1; container prune -f")
+def prune_paused(original):
+    def prunable(world, filters):
+        return original(world, filters) + tuple(c for c in world.containers_newest_first() if c.status is Status.PAUSED)
+    return prunable
+
+
+@mutant("image prune without -a deletes tagged images no container uses", rule="prune_removes_only_what_nothing_uses",
+        seam="TRANSITIONS[ImagePrune]", witness="image prune -f")
+def image_prune_tagged(original):
+    return lambda w, c, p: original(w, replace(c, all=True), p)
+
+
+@mutant("prune without -f prunes anyway (the prompt's answer ignored)", rule="prune_removes_only_what_nothing_uses",
+        seam="TRANSITIONS[ContainerPrune]", witness="create --name ctr1 base:1 true; container prune")
+def prune_without_force(original):
+    return lambda w, c, p: original(w, replace(c, force=True), p)
+
+
+@mutant("prune accepts a filter the daemon rejects (status=)", rule="refused_exactly_as_the_engine_refuses",
+        seam="TRANSITIONS[ContainerPrune]", witness="container prune -f --filter status=exited")
+def prune_invalid_filter(original):
+    return lambda w, c, p: original(w, replace(c, filters=tuple(f for f in c.filters if f[0] != "status")), p)
+
+
+@mutant("run --init leaves no mount point for docker-init in the container", rule="init_leaves_its_mount_point",
+        seam="model.containers.init_mountpoint", witness="run --init --name ctr1 base:1 true; diff ctr1")
+def init_no_mountpoint(original):
+    return lambda rootfs: rootfs
+
+
+@mutant("run --init records the flag but runs the command as PID 1, which ignores TERM (stop gives 137, not 143)",
+        rule="lifecycle_follows_the_workload", seam="TRANSITIONS[Run]",
+        witness="run -d --init --name ctr1 base:1 sleep 1000; stop ctr1; ps -a")
+def init_ignored(original):
+    from model import containers
+
+    def run(w, c, p):
+        r = original(w, replace(c, create=replace(c.create, init=False)), p)
+        if not c.create.init:
+            return r
+        world = r.world
+        for cid, x in world.containers.items():
+            if cid not in w.containers:
+                view = world.rootfs(x)
+                world = world.put_container(replace(x, init=True, rw=containers.init_mountpoint(view).upper))
+        return replace(r, world=world)
+    return run

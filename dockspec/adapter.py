@@ -167,7 +167,8 @@ class Adapter:
         import docker
 
         self.url = url
-        self.api = docker.APIClient(base_url=url, timeout=timeout, version="1.41")
+        # ssh://user@host: through the machine's own ssh client (its config, keys and agent), as the docker CLI
+        self.api = docker.APIClient(base_url=url, timeout=timeout, version="1.41", use_ssh_client=url.startswith("ssh://"))
         self.run_id = run_id or secrets.token_hex(4)
         self.stop_timeout = stop_timeout
         self.classify = classify
@@ -302,7 +303,8 @@ class Adapter:
         return out
 
     def _create(self, c: cmd.Create) -> str:
-        hc = self.api.create_host_config(network_mode="none", auto_remove=c.auto_remove)
+        hc = self.api.create_host_config(network_mode="none", auto_remove=c.auto_remove,
+                                         init=True if getattr(c, "init", False) else None)
         labels = dict(c.labels)
         labels[LABEL] = self.run_id
         res = self.api.create_container(
@@ -391,6 +393,18 @@ class Adapter:
     def do_rm(self, c: cmd.Rm) -> Outcome:
         return self._each(c.containers, lambda n: self.api.remove_container(n, force=c.force))
 
+    def do_rename(self, c: cmd.Rename) -> Outcome:
+        out = Outcome(0)
+        if not c.container or not c.new_name:
+            return Outcome(1, "", "Error: Neither old nor new names may be empty\n", ErrorKind.USAGE)
+        slash = "/" if c.new_name.startswith("/") else ""
+        try:
+            self.api.rename(self.name(c.container), slash + self.container_name(c.new_name.removeprefix("/")))
+        except Exception as e:
+            self._refused(e, out)
+            out.stderr += f"Error: failed to rename container named {c.container}\n"
+        return out
+
     def do_wait(self, c: cmd.Wait) -> Outcome:
         return self._each(c.containers, lambda n: str(self.api.wait(n, timeout=60).get("StatusCode", 0)))
 
@@ -438,8 +452,8 @@ class Adapter:
 
     def do_tag(self, c: cmd.Tag) -> Outcome:
         out = Outcome(0)
-        bad = _cli_rejects(c.target)
-        if bad:  # the CLI parses the target before it calls the daemon
+        bad = _cli_rejects(c.target) or _cli_rejects(c.source, ids_ok=True)
+        if bad:  # the CLI parses the target and the source before it calls the daemon
             return bad
         repo, tag = _split_ref(self.name(c.target))
         try:
@@ -480,8 +494,10 @@ class Adapter:
             # handler, not of the engine (`podman import F R:T` keeps the tag).  So on Podman
             # the image is imported unnamed and then tagged, as `docker import F R:T` names it.
             named = not self.podman
+            # labelled as ours, so that `image prune` can be scoped to this run (`_prune_filters`)
             res = self.api.import_image_from_data(c.data, repository=repo if named else None,
-                                                  tag=tag if named else None)
+                                                  tag=tag if named else None,
+                                                  changes=list(c.changes) + [f"LABEL {LABEL}={self.run_id}"])
         except Exception as e:
             self._refused(e, out)
             return out
@@ -569,6 +585,52 @@ class Adapter:
         self.adopt_new_images()
         return out
 
+    # -- prune: only ever this run's objects -------------------------------------------
+    # A prune on a shared engine would remove other people's stopped containers and unused
+    # images.  Every container of ours carries the label dockspec.run=<run>, and so does every
+    # image (import adds it with `-c LABEL`; commit and build inherit it), so every prune goes
+    # to the engine with the filter label=dockspec.run=<run> added to the user's own.
+
+    def _prune_filters(self, filters, dangling: bool | None = None) -> dict:
+        out: dict[str, list[str]] = {"label": [f"{LABEL}={self.run_id}"]}
+        for k, v in filters:
+            out.setdefault(k, []).append(v)
+        if dangling is not None:
+            out["dangling"] = ["true" if dangling else "false"]
+        return out
+
+    def _prune(self, out: Outcome, call, filters) -> int:
+        try:
+            report = call(filters=filters) or {}
+        except Exception as e:
+            status, msg = self.refusal(e)
+            if out.exit == 0:
+                line = "Error response from daemon: " + msg
+                out.stderr += line + "\n"
+                out.kind, out.exit, out.status = classify(line) or ErrorKind.USAGE, 1, status
+            return 0
+        return report.get("SpaceReclaimed") or 0
+
+    def do_containerprune(self, c: cmd.ContainerPrune) -> Outcome:
+        out = Outcome(0)
+        if c.force:
+            self._prune(out, self.api.prune_containers, self._prune_filters(c.filters))
+        return out
+
+    def do_imageprune(self, c: cmd.ImagePrune) -> Outcome:
+        out = Outcome(0)
+        if c.force:
+            self._prune(out, self.api.prune_images, self._prune_filters(c.filters, dangling=not c.all))
+        return out
+
+    def do_systemprune(self, c: cmd.SystemPrune) -> Outcome:
+        out = Outcome(0)
+        if c.force:
+            self._prune(out, self.api.prune_containers, self._prune_filters(c.filters))
+            if out.exit == 0:
+                self._prune(out, self.api.prune_images, self._prune_filters(c.filters, dangling=not c.all))
+        return out
+
     # read-only verbs change nothing on the engine: the lockstep compares their
     # refusals only (a missing object), which the snapshot cannot show.
     def do_ps(self, c: cmd.Ps) -> Outcome:
@@ -583,7 +645,8 @@ class Adapter:
             self.api.history(self.name(c.image))
         except Exception as e:
             status, msg = self.refusal(e)
-            out.stderr, out.exit, out.kind = f"Error response from daemon: {msg}\n", 1, ErrorKind.NO_SUCH_IMAGE
+            line = f"Error response from daemon: {msg}"
+            out.stderr, out.exit, out.kind = line + "\n", 1, classify(line) or ErrorKind.NO_SUCH_IMAGE
         return out
 
     def do_inspect(self, c: cmd.Inspect) -> Outcome:
@@ -596,13 +659,18 @@ class Adapter:
                     found = True
                 except Exception as e:
                     self.refusal(e)
+            malformed = None
             if not found and c.type in (None, "image"):
                 try:
                     self.api.inspect_image(self.name(t))
                     found = True
                 except Exception as e:
-                    self.refusal(e)
-            if not found:
+                    status, msg = self.refusal(e)
+                    malformed = msg if status == 400 and "invalid reference format" in msg else None
+            if not found and malformed and c.type == "image":
+                out.stderr += f"Error response from daemon: {msg}\n"
+                out.kind, out.exit = out.kind or ErrorKind.INVALID_REFERENCE, 1
+            elif not found:
                 kind = ErrorKind.NO_SUCH_IMAGE if c.type == "image" else ErrorKind.NO_SUCH_CONTAINER
                 out.stderr += f"Error: No such object: {t}\n"
                 out.kind, out.exit = out.kind or kind, 1
@@ -625,8 +693,10 @@ _COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
 _REFERENCE = re.compile(rf"(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?{_COMPONENT}(?:/{_COMPONENT})*(?::[\w][\w.-]{{0,127}})?")
 
 
-def _cli_rejects(ref: str) -> Outcome | None:
+def _cli_rejects(ref: str, ids_ok: bool = False) -> Outcome | None:
     """The docker CLI's own check of a reference (reference.ParseNormalizedNamed) before any request."""
+    if ids_ok and re.fullmatch(r"(sha256:)?[0-9a-f]{64}", ref):
+        return None
     if _REFERENCE.fullmatch(ref) and len(ref.split(":")[0]) <= 255:
         return None
     detail = "repository name must be lowercase" if _REFERENCE.fullmatch(ref.lower()) else "invalid reference format"

@@ -88,6 +88,11 @@ VERBS: dict[str, Verb] = {
     "exec": Verb((F("-d", "--detach"), F("-i", "--interactive"), F("-t", "--tty"), F("-w", "--workdir", kind="value"),
                   F("-e", "--env", kind="list")), "docker exec [OPTIONS] CONTAINER COMMAND [ARG...]", 2, interspersed=False),
     "wait": Verb((), "docker wait CONTAINER [CONTAINER...]", 1),
+    "rename": Verb((), "docker rename CONTAINER NEW_NAME", 2, 2, exact=True),
+    "container prune": Verb((F("-f", "--force"), F("--filter", kind="list")), "docker container prune [OPTIONS]", 0, 0),
+    "image prune": Verb((F("-a", "--all"), F("-f", "--force"), F("--filter", kind="list")), "docker image prune [OPTIONS]", 0, 0),
+    "system prune": Verb((F("-a", "--all"), F("-f", "--force"), F("--filter", kind="list"), F("--volumes")),
+                         "docker system prune [OPTIONS]", 0, 0),
     "diff": Verb((), "docker diff CONTAINER", 1, 1, exact=True),
     "logs": Verb((), "docker logs [OPTIONS] CONTAINER", 1, 1, exact=True),
     "export": Verb((F("-o", "--output", kind="value"),), "docker export [OPTIONS] CONTAINER", 1, 1, exact=True),
@@ -111,11 +116,13 @@ VERBS: dict[str, Verb] = {
                    F("--network", kind="value", default="default"), F("--rm", default=True), F("--force-rm")),
                   "docker build [OPTIONS] PATH | URL | -", 1, 1, exact=True),
 }
-ALIASES = {"container": None, "image": None}
+ALIASES = {"container": None, "image": None, "system": None}
 SUBCOMMANDS = {("container", "ls"): "ps", ("container", "list"): "ps", ("image", "ls"): "images", ("image", "list"): "images",
                ("image", "rm"): "rmi", ("container", "rm"): "rm", ("image", "history"): "history",
                ("image", "tag"): "tag", ("image", "save"): "save", ("image", "load"): "load", ("image", "import"): "import",
-               ("image", "build"): "build", ("image", "inspect"): "inspect", ("container", "inspect"): "inspect"}
+               ("image", "build"): "build", ("image", "inspect"): "inspect", ("container", "inspect"): "inspect",
+               ("container", "rename"): "rename", ("container", "prune"): "container prune",
+               ("image", "prune"): "image prune", ("system", "prune"): "system prune"}
 
 
 def _bool_value(text: str, flag: str) -> bool:
@@ -206,6 +213,27 @@ def _filters(items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+def _prune_filters(items: tuple[str, ...], image: bool = False) -> tuple[tuple[str, str], ...]:
+    """`--filter` of prune: `label!=k` is the key `label!` (as the daemon's filter args read it).
+    `dangling=` is image prune's own switch (what -a sets), not modelled as a filter there; container
+    and system prune pass it to the daemon, which rejects it."""
+    out = []
+    for key, value in _filters(items):
+        if key == "dangling" and image:
+            raise UsageError("dockspec: prune --filter dangling= is not modelled (image prune's -a says it)", exit=125)
+        else:
+            out.append((key, value))
+    return tuple(out)
+
+
+def _import_changes(items: tuple[str, ...]) -> tuple[str, ...]:
+    """`import -c`: the model honours LABEL instructions only."""
+    for item in items:
+        if item.split(None, 1)[0].upper() != "LABEL":
+            raise UsageError(f"dockspec: import --change {item!r} is not modelled (LABEL only)", exit=125)
+    return tuple(items)
+
+
 def _labels(items: tuple[str, ...]) -> frozendict:
     return frozendict((k, v) for k, _, v in (i.partition("=") for i in items))
 
@@ -247,8 +275,10 @@ def parse(words: list[str], files: Files) -> tuple[str, object]:
     if not words:
         raise UsageError("docker: 'docker' needs a command.\nSee 'docker --help'", exit=1)
     verb, rest = words[0], words[1:]
+    scope = None  # `image inspect` / `container inspect`: inspect of that type only
     if verb in ALIASES and rest:
         key = (verb, rest[0])
+        scope = verb if rest[0] == "inspect" else None
         if key in SUBCOMMANDS:
             verb, rest = SUBCOMMANDS[key], rest[1:]
         elif rest[0] in VERBS:
@@ -258,6 +288,8 @@ def parse(words: list[str], files: Files) -> tuple[str, object]:
         raise UsageError(f"docker: '{verb}' is not a docker command.\nSee 'docker --help'", exit=1)
     v, args = parse_flags(verb, spec, rest)
     command = BUILDERS[verb](v, args, files)
+    if scope is not None and isinstance(command, cmd.Inspect) and command.type is None:
+        command = replace(command, type=scope)
     if "DOCKER_BUILDKIT" in env and isinstance(command, cmd.Build):
         command = replace(command, builder=builder_choice(env["DOCKER_BUILDKIT"]))
     return verb, command
@@ -276,6 +308,7 @@ def _create(v: dict, args: list[str]) -> cmd.Create:
         auto_remove=v["rm"],
         network=v["network"],
         pull=v["pull"] or "missing",
+        init=v["init"],
     )
 
 
@@ -302,6 +335,10 @@ BUILDERS: dict[str, Callable[[dict, list[str], Files], object]] = {
     "rmi": lambda v, a, f: cmd.Rmi(tuple(a), v["force"], v["no_prune"]),
     "exec": lambda v, a, f: cmd.Exec(a[0], tuple(a[1:]), v["detach"], v["workdir"], v["env"]),
     "wait": lambda v, a, f: cmd.Wait(tuple(a)),
+    "rename": lambda v, a, f: cmd.Rename(a[0], a[1]),
+    "container prune": lambda v, a, f: cmd.ContainerPrune(v["force"], _prune_filters(v["filter"])),
+    "image prune": lambda v, a, f: cmd.ImagePrune(v["all"], v["force"], _prune_filters(v["filter"], image=True)),
+    "system prune": lambda v, a, f: cmd.SystemPrune(v["all"], v["force"], _prune_filters(v["filter"])),
     "diff": lambda v, a, f: cmd.Diff(a[0]),
     "logs": lambda v, a, f: cmd.Logs(a[0]),
     "export": lambda v, a, f: cmd.Export(a[0], v["output"]),
@@ -315,6 +352,7 @@ BUILDERS: dict[str, Callable[[dict, list[str], Files], object]] = {
     "tag": lambda v, a, f: cmd.Tag(a[0], a[1]),
     "save": lambda v, a, f: cmd.Save(tuple(a), v["output"]),
     "load": lambda v, a, f: cmd.Load(f.read(v["input"] or "-"), v["quiet"]),
-    "import": lambda v, a, f: cmd.Import(f.read(a[0]), a[1] if len(a) > 1 else None, "-", v["message"]),
+    "import": lambda v, a, f: cmd.Import(f.read(a[0]), a[1] if len(a) > 1 else None, "-", v["message"],
+                                         _import_changes(v["change"])),
     "build": _build,
 }

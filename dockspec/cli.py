@@ -22,6 +22,7 @@ LAZY = {
     "engine": "dockspec.engine:engine",
     "explore": "dockspec.explore:explore",
     "dialects": "dockspec.dialects:dialects",
+    "matrix": "dockspec.matrix.cli:matrix",
 }
 
 

@@ -83,6 +83,8 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
         engine_url = url
         steps = 0
         edge_coverage = edges
+        sessions = 0  # sessions begun (each a fresh machine)
+        restarts = 0  # runs started again after the engine's races changed a replayed session
         seconds_engine = 0.0
 
         best: Divergence | None = None
@@ -99,6 +101,7 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
             except Exception as e:
                 raise EngineFault(f"cannot reach the engine at {url}: {e}") from e
             cls.run_ids.append(self.adapter.run_id)
+            cls.sessions += 1
             self.observer = Observer(self.adapter.api, self.adapter.owner)
             self.ids = Bijection()
             self.engine_files: dict[str, bytes] = {}
@@ -195,6 +198,7 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
             try:
                 return self._execute(command, comment)
             except Divergence as d:
+                self.divergence = d  # for on_teardown hooks (dockspec.workers)
                 cls = type(self)
                 if cls.first_failure_at is None:
                     cls.first_failure_at = time.monotonic()
@@ -293,11 +297,17 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
 
 
 def run_conformance(url: str, examples: int, seed: int | None, steps: int | None = None,
-                    allow_known: bool = False, profile=None, edges=None, wrap=None):
+                    allow_known: bool = False, profile=None, database=None, on_teardown=None, edges=None,
+                    wrap=None):
     """Run the lockstep machine (the model in dialect `profile`, default docker-20.10);
-    return (failure or None, machine class, elapsed seconds).  `edges` records the edges the
-    engine confirmed; `wrap(Machine)` may return a subclass to run instead (the cover's
-    sessions that start from covered states)."""
+    return (failure or None, machine class, elapsed seconds).
+
+    `database`: a Hypothesis example database whose examples for this machine are
+    replayed first and which keeps what this run finds (`dockspec.services.database`);
+    None (the default) runs derandomized without one when no seed is given.
+    `on_teardown(machine)`: called with every finished example (`dockspec.workers`).
+    `edges` records the edges the engine confirmed; `wrap(Machine)` may return a subclass
+    to run instead (the cover's sessions that start from covered states)."""
     from hypothesis import seed as hseed
     from hypothesis.stateful import run_state_machine_as_test
 
@@ -306,29 +316,51 @@ def run_conformance(url: str, examples: int, seed: int | None, steps: int | None
     Machine = make_machine(url, allow_known=allow_known, profile=profile, edges=edges)
     if wrap is not None:
         Machine = wrap(Machine)
-    s = suite_settings(examples, steps, database=None, derandomize=seed is None, print_blob=False)
+    if on_teardown is not None:
+        Machine.on_teardown = on_teardown
+    from hypothesis.errors import FlakyStrategyDefinition
+
     t0 = time.perf_counter()
     failure = None
-    try:
-        if seed is not None:
-            import random
+    for attempt in range(RESTARTS + 1):
+        left = examples - Machine.sessions
+        if attempt and left <= 0:
+            break
+        s = suite_settings(left if attempt else examples, steps, database=database,
+                           derandomize=seed is None and database is None and not attempt, print_blob=False)
+        try:
+            if seed is not None or attempt:
+                import random
 
-            random.seed(seed)
-            test = hseed(seed)(lambda: run_state_machine_as_test(Machine, settings=s))
-            test()
-        else:
-            run_state_machine_as_test(Machine, settings=s)
-    except (Divergence, EngineFault, DockspecBug) as e:
-        failure = e
-    except ShrinkBudgetSpent:
-        failure = Machine.best
-    except BaseException as e:  # Hypothesis's own report (groups, flaky, ...) or a plain bug
-        if isinstance(e, KeyboardInterrupt):
-            raise
-        # A divergence seen, then Hypothesis gave up shrinking it because the engine did not
-        # repeat itself (flaky data generation or test): the divergence is what was found.
-        failure = find_failure(e) or Machine.best or _named(e)
+                now = (seed or 0) + 7919 * attempt
+                random.seed(now)
+                test = hseed(now)(lambda: run_state_machine_as_test(Machine, settings=s))
+                test()
+            else:
+                run_state_machine_as_test(Machine, settings=s)
+        except (Divergence, EngineFault, DockspecBug) as e:
+            failure = e
+        except ShrinkBudgetSpent:
+            failure = Machine.best
+        except BaseException as e:  # Hypothesis's own report (groups, flaky, ...) or a plain bug
+            if isinstance(e, KeyboardInterrupt):
+                raise
+            if isinstance(e, FlakyStrategyDefinition) and Machine.best is None and attempt < RESTARTS:
+                # Hypothesis ran a session's prefix again and the engine chose another allowed outcome
+                # of a race (model.result.outcomes): the model follows the engine, so what is generated
+                # next differs and Hypothesis stops.  Nothing disagreed: go on with fresh sessions.
+                Machine.restarts += 1
+                continue
+            # A divergence seen, then Hypothesis gave up shrinking it because the engine did not
+            # repeat itself (flaky data generation or test): the divergence is what was found.
+            failure = find_failure(e) or Machine.best or _named(e)
+        break
     return failure, Machine, time.perf_counter() - t0
+
+
+# How often a run starts again with fresh sessions after the engine's races made Hypothesis's
+# replay of a session differ (not a failure: every step agreed).
+RESTARTS = 5
 
 
 def _named(e: BaseException) -> DockspecBug:
@@ -396,7 +428,9 @@ def describe(failure: BaseException) -> str:
 
 
 @click.command()
-@click.option("--engine", "url", default=None, help="Engine URL; default $DOCKSPEC_DOCKER_HOST.")
+@click.option("--engine", "urls", multiple=True, metavar="URL",
+              help="Engine URL (unix://, tcp://, ssh://); default $DOCKSPEC_DOCKER_HOST.  Repeat it for one "
+                   "worker per engine.")
 @click.option("--private", "private", default=None, is_flag=False, flag_value="docker-20.10", metavar="[NAME]",
               help="Start (or reuse) the private engine NAME (`dockspec engine list`; default docker-20.10).")
 @click.option("--examples", type=int, default=20, show_default=True, help="Hypothesis examples (sessions).")
@@ -407,8 +441,15 @@ def describe(failure: BaseException) -> str:
 @click.option("--allow-known", is_flag=True, help="Skip divergences reported upstream and not yet modelled (none today).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: verdict, divergence, coverage, timings.")
 @click.option("--junit", "junit", type=click.Path(dir_okay=False), default=None, help="Write a JUnit XML report.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Run N workers, each with its own private engine ($DOCKSPEC_ENGINE_DIR/worker-K/NAME); "
+                   "the reports merge into one.")
+@click.option("--database", default=None, metavar="SPEC",
+              help="Example database: redis://HOST:PORT/N (shared), a folder, or none.  Default: none for one "
+                   "worker, the local folder .hypothesis/examples for several.")
 @edges_cli.options
-def conform(url, private, examples, steps, seed, dialect, allow_known, as_json, junit, cover, bound, report) -> None:
+def conform(urls, private, examples, steps, seed, dialect, allow_known, as_json, junit, workers, database,
+            cover, bound, report) -> None:
     """Drive the model and a real engine in lockstep; report any divergence.
 
     Exit 0: conforms; 1: a divergence (shrunk script, model and engine side by side);
@@ -421,6 +462,24 @@ def conform(url, private, examples, steps, seed, dialect, allow_known, as_json, 
     from .engine import EngineUnavailable, resolve
 
     cover_bound = edges_cli.parse_option(bound)
+    if cover and ((workers or 1) > 1 or len(urls) > 1):
+        raise click.UsageError("--cover edges runs on one engine: give one --engine or --private, without --workers")
+    if (workers or 1) > 1 or len(urls) > 1:  # several workers: dockspec.workers runs and merges them
+        from .workers import run_campaign
+
+        sys.exit(run_campaign(workers=workers or 0, urls=tuple(urls), private=private, examples=examples,
+                              steps=steps, seed=seed, dialect=dialect, database=database,
+                              allow_known=allow_known, as_json=as_json, junit=junit))
+    url = urls[0] if urls else None
+    db = None
+    if database:
+        from .services.database import BadDatabase, example_database
+
+        try:
+            db = example_database(database)
+        except BadDatabase as e:
+            raise click.BadParameter(str(e), param_hint="'--database'") from None
+
     try:
         engine = engines.get(private) if private and not url else None
         url = resolve(url, private)
@@ -430,13 +489,15 @@ def conform(url, private, examples, steps, seed, dialect, allow_known, as_json, 
     profile = dialect_for(dialect, engine)
     COVERAGE.clear()
     edges = edges_cli.Session(cover_bound, profile)
+    restarts = 0
     if cover:
         failure, n_steps, elapsed = edges.cover(url, examples, steps, seed, quiet=as_json)
     else:
         if not as_json:
             click.echo(f"dockspec conform: {examples} sessions against {url}, dialect {profile.name} ...", err=True)
-        failure, Machine, elapsed = run_conformance(url, examples, seed, steps, allow_known, profile, edges=edges.coverage)
-        n_steps = Machine.steps
+        failure, Machine, elapsed = run_conformance(url, examples, seed, steps, allow_known, profile, database=db,
+                                                    edges=edges.coverage)
+        n_steps, restarts = Machine.steps, Machine.restarts
     rate = n_steps / elapsed if elapsed else 0.0
     word, status = verdict(failure)
     message = describe(failure) if failure is not None else ""
@@ -445,7 +506,7 @@ def conform(url, private, examples, steps, seed, dialect, allow_known, as_json, 
         _junit(junit, word, elapsed, message, edges.junit_properties())
     if as_json:
         out = {"verdict": word, "dialect": profile.name, "conforms": failure is None, "steps": n_steps, "seconds": round(elapsed, 2),
-               "coverage": COVERAGE.to_json(), **edges.json()}
+               "restarts": restarts, "coverage": COVERAGE.to_json(), **edges.json()}
         if isinstance(failure, Divergence):
             out["divergence"] = {"aspect": failure.aspect, "script": failure.script, "model": failure.model,
                                  "engine": failure.engine}
@@ -454,6 +515,9 @@ def conform(url, private, examples, steps, seed, dialect, allow_known, as_json, 
         click.echo(json.dumps(out, default=str))
     elif failure is None:
         click.echo(f"conforms: {n_steps} steps in {elapsed:.1f}s ({rate:.0f} steps/s)")
+        if restarts:
+            click.echo(f"  (started again {restarts}x with fresh sessions: the engine chose another "
+                       "allowed outcome of a race when a session was run again)")
         click.echo(edges.text())
         click.echo(coverage_table())
         for w in edges.warnings(COVERAGE.to_json()):

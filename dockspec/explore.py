@@ -259,7 +259,7 @@ class Canon:
 
     def _images(self, images) -> tuple[dict[str, int], int, dict[str, int]]:
         """Image id -> position in creation order, and the number of the image part."""
-        return self._memo(images, self._images_part)
+        return self._memo(images, self._images_part, "images")
 
     def _images_part(self, images) -> tuple[dict[str, int], int, dict[str, int]]:
         order = sorted(images.values(), key=lambda i: (i.created, i.id))
@@ -279,21 +279,24 @@ class Canon:
         )
         return index, self._number(part), committed
 
-    def _memo(self, value, compute):
-        """`compute(value)`, once per object: parts of a state are shared between states."""
-        hit = self._by_identity.get(id(value))
+    def _memo(self, value, compute, kind: str):
+        """`compute(value)`, once per object and kind: parts of a state are shared between states.
+
+        The kind is part of the key: one object can be two parts (an engine with no image and
+        no layer holds the same empty frozendict as both)."""
+        hit = self._by_identity.get((kind, id(value)))
         if hit is not None and hit[0] is value:
             return hit[1]
         result = compute(value)
-        self._by_identity[id(value)] = (value, result)
+        self._by_identity[(kind, id(value))] = (value, result)
         return result
 
     def _local(self, c) -> int:
         """The number of a container's own fields: all but id, name, image id and creation time."""
-        return self._memo(c, lambda c: self._number(tuple(getattr(c, f) for f in _CONTAINER_OWN)))
+        return self._memo(c, lambda c: self._number(tuple(getattr(c, f) for f in _CONTAINER_OWN)), "container")
 
     def _layers(self, layers) -> int:
-        return self._memo(layers, lambda layers: self._number(frozenset(layers)))
+        return self._memo(layers, lambda layers: self._number(frozenset(layers)), "layers")
 
     def key(self, world: World) -> object:
         """The canonical key of a state: equal keys, equivalent states."""
@@ -485,12 +488,14 @@ def state_label(world: World) -> str:
 def state_graph(start: World, bounds: Bounds = Bounds(), moves: tuple[Move, ...] | None = None, *,
             symmetry: str = "names", invariants: Iterable | None = None,
             progress: Callable[[int, int, int], None] | None = None,
-            timing: Timing | None = None, profile: Profile = DOCKER_20_10) -> nx.MultiDiGraph:
+            timing: Timing | None = None, profile: Profile = DOCKER_20_10,
+            on_step: Callable[[int, int, Result], None] | None = None) -> nx.MultiDiGraph:
     """Every state reachable from `start` within `bounds`, breadth first, as a multigraph.
 
     `moves` defaults to `alphabet(bounds)`; `invariants` to `invariants_for(profile)`
     (pass `()` to check none); every command steps in the dialect `profile`.  `progress(level, states, frontier)` is called
-    after each level.  The graph's attributes: `bounds`, `symmetry`,
+    after each level; `on_step(node, move index, result)` after every step (`dockspec.matrix`
+    reads each step's result there instead of stepping again).  The graph's attributes: `bounds`, `symmetry`,
     `invariants` (names checked), `dialect` (the profile's name), `violation` (a `Violation` or None),
     `complete` (no state left unexpanded), `pruned` (commands that would
     exceed the image bound) and `timing` (a `Timing`, when given one).
@@ -541,6 +546,8 @@ def state_graph(start: World, bounds: Bounds = Bounds(), moves: tuple[Move, ...]
                 r = step(w, move.command, profile)
                 t1 = clock()
                 t.transitions += t1 - t0
+                if on_step is not None:
+                    on_step(u, mi, r)
                 # Where the engine races with itself, every allowed outcome is an edge of its own
                 # (keyed "MOVE.N"), and each new state it reaches is explored.
                 for j, rj in enumerate(outcomes(r) if r.alternatives else (r,)):

@@ -395,6 +395,8 @@ class Bijection:
 
     def container_name(self, c: dict) -> str:
         name = (c.get("Names") or ["/?"])[0].lstrip("/")
+        if re.match(r"dsk-[0-9a-f]{6,16}-", name):
+            return name  # a name of ours as the engine has it now (after a `rename` too)
         return self.names.get(c["Id"], name)
 
     def learn(self, world, raw: Raw, owner: Owner) -> None:

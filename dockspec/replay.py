@@ -60,6 +60,7 @@ ROLES = {
     "wait": "c*", "diff": "c*", "export": "c*", "logs": "c*",
     "commit": "ci", "rmi": "i*", "history": "i*", "save": "i*", "tag": "i*", "inspect": "i*", "images": "i*",
     "import": "-i", "build": "-", "load": "-", "ps": "-",
+    "rename": "cn",  # n: a new container name, prefixed as `--name` is (only when valid)
 }
 NAME_FLAGS = {"create": {"--name"}, "run": {"--name"}, "build": {"-t", "--tag"}}
 FILTER_KEYS = {"name", "ancestor", "reference", "before", "since"}
@@ -89,7 +90,7 @@ def rewrite(words: list[str], prefix: str, label: str | None = None) -> list[str
         return list(words)
     out, rest = ["docker"], list(words[1:])
     verb = rest[0]
-    if verb in ("container", "image") and len(rest) > 1:
+    if verb in ("container", "image", "system") and len(rest) > 1:
         sub = argv_mod.SUBCOMMANDS.get((verb, rest[1])) or (rest[1] if rest[1] in argv_mod.VERBS else None)
         out += rest[:2]
         rest = rest[2:]
@@ -104,6 +105,13 @@ def rewrite(words: list[str], prefix: str, label: str | None = None) -> list[str
         return list(words)
     if label and verb in ("create", "run"):
         out += ["--label", f"{LABEL}={label}"]
+    if label and verb == "import":
+        # labelled, so that a prune line can be scoped to this run's images (a shared engine's are not ours)
+        out += ["-c", f"LABEL {LABEL}={label}"]
+    if label and verb.endswith(" prune"):
+        # prune only ever touches this run's objects: its containers carry the label, its imports too
+        # (and what is committed or built from them inherits it)
+        out += ["--filter", f"label={LABEL}={label}"]
     by_name = {n: f for f in spec.flags for n in f.names}
     k, i = 0, 0
     while i < len(rest):
@@ -131,7 +139,11 @@ def rewrite(words: list[str], prefix: str, label: str | None = None) -> list[str
             i += 1 if eq else 2
             continue
         role = _role(verb, k)
-        out.append(name(w) if role in "ci" and role != "-" else w)
+        if role == "n":
+            valid = re.fullmatch(r"/?[a-zA-Z0-9][a-zA-Z0-9_.-]+", w)
+            out.append(("/" if w.startswith("/") else "") + name(w.removeprefix("/")) if valid else w)
+        else:
+            out.append(name(w) if role in "ci" and role != "-" else w)
         k += 1
         i += 1
         if not spec.interspersed:
@@ -219,13 +231,13 @@ LISTING = {"ps", "images", "ls", "list"}
 # Verbs whose line order is not deterministic on the engine: `images` sorts by a
 # creation time in whole seconds and lists one image's repositories from a Go map;
 # `diff` lists in the order the storage driver walks the upper directory.
-UNORDERED = {"images", "diff"}
+UNORDERED = {"images", "diff", "prune"}
 
 
 def _drop_layer_lines(text: str) -> str:
-    """rmi's `Deleted: <layer>` lines: whether a layer goes depends on every other
+    """rmi's `Deleted: <layer>` lines (prune's `deleted: `): whether a layer goes depends on every other
     image of the engine sharing it (other runs, other users), so they are not compared."""
-    return "\n".join(l for l in text.splitlines() if l != "Deleted: sha256:<id64>")
+    return "\n".join(l for l in text.splitlines() if l.lower() != "deleted: sha256:<id64>")
 
 
 def _sorted_body(text: str) -> str:
@@ -237,7 +249,7 @@ HEADERS = ("CONTAINER ID", "REPOSITORY", "IMAGE ")
 
 def _verb(words: list[str]) -> str:
     verb = words[1] if len(words) > 1 else ""
-    if verb in ("container", "image") and len(words) > 2:
+    if verb in ("container", "image", "system") and len(words) > 2:
         verb = words[2]
     return verb
 
@@ -348,7 +360,7 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None, en
                     m_stdout = mr.stdout
                 e_out = normalise(strip(ids.engine_text(e_out)))
                 m_out = normalise(strip(ids.model_text(m_stdout)))
-                if verb == "rmi":
+                if verb in ("rmi", "prune"):
                     e_out, m_out = _drop_layer_lines(e_out), _drop_layer_lines(m_out)
                 if verb in UNORDERED:
                     e_out, m_out = _sorted_body(e_out), _sorted_body(m_out)

@@ -54,6 +54,10 @@ def settle(api, owner: Owner, world, engine_name, *, execs: bool = False, timeou
             elif model.status is Status.EXITED and state in ("running", "paused"):
                 waiting = "its exit"
                 api.wait(c["Id"], timeout=left(), condition="not-running")
+                # Docker 26.1 answers `wait` before its container list shows the exit (seen: `running`
+                # in `ps` after `wait` returned, `exited` 0.5 s later): wait for the list too.
+                if not _listed(api, c["Id"], lambda st: st not in ("running", "paused"), deadline):
+                    raise TimeoutError(waiting)
             elif execs and model.status is Status.RUNNING and state == "running" and len(model.processes) <= 1:
                 # the model has every exec'd process ended (none beside PID 1): so must the engine
                 waiting = "its detached execs to end"
@@ -67,6 +71,19 @@ def settle(api, owner: Owner, world, engine_name, *, execs: bool = False, timeou
             if status is None:
                 late.append(f"{name}: waited {timeout:.0f} s for {waiting}, the engine still showed it {state}")
     return late
+
+
+def _listed(api, cid: str, done, deadline: float) -> bool:
+    """Wait until the container list shows the container in a state `done` accepts (or not at all)."""
+    pause = 0.005
+    while True:
+        rows = api.containers(all=True, filters={"id": cid})
+        if not rows or done(rows[0].get("State")):
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
 
 
 def _execs_done(api, cid: str, deadline: float) -> bool:

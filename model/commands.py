@@ -24,6 +24,7 @@ class Create:
     auto_remove: bool = False  # --rm
     network: str = "none"
     pull: str = "missing"  # --pull: with "never" a missing image is plainly "No such image"
+    init: bool = False  # --init: docker-init (tini) is PID 1 and the command its child
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,12 @@ class Unpause:
 class Rm:
     containers: tuple[str, ...]
     force: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Rename:
+    container: str
+    new_name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +140,26 @@ class Images:
 
 
 @dataclass(frozen=True, slots=True)
+class ContainerPrune:
+    force: bool = False  # -f: without it the CLI asks, and a script's answer is "N"
+    filters: tuple[tuple[str, str], ...] = ()  # label=, label!=, until=
+
+
+@dataclass(frozen=True, slots=True)
+class ImagePrune:
+    all: bool = False  # -a: every image no container uses, not only dangling ones
+    force: bool = False
+    filters: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SystemPrune:
+    all: bool = False
+    force: bool = False
+    filters: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Rmi:
     images: tuple[str, ...]
     force: bool = False
@@ -166,6 +193,7 @@ class Import:
     ref: str | None = None
     source: str = "-"  # what "Imported from" names
     message: str = ""
+    changes: tuple[str, ...] = ()  # -c: Dockerfile instructions for the config (LABEL only)
 
 
 @dataclass(frozen=True, slots=True)

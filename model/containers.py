@@ -48,6 +48,9 @@ LIFECYCLE = {
 }
 
 
+# Mutation seam: `bench/mutants` replaces `init_mountpoint` by name (`_start_one` calls it here).
+MUTATION_SEAMS = ("init_mountpoint",)
+
 DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
@@ -124,6 +127,7 @@ def create(world: World, c: cmd.Create, p: Profile) -> Result:
         auto_remove=c.auto_remove,
         labels=config.labels,
         created=world.clock,
+        init=c.init,
     )
     return Result(world.put_container(container), stdout=cid + "\n")
 
@@ -140,15 +144,41 @@ def _settle(world: World, c: Container, step: workload.Step) -> World:
     return world.put_container(c)
 
 
+INIT_PATH = "/sbin/docker-init"
+
+
+def init_mountpoint(rootfs: fs.Rootfs) -> fs.Rootfs:
+    """`--init`: the engine bind-mounts docker-init at /sbin/docker-init, making the mount point (and
+    /sbin) in the read-write layer when the image lacks them: diff shows `A /sbin/docker-init`, and
+    commit keeps an empty 0755 file there (replays/28-init.sh)."""
+    if rootfs.exists(INIT_PATH):
+        return rootfs
+    if not rootfs.exists("/sbin"):
+        rootfs = rootfs.mkdir("/sbin")
+    return rootfs.write(INIT_PATH, fs.file(b"", 0o755))
+
+
 def _start_one(world: World, c: Container, p: Profile) -> tuple[World, EngineError | None, int, workload.Step | None]:
+    if c.init:
+        c = replace(c, rw=init_mountpoint(world.rootfs(c)).upper)
     rootfs = world.rootfs(c)
     config = c.config
     env = with_default_path(config.env)
     try:
-        proc = workload.spawn(config.argv(), rootfs, env, config.working_dir or "/", pid1=True)
+        # Under --init the command is docker-init's child, not PID 1: a TERM it does not trap kills it (143).
+        proc = workload.spawn(config.argv(), rootfs, env, config.working_dir or "/", pid1=not c.init)
     except UnsupportedWorkload as e:
         return world, p.error("unsupported_workload", detail=e), p.exit_unsupported, None
     except workload.ExecNotFound as e:
+        if c.init:
+            # docker-init starts, fails to exec the command and exits 127 (126): the container ran.
+            denied = isinstance(e, workload.ExecDenied)
+            code = p.exit_cannot_invoke if denied else p.exit_not_found
+            why = "Permission denied" if denied else "No such file or directory"
+            text = f"[FATAL tini (7)] exec {e.name} failed: {why}\n"
+            c = replace(c, status=Status.RUNNING, started=True)
+            step = workload.Step(None, fs.Rootfs(rootfs.view, c.rw, fs.BIND_MOUNTS), code, "", text)
+            return _settle(world, c, step), None, 0, step
         # The runtime fails to exec: the container stays CREATED, its exit code
         # 127 (not found) or 126 (found but not executable).
         denied = isinstance(e, workload.ExecDenied)
@@ -165,11 +195,10 @@ def _start_one(world: World, c: Container, p: Profile) -> tuple[World, EngineErr
 
 def each(world: World, names: tuple[str, ...], p: Profile, one: Callable[[Out, str, Container], None],
          missing: str = "no_such_container_daemon", missing_exit: int = 1,
-         failed: list[str] | None = None,
          lingering: Callable[[str, Container], tuple[Callable[[Out], None], ...]] | None = None) -> Out:
     """Apply `one` to each named container in turn, as the CLI does; a missing one is refused and skipped.
 
-    `failed`, when given, collects the names that were missing (`one` may add others).
+    Each outcome's `Out.failed` collects the names that were missing (`one` may add others).
 
     `lingering` states a race of the engine's.  A `--rm` container that this same
     command ended is removed by the engine asynchronously, so a later target
@@ -204,8 +233,7 @@ def each(world: World, names: tuple[str, ...], p: Profile, one: Callable[[Out, s
                         forks.append((fork, effect))
                 out.stages[was.id] = 0  # removed
             out.refuse(p.error(missing, name=name), exit=missing_exit)
-            if failed is not None and out is first:
-                failed.append(name)
+            out.failed.append(name)
             grown.append(out)
             for fork, effect in forks:
                 effect(fork)
@@ -217,12 +245,11 @@ def each(world: World, names: tuple[str, ...], p: Profile, one: Callable[[Out, s
 
 def start(world: World, c: cmd.Start, p: Profile) -> Result:
     """`docker start`: give a created or exited container a process space."""
-    failed: list[str] = []
 
     def one(out: Out, name: str, target: Container) -> None:
         if target.status is Status.PAUSED:
             out.refuse(p.error("start_paused"))
-            failed.append(name)
+            out.failed.append(name)
             return
         if target.status is Status.RUNNING:
             out.print(name)
@@ -230,7 +257,7 @@ def start(world: World, c: cmd.Start, p: Profile) -> Result:
         out.world, error, _, step = _start_one(out.world, target, p)
         if error is not None:
             out.refuse(error)
-            failed.append(name)
+            out.failed.append(name)
         elif c.attach:
             # Attached, the CLI prints what the process prints instead of the name,
             # and exits with the container's code.
@@ -244,9 +271,19 @@ def start(world: World, c: cmd.Start, p: Profile) -> Result:
         else:
             out.print(name)
 
-    out = each(world, c.containers, p, one, failed=failed)
-    if failed:
-        out.err.append(p.error("start_failed", names=", ".join(failed)).message)
+    def marked(out: Out, name: str) -> None:
+        out.refuse(p.error("start_marked_for_removal"))
+        out.failed.append(name)
+
+    def lingering(name: str, gone: Container) -> tuple[Callable[[Out], None], ...]:
+        # found exited and marked for removal; or still running (a no-op: its name again)
+        # (replays/24-auto-remove-race.sh, seen on Docker 26.1)
+        return (lambda out: marked(out, name), lambda out: out.print(name))
+
+    out = each(world, c.containers, p, one, lingering=lingering)
+    for o in (out, *out.others):
+        if o.failed:
+            o.err.append(p.error("start_failed", names=", ".join(o.failed)).message)
     return out.result()
 
 
@@ -411,6 +448,31 @@ def restart(world: World, c: cmd.Restart, p: Profile) -> Result:
                 lambda out: out.print(name))
 
     return each(world, c.containers, p, one, lingering=lingering).result()
+
+
+def rename(world: World, c: cmd.Rename, p: Profile) -> Result:
+    """`docker rename`: a new name for a container in any state; nothing else changes.
+
+    The daemon (daemon/rename.go) finds the container, refuses its own name, then
+    reserves the new one (valid, not in use); a leading `/` is the same name.
+    """
+    if not c.container or not c.new_name:
+        return refused(world, p.error("rename_empty"))
+    target = find(world, c.container)
+    new = c.new_name.removeprefix("/")
+    error = None
+    if target is None:
+        error = p.error("no_such_container_daemon", name=c.container)
+    elif target.name == new:
+        error = p.error("rename_same_name")
+    elif not refs.valid_container_name(new):
+        error = p.error("rename_invalid_name", name=new)
+    elif world.container_by_name(new) is not None:
+        error = p.error("rename_name_in_use", name=new, id=world.container_by_name(new).id)
+    if error is not None:
+        return Result(world, "", error.message + "\n" + p.error("rename_failed", name=c.container).message + "\n",
+                      p.exit_refused, error)
+    return Result(world.put_container(replace(target, name=new)))
 
 
 def exec_(world: World, c: cmd.Exec, p: Profile) -> Result:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from . import commands as cmd
-from . import containers, images, listing, transfer
+from . import containers, images, listing, prune, transfer
 from .profile import DOCKER_20_10, Profile
 from .result import Result
 from .values import World
@@ -35,6 +35,10 @@ TRANSITIONS: dict[type, Callable[[World, object, Profile], Result]] = {
     cmd.Unpause: containers.unpause,
     cmd.Rm: containers.rm,
     cmd.Exec: containers.exec_,
+    cmd.Rename: containers.rename,
+    cmd.ContainerPrune: prune.container_prune,
+    cmd.ImagePrune: prune.image_prune,
+    cmd.SystemPrune: prune.system_prune,
     cmd.Wait: containers.wait,
     cmd.Diff: containers.diff,
     cmd.Logs: listing.logs,
@@ -59,6 +63,8 @@ VERBS: dict[type, str] = {
     cmd.Wait: "wait", cmd.Diff: "diff", cmd.Logs: "logs", cmd.Commit: "commit", cmd.Tag: "tag", cmd.Rmi: "rmi",
     cmd.Export: "export", cmd.Import: "import", cmd.Save: "save", cmd.Load: "load", cmd.Ps: "ps",
     cmd.Images: "images", cmd.History: "history", cmd.Inspect: "inspect", cmd.Build: "build",
+    cmd.Rename: "rename",
+    cmd.ContainerPrune: "container prune", cmd.ImagePrune: "image prune", cmd.SystemPrune: "system prune",
 }
 
 

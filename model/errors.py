@@ -17,6 +17,7 @@ class ErrorKind(enum.Enum):
     NAME_IN_USE = "name_in_use"
     INVALID_REFERENCE = "invalid_reference"
     INVALID_NAME = "invalid_name"
+    SAME_NAME = "same_name"  # rename to the name the container already has
     REMOVE_RUNNING = "remove_running"
     REMOVE_PAUSED = "remove_paused"
     NOT_RUNNING = "not_running"

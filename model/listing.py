@@ -255,6 +255,9 @@ def history_rows(world: World, img: Image) -> list[dict]:
 
 def history(world: World, c: cmd.History, p: Profile) -> Result:
     """`docker history`: one row per history entry of the image's configuration."""
+    bad = refs.malformed(c.image)
+    if bad is not None:
+        return refused(world, p.error("invalid_reference", detail=bad, ref=c.image))
     img = find_image(world, c.image)
     if img is None:
         return refused(world, p.error("no_such_image", ref=c.image))
@@ -322,7 +325,7 @@ def inspect_container(world: World, c: Container) -> dict:
             "Image": c.image_ref,
             **_config_json(c.config),
         },
-        "HostConfig": {"AutoRemove": c.auto_remove, "NetworkMode": "none"},
+        "HostConfig": {"AutoRemove": c.auto_remove, "NetworkMode": "none", "Init": True if c.init else None},
     }
 
 
@@ -364,6 +367,9 @@ def inspect(world: World, c: cmd.Inspect, p: Profile) -> Result:
             img = find_image(world, name)
             if img is not None:
                 obj = inspect_image(world, img, p)
+        if obj is None and c.type == "image" and refs.malformed(name) is not None:
+            out.refuse(p.error("inspect_invalid_reference", ref=name, detail=refs.malformed(name)))
+            continue
         if obj is None:
             key = {None: "no_such_object", "container": "no_such_container", "image": "no_such_image"}[c.type]
             out.refuse(p.error(key, name=name, ref=name))

@@ -57,6 +57,25 @@ def parse(text: str) -> Ref:
     return Ref(name, tag)
 
 
+def malformed(text: str) -> str | None:
+    """What the engine says of `text` as an image reference ("invalid reference format", or
+    "...: repository name must be lowercase"); None when it is a valid reference or a full id.
+
+    Every command that takes an image reference checks it before it looks the image up, so a
+    malformed one is never "No such image" (replays/29-references.sh).
+
+    >>> malformed("Bad:Ref"), malformed("a::b"), malformed("busybox")
+    ('invalid reference format: repository name must be lowercase', 'invalid reference format', None)
+    """
+    if full_id(text) is not None:
+        return None
+    try:
+        parse(text)
+    except InvalidReference as e:
+        return str(e)
+    return None
+
+
 def full_id(text: str) -> str | None:
     """The 64-hex id a string spells out in full (with or without `sha256:`), else None."""
     m = _FULL_ID.match(text)

@@ -57,6 +57,7 @@ class Out:
         self.others: list[Out] = []  # the other outcomes of a race, made by `fork`
         self.stages: dict[str, int] = {}  # container id -> how far its race had got (`containers.each`)
         self.spawned: list[Out] = []  # forks made by `branch` while handling one target
+        self.failed: list[str] = []  # the targets refused so far (`docker start` names them at the end)
 
     def branch(self) -> "Out":
         """A fork that `containers.each` follows as another outcome of this command (a race)."""
@@ -69,6 +70,7 @@ class Out:
         other = Out(self.world)
         other.out, other.err, other.error, other.exit = list(self.out), list(self.err), self.error, self.exit
         other.stages = dict(self.stages)
+        other.failed = list(self.failed)
         return other
 
     def print(self, line: str) -> None:

@@ -57,10 +57,23 @@ def import_(world: World, c: cmd.Import, p: Profile) -> Result:
     except tarfmt.BadArchive as e:
         return refused(world, p.error("bad_import", detail=e))
     row = History("", c.message or f"Imported from {c.source}")
-    world, img = make_image(world, None, changes, Config(), row)
+    world, img = make_image(world, None, changes, Config(labels=_change_labels(c.changes)), row)
     if ref is not None:
         world = move_tag(world, ref, img.id, keep_replaced=p.import_keeps_replaced_image)
     return Result(world, img.id + "\n")
+
+
+def _change_labels(changes: tuple[str, ...]) -> frozendict:
+    """The labels `import -c 'LABEL k=v ...'` sets (the only instruction the model honours there)."""
+    import shlex
+
+    labels: dict[str, str] = {}
+    for change in changes:
+        words = shlex.split(change)
+        for w in words[1:]:
+            k, _, v = w.partition("=")
+            labels[k] = v
+    return frozendict(labels)
 
 
 # -- save and load -------------------------------------------------------------------
@@ -70,6 +83,9 @@ def save(world: World, c: cmd.Save, p: Profile) -> Result:
     """`docker save`: images with their layers, configuration, history and tags."""
     chosen: list[tuple[Image, tuple[str, ...]]] = []
     for text in c.images:
+        bad = refs.malformed(text)
+        if bad is not None:
+            return refused(world, p.error("invalid_reference", detail=bad, ref=text))
         img = find_image(world, text)
         if img is None:
             return refused(world, p.error("save_no_such_image", ref=_shown(text)))

@@ -137,6 +137,7 @@ class Container:
     restart_count: int = 0
     started: bool = False
     logs: tuple[str, str] = ("", "")  # what PID 1 printed on (stdout, stderr), for `docker logs`
+    init: bool = False  # --init: docker-init is PID 1, the command its child (model.containers.INIT_PATH)
 
     @property
     def short_id(self) -> str:

@@ -197,7 +197,8 @@ def ps_lists_running_and_paused(world: World) -> bool:
 
 def _one_space(c: Container) -> bool:
     procs = c.processes
-    return not procs or (procs[0].pid1 and not any(p.pid1 for p in procs[1:]))
+    # under --init, docker-init is PID 1 (not modelled as a process) and the command its first child
+    return not procs or ((procs[0].pid1 or c.init) and not any(p.pid1 for p in procs[1:]))
 
 
 def one_process_space_only_when_live(world: World) -> bool:

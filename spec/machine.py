@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+from dataclasses import replace
 import shlex
 
 from frozendict import frozendict
@@ -233,7 +234,8 @@ class DockerMachine(RuleBasedStateMachine):
 
     def _create(self, image: str, argv: tuple[str, ...], auto_remove: bool) -> tuple[str, cmd.Create]:
         name = self._new_container()
-        return name, cmd.Create(image, argv, name=name, auto_remove=auto_remove, network="none")
+        labels = frozendict({"keep": "yes"}) if self.n_containers % 3 == 0 else frozendict()
+        return name, cmd.Create(image, argv, name=name, auto_remove=auto_remove, network="none", labels=labels)
 
     @rule(target=containers, image=images, argv=workloads, rm=auto_remove)
     def create(self, image, argv, rm):
@@ -245,6 +247,12 @@ class DockerMachine(RuleBasedStateMachine):
         """`docker run -d`: a long-running container."""
         name, create = self._create(image, argv, rm)
         return name if self.execute(cmd.Run(create, detach=True)).error is None else multiple()
+
+    @rule(target=containers, image=images, argv=workloads, detach=flags)
+    def run_with_init(self, image, argv, detach):
+        """`docker run --init`: docker-init is PID 1, so a TERM reaches the command with its default action."""
+        name, create = self._create(image, argv, False)
+        return name if self.execute(cmd.Run(replace(create, init=True), detach=detach)).error is None else multiple()
 
     @rule(target=containers, image=images, argv=st.sampled_from(_BLOCKING), rm=auto_remove)
     def run_then_pause(self, image, argv, rm):
@@ -319,6 +327,37 @@ class DockerMachine(RuleBasedStateMachine):
     def exec_sleep_detached(self, c):
         self.execute(cmd.Exec(c, ("sleep", "1000"), detach=True))
 
+    @rule(target=containers, c=containers, to=st.sampled_from(("new", "new", "taken", "same", "bad", "slash")))
+    def rename(self, c, to):
+        """`docker rename`: a new name (or one taken, the same, an invalid one)."""
+        taken = sorted(x.name for x in self.world.containers.values())
+        new = {"new": None, "slash": None, "taken": taken[0] if taken else "ghost", "same": c,
+               "bad": BAD_NAMES[0]}[to]
+        if new is None:
+            new = self._new_container()
+        typed = "/" + new if to == "slash" else new
+        result = self.execute(cmd.Rename(c, typed))
+        return new if result.error is None else multiple()
+
+    @rule(force=st.sampled_from((True, True, True, False)),
+          filters=st.sampled_from(((), (), (), (("label", "keep"),), (("label!", "keep"),), (("until", "1h"),),
+                                   (("status", "exited"),))))
+    def container_prune(self, force, filters):
+        """`docker container prune -f`: every created and exited container goes (some filtered, or without -f)."""
+        self.execute(cmd.ContainerPrune(force, filters))
+
+    @rule(all_=flags, force=st.sampled_from((True, True, True, False)),
+          filters=st.sampled_from(((), (), (), (("label", "keep"),), (("until", "bogus"),))))
+    def image_prune(self, all_, force, filters):
+        """`docker image prune [-a] -f`: dangling images go (every unused one with -a)."""
+        self.execute(cmd.ImagePrune(all_, force, filters))
+
+    @rule(all_=flags, force=st.sampled_from((True, True, False)),
+          filters=st.sampled_from(((), (), (), (("label!", "keep"),), (("dangling", "true"),))))
+    def system_prune(self, all_, force, filters):
+        """`docker system prune [-a] -f`: container prune, then image prune."""
+        self.execute(cmd.SystemPrune(all_, force, filters))
+
     @rule(c=containers)
     def diff(self, c):
         self.execute(cmd.Diff(c))
@@ -365,6 +404,14 @@ class DockerMachine(RuleBasedStateMachine):
         if result.world != one_by_one:
             raise RuleBroken(f"{verb} over {names} differs from {verb} of each in turn")
 
+    @rule(verb=st.sampled_from(("start", "stop", "restart", "kill")), c=containers)
+    def named_twice(self, verb, c):
+        """The same container twice in one command: where a `--rm` container ends, the engine races
+        its removal with the second target (`model.containers.each`, `lingering`)."""
+        names = (c, c)
+        self.execute({"start": cmd.Start(names), "stop": cmd.Stop(names, timeout=0),
+                      "restart": cmd.Restart(names, timeout=0), "kill": cmd.Kill(names)}[verb])
+
     # -- images ------------------------------------------------------------------------------
 
     @rule(target=images, image=images, new=flags, same_repo=flags)
@@ -391,6 +438,15 @@ class DockerMachine(RuleBasedStateMachine):
             "tag": cmd.Tag(name, "img0:latest"), "rmi": cmd.Rmi((name,)), "rmi -f": cmd.Rmi((name,), force=True),
             "history": cmd.History(name), "save": cmd.Save((name,), output="unknown.tar"),
             "inspect": cmd.Inspect((name,), format="{{.Id}}"),
+        }[verb]
+        self.execute(command)
+
+    @rule(verb=st.sampled_from(("rmi", "history", "save", "tag", "inspect")), ref=st.sampled_from(BAD_REFERENCES))
+    def on_malformed_reference(self, verb, ref):
+        """A malformed reference is refused as "invalid reference format", never "No such image"."""
+        command = {
+            "rmi": cmd.Rmi((ref,)), "history": cmd.History(ref), "save": cmd.Save((ref,), output="bad.tar"),
+            "tag": cmd.Tag(ref, "img0:latest"), "inspect": cmd.Inspect((ref,), format="{{.Id}}", type="image"),
         }[verb]
         self.execute(command)
 

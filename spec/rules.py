@@ -64,6 +64,13 @@ def _ref(text: str) -> str | None:
         return None
 
 
+def malformed_reference(text: str) -> bool:
+    """The engine checks a reference before it looks for the image: a malformed one (not a full
+    id, and not `name[:tag]` of lowercase path components) is "invalid reference format", never
+    "No such image"."""
+    return refs.full_id(text) is None and _ref(text) is None
+
+
 def resolve_image(world: World, text: str) -> Image | None:
     """The engine names an image by full id, then by reference (tag `latest` by default), then a unique id prefix."""
     full = refs.full_id(text)
@@ -159,7 +166,8 @@ def _one_container(world: World, text: str, refuse: dict, argv: tuple[str, ...] 
     if c is None:
         return frozenset({K.NO_SUCH_CONTAINER})
     kind = refuse.get(c.status, OK)
-    if kind is OK and argv is not None and not command_found(world.rootfs(c).view, argv):
+    # under --init docker-init starts anyway and reports a missing command itself (exit 127)
+    if kind is OK and argv is not None and not c.init and not command_found(world.rootfs(c).view, argv):
         kind = K.EXEC_NOT_FOUND
     return frozenset({kind})
 
@@ -208,7 +216,8 @@ def expected_outcomes(world: World, command: object, profile: Profile = DOCKER_2
             img = resolve_image(world, command.create.image)
             argv = (command.create.entrypoint or ()) + (command.create.cmd or img.config.cmd or ())
             if not command_found(fs.union(tuple(world.layers[l].changes for l in img.layers) + (fs.INIT_LAYER,)), argv):
-                return frozenset({K.EXEC_NOT_FOUND})
+                # under --init, docker-init starts and reports it (exit 127): the container ran
+                return frozenset({OK} if command.create.init else {K.EXEC_NOT_FOUND})
         return out
     if t is cmd.Rm:
         c = resolve_container(world, command.containers[0])
@@ -239,9 +248,14 @@ def expected_outcomes(world: World, command: object, profile: Profile = DOCKER_2
             out.add(K.INVALID_REFERENCE)  # CLI and daemon check these in either order
         return frozenset(out or {OK})
     if t is cmd.Tag:
-        if _ref(command.target) is None:
+        if _ref(command.target) is None or malformed_reference(command.source):
             return frozenset({K.INVALID_REFERENCE})
         return frozenset({OK if resolve_image(world, command.source) is not None else K.NO_SUCH_IMAGE})
+    if t in (cmd.Rmi, cmd.History, cmd.Save) or (t is cmd.Inspect and command.type == "image"):
+        name = {cmd.Rmi: lambda: command.images[0], cmd.History: lambda: command.image,
+                cmd.Save: lambda: command.images[0], cmd.Inspect: lambda: command.targets[0]}[t]()
+        if malformed_reference(name):
+            return frozenset({K.INVALID_REFERENCE})
     if t is cmd.Rmi:
         return frozenset({rmi_outcome(world, command.images[0], command.force, profile)})
     if t in (cmd.History, cmd.Save):
@@ -251,9 +265,48 @@ def expected_outcomes(world: World, command: object, profile: Profile = DOCKER_2
         name = command.targets[0]
         found = resolve_container(world, name) is not None or resolve_image(world, name) is not None
         return frozenset({OK if found else K.NO_SUCH_CONTAINER})
+    if t in (cmd.ContainerPrune, cmd.ImagePrune, cmd.SystemPrune):
+        return frozenset({prune_outcome(command)})
+    if t is cmd.Rename:
+        return frozenset({rename_outcome(world, command.container, command.new_name)})
     if t in (cmd.Ps, cmd.Images):
         return frozenset({OK})
     return None  # import, load, build: decided by the bytes they read
+
+
+PRUNE_FILTERS = ("label", "label!", "until")
+
+
+def prune_outcome(command: object) -> K | None:
+    """prune: refused only for a filter the daemon does not know (or an until= that is no duration),
+    and only with -f: without it the CLI asks first, and the answer "N" sends nothing."""
+    import re
+
+    if not command.force:
+        return OK
+    for key, value in command.filters:
+        if key not in PRUNE_FILTERS:
+            return K.USAGE
+        if key == "until" and not re.fullmatch(r"(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+|0", value):
+            return K.UNSUPPORTED_WORKLOAD if re.match(r"\d", value) else K.USAGE
+    return OK
+
+
+def rename_outcome(world: World, old: str, new: str) -> K | None:
+    """rename: both names given, the container found, a different, valid and free new name (daemon/rename.go)."""
+    if not old or not new:
+        return K.USAGE
+    c = resolve_container(world, old)
+    new = new.removeprefix("/")
+    if c is None:
+        return K.NO_SUCH_CONTAINER
+    if c.name == new:
+        return K.SAME_NAME
+    if not _valid_name(new):
+        return K.INVALID_NAME
+    if any(x.name == new for x in world.containers.values()):
+        return K.NAME_IN_USE
+    return OK
 
 
 def _is_tar_with_manifest(data: bytes) -> bool:
@@ -323,12 +376,13 @@ def read_only_layers_never_change(before: World, command: object, result: Result
 
 def layers_go_only_with_rmi(before: World, command: object, result: Result) -> bool:
     """Only `rmi` deletes layers, and removing the last container of a force-removed image its stack."""
-    if type(command) is cmd.Rmi or result.world.layers is before.layers:
+    if type(command) in (cmd.Rmi, cmd.ImagePrune, cmd.SystemPrune) or result.world.layers is before.layers:
         return True
     gone = [lid for lid in before.layers if lid not in result.world.layers]
     if not gone:
         return True
-    if type(command) not in (cmd.Rm, cmd.Run, cmd.Stop, cmd.Kill, cmd.Restart, cmd.Wait):  # rm, or a --rm container exiting
+    if type(command) not in (cmd.Rm, cmd.Run, cmd.Stop, cmd.Kill, cmd.Restart, cmd.Wait,  # rm, a --rm container exiting
+                             cmd.ContainerPrune):
         return False
     held_by_images = {lid for img in before.images.values() for lid in img.layers}
     removed = [c for cid, c in before.containers.items() if cid not in result.world.containers]
@@ -370,6 +424,10 @@ def lifecycle_follows_the_workload(before: World, command: object, result: Resul
         w = WORKLOADS.get(c.config.argv())
         if w is None:
             return True
+        if c.init and not command_found(fs.union(tuple(result.world.layers[l].changes for l in c.layers)
+                                                 + (fs.INIT_LAYER,)), c.config.argv()):
+            # docker-init could not exec the command: it exits 127 (126) and the container with it
+            return _expect_exited(c, c.exit_code) and c.exit_code in (126, 127) and (command.detach or result.exit == c.exit_code)
         if command.detach:
             if cid != c.id:
                 return False
@@ -396,7 +454,8 @@ def lifecycle_follows_the_workload(before: World, command: object, result: Resul
     if t is cmd.Stop:
         if old.status in (Status.RUNNING, Status.PAUSED):
             # The engine thaws a paused container after signalling it: same as running.
-            return _expect_exited(new, w.stop_exit)
+            init_exit = w.init_stop_exit if w.init_stop_exit is not None else w.stop_exit
+            return _expect_exited(new, init_exit if old.init else w.stop_exit)
         return new == old
     if t is cmd.Wait:
         # A created container keeps the exit code of a failed start (127, 126), and
@@ -408,6 +467,8 @@ def lifecycle_follows_the_workload(before: World, command: object, result: Resul
     # start and restart
     if t is cmd.Start and old.status is Status.RUNNING:
         return new == old
+    if old.init and not command_found(before.rootfs(old).view, old.config.argv()):
+        return new.status is Status.EXITED and new.exit_code in (126, 127)  # docker-init reports it
     if w.blocks:
         return new.status is Status.RUNNING and new.exit_code is None and len(new.processes) == 1
     return _expect_exited(new, w.exit)
@@ -489,7 +550,7 @@ def _racing(before: World, command: object, after: World) -> tuple[set[str], set
     live one, which the engine may keep or remove."""
     ended: set[str] = set()
     maybe: set[str] = set()
-    if not isinstance(command, (cmd.Stop, cmd.Kill, cmd.Restart)):
+    if not isinstance(command, (cmd.Start, cmd.Stop, cmd.Kill, cmd.Restart)):
         return ended, maybe
     seen: list[str] = []
     for text in command.containers:
@@ -504,9 +565,74 @@ def _racing(before: World, command: object, after: World) -> tuple[set[str], set
     return ended - maybe, maybe
 
 
+def rename_changes_only_the_name(before: World, command: object, result: Result) -> bool:
+    """A renamed container keeps its id, state, layers and processes; nothing else in the engine changes."""
+    if type(command) is not cmd.Rename or result.error is not None:
+        return True
+    c = resolve_container(before, command.container)
+    after = result.world.containers.get(c.id) if c is not None else None
+    if after is None or after.name != command.new_name.removeprefix("/"):
+        return False
+    from dataclasses import replace as _replace
+    return (_replace(after, name=c.name) == c and result.world.images == before.images
+            and result.world.layers == before.layers and result.world.tags == before.tags
+            and len(result.world.containers) == len(before.containers))
+
+
+def _labels_match(labels, filters) -> bool:
+    for key, value in filters:
+        k, eq, v = value.partition("=")
+        has = k in labels and (not eq or labels[k] == v)
+        if key == "label" and not has or key == "label!" and has:
+            return False
+    return True
+
+
+def prune_removes_only_what_nothing_uses(before: World, command: object, result: Result) -> bool:
+    """Prune removes only what nothing uses: nothing without -f (the prompt says N); stopped containers whose labels match; images no container or child uses, tags only with -a."""
+    t = type(command)
+    if t not in (cmd.ContainerPrune, cmd.ImagePrune, cmd.SystemPrune) or result.error is not None:
+        return True
+    after = result.world
+    if not command.force:
+        return after == before
+    old = any(k == "until" and v != "0" for k, v in command.filters)
+    if t is cmd.ImagePrune:
+        if after.containers != before.containers:
+            return False
+    else:
+        for cid, c in before.containers.items():
+            goes = c.status in (Status.CREATED, Status.EXITED) and _labels_match(c.labels, command.filters) and not old
+            if (cid in after.containers) == goes:
+                return False
+    if t is cmd.ContainerPrune:
+        return after.images == before.images and after.tags == before.tags
+    for c in after.containers.values():
+        if c.image in before.images and c.image not in after.images:
+            return False
+    for img in after.images.values():
+        if img.parent and img.parent in before.images and img.parent not in after.images:
+            return False
+    if not command.all:
+        kept = {t_: i for t_, i in before.tags.items()}
+        if dict(after.tags) != kept:
+            return False
+    return True
+
+
+def init_leaves_its_mount_point(before: World, command: object, result: Result) -> bool:
+    """A container started with --init has /sbin/docker-init in its read-write layer or image (docker-init's mount point)."""
+    if type(command) not in (cmd.Run, cmd.Start, cmd.Restart) or result.error is not None:
+        return True
+    for c in result.world.containers.values():
+        if c.init and c.started and not result.world.rootfs(c).exists("/sbin/docker-init"):
+            return False
+    return True
+
+
 def races_only_on_auto_removal(before: World, command: object, result: Result) -> bool:
     """Only a `--rm` container's asynchronous removal makes a command race; its outcomes differ in nothing else."""
-    # Races: a stop/kill/restart naming an ended --rm container again (the later target may
+    # Races: a start/stop/kill/restart naming an ended --rm container again (the later target may
     # still find it); a restart of a live --rm container (the exit may be handled with
     # auto-removal on: "marked for removal", and the container goes).  The documented
     # outcome is the first; the others may differ only in whether those containers are gone.
@@ -534,6 +660,9 @@ STEP_RULES: tuple[StepRule, ...] = (
     commit_shows_the_container_view,
     rmi_by_id_deletes_the_image,
     races_only_on_auto_removal,
+    rename_changes_only_the_name,
+    prune_removes_only_what_nothing_uses,
+    init_leaves_its_mount_point,
 )
 
 

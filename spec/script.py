@@ -46,6 +46,8 @@ def _create_flags(c: cmd.Create) -> list[str]:
     out: list[str] = []
     if c.auto_remove:
         out.append("--rm")
+    if c.init:
+        out.append("--init")
     if c.name is not None:
         out += ["--name", c.name]
     if c.network != "default":
@@ -124,6 +126,12 @@ def to_argv(c: object, name_of: NameOf = default_name) -> list[str]:
     if t is cmd.Inspect:
         flags = (["-f", c.format] if c.format is not None else []) + (["--type", c.type] if c.type is not None else [])
         return ["docker", "inspect", *flags, *_positional(c.targets)]
+    if t in (cmd.ContainerPrune, cmd.ImagePrune, cmd.SystemPrune):
+        what = {cmd.ContainerPrune: "container", cmd.ImagePrune: "image", cmd.SystemPrune: "system"}[t]
+        flags = (["-a"] if getattr(c, "all", False) else []) + (["-f"] if c.force else [])
+        return ["docker", what, "prune", *flags, *[w for k, v in c.filters for w in ("--filter", f"{k}={v}")]]
+    if t is cmd.Rename:
+        return ["docker", "rename", *_positional([c.container, c.new_name])]
     if t is cmd.Tag:
         return ["docker", "tag", *_positional([c.source, c.target])]
     if t is cmd.Save:
@@ -134,6 +142,7 @@ def to_argv(c: object, name_of: NameOf = default_name) -> list[str]:
         if c.source != "-":
             raise ValueError(f"import from {c.source!r}: a command line can only import a file (source '-')")
         return ["docker", "import", *(["-m", c.message] if c.message else []),
+                *[w for ch in c.changes for w in ("-c", ch)],
                 *_positional([name_of(c.data)] + ([c.ref] if c.ref is not None else []))]
     if t is cmd.Build:
         flags: list[str] = []

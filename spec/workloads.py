@@ -23,6 +23,7 @@ class Workload:
     blocks: bool = False
     exit: int | None = 0  # by itself (blocking ones: once time passes); None: 0 or 1, as the file system allows
     stop_exit: int = KILLED  # after `docker stop` of a running container
+    init_stop_exit: int | None = None  # the same under `run --init` (None: as stop_exit)
     # ("exists" | "file" | "dir" | "absent", path) left behind when it exits as it should: with `exit`
     # (0 when that is None, as the file system allows).
     effect: tuple[str, str] | None = None
@@ -43,7 +44,8 @@ WORKLOADS: dict[tuple[str, ...], Workload] = {w.argv: w for w in (
     Workload(("rm", "-rf", "/etc"), exit=1, effect=("absent", "/etc/passwd")),
     Workload(("sh", "-c", "echo hi > /tmp/x"), exit=None, effect=("file", "/tmp/x")),
     # PID 1 has no default action for SIGTERM: sleep ignores it and dies of the SIGKILL.
-    Workload(("sleep", "1000"), blocks=True, exit=0, stop_exit=KILLED),
+    # Under --init, docker-init forwards the TERM to a child that has the default action: 143.
+    Workload(("sleep", "1000"), blocks=True, exit=0, stop_exit=KILLED, init_stop_exit=128 + 15),
     # A shell that traps TERM exits with the trap's status.
     Workload(("sh", "-c", TRAP), blocks=True, exit=0, stop_exit=0),
 )}

@@ -12,6 +12,19 @@ import os
 import pytest
 
 
+def pytest_configure(config):
+    """Under pytest-xdist (`-n N`) each worker process keeps its private engines in a folder of its
+    own, `$DOCKSPEC_ENGINE_DIR/gwK/NAME`, and starts them itself: two workers never share an engine's
+    data-root, exec-root or socket, nor stop each other's engines."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and not os.environ.get("DOCKSPEC_XDIST_WORKER_DIR"):
+        from dockspec.engines import base_dir
+
+        folder = base_dir() / worker
+        os.environ["DOCKSPEC_ENGINE_DIR"] = os.environ["DOCKSPEC_XDIST_WORKER_DIR"] = str(folder)
+        os.environ.pop("DOCKSPEC_DOCKER_HOST", None)  # the engine make test started is the controller's
+
+
 def need_engine(name: str | None = None):
     """(url, engine started here or None); fails in CI, skips elsewhere, when none can be had."""
     from dockspec import engines

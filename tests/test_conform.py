@@ -105,3 +105,37 @@ def test_a_lasting_internal_error_is_raised_after_retries():
     with pytest.raises(_APIError):
         Observer(api, Owner("r"))._changes("c" * 64)
     assert api.diffs == 4
+
+
+def test_a_session_the_engines_race_made_differ_on_rerun_is_not_a_failure(monkeypatch):
+    """Hypothesis runs a session's prefix again; the engine picks another allowed outcome of a race, so the
+    generated session differs (FlakyStrategyDefinition).  Nothing disagreed: fresh sessions, no verdict."""
+    import hypothesis.stateful
+    from hypothesis.errors import FlakyStrategyDefinition
+
+    calls = []
+
+    def run(machine, settings):
+        calls.append(settings.max_examples)
+        if len(calls) == 1:
+            machine.sessions += 2
+            raise FlakyStrategyDefinition("Inconsistent data generation!")
+
+    monkeypatch.setattr(hypothesis.stateful, "run_state_machine_as_test", run)
+    failure, machine, _ = run_conformance("unix:///nothing.sock", 5, seed=1, steps=2)
+    assert failure is None and machine.restarts == 1
+    assert calls == [5, 3]  # the rest of the sessions
+
+
+def test_a_divergence_hypothesis_could_not_shrink_is_reported_as_found(monkeypatch):
+    import hypothesis.stateful
+    from hypothesis.errors import FlakyStrategyDefinition
+
+    def run(machine, settings):
+        machine.best = Divergence("docker ps", "state", {"a": 1}, {"a": 2})
+        raise FlakyStrategyDefinition("Inconsistent data generation!")
+
+    monkeypatch.setattr(hypothesis.stateful, "run_state_machine_as_test", run)
+    failure, machine, _ = run_conformance("unix:///nothing.sock", 5, seed=1, steps=2)
+    assert isinstance(failure, Divergence) and failure.script == "docker ps"
+    assert verdict(failure) == ("diverges", 1)

@@ -13,10 +13,14 @@ from model.values import World
 class SlowEngine:
     """An engine whose container `p-c1` still runs a one-shot workload when the model has it exited."""
 
-    def __init__(self, state: str, finishes: bool):
-        self.state, self.finishes, self.waited = state, finishes, []
+    def __init__(self, state: str, finishes: bool, list_lags: int = 0):
+        self.state, self.finishes, self.waited, self.list_lags = state, finishes, [], list_lags
 
-    def containers(self, all=False):
+    def containers(self, all=False, filters=None):
+        if self.waited and self.finishes:  # the exit happened; the list may show it late
+            self.list_lags -= 1
+            if self.list_lags < 0:
+                self.state = "exited"
         return [{"Id": "c" * 64, "Names": ["/p-c1"], "State": self.state, "Labels": {LABEL: "r"}}]
 
     def wait(self, cid, timeout=None, condition=None):
@@ -44,3 +48,10 @@ def test_says_what_the_engine_had_not_done_at_the_deadline():
     api = SlowEngine("running", finishes=False)
     late = settle(api, Owner("r", frozenset()), exited_world(), lambda c: "p-" + c.name, timeout=1)
     assert late == ["p-c1: waited 1 s for its exit, the engine still showed it running"]
+
+
+def test_waits_for_the_container_list_to_show_the_exit_wait_reported():
+    # Docker 26.1: `wait` returned, `ps` still said running, and exited 0.5 s later
+    api = SlowEngine("running", finishes=True, list_lags=3)
+    assert settle(api, Owner("r", frozenset()), exited_world(), lambda c: "p-" + c.name) == []
+    assert api.state == "exited"

@@ -9,6 +9,7 @@ from model import commands as cmd
 from model.engine import step
 from model.errors import ErrorKind as K
 from model.result import Result, outcomes
+from model.values import Status
 from spec import rules
 from spec.fixtures import BASE_REF, base_world
 from spec.workloads import TRAP
@@ -81,6 +82,12 @@ def test_each_rule_can_fail():
         rules.rmi_by_id_deletes_the_image: (cmd.Rmi((img.short_id,), force=True), Result(commit.world)),
         # a race offered where there is none
         rules.races_only_on_auto_removal: (cmd.Stop(("c1", "c1"), 0), _broken(running_rm, alternatives=(running_rm,))),
+        # a rename that also stopped the container
+        rules.rename_changes_only_the_name: (cmd.Rename("c1", "c9"), Result(before.put_container(replace(
+            before.container_by_name("c1"), name="c9", status=Status.EXITED)))),
+        rules.prune_removes_only_what_nothing_uses: (cmd.ContainerPrune(force=False), Result(gone)),
+        rules.init_leaves_its_mount_point: (cmd.Start(("c1",)), Result(before.put_container(replace(
+            before.container_by_name("c1"), init=True)))),
     }
     assert set(cases) == set(rules.STEP_RULES)
     for rule, (command, result) in cases.items():
@@ -106,6 +113,19 @@ def test_kill_of_a_lingering_container_never_goes_back_in_time():
     seen = sorted((o.stdout.count("c1"), o.stderr.count("No such"), o.stderr.count("not running")) for o in outcomes(r))
     # printed, then (found running | exited | gone) for each later target, never gone before exited before running
     assert seen == [(1, 0, 2), (1, 1, 1), (1, 2, 0), (2, 0, 1), (2, 1, 0), (3, 0, 0)]
+
+
+def test_start_of_an_ended_auto_remove_container_named_twice_races():
+    """`start X X` of a one-shot `--rm` container (Docker 26.1, replays/24-auto-remove-race.sh): the later
+    target finds it gone (documented), exited and marked for removal, or still running (its name again)."""
+    before = _world(cmd.Create(BASE_REF, ("false",), name="c1", network="none", auto_remove=True))
+    command = cmd.Start(("c1", "c1"))
+    r = step(before, command)
+    assert rules.races_only_on_auto_removal(before, command, r)
+    assert [(o.exit, o.stdout, o.error.kind if o.error else None) for o in outcomes(r)] == [
+        (1, "c1\n", K.NO_SUCH_CONTAINER), (1, "c1\n", K.REMOVAL_IN_PROGRESS), (0, "c1\nc1\n", None)]
+    assert all(o.stderr.endswith("Error: failed to start containers: c1\n") for o in outcomes(r)[:2])
+    assert all("c1" not in {c.name for c in o.world.containers.values()} for o in outcomes(r))
 
 
 def test_rmi_by_id_of_an_image_with_two_tags_of_one_repository_is_refused():

@@ -25,6 +25,21 @@ from pathlib import Path
 DEFAULT_BASE = "/tmp/dockspec-engine"
 
 
+# Where an engine would reach a registry (a `run` or `build FROM` of an image it does not have),
+# it goes through this proxy: a closed port on loopback, so the pull fails at once and no name is
+# ever looked up or contacted off the machine (Go's HTTP client, Docker's and Podman's, asks the
+# proxy instead of resolving the registry's name).
+NO_REGISTRY = "http://127.0.0.1:9"
+
+
+def offline(env: dict[str, str]) -> dict[str, str]:
+    """`env` for an engine's daemon or client: every registry request goes to the closed loopback proxy."""
+    out = {k: v for k, v in env.items() if k.lower() not in ("no_proxy", "http_proxy", "https_proxy", "all_proxy")}
+    for k in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        out[k] = NO_REGISTRY
+    return out
+
+
 class EngineUnavailable(RuntimeError):
     """No engine could be had (not installed, not root, did not answer)."""
 
@@ -48,7 +63,7 @@ def answers(url: str, timeout: float = 2.0) -> bool:
         try:
             import docker
 
-            docker.APIClient(base_url=url, timeout=timeout).ping()
+            docker.APIClient(base_url=url, timeout=timeout, use_ssh_client=url.startswith("ssh://")).ping()
             return True
         except Exception:
             return False

@@ -28,7 +28,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .base import Engine, EngineUnavailable, cache_dir, stop_pid
+from .base import Engine, EngineUnavailable, cache_dir, offline, stop_pid
 
 
 class Dockerd(Engine):
@@ -47,7 +47,7 @@ class Dockerd(Engine):
                 "-H", self.url, "--bridge=none", "--iptables=false", "--ip6tables=false"]
 
     def daemon_env(self) -> dict[str, str]:
-        return dict(os.environ)
+        return offline(dict(os.environ))
 
     def start(self) -> None:
         log = open(self.log_path(), "ab")
@@ -355,7 +355,7 @@ class Modern(Dockerd):
     def daemon_env(self) -> dict[str, str]:
         path = os.pathsep.join([str(self.tree / "dockspec-bin"), str(self.tree / "usr/bin"),
                                 str(self.tree / "usr/sbin"), os.environ.get("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")])
-        return dict(os.environ, PATH=path)
+        return offline(dict(os.environ, PATH=path))
 
     def cli_env(self) -> dict[str, str]:
         """A DOCKER_CONFIG folder whose config.json points the client at the unpacked buildx plugin."""

@@ -40,7 +40,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .base import Engine, EngineUnavailable, cache_dir, stop_pid
+from .base import Engine, EngineUnavailable, cache_dir, offline, stop_pid
 
 HOST_BIND = "/tmp"  # the machine's folder bound (non-recursively) into a foreign root
 
@@ -117,8 +117,8 @@ class Podman(Engine):
 
     def cli_env(self) -> dict[str, str]:
         r = self.root()
-        return {"CONTAINERS_CONF": str(r / "containers.conf"), "CONTAINERS_STORAGE_CONF": str(r / "storage.conf"),
-                "PODMAN_IGNORE_CGROUPSV1_WARNING": "1"}
+        return offline({"CONTAINERS_CONF": str(r / "containers.conf"), "CONTAINERS_STORAGE_CONF": str(r / "storage.conf"),
+                        "PODMAN_IGNORE_CGROUPSV1_WARNING": "1"})
 
     def enter(self) -> list[str]:
         """The argv prefix that runs a command inside the engine's namespace (from its root)."""

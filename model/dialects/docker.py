@@ -51,8 +51,7 @@ DOCKER_26_1 = differs(DOCKER_20_10, "docker-26.1", summary="Docker Engine 26.1 (
     "no_such_container": DAEMON + "No such container: {name}",
     "no_such_image": DAEMON + "No such image: {ref}",
 },
-    # rmi -f of a missing image: "No such image" on stderr, exit 0 (replays/14-rmi-children.sh:7 on both containerd-store engines, the only replay line that reaches it; the CLI's choice, so both stores)
-    rmi_force_ignores_missing=True,
+    # (rmi -f of a missing image exits 0, replays/14-rmi-children.sh:7 on both containerd-store engines: 20.10's CLI does the same, so it is no difference)
     # the legacy builder (DOCKER_BUILDKIT=0) on the 26.1 and 28.5 daemons: " ---> Removed intermediate container <id12>" (replays/17-build-fail.sh:3, classic pass)
     build_removed_container=" ---> Removed intermediate container {short}",
     # the legacy builder's COPY sums hash only the permission bits of each entry's mode: file:d5e01f9ded26 for contexts/basic/hello.txt, dir:fbf26f5a565b, file:9123d392c2a7 for contexts/sizes/three.txt, as measured (replays/16-build.sh:3, 21-history-sizes.sh:3, classic pass)
@@ -61,10 +60,16 @@ DOCKER_26_1 = differs(DOCKER_20_10, "docker-26.1", summary="Docker Engine 26.1 (
     builder="buildkit",
     # image inspect through the client's API version has no ContainerConfig: --format '{{.ContainerConfig.Cmd}}' fails, exit 1 (replays/01-import-images.sh:7, 11-commit.sh:6)
     inspect_container_config=False,
+    # prune without -f, answered "N": the prompt and nothing more (the 26.1 and 28.5 clients; replays/26-prune.sh:9, :27)
+    prune_declined_total=False,
+    # system prune's warning: "unused build cache" (replays/26-prune.sh:37)
+    prune_system_cache="unused build cache",
 )
 
 # -- Docker 28.5 (Debian sid's docker.io 28.5.2, containerd 2.1.9) ---------------------------
 DOCKER_28_5 = differs(DOCKER_26_1, "docker-28.5", summary="Docker Engine 28.5 (Debian sid), overlay2 store", messages={
+    # container/system prune --filter KEY the daemon does not know: lower case "invalid filter" (replays/26-prune.sh:14, :38)
+    "prune_invalid_filter": DAEMON + "invalid filter '{filter}'",
     # start/run of a command the image lacks or cannot execute: runc's error without the trailing ": unknown" (replays/03-run-refusals.sh:5, :7, :9, :12)
     "exec_not_found_start": _task_wrapped("exec_not_found_start").removesuffix(": unknown"),
     "exec_denied_start": _task_wrapped("exec_denied_start").removesuffix(": unknown"),
