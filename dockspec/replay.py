@@ -75,6 +75,21 @@ def _role(verb: str, k: int) -> str:
     return "-" if k >= len(r) else r[k]
 
 
+class UnsafeLine(ValueError):
+    """A script line replay will not run on an engine: it would touch what is not this run's."""
+
+
+def refuse_unsafe(number: int, words: list[str], refused: bool) -> None:
+    """A forced `system prune` also deletes build cache and unused networks: the build cache has no
+    label to scope it to this run, so on a shared engine it would delete other people's.  Only one
+    the model says the engine refuses (`refused`: a bad filter) is run."""
+    if not refused and words[1:3] == ["system", "prune"] and any(w in ("-f", "--force") or (w.startswith("-") and not w.startswith("--")
+                                                                           and "f" in w) for w in words[3:]):
+        raise UnsafeLine(f"line {number}: replay does not run a forced `docker system prune` on an engine: it "
+                         "would also delete build cache, which no label scopes to this run; use "
+                         "`docker container prune -f` and `docker image prune -f`")
+
+
 def rewrite(words: list[str], prefix: str, label: str | None = None) -> list[str]:
     """A docker command line with names and references moved into the run's namespace."""
 
@@ -335,6 +350,7 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None, en
             m_words = [f"{k}={v}" for k, v in model_env.items()] + [PLACEHOLDER.sub(lambda m: _model_id(world, m.group(1)), w) for w in words]
             e_words = [PLACEHOLDER.sub(lambda m: _engine_id(adapter.api, m.group(1)), w) for w in words]
             (documented,) = list(run_lines([Line(line.number, line.text, tuple(m_words))], files, world, profile))
+            refuse_unsafe(line.number, bare, documented.error_kind is not None)
             code, out, err = cli.run(e_words, env=line_env)
             verb = _verb(bare)
             adapter.own_printed(verb, out)  # the ids the line printed of images it made
@@ -459,6 +475,8 @@ def replay(script: tuple[str, ...], url: str | None, private: str | None, dialec
         path = Path(s)
         try:
             reports = replay_text(path.read_text(), path.resolve().parent, url, engine=engine, profile=profile)
+        except UnsafeLine as e:
+            raise click.UsageError(f"{s}: {e}") from None
         except EngineFault as e:
             click.echo(f"dockspec replay: engine failed: {e}", err=True)
             sys.exit(e.exit_status)

@@ -36,6 +36,5 @@ docker images -a
 docker rm -f p3 p5
 docker system prune
 docker system prune -f --filter name=x
-docker system prune -a -f
 docker images -a
 docker ps -a

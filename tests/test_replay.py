@@ -86,3 +86,13 @@ def _known_divergences(name: str) -> set[int]:
     for a, b in re.findall(rf"`{re.escape(name)}:(\d+)(?:-(\d+))?`", doc.read_text()):
         lines.update(range(int(a), int(b or a) + 1))
     return lines
+
+
+def test_replay_never_runs_a_forced_system_prune_the_engine_would_carry_out():
+    from dockspec.replay import UnsafeLine, refuse_unsafe
+
+    with pytest.raises(UnsafeLine, match="line 7: .*system prune.*build cache"):
+        refuse_unsafe(7, ["docker", "system", "prune", "-a", "-f"], refused=False)
+    refuse_unsafe(8, ["docker", "system", "prune", "-f", "--filter", "name=x"], refused=True)  # refused: runs
+    refuse_unsafe(9, ["docker", "system", "prune"], refused=False)  # the prompt, answered N
+    refuse_unsafe(10, ["docker", "container", "prune", "-f"], refused=False)  # scoped by the run's label
