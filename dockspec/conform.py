@@ -259,7 +259,7 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
                 self.world = chosen.world
                 result = chosen
             self.ids.learn(self.world, raw, self.adapter.owner)
-            m_state = snapshot(self.world)
+            m_state = snapshot(self.world, self.profile)
             e_state = json.loads(self.adapter.owner.strip(json.dumps(engine_snapshot(raw, self.ids))))
             if m_state != e_state:
                 diff = {k: (m_state[k], e_state.get(k)) for k in m_state if m_state[k] != e_state.get(k)}

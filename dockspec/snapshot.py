@@ -17,10 +17,11 @@ ids; the conformance check maps model ids to engine ids before comparing.
 from __future__ import annotations
 
 from model import containers, listing
+from model.profile import DOCKER_20_10, Profile
 from model.values import Status, World
 
 
-def snapshot(world: World) -> dict:
+def snapshot(world: World, profile: Profile = DOCKER_20_10) -> dict:
     out_containers = {}
     diffs = {}
     for c in sorted(world.containers.values(), key=lambda c: c.name):
@@ -30,7 +31,7 @@ def snapshot(world: World) -> dict:
             "exit_code": c.exit_code if c.status is Status.EXITED else None,
             "image": row["Image"],
         }
-        diffs[c.name] = sorted(containers.diff_lines(world, c))
+        diffs[c.name] = sorted(containers.diff_lines(world, c, profile))
     images = {}
     history = {}
     for ref in sorted(world.tags):

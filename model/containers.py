@@ -141,6 +141,10 @@ def _settle(world: World, c: Container, step: workload.Step) -> World:
 
 
 def _start_one(world: World, c: Container, p: Profile) -> tuple[World, EngineError | None, int, workload.Step | None]:
+    if p.start_touches_etc:
+        # Before the runtime runs anything: a command that is not found still leaves /etc changed (03:5).
+        c = touch_etc(world, c)
+        world = world.put_container(c)
     rootfs = world.rootfs(c)
     config = c.config
     env = with_default_path(config.env)
@@ -418,7 +422,7 @@ def exec_(world: World, c: cmd.Exec, p: Profile) -> Result:
     target = find(world, c.container)
     if target is None:
         return refused(world, p.error("no_such_container", name=c.container))
-    if target.status is Status.PAUSED:
+    if target.status is Status.PAUSED and not p.exec_paused_not_running:
         return refused(world, p.error("exec_paused", name=c.container))
     if target.status is not Status.RUNNING:
         return refused(world, p.error("not_running", id=target.id))
@@ -468,9 +472,17 @@ def diff(world: World, c: cmd.Diff, p: Profile) -> Result:
     target = find(world, c.container)
     if target is None:
         return refused(world, p.error("no_such_container_daemon", name=c.container))
-    lines = diff_lines(world, target)
+    lines = diff_lines(world, target, p)
     return Result(world, "".join(l + "\n" for l in lines))
 
 
-def diff_lines(world: World, c: Container) -> tuple[str, ...]:
-    return fs.diff(world.container_view(c), c.rw)
+def diff_lines(world: World, c: Container, p: Profile | None = None) -> tuple[str, ...]:
+    return fs.diff(world.container_view(c), c.rw, dirs_by_mtime=p is not None and p.diff_dirs_by_mtime)
+
+
+def touch_etc(world: World, c: Container) -> Container:
+    """The container after its engine wrote its /etc files into the read-write layer (Podman, at every start)."""
+    if "/etc" in c.rw:
+        return c
+    below = world.container_view(c).get("/etc", fs.DIR)
+    return replace(c, rw=c.rw.set("/etc", below))

@@ -123,7 +123,7 @@ def commit(world: World, c: cmd.Commit, p: Profile) -> Result:
                             container=target.id)
     if ref is not None:
         world = set_tag(world, ref, img.id)
-    return Result(world, img.id + "\n")
+    return Result(world, (img.id[7:] if p.cli_bare_ids else img.id) + "\n")
 
 
 def tag(world: World, c: cmd.Tag, p: Profile) -> Result:
@@ -136,6 +136,13 @@ def tag(world: World, c: cmd.Tag, p: Profile) -> Result:
     if img is None:
         return refused(world, p.error("no_such_image_daemon", ref=_familiar(c.source)))
     return Result(set_tag(world, ref, img.id))
+
+
+def _shown(ref: str, p: Profile) -> str:
+    """A reference as the dialect's CLI prints it (`model.listing.shown_ref`)."""
+    from .listing import shown_ref
+
+    return shown_ref(ref, p)
 
 
 def _familiar(text: str) -> str:
@@ -186,9 +193,9 @@ def _delete(world: World, img: Image, force: bool, prune: bool, quiet: bool, p: 
         raise _Conflict(conflict)
     for t in world.image_tags(img.id):
         world = replace(world, tags=world.tags.delete(t))
-        out.append(f"Untagged: {t}")
+        out.append(f"Untagged: {_shown(t, p)}")
     world = replace(world, images=world.images.delete(img.id))
-    out.append(f"Deleted: {img.id}")
+    out.append(f"Deleted: {img.id[7:] if p.cli_bare_ids else img.id}")
     world, gone = world.release_layers()
     out.extend(f"Deleted: sha256:{l}" for l in gone)
     parent = world.images.get(img.parent) if img.parent else None
@@ -226,7 +233,7 @@ def _rmi_one(world: World, text: str, force: bool, prune: bool, p: Profile, out:
         if user is not None and len(tags) == 1 and not force:
             raise _Conflict(p.error("image_in_use_by_ref", ref=text, container=user.short_id, short=img.short_id))
         world = replace(world, tags=world.tags.delete(ref))
-        out.append(f"Untagged: {ref}")
+        out.append(f"Untagged: {_shown(ref, p)}")
         if world.image_tags(img.id):
             return world
         return _delete(world, img, force, prune, True, p, out)
@@ -238,5 +245,5 @@ def _rmi_one(world: World, text: str, force: bool, prune: bool, p: Profile, out:
             raise _Conflict(conflict)
         for t in tags:
             world = replace(world, tags=world.tags.delete(t))
-            out.append(f"Untagged: {t}")
+            out.append(f"Untagged: {_shown(t, p)}")
     return _delete(world, img, force, prune, False, p, out)

@@ -148,10 +148,42 @@ def ps(world: World, c: cmd.Ps, p: Profile) -> Result:
         containers = containers[: c.last]
     if c.quiet:
         return Result(world, "".join((x.id if c.no_trunc else x.short_id) + "\n" for x in containers))
-    rows = [ps_row(world, x, c.no_trunc) for x in containers]
+    if p.ps_oldest_first:
+        containers = containers[::-1]
+    rows = [_ps_shown(ps_row(world, x, c.no_trunc), x, p) for x in containers]
     fmt = c.format or "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}" + \
         ("\t{{.Size}}" if c.size else "")
     return _formatted(world, fmt, rows, PS_HEADERS)
+
+
+def _ps_shown(row: dict, c: Container, p: Profile) -> dict:
+    """A `ps` row as the dialect's CLI prints it (`ps_row` itself is the engine's, the snapshot's)."""
+    out = dict(row)
+    out["Image"] = shown_ref(row["Image"], p)
+    if not p.ps_command_quoted:
+        out["Command"] = json.loads(row["Command"])
+    if p.ps_status_podman and c.status in (Status.RUNNING, Status.PAUSED):
+        out["Status"] = "Paused" if c.status is Status.PAUSED else "Up " + AGO
+    if p.ps_state_is_status:
+        out["State"] = out["Status"]
+    if p.ps_labels_go_map:
+        out["Labels"] = "map[" + " ".join(f"{k}:{v}" for k, v in sorted(c.labels.items())) + "]"
+    return out
+
+
+def shown_ref(text: str, p: Profile) -> str:
+    """A reference as the dialect's CLI prints it: with `cli_local_domain` when it names no registry."""
+    if not p.cli_local_domain or not text or refs.full_id(text) is not None or re.fullmatch(r"[0-9a-f]{12}", text):
+        return text
+    first = text.split("/", 1)[0]
+    if "/" in text and ("." in first or ":" in first or first == "localhost"):
+        return text
+    return p.cli_local_domain + text
+
+
+def shown_size(text: str, p: Profile) -> str:
+    """A size as the dialect's CLI prints it ("2.13MB", or "2.13 MB")."""
+    return re.sub(r"^([0-9.]+)([A-Za-z]+)$", r"\1 \2", text) if p.cli_size_space else text
 
 
 def _formatted(world: World, fmt: str, rows: list, headers: dict) -> Result:
@@ -223,7 +255,9 @@ def images(world: World, c: cmd.Images, p: Profile) -> Result:
                 seen.append(r["ID"])
         return Result(world, "".join(i + "\n" for i in seen))
     fmt = c.format or "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
-    return _formatted(world, fmt, rows, IMAGE_HEADERS)
+    shown = [{**r, "Size": shown_size(r["Size"], p),
+              "Repository": shown_ref(r["Repository"], p) if r["Repository"] != "<none>" else r["Repository"]} for r in rows]
+    return _formatted(world, fmt, shown, IMAGE_HEADERS)
 
 
 # -- history ------------------------------------------------------------------------
@@ -261,18 +295,20 @@ def history(world: World, c: cmd.History, p: Profile) -> Result:
     rows = []
     for r in history_rows(world, img):
         ident = r["ID"] if r["ID"] == "<missing>" or c.no_trunc else r["ID"][7:19]
+        if p.cli_bare_ids:
+            ident = ident.removeprefix("sha256:")
         rows.append({
             "ID": ident,
             "CreatedSince": AGO,
             "CreatedAt": ZERO_TIME,
-            "CreatedBy": r["CreatedBy"] if c.no_trunc else ellipsis(r["CreatedBy"], 45),
-            "Size": human_size(r["Size"]),
+            "CreatedBy": r["CreatedBy"] if c.no_trunc else ellipsis(r["CreatedBy"], 45, p.cli_ellipsis),
+            "Size": shown_size(human_size(r["Size"]), p),
             "Comment": r["Comment"],
         })
     if c.quiet:
         return Result(world, "".join(r["ID"] + "\n" for r in rows))
     fmt = c.format or "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}"
-    return _formatted(world, fmt, rows, HISTORY_HEADERS)
+    return _formatted(world, fmt, rows, {**HISTORY_HEADERS, "ID": p.history_id_header})
 
 
 # -- inspect ------------------------------------------------------------------------

@@ -97,6 +97,9 @@ class Profile:
     messages: frozendict = field(default_factory=lambda: frozendict(_DOCKER_20_10_MESSAGES))
     # CLI exit statuses (docker run's documented codes).
     exit_refused: int = 1
+    # Where the CLI exits otherwise for some verb, or for one refusal of a verb: "VERB" or
+    # "VERB KIND" (an `ErrorKind` value) -> status; podman's rm of a running container exits 2.
+    exit_refused_by: frozendict = frozendict()
     exit_run_failed: int = 125  # the daemon refused before the container started
     exit_cannot_invoke: int = 126
     exit_not_found: int = 127
@@ -137,8 +140,51 @@ class Profile:
     # The builder `docker build` uses when the line does not say (DOCKER_BUILDKIT=0|1): "classic" (the
     # legacy builder, 20.10's default) or "buildkit" (the 23+ clients' default); model/builders/.
     builder: str = "classic"
+    # exec in a paused container: 20.10 says it is paused (kind paused); podman refuses it as in a
+    # container that is not running (kind not_running, replays/06-pause.sh:14).
+    exec_paused_not_running: bool = False
     # commit of a paused container: 20.10 commits it (the engine pauses anyway).
     commit_paused_allowed: bool = True
+    # import: the history row's CREATED BY ({sum}: the archive's sha256) and COMMENT ({source}: "-" or
+    # the file); Podman writes "/bin/sh -c #(nop) ADD file:{sum} in /", "imported from tarball"
+    # (replays/01-import-images.sh:2).
+    import_created_by: str = ""
+    import_comment: str = "Imported from {source}"
+    # import: the layer's size is the archive's length (Podman counts a layer as its tar: 2129920
+    # bytes, 2.13MB, for the busybox base), not the bytes of its files (20.10: 1.98MB).
+    import_size_is_archive: bool = False
+    # import of an archive gives the same image id every time (Podman's CLI: replays/13-rmi-by-id.sh:11,
+    # 22-retag-dangling.sh:10); 20.10 makes a new image each time.
+    import_id_from_content: bool = False
+    # Starting a container writes /etc/hosts, /etc/hostname and /etc/resolv.conf into its read-write
+    # layer (Podman has no init layer), so /etc is changed from then on (replays/02-create-start-run.sh:7).
+    start_touches_etc: bool = False
+    # `diff` lists a directory of the read-write layer as changed (C) whenever the image has it too
+    # (Podman compares directories by mtime: replays/09-diff.sh:14, :18); 20.10 only when its mode changed.
+    diff_dirs_by_mtime: bool = False
+
+    # -- how the CLI prints (stdout only; the snapshot reads the engine's API) --
+    # A reference without a registry, as `images`, `ps` and `rmi` print it: podman qualifies it,
+    # "localhost/base:1" (replays/01-import-images.sh:3, :14, 04-ps-filters.sh:9).
+    cli_local_domain: str = ""
+    # Sizes with a space before the unit, "2.13 MB" (podman 4.3: replays/01-import-images.sh:3, :6, :8).
+    cli_size_space: bool = False
+    # How a long cell is cut: Docker ends it with "…" (width kept), podman with "..." (01:8).
+    cli_ellipsis: str = "…"
+    # history's id column header; full ids (--no-trunc, commit's output, rmi's Deleted:) with
+    # "sha256:" or bare (podman: "ID", bare; replays/01-import-images.sh:8, :9, 11-commit.sh:4, 13:9).
+    history_id_header: str = "IMAGE"
+    cli_bare_ids: bool = False
+    # ps: newest first (Docker) or oldest first (podman: replays/02-create-start-run.sh:14, :16);
+    # COMMAND quoted as a JSON string (Docker) or bare (podman: 04-ps-filters.sh:22);
+    # {{.Status}} of a running / paused container "Up X" / "Up X (Paused)" (Docker) or
+    # "Up X ago" / "Paused" (podman: 02:13, 04:16); {{.State}} the state (Docker, podman 5.4) or the
+    # status text (podman 4.3: 02:6); {{.Labels}} "k=v,..." (Docker) or a Go map (podman: 04:19).
+    ps_oldest_first: bool = False
+    ps_command_quoted: bool = True
+    ps_status_podman: bool = False
+    ps_state_is_status: bool = False
+    ps_labels_go_map: bool = False
 
     # One line that says which engine this is (`dockspec dialects`).
     summary: str = ""
@@ -186,4 +232,6 @@ def differs(base: Profile, name: str, messages: dict | None = None, *, summary: 
         raise BadDifference(f"{name}: no choice named {', '.join(unknown)}; the choices are: "
                             + ", ".join(Profile.policies()))
     merged = frozendict({**base.messages, **changed})
+    if "exit_refused_by" in choices:
+        choices["exit_refused_by"] = frozendict({**base.exit_refused_by, **choices["exit_refused_by"]})
     return replace(base, name=name, messages=merged, summary=summary, base=base.name, **choices)

@@ -225,7 +225,10 @@ def expected_outcomes(world: World, command: object, profile: Profile = DOCKER_2
             argv = command.argv
         elif c is not None and (t is cmd.Restart or (t is cmd.Start and c.status is not Status.RUNNING)):
             argv = c.config.argv()
-        return _one_container(world, name, REFUSALS_BY_STATUS[t], argv)
+        by_status = REFUSALS_BY_STATUS[t]
+        if t is cmd.Exec and profile.exec_paused_not_running:
+            by_status = {**by_status, Status.PAUSED: K.NOT_RUNNING}
+        return _one_container(world, name, by_status, argv)
     if t is cmd.Commit:
         out = set()
         c = resolve_container(world, command.container)
@@ -443,12 +446,18 @@ def _without_init(view, rw) -> dict:
     return {p: e for p, e in view.items() if p not in init or p in rw}
 
 
+def _printed_image(result: Result) -> str:
+    """The image id a commit printed, "sha256:" and all (podman's CLI prints it bare: policy cli_bare_ids)."""
+    text = result.stdout.strip()
+    return text if text.startswith("sha256:") else "sha256:" + text
+
+
 def commit_adds_one_history_row(before: World, command: object, result: Result) -> bool:
     """`commit` makes one image whose parent is the container's image and whose history has exactly one more row."""
     if type(command) is not cmd.Commit or result.error is not None:
         return True
     c = resolve_container(before, command.container)
-    img = result.world.images.get(result.stdout.strip())
+    img = result.world.images.get(_printed_image(result))
     parent = before.images.get(c.image)
     if img is None or parent is None:
         return False
@@ -462,7 +471,7 @@ def commit_shows_the_container_view(before: World, command: object, result: Resu
     if type(command) is not cmd.Commit or result.error is not None:
         return True
     c = resolve_container(before, command.container)
-    img = result.world.images.get(result.stdout.strip())
+    img = result.world.images.get(_printed_image(result))
     if img is None:
         return False
     want = _without_init(before.rootfs(c).view, c.rw)

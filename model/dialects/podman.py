@@ -16,9 +16,47 @@ from __future__ import annotations
 from ..profile import DOCKER_20_10, differs
 
 # -- Podman 4.3 (Debian bookworm's podman) --------------------------------------------------
-PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian bookworm), rootful, runc; differences not yet tabled", messages={
-    # (nothing tabled yet; ENGINES.md's note, rm -f waiting out the stop timeout without -t 0, is a timing the model does not have)
-})
+PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian bookworm), rootful, runc", messages={
+    # (ENGINES.md's note, rm -f waiting out the stop timeout without -t 0, is a timing the model does not have)
+    # exec in a container that is not running: "can only create exec sessions on running containers" (replays/08-exec.sh:4, :14)
+    "not_running": "Error: can only create exec sessions on running containers: container state improper",
+},
+    # exec in a paused container is refused as in one not running (replays/06-pause.sh:14)
+    exec_paused_not_running=True,
+    # every refusal of the podman CLI exits 125 (replays/01-import-images.sh:17, :18, 03:4, 05:16, ...)
+    exit_refused=125,
+    # import's history row: buildah's ADD of the archive, "imported from tarball" (replays/01-import-images.sh:2, :8)
+    import_created_by="/bin/sh -c #(nop) ADD file:{sum} in /",
+    import_comment="imported from tarball",
+    # a layer's size is its tar's: the busybox base is 2.13MB (replays/01-import-images.sh:2, 21-history-sizes.sh:2)
+    import_size_is_archive=True,
+    # start writes /etc/hosts, /etc/hostname, /etc/resolv.conf into the container's layer: diff shows C /etc (replays/02-create-start-run.sh:7, 03:5, 23:5)
+    start_touches_etc=True,
+    # diff compares directories by mtime: a directory copied up is C (replays/09-diff.sh:14, :18)
+    diff_dirs_by_mtime=True,
+    # ... but some refusals exit otherwise: rm of a running or paused container 2, of a missing one 1;
+    # rmi of a missing image 1, of one a container uses 2; exec in a container not running 255
+    # (replays/07-rm.sh:6, 06-pause.sh:16, 01-import-images.sh:19, 12-rmi-conflicts.sh:4, 08-exec.sh:4, :14)
+    exit_refused_by={"rm remove_running": 2, "rm remove_paused": 2, "rm no_such_container": 1,
+                     "rmi no_such_image": 1, "rmi image_in_use": 2, "exec not_running": 255},
+    # exec of a command the container lacks exits 127, as run does (replays/08-exec.sh:8)
+    exit_exec_not_found=127,
+    # rmi deletes the image only, never its untagged parents (replays/14-rmi-children.sh:12)
+    rmi_prunes_parents=False,
+    # how the podman CLI prints: localhost/ references, "2.13 MB", "...", history's ID column, bare ids,
+    # ps oldest first with bare commands, podman's Status and State words, labels as a Go map
+    # (replays/01-import-images.sh:3, :8, :9, :14, 02-create-start-run.sh:6, :13, :14, 04-ps-filters.sh:19, :22, 11-commit.sh:4)
+    cli_local_domain="localhost/",
+    cli_size_space=True,
+    cli_ellipsis="...",
+    history_id_header="ID",
+    cli_bare_ids=True,
+    ps_oldest_first=True,
+    ps_command_quoted=False,
+    ps_status_podman=True,
+    ps_state_is_status=True,
+    ps_labels_go_map=True,
+)
 
 # -- Podman 5.4 (Debian trixie, run in its own mount namespace) -----------------------------
 PODMAN_5_4 = differs(PODMAN_4_3, "podman-5.4", summary="Podman 5.4 (Debian trixie), rootful, runc; differences not yet tabled", messages={
