@@ -312,6 +312,9 @@ def stop(world: World, c: cmd.Stop, p: Profile) -> Result:
     """`docker stop`: SIGTERM to PID 1, SIGKILL after the timeout; a stopped container is left alone."""
 
     def one(out: Out, name: str, target: Container) -> None:
+        if target.status is Status.PAUSED and p.stop_refuses_paused:
+            out.refuse(p.error("stop_paused", id=target.id))
+            return
         if target.status in (Status.RUNNING, Status.PAUSED):
             out.world = _terminate(out.world, target)
         out.print(name)
@@ -384,6 +387,10 @@ def rm(world: World, c: cmd.Rm, p: Profile) -> Result:
             out.world = out.world.drop_container(target.id)
             out.print(name)
 
+    if p.rm_checks_all_first and not c.force:
+        missing = next((n for n in c.containers if find(world, n) is None), None)
+        if missing is not None:
+            return refused(world, p.error("no_such_container", name=missing))
     # With -f the CLI prints "No such container" but does not fail the command.
     return each(world, c.containers, p, one, missing="no_such_container", missing_exit=0 if c.force else 1).result()
 
@@ -392,6 +399,9 @@ def restart(world: World, c: cmd.Restart, p: Profile) -> Result:
     """`docker restart`: stop (when running or paused), then start again with the same read-write layer."""
 
     def one(out: Out, name: str, target: Container) -> None:
+        if target.status is Status.PAUSED and p.stop_refuses_paused:
+            out.refuse(p.error("stop_paused", id=target.id))
+            return
         if target.status in (Status.RUNNING, Status.PAUSED):
             if target.auto_remove:
                 # A race (seen under load): the engine turns auto-removal off while it stops the

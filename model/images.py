@@ -227,6 +227,10 @@ def _rmi_one(world: World, text: str, force: bool, prune: bool, p: Profile, out:
         raise _Conflict(p.error("no_such_image", ref=text))
     by_id = refs.is_id_prefix(text, img.id[7:]) or refs.full_id(text) is not None
     tags = world.image_tags(img.id)
+    if force and p.rmi_force_removes_containers and (by_id or len(tags) == 1):
+        # The image is going: podman removes every container that uses it first, running ones too.
+        for user in world.containers_of(img.id):
+            world = world.drop_container(user.id)
     if not by_id:
         ref = str(refs.parse(text))
         user = _using(world, img.id, running=None)

@@ -61,6 +61,8 @@ _DOCKER_20_10_MESSAGES = {
     "image_has_children": (ErrorKind.IMAGE_HAS_CHILDREN, "Error response from daemon: conflict: unable to delete {short} (cannot be forced) - image has dependent child images"),
     "image_multiple_repos": (ErrorKind.IMAGE_MULTIPLE_REPOS, "Error response from daemon: conflict: unable to delete {short} (must be forced) - image is referenced in multiple repositories"),
     "no_command": (ErrorKind.USAGE, "Error response from daemon: No command specified"),
+    # stop/restart of a paused container where the dialect refuses it (`stop_refuses_paused`; not 20.10)
+    "stop_paused": (ErrorKind.PAUSED, "Error: container {id} is running or paused, refusing to clean up: container state improper"),
     "wait_paused": (ErrorKind.PAUSED, "dockspec: waiting on paused container {id} would never return"),
     "bad_archive": (ErrorKind.NO_SUCH_FILE, "{detail}"),
     "bad_import": (ErrorKind.NO_SUCH_FILE, "Error response from daemon: {detail}"),
@@ -140,6 +142,15 @@ class Profile:
     # The builder `docker build` uses when the line does not say (DOCKER_BUILDKIT=0|1): "classic" (the
     # legacy builder, 20.10's default) or "buildkit" (the 23+ clients' default); model/builders/.
     builder: str = "classic"
+    # stop or restart of a paused container: 20.10 stops it (thawed, SIGTERM then SIGKILL); podman
+    # refuses it, kind paused, and it stays paused (replays/06-pause.sh:24, 20-restart.sh:13).
+    stop_refuses_paused: bool = False
+    # rm of several names: 20.10 removes each it finds; podman looks every name up first and, when one
+    # is missing, removes none (replays/07-rm.sh:7).
+    rm_checks_all_first: bool = False
+    # rmi -f of an image containers use (running ones too): 20.10 untags or refuses; podman removes those
+    # containers, then the image (replays/12-rmi-conflicts.sh:8, 15-rmi-in-use-untag.sh:10).
+    rmi_force_removes_containers: bool = False
     # exec in a paused container: 20.10 says it is paused (kind paused); podman refuses it as in a
     # container that is not running (kind not_running, replays/06-pause.sh:14).
     exec_paused_not_running: bool = False

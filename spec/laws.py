@@ -137,12 +137,17 @@ def tag_then_rmi_only_untags(world: World, ref: str, p: Profile = DOCKER_20_10) 
 
 def stop_and_kill_exit_codes_follow_the_workload(world: World, argv: tuple[str, ...], pause: bool, kill: bool,
                                                  p: Profile = DOCKER_20_10) -> None:
-    """After `stop` a container exits as its workload handles SIGTERM (paused or not); after `kill`, 137."""
+    """After `stop` a container exits as its workload handles SIGTERM (paused or not, where the dialect stops
+    a paused one); after `kill`, 137."""
     w = WORKLOADS[argv]
     ran = _ok(step(world, cmd.Run(cmd.Create(BASE_REF, argv, name="law", network="none"), detach=True), p))
     world = ran.world
     if pause:
         world = _ok(step(world, cmd.Pause(("law",)), p)).world
+        if p.stop_refuses_paused and not kill:
+            refused = step(world, cmd.Stop(("law",), timeout=0), p)  # podman: refused, still paused
+            assert refused.error is not None and refused.world == world
+            world = _ok(step(world, cmd.Unpause(("law",)), p)).world
     ended = _ok(step(world, cmd.Kill(("law",)) if kill else cmd.Stop(("law",), timeout=0), p))
     c = ended.world.container_by_name("law")
     assert c.status is Status.EXITED

@@ -104,7 +104,8 @@ def rmi_outcome(world: World, text: str, force: bool, profile: Profile = DOCKER_
         return K.NO_SUCH_IMAGE
     tags = world.image_tags(img.id)
     users = [c for c in world.containers.values() if c.image == img.id]
-    if not named_by_id(text, img):
+    if force and profile.rmi_force_removes_containers and (named_by_id(text, img) or len(tags) == 1):
+        users = []  # the dialect removes them first (podman)
         if not force and len(tags) == 1 and users:
             return K.IMAGE_IN_USE
         return OK
@@ -169,7 +170,7 @@ def _one_container(world: World, text: str, refuse: dict, argv: tuple[str, ...] 
 REFUSALS_BY_STATUS: dict[type, dict[Status, K]] = {
     cmd.Start: {Status.PAUSED: K.PAUSED},
     cmd.Restart: {},  # a paused container is stopped (thawed, so its TERM handler runs) and started again
-    cmd.Stop: {},
+    cmd.Stop: {},  # a paused one is refused where the dialect says so (`stop_refuses_paused`: see below)
     cmd.Kill: {Status.CREATED: K.NOT_RUNNING, Status.EXITED: K.NOT_RUNNING},
     cmd.Pause: {Status.PAUSED: K.ALREADY_PAUSED, Status.CREATED: K.NOT_RUNNING, Status.EXITED: K.NOT_RUNNING},
     cmd.Unpause: {Status.RUNNING: K.NOT_PAUSED, Status.CREATED: K.NOT_PAUSED, Status.EXITED: K.NOT_PAUSED},
@@ -228,6 +229,8 @@ def expected_outcomes(world: World, command: object, profile: Profile = DOCKER_2
         by_status = REFUSALS_BY_STATUS[t]
         if t is cmd.Exec and profile.exec_paused_not_running:
             by_status = {**by_status, Status.PAUSED: K.NOT_RUNNING}
+        if t in (cmd.Stop, cmd.Restart) and profile.stop_refuses_paused:
+            by_status = {**by_status, Status.PAUSED: K.PAUSED}
         return _one_container(world, name, by_status, argv)
     if t is cmd.Commit:
         out = set()

@@ -23,6 +23,16 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
 },
     # exec in a paused container is refused as in one not running (replays/06-pause.sh:14)
     exec_paused_not_running=True,
+    # stop and restart of a paused container are refused; it stays paused (replays/06-pause.sh:24, 20-restart.sh:13)
+    stop_refuses_paused=True,
+    # rm of several names removes none when one is missing (replays/07-rm.sh:7)
+    rm_checks_all_first=True,
+    # rmi -f removes the containers that use the image, running ones too (replays/12-rmi-conflicts.sh:8, 15-rmi-in-use-untag.sh:10)
+    rmi_force_removes_containers=True,
+    # rmi of a parent image untags and deletes it, the child keeps its layers (replays/14-rmi-children.sh:6, :9, :10)
+    rmi_refuses_parent_with_children=False,
+    # rmi -f of a missing image exits 0 (replays/14-rmi-children.sh:7)
+    rmi_force_ignores_missing=True,
     # every refusal of the podman CLI exits 125 (replays/01-import-images.sh:17, :18, 03:4, 05:16, ...)
     exit_refused=125,
     # import's history row: buildah's ADD of the archive, "imported from tarball" (replays/01-import-images.sh:2, :8)
@@ -59,9 +69,14 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
 )
 
 # -- Podman 5.4 (Debian trixie, run in its own mount namespace) -----------------------------
-PODMAN_5_4 = differs(PODMAN_4_3, "podman-5.4", summary="Podman 5.4 (Debian trixie), rootful, runc; differences not yet tabled", messages={
-    # (nothing tabled yet that 4.3 does otherwise)
-})
+PODMAN_5_4 = differs(PODMAN_4_3, "podman-5.4", summary="Podman 5.4 (Debian trixie), rootful, runc", messages={
+    # exec in a container that is not running: the same words, no "inspecting object:" prefixes elsewhere (stderr is not compared)
+},
+    # sizes as Docker prints them, "2.13MB" (replays/01-import-images.sh:3, 21-history-sizes.sh:6)
+    cli_size_space=False,
+    # ps {{.State}} is the state in lower case, as Docker's (replays/02-create-start-run.sh:6, :13, 04-ps-filters.sh:16)
+    ps_state_is_status=False,
+)
 
 # Every dialect of this family, each base before the dialects described from it.
 DIALECTS = (PODMAN_4_3, PODMAN_5_4)
