@@ -830,3 +830,50 @@ def remove_paused_kind(original):
         rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Commit]", witness=PAUSED + "; commit ctr1")
 def commit_paused_refused(original):
     return lambda w, c, p: original(w, c, replace(p, commit_paused_allowed=False))
+
+
+# The Podman dialects' policies (model/dialects/podman.py), each turned on in a transition of the
+# reference dialect, whose spec expects Docker 20.10's choice.
+@mutant("stop of a paused container is refused although the dialect's policy stops it",
+        rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Stop]", witness=PAUSED + "; stop ctr1")
+def stop_paused_refused(original):
+    return lambda w, c, p: original(w, c, replace(p, stop_refuses_paused=True))
+
+
+@mutant("restart of a paused container is refused although the dialect's policy restarts it",
+        rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Restart]", witness=PAUSED + "; restart ctr1")
+def restart_paused_refused(original):
+    return lambda w, c, p: original(w, c, replace(p, stop_refuses_paused=True))
+
+
+@mutant("rm of several names removes none when one is missing although the dialect's policy removes the others",
+        rule="rm_of_several_names", seam="TRANSITIONS[Rm]",
+        witness="create --name ctr1 base:1 true; rm ctr1 nosuch")
+def rm_all_or_nothing(original):
+    return lambda w, c, p: original(w, c, replace(p, rm_checks_all_first=True))
+
+
+@mutant("rmi -f removes the containers that use the image although the dialect's policy keeps them",
+        rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Rmi]", witness=RUNNING + "; rmi -f base:1")
+def rmi_force_removes_users(original):
+    return lambda w, c, p: original(w, c, replace(p, rmi_force_removes_containers=True))
+
+
+@mutant("exec in a paused container is refused as not running although the dialect's policy says paused",
+        rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Exec]", witness=PAUSED + "; exec ctr1 true")
+def exec_paused_as_not_running(original):
+    return lambda w, c, p: original(w, c, replace(p, exec_paused_not_running=True))
+
+
+@mutant("start writes /etc into the container's layer although the dialect's policy has an init layer",
+        rule="diff_lists_a_directory_for_a_reason", seam="TRANSITIONS[Start]",
+        witness="create --name ctr1 base:1 true; start ctr1; diff ctr1")
+def start_touches_etc(original):
+    return lambda w, c, p: original(w, c, replace(p, start_touches_etc=True))
+
+
+@mutant("diff lists every copied-up directory although the dialect's policy compares modes",
+        rule="diff_lists_a_directory_for_a_reason", seam="TRANSITIONS[Diff]",
+        witness="run --name ctr1 base:1 sh -c 'mkdir -p /tmp/x && rm -r /tmp/x'; diff ctr1")
+def diff_dirs_by_mtime(original):
+    return lambda w, c, p: original(w, c, replace(p, diff_dirs_by_mtime=True))

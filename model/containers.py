@@ -160,7 +160,7 @@ def _start_one(world: World, c: Container, p: Profile) -> tuple[World, EngineErr
         if c.auto_remove:
             world = world.drop_container(c.id)
         else:
-            world = world.put_container(replace(c, exit_code=code))
+            world = world.put_container(replace(c, exit_code=code if p.failed_start_sets_exit_code else c.exit_code))
         return world, p.error("exec_denied_start" if denied else "exec_not_found_start", cmd=e.name), code, None
     c = replace(c, status=Status.RUNNING, started=True, exit_code=None, processes=(proc,))
     step = workload.run(proc, rootfs)
@@ -229,7 +229,8 @@ def start(world: World, c: cmd.Start, p: Profile) -> Result:
             failed.append(name)
             return
         if target.status is Status.RUNNING:
-            out.print(name)
+            if p.start_running_prints_name:
+                out.print(name)
             return
         out.world, error, _, step = _start_one(out.world, target, p)
         if error is not None:
@@ -391,6 +392,8 @@ def rm(world: World, c: cmd.Rm, p: Profile) -> Result:
         missing = next((n for n in c.containers if find(world, n) is None), None)
         if missing is not None:
             return refused(world, p.error("no_such_container", name=missing))
+    if c.force and p.force_ignores_missing_silently:
+        c = replace(c, containers=tuple(n for n in c.containers if find(world, n) is not None))
     # With -f the CLI prints "No such container" but does not fail the command.
     return each(world, c.containers, p, one, missing="no_such_container", missing_exit=0 if c.force else 1).result()
 
@@ -445,6 +448,8 @@ def exec_(world: World, c: cmd.Exec, p: Profile) -> Result:
         key = "exec_denied_exec" if isinstance(e, workload.ExecDenied) else "exec_not_found_exec"
         error = p.error(key, cmd=e.name)
         code = p.exit_cannot_invoke if isinstance(e, workload.ExecDenied) else p.exit_exec_not_found
+        if not p.exec_error_on_stdout:
+            return Result(world, "", error.message + "\n", code, error)
         return Result(world, error.message + "\n", "", code, error)
     except UnsupportedWorkload as e:
         return refused(world, p.error("unsupported_workload", detail=e), exit=p.exit_cannot_invoke)

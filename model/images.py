@@ -208,6 +208,8 @@ def rmi(world: World, c: cmd.Rmi, p: Profile) -> Result:
     """`docker rmi`: untag, and delete the image once no reference is left."""
     result = Out(world)
     for text in c.images:
+        if c.force and p.force_ignores_missing_silently and find(result.world, text) is None:
+            continue  # podman says nothing
         lines: list[str] = []
         try:
             result.world = _rmi_one(result.world, text, c.force, p.rmi_prunes_parents and not c.no_prune, p, lines)

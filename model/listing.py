@@ -53,12 +53,12 @@ def _stack_size(world: World, c: Container) -> int:
     return sum(world.layers[lid].size for lid in c.layers)
 
 
-def ps_row(world: World, c: Container, no_trunc: bool = False) -> dict:
+def ps_row(world: World, c: Container, no_trunc: bool = False, keep_ref: bool = False) -> dict:
     command = command_text(c.config.argv())
     # The reference as typed, while it still names the container's image;
-    # once it names another image, or nothing, the image's id.
+    # once it names another image, or nothing, the image's id (with `keep_ref`: the reference, as podman).
     named = find_image(world, c.image_ref)
-    image = c.image_ref if named is not None and named.id == c.image else c.image
+    image = c.image_ref if keep_ref or (named is not None and named.id == c.image) else c.image
     if image == c.image or refs.full_id(image) == c.image[7:]:
         image = c.image if no_trunc else c.image[7:19]
     labels = c.labels
@@ -146,11 +146,11 @@ def ps(world: World, c: cmd.Ps, p: Profile) -> Result:
     containers = ps_select(world, c.all or c.last is not None, c.filters)
     if c.last is not None:
         containers = containers[: c.last]
-    if c.quiet:
-        return Result(world, "".join((x.id if c.no_trunc else x.short_id) + "\n" for x in containers))
     if p.ps_oldest_first:
         containers = containers[::-1]
-    rows = [_ps_shown(ps_row(world, x, c.no_trunc), x, p) for x in containers]
+    if c.quiet:
+        return Result(world, "".join((x.id if c.no_trunc else x.short_id) + "\n" for x in containers))
+    rows = [_ps_shown(ps_row(world, x, c.no_trunc, p.container_image_keeps_ref), x, p) for x in containers]
     fmt = c.format or "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}" + \
         ("\t{{.Size}}" if c.size else "")
     return _formatted(world, fmt, rows, PS_HEADERS)

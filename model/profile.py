@@ -151,6 +151,18 @@ class Profile:
     # rmi -f of an image containers use (running ones too): 20.10 untags or refuses; podman removes those
     # containers, then the image (replays/12-rmi-conflicts.sh:8, 15-rmi-in-use-untag.sh:10).
     rmi_force_removes_containers: bool = False
+    # start of a running container prints its name (Docker) or nothing (podman: replays/02-create-start-run.sh:17).
+    start_running_prints_name: bool = True
+    # A container whose command could not be run keeps exit code 127/126 (Docker) or 0 (podman:
+    # replays/03-run-refusals.sh:6, :8); exec's runtime error goes to stdout (Docker) or stderr (podman: 08-exec.sh:8).
+    failed_start_sets_exit_code: bool = True
+    exec_error_on_stdout: bool = True
+    # A container's IMAGE (ps, the snapshot) is the reference it was made with while that still names its
+    # image, else the image's id (Docker); podman keeps the reference for good (replays/15-rmi-in-use-untag.sh:5, :8).
+    container_image_keeps_ref: bool = False
+    # rm -f / rmi -f of a name that does not exist: Docker's CLI says "No such ..." on stderr (exit 0);
+    # podman says nothing at all (replays/07-rm.sh:10, 14-rmi-children.sh:7, 15-rmi-in-use-untag.sh:11, :12).
+    force_ignores_missing_silently: bool = False
     # exec in a paused container: 20.10 says it is paused (kind paused); podman refuses it as in a
     # container that is not running (kind not_running, replays/06-pause.sh:14).
     exec_paused_not_running: bool = False
@@ -164,9 +176,6 @@ class Profile:
     # import: the layer's size is the archive's length (Podman counts a layer as its tar: 2129920
     # bytes, 2.13MB, for the busybox base), not the bytes of its files (20.10: 1.98MB).
     import_size_is_archive: bool = False
-    # import of an archive gives the same image id every time (Podman's CLI: replays/13-rmi-by-id.sh:11,
-    # 22-retag-dangling.sh:10); 20.10 makes a new image each time.
-    import_id_from_content: bool = False
     # Starting a container writes /etc/hosts, /etc/hostname and /etc/resolv.conf into its read-write
     # layer (Podman has no init layer), so /etc is changed from then on (replays/02-create-start-run.sh:7).
     start_touches_etc: bool = False

@@ -21,7 +21,7 @@ from frozendict import frozendict
 from . import commands as cmd
 from . import fs, refs, tarfmt
 from .containers import find as find_container
-from .images import find as find_image, image_id, make_image, move_tag, set_tag
+from .images import find as find_image, make_image, move_tag, set_tag
 from .profile import Profile
 from .result import Out, Result, refused
 from .values import Config, History, Image, Layer, World
@@ -60,20 +60,9 @@ def import_(world: World, c: cmd.Import, p: Profile) -> Result:
         return refused(world, p.error("bad_import", detail=e))
     data_sum = hashlib.sha256(c.data).hexdigest()
     row = History(p.import_created_by.format(sum=data_sum), c.message or p.import_comment.format(source=c.source))
-    if p.import_id_from_content:
-        # The same archive (and message) is the same image: no time in its id, nothing new when it exists.
-        layer = _import_layer(changes, c.data, p)
-        timeless = (row,)
-        iid = image_id(Config(), (layer.id,), timeless, "", 0)
-        img = world.images.get(iid)
-        if img is None:
-            world = world.tick()
-            img = Image(iid, (layer.id,), Config(), (replace(row, created=world.clock),), "", world.clock)
-            world = world.put_image(img, (layer,) if layer.id not in world.layers else ())
-    else:
-        world, img = make_image(world, None, changes, Config(), row)
-        if p.import_size_is_archive:
-            world = replace(world, layers=world.layers.set(img.layers[0], _import_layer(changes, c.data, p)))
+    world, img = make_image(world, None, changes, Config(), row)
+    if p.import_size_is_archive:
+        world = replace(world, layers=world.layers.set(img.layers[0], _import_layer(changes, c.data, p)))
     if ref is not None:
         world = move_tag(world, ref, img.id, keep_replaced=p.import_keeps_replaced_image)
     return Result(world, img.id + "\n")

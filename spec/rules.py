@@ -106,6 +106,7 @@ def rmi_outcome(world: World, text: str, force: bool, profile: Profile = DOCKER_
     users = [c for c in world.containers.values() if c.image == img.id]
     if force and profile.rmi_force_removes_containers and (named_by_id(text, img) or len(tags) == 1):
         users = []  # the dialect removes them first (podman)
+    if not named_by_id(text, img):
         if not force and len(tags) == 1 and users:
             return K.IMAGE_IN_USE
         return OK
@@ -494,7 +495,7 @@ def rmi_by_id_deletes_the_image(before: World, command: object, result: Result) 
     return _ref(text) not in after.tags
 
 
-def _racing(before: World, command: object, after: World) -> tuple[set[str], set[str]]:
+def _racing(before: World, command: object, after: World, profile: Profile = DOCKER_20_10) -> tuple[set[str], set[str]]:
     """The `--rm` containers whose asynchronous removal this command races with: (ended, maybe).
 
     `ended`: named again once ended, gone whatever the engine shows; `maybe`: a restarted
@@ -510,19 +511,21 @@ def _racing(before: World, command: object, after: World) -> tuple[set[str], set
             continue
         if c.id in seen and c.id not in after.containers:
             ended.add(c.id)  # the removal may not have happened yet when the later target is handled
-        if isinstance(command, cmd.Restart) and c.status in LIVE:
+        if isinstance(command, cmd.Restart) and c.status in LIVE and not (
+                c.status is Status.PAUSED and profile.stop_refuses_paused):  # refused: no race
             maybe.add(c.id)  # the exit may be handled with auto-removal already back on
         seen.append(c.id)
     return ended - maybe, maybe
 
 
-def races_only_on_auto_removal(before: World, command: object, result: Result) -> bool:
+def races_only_on_auto_removal(before: World, command: object, result: Result, *,
+                               profile: Profile = DOCKER_20_10) -> bool:
     """Only a `--rm` container's asynchronous removal makes a command race; its outcomes differ in nothing else."""
     # Races: a stop/kill/restart naming an ended --rm container again (the later target may
     # still find it); a restart of a live --rm container (the exit may be handled with
     # auto-removal on: "marked for removal", and the container goes).  The documented
     # outcome is the first; the others may differ only in whether those containers are gone.
-    ended, maybe = _racing(before, command, result.world)
+    ended, maybe = _racing(before, command, result.world, profile)
     if not ended and not maybe:
         return not result.alternatives
     if not result.alternatives:
@@ -532,6 +535,43 @@ def races_only_on_auto_removal(before: World, command: object, result: Result) -
                and not ended & set(alt.world.containers)
                and alt.world.images == result.world.images and alt.world.tags == result.world.tags
                for alt in result.alternatives)
+
+
+def rm_of_several_names(before: World, command: object, result: Result, *, profile: Profile = DOCKER_20_10) -> bool:
+    """`rm` of several names removes every stopped one it finds, or nothing when one is missing where the dialect checks all first."""
+    if type(command) is not cmd.Rm or command.force or len(command.containers) < 2:
+        return True
+    found = [resolve_container(before, n) for n in command.containers]
+    if profile.rm_checks_all_first and None in found:
+        return result.world.containers == before.containers
+    return all(c.id not in result.world.containers for c in found
+               if c is not None and c.status not in (Status.RUNNING, Status.PAUSED))
+
+
+def diff_lists_a_directory_for_a_reason(before: World, command: object, result: Result, *,
+                                        profile: Profile = DOCKER_20_10) -> bool:
+    """`diff` lists an unchanged-mode directory only above a listed change (or any copied up, by mtime); /etc once started where start writes it."""
+    # Docker lists a directory whose mode stayed only as the parent of a listed change; a dialect that
+    # compares directories by mtime (`diff_dirs_by_mtime`: podman) lists every one it copied up, and
+    # where starting writes /etc (`start_touches_etc`) a container that ever started lists /etc.
+    if type(command) is not cmd.Diff or result.error is not None:
+        return True
+    c = resolve_container(before, command.container)
+    lines = result.stdout.splitlines()
+    paths = [l[2:] for l in lines]
+    if profile.start_touches_etc and c.started and "/etc" not in paths:
+        return False
+    if profile.diff_dirs_by_mtime:
+        return True
+    view = before.container_view(c)
+    for line in lines:
+        kind, path = line[:1], line[2:]
+        entry, below = c.rw.get(path), view.get(path)
+        if (kind == "C" and entry is not None and below is not None and entry.kind is below.kind is fs.Kind.DIR
+                and entry.mode == below.mode and not entry.opaque
+                and not any(q.startswith(path.rstrip("/") + "/") for q in paths)):
+            return False
+    return True
 
 
 STEP_RULES: tuple[StepRule, ...] = (
@@ -546,6 +586,8 @@ STEP_RULES: tuple[StepRule, ...] = (
     commit_shows_the_container_view,
     rmi_by_id_deletes_the_image,
     races_only_on_auto_removal,
+    diff_lists_a_directory_for_a_reason,
+    rm_of_several_names,
 )
 
 

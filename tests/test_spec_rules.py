@@ -81,6 +81,10 @@ def test_each_rule_can_fail():
         rules.rmi_by_id_deletes_the_image: (cmd.Rmi((img.short_id,), force=True), Result(commit.world)),
         # a race offered where there is none
         rules.races_only_on_auto_removal: (cmd.Stop(("c1", "c1"), 0), _broken(running_rm, alternatives=(running_rm,))),
+        # c2 (exited) kept although rm found it
+        rules.rm_of_several_names: (cmd.Rm(("c2", "nosuch")), Result(before)),
+        # /tmp listed as changed, nothing below it listed, its mode the same
+        rules.diff_lists_a_directory_for_a_reason: (cmd.Diff("c2"), Result(before, "C /tmp\n")),
     }
     assert set(cases) == set(rules.STEP_RULES)
     for rule, (command, result) in cases.items():

@@ -53,6 +53,17 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     exit_exec_not_found=127,
     # rmi deletes the image only, never its untagged parents (replays/14-rmi-children.sh:12)
     rmi_prunes_parents=False,
+    # podman build is buildah: a failed step leaves nothing (model/builders/buildah.py; replays/17-build-fail.sh:4, :5)
+    builder="buildah",
+    # start of a running container prints nothing (replays/02-create-start-run.sh:17)
+    start_running_prints_name=False,
+    # a command that could not be run leaves exit code 0; exec's runtime error goes to stderr (replays/03-run-refusals.sh:6, 08-exec.sh:8)
+    failed_start_sets_exit_code=False,
+    exec_error_on_stdout=False,
+    # a container's IMAGE stays the reference it was made with (replays/15-rmi-in-use-untag.sh:5, :8)
+    container_image_keeps_ref=True,
+    # rm -f / rmi -f of a missing name: nothing said (replays/07-rm.sh:10, 14-rmi-children.sh:7)
+    force_ignores_missing_silently=True,
     # how the podman CLI prints: localhost/ references, "2.13 MB", "...", history's ID column, bare ids,
     # ps oldest first with bare commands, podman's Status and State words, labels as a Go map
     # (replays/01-import-images.sh:3, :8, :9, :14, 02-create-start-run.sh:6, :13, :14, 04-ps-filters.sh:19, :22, 11-commit.sh:4)
