@@ -873,7 +873,7 @@ def start_touches_etc(original):
 
 
 @mutant("diff lists every copied-up directory although the dialect's policy compares modes",
-        rule="diff_lists_a_directory_for_a_reason", seam="TRANSITIONS[Diff]",
+        rule="diff_forgets_a_file_made_and_removed (law)", seam="TRANSITIONS[Diff]",
         witness="run --name ctr1 base:1 sh -c 'mkdir -p /tmp/x && rm -r /tmp/x'; diff ctr1")
 def diff_dirs_by_mtime(original):
     return lambda w, c, p: original(w, c, replace(p, diff_dirs_by_mtime=True))

@@ -137,8 +137,7 @@ def tag_then_rmi_only_untags(world: World, ref: str, p: Profile = DOCKER_20_10) 
 
 def stop_and_kill_exit_codes_follow_the_workload(world: World, argv: tuple[str, ...], pause: bool, kill: bool,
                                                  p: Profile = DOCKER_20_10) -> None:
-    """After `stop` a container exits as its workload handles SIGTERM (paused or not, where the dialect stops
-    a paused one); after `kill`, 137."""
+    """After `stop` a container exits as its workload handles SIGTERM (paused or not, where stop thaws it); after `kill`, 137."""
     w = WORKLOADS[argv]
     ran = _ok(step(world, cmd.Run(cmd.Create(BASE_REF, argv, name="law", network="none"), detach=True), p))
     world = ran.world
@@ -164,8 +163,7 @@ def _child_image(world: World, tag: str, parent: str, argv: tuple[str, ...], nam
 
 
 def rmi_prunes_untagged_parents(world: World, p: Profile = DOCKER_20_10) -> None:
-    """`rmi` of an image also deletes its parent once the parent is untagged, unused and has no other child
-    (where the dialect prunes parents, `rmi_prunes_parents`; podman keeps the parent)."""
+    """`rmi` of an image also deletes its parent once the parent is untagged, unused and has no other child (where the dialect prunes)."""
     assume(BASE_REF in world.tags)
     world = _child_image(world, "law:1", BASE_REF, ("touch", "/tmp/f1"), "law1", p)
     parent = world.tags["law:1"]
@@ -177,6 +175,17 @@ def rmi_prunes_untagged_parents(world: World, p: Profile = DOCKER_20_10) -> None
     # gone: pruned with its child, or deleted already with its last tag (where children do not hold it)
     gone = p.rmi_prunes_parents or not p.rmi_refuses_parent_with_children
     assert (parent not in world.images) == gone and "law:2" not in world.tags
+
+
+def diff_forgets_a_file_made_and_removed(world: World, name: str, p: Profile = DOCKER_20_10) -> None:
+    """A file made and removed again leaves its directory out of `diff`, or changed where the dialect compares directories by mtime."""
+    assume(BASE_REF in world.tags and world.container_by_name("law") is None)
+    world = _ok(step(world, cmd.Run(cmd.Create(BASE_REF, ("sleep", "1000"), name="law", network="none"), detach=True), p)).world
+    path = f"/tmp/{name}"
+    world = _ok(step(world, cmd.Exec("law", ("touch", path)), p)).world
+    world = _ok(step(world, cmd.Exec("law", ("rm", "-f", path)), p)).world
+    lines = _ok(step(world, cmd.Diff("law"), p)).stdout.splitlines()
+    assert ("C /tmp" in lines) == p.diff_dirs_by_mtime and not any(path in l for l in lines)
 
 
 def rmi_by_id_of_an_image_in_use(world: World, p: Profile = DOCKER_20_10) -> None:
@@ -230,6 +239,8 @@ LAWS = {
     "tag_then_rmi_only_untags": (lambda pair, p: tag_then_rmi_only_untags(*pair, p=p), lambda p: (_with_tag(p),)),
     "rmi_prunes_untagged_parents": (rmi_prunes_untagged_parents, lambda p: (worlds(p),)),
     "rmi_by_id_of_an_image_in_use": (rmi_by_id_of_an_image_in_use, lambda p: (worlds(p),)),
+    "diff_forgets_a_file_made_and_removed": (diff_forgets_a_file_made_and_removed,
+                                             lambda p: (worlds(p), st.sampled_from(("f1", "made", "x")))),
     "stop_and_kill_exit_codes_follow_the_workload": (
         _stop_kill, lambda p: (worlds(p), st.sampled_from(_BLOCKING), st.booleans(), st.booleans())),
 }
