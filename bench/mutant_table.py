@@ -133,6 +133,7 @@ def clear_caches() -> None:
 # Build contexts a witness can name (`build -t REF NAME`).
 CONTEXTS = {
     "run-touch": {"Dockerfile": b"FROM base:1\nRUN touch /tmp/f1\n"},
+    "run-fail": {"Dockerfile": b"FROM base:1\nRUN touch /tmp/f1\nRUN false\n"},
 }
 
 
@@ -877,3 +878,10 @@ def start_touches_etc(original):
         witness="run --name ctr1 base:1 sh -c 'mkdir -p /tmp/x && rm -r /tmp/x'; diff ctr1")
 def diff_dirs_by_mtime(original):
     return lambda w, c, p: original(w, c, replace(p, diff_dirs_by_mtime=True))
+
+
+@mutant("a failed build leaves no container although the dialect's builder keeps the failed step's",
+        rule="refusal_changes_nothing", seam="TRANSITIONS[Build]",
+        witness="build -t bad:1 run-fail")
+def buildah_drops_failed_container(original):
+    return lambda w, c, p: original(w, c, replace(p, builder="buildah"))

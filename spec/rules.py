@@ -101,7 +101,7 @@ def rmi_outcome(world: World, text: str, force: bool, profile: Profile = DOCKER_
     """
     img = resolve_image(world, text)
     if img is None:
-        return K.NO_SUCH_IMAGE
+        return OK if force and profile.force_ignores_missing_silently else K.NO_SUCH_IMAGE
     tags = world.image_tags(img.id)
     users = [c for c in world.containers.values() if c.image == img.id]
     if force and profile.rmi_force_removes_containers and (named_by_id(text, img) or len(tags) == 1):
@@ -215,7 +215,8 @@ def expected_outcomes(world: World, command: object, profile: Profile = DOCKER_2
     if t is cmd.Rm:
         c = resolve_container(world, command.containers[0])
         if c is None:
-            return frozenset({K.NO_SUCH_CONTAINER})
+            silent = command.force and profile.force_ignores_missing_silently  # podman -f: not an error
+            return frozenset({OK if silent else K.NO_SUCH_CONTAINER})
         if command.force:
             return frozenset({OK})
         return frozenset({{Status.RUNNING: K.REMOVE_RUNNING, Status.PAUSED: K.REMOVE_PAUSED}.get(c.status, OK)})
@@ -298,7 +299,8 @@ def refused_exactly_as_the_engine_refuses(before: World, command: object, result
     return allowed is None or outcome(result) in allowed
 
 
-def refusal_changes_nothing(before: World, command: object, result: Result) -> bool:
+def refusal_changes_nothing(before: World, command: object, result: Result, *,
+                            profile: Profile = DOCKER_20_10) -> bool:
     """A refused command leaves the engine state as it was (a failed start records its exit code, a failed build its steps)."""
     if result.error is None:
         return True
@@ -308,7 +310,13 @@ def refusal_changes_nothing(before: World, command: object, result: Result) -> b
     if result.error.kind is K.EXEC_NOT_FOUND and type(command) in (cmd.Start, cmd.Run, cmd.Restart):
         return True
     if type(command) is cmd.Build and result.error.kind in (K.BUILD_FAILED, K.EXEC_NOT_FOUND):
-        return True  # the legacy builder keeps the images of the steps before and the failed container
+        # the legacy builder keeps the images of the steps before and the failed step's container;
+        # buildah (podman) the images only, BuildKit nothing
+        new = set(result.world.containers) - set(before.containers)
+        builder = command.builder or profile.builder
+        if result.error.kind is K.BUILD_FAILED and builder in ("classic", "buildah"):
+            return len(new) == (1 if builder == "classic" else 0)
+        return True
     return result.world is before or result.world == before
 
 

@@ -170,3 +170,18 @@ ENGINE_STDERR = [
 @pytest.mark.parametrize("stderr,kind", list(zip(ENGINE_STDERR, [K.PAUSED, K.NOT_RUNNING])))
 def test_the_classifier_reads_podmans_words(stderr, kind):
     assert Classifier(P43)(stderr) is kind
+
+
+def test_a_failed_buildah_step_leaves_its_images_but_no_container():
+    # 17-build-fail.sh:3, :4, :5: exit 7, the RUN touch /ok step's image stays, no container
+    from frozendict import frozendict
+
+    from model import commands as cmd
+
+    world = based()
+    fail = "FROM base:1\nRUN touch /ok\nRUN sh -c 'echo failing; exit 7'\nRUN touch /never\n"
+    build = cmd.Build(fail, frozendict({"Dockerfile": fail.encode()}), tags=("bad:1",))
+    r = step(world, build, P43)
+    assert (r.exit, r.error.kind) == (7, K.BUILD_FAILED)
+    assert not r.world.containers and len(r.world.images) == len(world.images) + 1
+    assert step(world, build, D20).world.containers  # the legacy builder keeps the failed step's container

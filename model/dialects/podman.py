@@ -53,7 +53,7 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     exit_exec_not_found=127,
     # rmi deletes the image only, never its untagged parents (replays/14-rmi-children.sh:12)
     rmi_prunes_parents=False,
-    # podman build is buildah: a failed step leaves nothing (model/builders/buildah.py; replays/17-build-fail.sh:4, :5)
+    # podman build is buildah: a failed step leaves no container (model/builders/buildah.py; replays/17-build-fail.sh:5, :8)
     builder="buildah",
     # start of a running container prints nothing (replays/02-create-start-run.sh:17)
     start_running_prints_name=False,
