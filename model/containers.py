@@ -447,7 +447,7 @@ def exec_(world: World, c: cmd.Exec, p: Profile) -> Result:
         # The CLI prints the runtime's refusal on standard output, with status 126.
         key = "exec_denied_exec" if isinstance(e, workload.ExecDenied) else "exec_not_found_exec"
         error = p.error(key, cmd=e.name)
-        code = p.exit_cannot_invoke if isinstance(e, workload.ExecDenied) else p.exit_exec_not_found
+        code = p.exit_exec_denied if isinstance(e, workload.ExecDenied) else p.exit_exec_not_found
         if not p.exec_error_on_stdout:
             return Result(world, "", error.message + "\n", code, error)
         return Result(world, error.message + "\n", "", code, error)

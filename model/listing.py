@@ -163,7 +163,7 @@ def _ps_shown(row: dict, c: Container, p: Profile) -> dict:
     if not p.ps_command_quoted:
         out["Command"] = json.loads(row["Command"])
     if p.ps_status_podman and c.status in (Status.RUNNING, Status.PAUSED):
-        out["Status"] = "Paused" if c.status is Status.PAUSED else "Up " + AGO
+        out["Status"] = "Paused" if c.status is Status.PAUSED else "Up " + (AGO if p.ps_running_ago else LESS_THAN_A_SECOND)
     if p.ps_state_is_status:
         out["State"] = out["Status"]
     if p.ps_labels_go_map:
@@ -181,9 +181,10 @@ def shown_ref(text: str, p: Profile) -> str:
     return p.cli_local_domain + text
 
 
-def shown_size(text: str, p: Profile) -> str:
-    """A size as the dialect's CLI prints it ("2.13MB", or "2.13 MB")."""
-    return re.sub(r"^([0-9.]+)([A-Za-z]+)$", r"\1 \2", text) if p.cli_size_space else text
+def shown_size(text: str, p: Profile, spaced: bool | None = None) -> str:
+    """A size as the dialect's CLI prints it ("2.13MB", or "2.13 MB" where `spaced`, default `cli_size_space`)."""
+    spaced = p.cli_size_space if spaced is None else spaced
+    return re.sub(r"^([0-9.]+)([A-Za-z]+)$", r"\1 \2", text) if spaced else text
 
 
 def _formatted(world: World, fmt: str, rows: list, headers: dict) -> Result:
@@ -302,7 +303,7 @@ def history(world: World, c: cmd.History, p: Profile) -> Result:
             "CreatedSince": AGO,
             "CreatedAt": ZERO_TIME,
             "CreatedBy": r["CreatedBy"] if c.no_trunc else ellipsis(r["CreatedBy"], 45, p.cli_ellipsis),
-            "Size": shown_size(human_size(r["Size"]), p),
+            "Size": shown_size(human_size(r["Size"]), p, p.history_size_space),
             "Comment": r["Comment"],
         })
     if c.quiet:

@@ -110,6 +110,8 @@ class Profile:
     # exec of a command the container lacks: 20.10's CLI exits 126 (as for one it cannot
     # invoke); 28.5's exits 127, as run does (replays/08-exec.sh:8).
     exit_exec_not_found: int = 126
+    # exec of something that cannot be executed (a directory): 126 (Docker, podman 4.3); podman 5.4 255 (08-exec.sh:9).
+    exit_exec_denied: int = 126
     # How `docker run` words a refusal: the last line of the error as {message} (its final
     # period dropped), then the CLI's usage hint.
     run_refusal: str = "docker: {message}.\nSee 'docker run --help'."
@@ -187,8 +189,10 @@ class Profile:
     # A reference without a registry, as `images`, `ps` and `rmi` print it: podman qualifies it,
     # "localhost/base:1" (replays/01-import-images.sh:3, :14, 04-ps-filters.sh:9).
     cli_local_domain: str = ""
-    # Sizes with a space before the unit, "2.13 MB" (podman 4.3: replays/01-import-images.sh:3, :6, :8).
+    # Sizes with a space before the unit, "2.13 MB": in `images` (podman: replays/01-import-images.sh:3, :6),
+    # in `history` (podman 4.3 only: 01:8).
     cli_size_space: bool = False
+    history_size_space: bool = False
     # How a long cell is cut: Docker ends it with "…" (width kept), podman with "..." (01:8).
     cli_ellipsis: str = "…"
     # history's id column header; full ids (--no-trunc, commit's output, rmi's Deleted:) with
@@ -203,6 +207,7 @@ class Profile:
     ps_oldest_first: bool = False
     ps_command_quoted: bool = True
     ps_status_podman: bool = False
+    ps_running_ago: bool = False  # "Up X ago" (podman 4.3) rather than "Up X" (Docker, podman 5.4: 02:13)
     ps_state_is_status: bool = False
     ps_labels_go_map: bool = False
 

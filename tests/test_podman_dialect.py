@@ -57,7 +57,9 @@ def test_the_cli_prints_localhost_references_spaced_sizes_and_podmans_history():
     # 01-import-images.sh:3, :12 (4.3: "2.13 MB"), 5.4 prints sizes as Docker does
     assert run(world, "docker images").stdout.splitlines()[1].split()[:2] == ["localhost/base", "1"]
     assert run(world, "docker images --format '{{.Size}}'").stdout.split("\n")[0].endswith(" kB")
-    assert run(world, "docker images --format '{{.Size}}'", P54).stdout.split("\n")[0].endswith("5kB")
+    assert run(world, "docker images --format '{{.Size}}'", P54).stdout.split("\n")[0].endswith(" kB")
+    # 5.4's history prints sizes without the space (01:8, 21-history-sizes.sh:4)
+    assert run(world, "docker history --format '{{.Size}}' base:1", P54).stdout.endswith("5kB\n")
     # 01:14: rmi's Untagged names localhost/
     assert run(world, "docker rmi base:2").stdout == "Untagged: localhost/base:2\n"
     # 01:8, :9: history's header says ID, cuts with "...", and --no-trunc ids are bare
@@ -82,7 +84,7 @@ def test_ps_lists_oldest_first_with_bare_commands_and_podmans_words():
     # 04-ps-filters.sh:22: COMMAND bare; 04:19 labels as a Go map; 02:13 "Up X ago", State the status text on 4.3
     assert run(world, "docker ps --format '{{.Command}}|{{.Labels}}|{{.Status}}|{{.State}}'").stdout == \
         "sleep 1000|map[role:web]|Up Less than a second ago|Up Less than a second ago\n"
-    assert run(world, "docker ps --format '{{.State}}'", P54).stdout == "running\n"  # 5.4: 02:13
+    assert run(world, "docker ps --format '{{.Status}}|{{.State}}'", P54).stdout == "Up Less than a second|running\n"  # 5.4: 02:13
     # 04:9: the IMAGE column qualifies the reference
     assert "localhost/base:1" in run(world, "docker ps").stdout
 
@@ -185,3 +187,12 @@ def test_a_failed_buildah_step_leaves_its_images_but_no_container():
     assert (r.exit, r.error.kind) == (7, K.BUILD_FAILED)
     assert not r.world.containers and len(r.world.images) == len(world.images) + 1
     assert step(world, build, D20).world.containers  # the legacy builder keeps the failed step's container
+
+
+def test_podman_5_4_exec_of_a_directory_exits_255_and_the_classifier_reads_it():
+    # 08-exec.sh:9 on 5.4 (4.3: 126), 03-run-refusals.sh:7
+    world = based("docker run -d --network none --name e1 base:1 sleep 1000", p=P54)
+    r = run(world, "docker exec e1 /tmp", P54)
+    assert (r.exit, r.error.kind) == (255, K.EXEC_NOT_FOUND) and run(world, "docker exec e1 /tmp").exit == 126
+    engine = 'Error: OCI runtime error: runc: exec failed: unable to start container process: exec: "/tmp": is a directory'
+    assert Classifier(P54)(engine) is K.EXEC_NOT_FOUND

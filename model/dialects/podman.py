@@ -69,6 +69,8 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     # (replays/01-import-images.sh:3, :8, :9, :14, 02-create-start-run.sh:6, :13, :14, 04-ps-filters.sh:19, :22, 11-commit.sh:4)
     cli_local_domain="localhost/",
     cli_size_space=True,
+    history_size_space=True,
+    ps_running_ago=True,
     cli_ellipsis="...",
     history_id_header="ID",
     cli_bare_ids=True,
@@ -81,10 +83,17 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
 
 # -- Podman 5.4 (Debian trixie, run in its own mount namespace) -----------------------------
 PODMAN_5_4 = differs(PODMAN_4_3, "podman-5.4", summary="Podman 5.4 (Debian trixie), rootful, runc", messages={
-    # exec in a container that is not running: the same words, no "inspecting object:" prefixes elsewhere (stderr is not compared)
+    # run / exec of a directory: runc says "is a directory" (replays/03-run-refusals.sh:7, 08-exec.sh:9)
+    "exec_denied_start": 'Error: OCI runtime error: runc: runc create failed: unable to start container process: exec: "{cmd}": is a directory',
+    "exec_denied_exec": 'Error: OCI runtime error: runc: exec failed: unable to start container process: exec: "{cmd}": is a directory',
 },
-    # sizes as Docker prints them, "2.13MB" (replays/01-import-images.sh:3, 21-history-sizes.sh:6)
-    cli_size_space=False,
+    # history prints sizes as Docker does, "2.13MB" (images still "2.13 MB") (replays/01-import-images.sh:8, 21-history-sizes.sh:4)
+    history_size_space=False,
+    # ps: a running container is "Up X" (replays/02-create-start-run.sh:13, 07-rm.sh:8); start of a running one prints its name (02:17)
+    ps_running_ago=False,
+    start_running_prints_name=True,
+    # exec of a directory exits 255, the runtime saying "is a directory" (replays/08-exec.sh:9, 03-run-refusals.sh:7)
+    exit_exec_denied=255,
     # ps {{.State}} is the state in lower case, as Docker's (replays/02-create-start-run.sh:6, :13, 04-ps-filters.sh:16)
     ps_state_is_status=False,
 )
