@@ -393,6 +393,8 @@ def lifecycle_follows_the_workload(before: World, command: object, result: Resul
     if len(command.containers) != 1:
         return True
     old = resolve_container(before, command.containers[0])
+    if old is None:  # rm -f of a missing name, where the dialect says nothing (podman): nothing changes
+        return result.world == before
     new = result.world.containers.get(old.id)
     if t is cmd.Rm:
         return new is None and len(result.world.containers) == len(before.containers) - 1
