@@ -885,3 +885,9 @@ def diff_dirs_by_mtime(original):
         witness="build -t bad:1 run-fail")
 def buildah_drops_failed_container(original):
     return lambda w, c, p: original(w, c, replace(p, builder="buildah"))
+
+
+@mutant("ps leaves paused containers out although the dialect's policy lists them",
+        rule="ps_lists_running_and_paused", seam="TRANSITIONS[Ps]", witness=PAUSED + "; ps -q")
+def ps_hides_paused(original):
+    return lambda w, c, p: original(w, c, replace(p, ps_lists_paused=False))

@@ -144,6 +144,8 @@ def ps(world: World, c: cmd.Ps, p: Profile) -> Result:
         if key == "status" and value not in STATUS_FILTERS:
             return refused(world, p.error("invalid_filter", filter=f"{key}={value}", value=value))
     containers = ps_select(world, c.all or c.last is not None, c.filters)
+    if not p.ps_lists_paused and not (c.all or c.last is not None) and not any(k == "status" for k, _ in c.filters):
+        containers = [x for x in containers if x.status is not Status.PAUSED]
     if c.last is not None:
         containers = containers[: c.last]
     if p.ps_oldest_first:
@@ -161,7 +163,7 @@ def _ps_shown(row: dict, c: Container, p: Profile) -> dict:
     out = dict(row)
     out["Image"] = shown_ref(row["Image"], p)
     if not p.ps_command_quoted:
-        out["Command"] = json.loads(row["Command"])
+        out["Command"] = " ".join(c.config.argv())  # the arguments as they are, unquoted (04-ps-filters.sh:22)
     if p.ps_status_podman and c.status in (Status.RUNNING, Status.PAUSED):
         out["Status"] = "Paused" if c.status is Status.PAUSED else "Up " + (AGO if p.ps_running_ago else LESS_THAN_A_SECOND)
     if p.ps_state_is_status:

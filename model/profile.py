@@ -205,6 +205,8 @@ class Profile:
     # "Up X ago" / "Paused" (podman: 02:13, 04:16); {{.State}} the state (Docker, podman 5.4) or the
     # status text (podman 4.3: 02:6); {{.Labels}} "k=v,..." (Docker) or a Go map (podman: 04:19).
     ps_oldest_first: bool = False
+    # ps without -a lists running and paused containers (Docker) or running ones only (podman: 04-ps-filters.sh:9, :11).
+    ps_lists_paused: bool = True
     ps_command_quoted: bool = True
     ps_status_podman: bool = False
     ps_running_ago: bool = False  # "Up X ago" (podman 4.3) rather than "Up X" (Docker, podman 5.4: 02:13)

@@ -196,3 +196,12 @@ def test_podman_5_4_exec_of_a_directory_exits_255_and_the_classifier_reads_it():
     assert (r.exit, r.error.kind) == (255, K.EXEC_NOT_FOUND) and run(world, "docker exec e1 /tmp").exit == 126
     engine = 'Error: OCI runtime error: runc: exec failed: unable to start container process: exec: "/tmp": is a directory'
     assert Classifier(P54)(engine) is K.EXEC_NOT_FOUND
+
+
+def test_ps_leaves_paused_containers_out_and_prints_arguments_bare():
+    # 04-ps-filters.sh:9, :11 (f4 paused: listed by ps -a only), :22 (sh -c exit 2)
+    world = based("docker run --network none --name f2 base:1 sh -c 'exit 2'",
+                  "docker run -d --network none --name f4 base:1 sleep 1000", "docker pause f4")
+    assert run(world, "docker ps -q").stdout == ""
+    assert run(world, "docker ps -a --format '{{.Names}} {{.Command}}'").stdout == "f2 sh -c exit 2\nf4 sleep 1000\n"
+    assert run(world, "docker ps -q", D20).stdout.strip() == world.container_by_name("f4").short_id

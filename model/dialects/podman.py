@@ -65,7 +65,7 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     # rm -f / rmi -f of a missing name: nothing said (replays/07-rm.sh:10, 14-rmi-children.sh:7)
     force_ignores_missing_silently=True,
     # how the podman CLI prints: localhost/ references, "2.13 MB", "...", history's ID column, bare ids,
-    # ps oldest first with bare commands, podman's Status and State words, labels as a Go map
+    # ps oldest first with bare commands and without paused containers (04:9, :11), podman's Status and State words, labels as a Go map
     # (replays/01-import-images.sh:3, :8, :9, :14, 02-create-start-run.sh:6, :13, :14, 04-ps-filters.sh:19, :22, 11-commit.sh:4)
     cli_local_domain="localhost/",
     cli_size_space=True,
@@ -75,6 +75,7 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     history_id_header="ID",
     cli_bare_ids=True,
     ps_oldest_first=True,
+    ps_lists_paused=False,
     ps_command_quoted=False,
     ps_status_podman=True,
     ps_state_is_status=True,
