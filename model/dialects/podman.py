@@ -1,15 +1,15 @@
 """Podman dialects: 4.3 (Debian bookworm) and 5.4 (Debian trixie), rootful, runc runtime.
 
 Podman speaks Docker's CLI and API with its own wording and, in places, its own
-choices.  They are measured row by row in docs/dialects/podman.md (every replay
-of replays/*.sh on both Podmans); until they are tabled here, a Podman dialect
-speaks its base's dialect in every respect not listed, which `dockspec replay`
-shows as divergences.  Several rows need a policy the model does not have yet
-(rm of several names checks them all first; stop of a paused container is
-refused; rmi -f removes the containers using the image); a few fit existing
-choices (every CLI refusal exits 125: `exit_refused`).  Adding an entry is one line, as in `model.dialects.docker`: a
-message key mapped to Podman's wording, or a policy of `model.profile.Profile`
-set to Podman's choice, each with a comment naming the replay that shows it.
+choices, measured row by row in docs/dialects/podman.md (every replay of
+replays/*.sh on both Podmans).  Each entry below is one of them: a message key
+mapped to Podman's wording, an exit status, or a policy of `model.profile.Profile`
+set to Podman's choice, with a comment naming the replay lines that show it
+(tests/test_podman_dialect.py checks each).  `podman build` is buildah
+(`builder="buildah"`, model/builders/buildah.py).  podman-5.4 is described as its
+differences from podman-4.3.  What is still not modelled (sizes of committed and
+built layers, buildah's output and history rows, import ids of the CLI, ...) is
+listed in docs/dialects/podman.md and, line by line, in replays/ledger/podman-*.txt.
 """
 from __future__ import annotations
 
