@@ -891,3 +891,10 @@ def buildah_drops_failed_container(original):
         rule="ps_lists_running_and_paused", seam="TRANSITIONS[Ps]", witness=PAUSED + "; ps -q")
 def ps_hides_paused(original):
     return lambda w, c, p: original(w, c, replace(p, ps_lists_paused=False))
+
+
+@mutant("inspect offers an exited container read as stopped although the dialect has no such race",
+        rule="inspect_reads_an_exited_container_as_exited (law)", seam="TRANSITIONS[Inspect]",
+        witness="run --name ctr1 base:1 true; inspect ctr1")
+def inspect_stopped_race(original):
+    return lambda w, c, p: original(w, c, replace(p, exited_may_read_stopped=True))

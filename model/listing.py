@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 from . import commands as cmd
 from . import fs, refs
@@ -391,6 +392,16 @@ def inspect_image(world: World, img: Image, p: Profile | None = None) -> dict:
 
 def inspect(world: World, c: cmd.Inspect, p: Profile) -> Result:
     """`docker inspect`: a JSON array, or one `--format` line per object."""
+    result = _inspect(world, c, p, "exited")
+    if p.exited_may_read_stopped and result.error is None:
+        # podman 5.4 races with its clean-up of an exited container: it may still call it "stopped"
+        other = _inspect(world, c, p, "stopped")
+        if other != result:
+            return replace(result, alternatives=(other,))
+    return result
+
+
+def _inspect(world: World, c: cmd.Inspect, p: Profile, exited: str) -> Result:
     out = Out(world)
     objects = []
     for name in c.targets:
@@ -399,6 +410,8 @@ def inspect(world: World, c: cmd.Inspect, p: Profile) -> Result:
             found = find_container(world, name)
             if found is not None:
                 obj = inspect_container(world, found)
+                if found.status is Status.EXITED:
+                    obj["State"]["Status"] = exited
         if obj is None and c.type in (None, "image"):
             img = find_image(world, name)
             if img is not None:

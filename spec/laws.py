@@ -18,6 +18,7 @@ from model import fs
 from model.engine import step
 from model.errors import ErrorKind
 from model.profile import DOCKER_20_10, Profile
+from model.result import outcomes
 from model.values import Status, World
 
 from .fixtures import BASE_REF, base_world
@@ -188,6 +189,14 @@ def diff_forgets_a_file_made_and_removed(world: World, name: str, p: Profile = D
     assert ("C /tmp" in lines) == p.diff_dirs_by_mtime and not any(path in l for l in lines)
 
 
+def inspect_reads_an_exited_container_as_exited(world: World, p: Profile = DOCKER_20_10) -> None:
+    """`inspect` reads an exited container's state as exited, or also stopped where the dialect races with its clean-up."""
+    assume(BASE_REF in world.tags and world.container_by_name("law") is None)
+    world = _ok(step(world, cmd.Run(cmd.Create(BASE_REF, ("true",), name="law", network="none")), p)).world
+    r = _ok(step(world, cmd.Inspect(("law",), format="{{.State.Status}}"), p))
+    assert [o.stdout for o in outcomes(r)] == ["exited\n"] + (["stopped\n"] if p.exited_may_read_stopped else [])
+
+
 def rmi_by_id_of_an_image_in_use(world: World, p: Profile = DOCKER_20_10) -> None:
     """`rmi` by id of an image a stopped container uses is refused unless forced; forced, the image goes and the container keeps its layers (or goes too)."""
     assume(BASE_REF in world.tags)
@@ -242,6 +251,7 @@ LAWS = {
     "tag_then_rmi_only_untags": (lambda pair, p: tag_then_rmi_only_untags(*pair, p=p), lambda p: (_with_tag(p),)),
     "rmi_prunes_untagged_parents": (rmi_prunes_untagged_parents, lambda p: (worlds(p),)),
     "rmi_by_id_of_an_image_in_use": (rmi_by_id_of_an_image_in_use, lambda p: (worlds(p),)),
+    "inspect_reads_an_exited_container_as_exited": (inspect_reads_an_exited_container_as_exited, lambda p: (worlds(p),)),
     "diff_forgets_a_file_made_and_removed": (diff_forgets_a_file_made_and_removed,
                                              lambda p: (worlds(p), st.sampled_from(("f1", "made", "x")))),
     "stop_and_kill_exit_codes_follow_the_workload": (

@@ -205,3 +205,13 @@ def test_ps_leaves_paused_containers_out_and_prints_arguments_bare():
     assert run(world, "docker ps -q").stdout == ""
     assert run(world, "docker ps -a --format '{{.Names}} {{.Command}}'").stdout == "f2 sh -c exit 2\nf4 sleep 1000\n"
     assert run(world, "docker ps -q", D20).stdout.strip() == world.container_by_name("f4").short_id
+
+
+def test_podman_5_4_inspect_may_read_an_exited_container_as_stopped():
+    # 02-create-start-run.sh:20 on 5.4, in one replay pass of two: "stopped 3 0" (the other: "exited 3 0")
+    from model.result import outcomes
+
+    world = based("docker run --network none --name c2 base:1 sh -c 'exit 3'", p=P54)
+    r = run(world, "docker inspect --format '{{.State.Status}} {{.State.ExitCode}}' c2", P54)
+    assert [o.stdout for o in outcomes(r)] == ["exited 3\n", "stopped 3\n"]
+    assert not run(world, "docker inspect --format '{{.State.Status}}' c2").alternatives  # 4.3: no race seen

@@ -95,6 +95,8 @@ PODMAN_5_4 = differs(PODMAN_4_3, "podman-5.4", summary="Podman 5.4 (Debian trixi
     start_running_prints_name=True,
     # exec of a directory exits 255, the runtime saying "is a directory" (replays/08-exec.sh:9, 03-run-refusals.sh:7)
     exit_exec_denied=255,
+    # inspect may read an exited container's state as "stopped", racing with podman's clean-up (replays/02-create-start-run.sh:20)
+    exited_may_read_stopped=True,
     # ps {{.State}} is the state in lower case, as Docker's (replays/02-create-start-run.sh:6, :13, 04-ps-filters.sh:16)
     ps_state_is_status=False,
 )
