@@ -133,6 +133,7 @@ def clear_caches() -> None:
 # Build contexts a witness can name (`build -t REF NAME`).
 CONTEXTS = {
     "run-touch": {"Dockerfile": b"FROM base:1\nRUN touch /tmp/f1\n"},
+    "run-fail": {"Dockerfile": b"FROM base:1\nRUN touch /tmp/f1\nRUN false\n"},
 }
 
 
@@ -934,3 +935,68 @@ def init_ignored(original):
                 world = world.put_container(replace(x, init=True, rw=containers.init_mountpoint(view).upper))
         return replace(r, world=world)
     return run
+# The Podman dialects' policies (model/dialects/podman.py), each turned on in a transition of the
+# reference dialect, whose spec expects Docker 20.10's choice.
+@mutant("stop of a paused container is refused although the dialect's policy stops it",
+        rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Stop]", witness=PAUSED + "; stop ctr1")
+def stop_paused_refused(original):
+    return lambda w, c, p: original(w, c, replace(p, stop_refuses_paused=True))
+
+
+@mutant("restart of a paused container is refused although the dialect's policy restarts it",
+        rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Restart]", witness=PAUSED + "; restart ctr1")
+def restart_paused_refused(original):
+    return lambda w, c, p: original(w, c, replace(p, stop_refuses_paused=True))
+
+
+@mutant("rm of several names removes none when one is missing although the dialect's policy removes the others",
+        rule="rm_of_several_names", seam="TRANSITIONS[Rm]",
+        witness="create --name ctr1 base:1 true; rm ctr1 nosuch")
+def rm_all_or_nothing(original):
+    return lambda w, c, p: original(w, c, replace(p, rm_checks_all_first=True))
+
+
+@mutant("rmi -f removes the containers that use the image although the dialect's policy keeps them",
+        rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Rmi]", witness=RUNNING + "; rmi -f base:1")
+def rmi_force_removes_users(original):
+    return lambda w, c, p: original(w, c, replace(p, rmi_force_removes_containers=True))
+
+
+@mutant("exec in a paused container is refused as not running although the dialect's policy says paused",
+        rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Exec]", witness=PAUSED + "; exec ctr1 true")
+def exec_paused_as_not_running(original):
+    return lambda w, c, p: original(w, c, replace(p, exec_paused_not_running=True))
+
+
+@mutant("start writes /etc into the container's layer although the dialect's policy has an init layer",
+        rule="diff_lists_a_directory_for_a_reason", seam="TRANSITIONS[Start]",
+        witness="create --name ctr1 base:1 true; start ctr1; diff ctr1")
+def start_touches_etc(original):
+    return lambda w, c, p: original(w, c, replace(p, start_touches_etc=True))
+
+
+@mutant("diff lists every copied-up directory although the dialect's policy compares modes",
+        rule="diff_forgets_a_file_made_and_removed (law)", seam="TRANSITIONS[Diff]",
+        witness="run --name ctr1 base:1 sh -c 'mkdir -p /tmp/x && rm -r /tmp/x'; diff ctr1")
+def diff_dirs_by_mtime(original):
+    return lambda w, c, p: original(w, c, replace(p, diff_dirs_by_mtime=True))
+
+
+@mutant("a failed build leaves no container although the dialect's builder keeps the failed step's",
+        rule="refusal_changes_nothing", seam="TRANSITIONS[Build]",
+        witness="build -t bad:1 run-fail")
+def buildah_drops_failed_container(original):
+    return lambda w, c, p: original(w, c, replace(p, builder="buildah"))
+
+
+@mutant("ps leaves paused containers out although the dialect's policy lists them",
+        rule="ps_lists_running_and_paused", seam="TRANSITIONS[Ps]", witness=PAUSED + "; ps -q")
+def ps_hides_paused(original):
+    return lambda w, c, p: original(w, c, replace(p, ps_lists_paused=False))
+
+
+@mutant("inspect offers an exited container read as stopped although the dialect has no such race",
+        rule="inspect_reads_an_exited_container_as_exited (law)", seam="TRANSITIONS[Inspect]",
+        witness="run --name ctr1 base:1 true; inspect ctr1")
+def inspect_stopped_race(original):
+    return lambda w, c, p: original(w, c, replace(p, exited_may_read_stopped=True))

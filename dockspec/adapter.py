@@ -390,8 +390,26 @@ class Adapter:
     def do_unpause(self, c: cmd.Unpause) -> Outcome:
         return self._each(c.containers, self.api.unpause)
 
+    def _missing_ignored(self, force: bool, fn):
+        """`fn`, but a name the engine does not know is skipped where the CLI would skip it: podman's
+        `rm -f` and `rmi -f` ignore a missing name (its client asks libpod with ignore set; the
+        Docker-compatible socket answers 404), so the name is left out, as `podman` leaves it."""
+        if not (force and self.podman):
+            return fn
+
+        def call(n):
+            try:
+                return fn(n)
+            except Exception as e:
+                if self.refusal(e)[0] == 404:
+                    return _SKIPPED
+                raise
+        return call
+
     def do_rm(self, c: cmd.Rm) -> Outcome:
-        return self._each(c.containers, lambda n: self.api.remove_container(n, force=c.force))
+        out = self._each(c.containers, self._missing_ignored(c.force, lambda n: self.api.remove_container(n, force=c.force)))
+        out.stdout = "".join(l + "\n" for l in out.stdout.splitlines() if l != _SKIPPED)
+        return out
 
     def do_rename(self, c: cmd.Rename) -> Outcome:
         out = Outcome(0)
@@ -464,9 +482,11 @@ class Adapter:
 
     def do_rmi(self, c: cmd.Rmi) -> Outcome:
         out = Outcome(0)
+        remove = self._missing_ignored(c.force, lambda name: self.api.remove_image(name, force=c.force, noprune=c.no_prune))
         for ref in c.images:
             try:
-                for item in self.api.remove_image(self.name(ref), force=c.force, noprune=c.no_prune) or []:
+                gone = remove(self.name(ref))
+                for item in (gone if gone != _SKIPPED else None) or []:
                     for k, v in item.items():
                         # Podman: `Untagged: docker.io/library/R:T`, `Deleted: <bare id>`
                         v = familiar(v) if k == "Untagged" else full_id(v) if k == "Deleted" else v
@@ -675,6 +695,9 @@ class Adapter:
                 out.stderr += f"Error: No such object: {t}\n"
                 out.kind, out.exit = out.kind or kind, 1
         return out
+
+
+_SKIPPED = "\0skipped"  # a name `_missing_ignored` left out
 
 
 def is_podman(api) -> bool:

@@ -365,7 +365,7 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None, en
                 raw = observer.raw()
                 ids.learn(world, raw, owner)
                 e_state = engine_snapshot(raw, ids)
-                m_state = snapshot(world)
+                m_state = snapshot(world, profile)
                 e_out = out
                 if verb in LISTING:
                     seen_containers.update(c["Id"][:12] for c in raw.containers)

@@ -165,7 +165,7 @@ def run_lines(lines: list[Line], files: ScriptFiles, world: World | None = None,
     for line in lines:
         if line.words is None:
             yield LineResult(line.number, [], 2, "", line.error + "\n", "usage",
-                             snapshot(world) if with_state else None, world)
+                             snapshot(world, profile) if with_state else None, world)
             continue
         try:
             words = [_resolve_ids(w, world) for w in line.words]
@@ -174,7 +174,7 @@ def run_lines(lines: list[Line], files: ScriptFiles, world: World | None = None,
             # Docker's own wording for a missing file; a malformed line names its number.
             text = f"{e}\n" if e.kind != "usage" else f"line {line.number}: {e}\n"
             yield LineResult(line.number, list(line.words), e.exit, "", text, e.kind,
-                             snapshot(world) if with_state else None, world)
+                             snapshot(world, profile) if with_state else None, world)
             continue
         result = engine.step(world, command, profile)
         world = result.world
@@ -188,7 +188,7 @@ def run_lines(lines: list[Line], files: ScriptFiles, world: World | None = None,
         def line_result(r: Result, stdout: str) -> LineResult:
             return LineResult(line.number, list(line.words), r.exit, stdout, r.stderr,
                               r.error.kind.value if r.error else None,
-                              snapshot(r.world) if with_state else None, r.world)
+                              snapshot(r.world, profile) if with_state else None, r.world)
 
         first = line_result(result, stdout)
         first.alternatives = [line_result(r, r.stdout) for r in outcomes(result)[1:]]

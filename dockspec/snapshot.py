@@ -19,20 +19,21 @@ from __future__ import annotations
 import re
 
 from model import containers, listing
+from model.profile import DOCKER_20_10, Profile
 from model.values import Status, World
 
 
-def snapshot(world: World) -> dict:
+def snapshot(world: World, profile: Profile = DOCKER_20_10) -> dict:
     out_containers = {}
     diffs = {}
     for c in sorted(world.containers.values(), key=lambda c: c.name):
-        row = listing.ps_row(world, c)
+        row = listing.ps_row(world, c, keep_ref=profile.container_image_keeps_ref)
         out_containers[c.name] = {
             "status": c.status.value,
             "exit_code": c.exit_code if c.status is Status.EXITED else None,
             "image": row["Image"],
         }
-        diffs[c.name] = sorted(containers.diff_lines(world, c))
+        diffs[c.name] = sorted(containers.diff_lines(world, c, profile))
     images = {}
     history = {}
     for ref in sorted(world.tags):

@@ -161,6 +161,10 @@ def init_mountpoint(rootfs: fs.Rootfs) -> fs.Rootfs:
 def _start_one(world: World, c: Container, p: Profile) -> tuple[World, EngineError | None, int, workload.Step | None]:
     if c.init:
         c = replace(c, rw=init_mountpoint(world.rootfs(c)).upper)
+    if p.start_touches_etc:
+        # Before the runtime runs anything: a command that is not found still leaves /etc changed (03:5).
+        c = touch_etc(world, c)
+        world = world.put_container(c)
     rootfs = world.rootfs(c)
     config = c.config
     env = with_default_path(config.env)
@@ -186,7 +190,7 @@ def _start_one(world: World, c: Container, p: Profile) -> tuple[World, EngineErr
         if c.auto_remove:
             world = world.drop_container(c.id)
         else:
-            world = world.put_container(replace(c, exit_code=code))
+            world = world.put_container(replace(c, exit_code=code if p.failed_start_sets_exit_code else c.exit_code))
         return world, p.error("exec_denied_start" if denied else "exec_not_found_start", cmd=e.name), code, None
     c = replace(c, status=Status.RUNNING, started=True, exit_code=None, processes=(proc,))
     step = workload.run(proc, rootfs)
@@ -252,7 +256,8 @@ def start(world: World, c: cmd.Start, p: Profile) -> Result:
             out.failed.append(name)
             return
         if target.status is Status.RUNNING:
-            out.print(name)
+            if p.start_running_prints_name:
+                out.print(name)
             return
         out.world, error, _, step = _start_one(out.world, target, p)
         if error is not None:
@@ -345,6 +350,9 @@ def stop(world: World, c: cmd.Stop, p: Profile) -> Result:
     """`docker stop`: SIGTERM to PID 1, SIGKILL after the timeout; a stopped container is left alone."""
 
     def one(out: Out, name: str, target: Container) -> None:
+        if target.status is Status.PAUSED and p.stop_refuses_paused:
+            out.refuse(p.error("stop_paused", id=target.id))
+            return
         if target.status in (Status.RUNNING, Status.PAUSED):
             out.world = _terminate(out.world, target)
         out.print(name)
@@ -417,6 +425,12 @@ def rm(world: World, c: cmd.Rm, p: Profile) -> Result:
             out.world = out.world.drop_container(target.id)
             out.print(name)
 
+    if p.rm_checks_all_first and not c.force:
+        missing = next((n for n in c.containers if find(world, n) is None), None)
+        if missing is not None:
+            return refused(world, p.error("no_such_container", name=missing))
+    if c.force and p.force_ignores_missing_silently:
+        c = replace(c, containers=tuple(n for n in c.containers if find(world, n) is not None))
     # With -f the CLI prints "No such container" but does not fail the command.
     return each(world, c.containers, p, one, missing="no_such_container", missing_exit=0 if c.force else 1).result()
 
@@ -425,6 +439,9 @@ def restart(world: World, c: cmd.Restart, p: Profile) -> Result:
     """`docker restart`: stop (when running or paused), then start again with the same read-write layer."""
 
     def one(out: Out, name: str, target: Container) -> None:
+        if target.status is Status.PAUSED and p.stop_refuses_paused:
+            out.refuse(p.error("stop_paused", id=target.id))
+            return
         if target.status in (Status.RUNNING, Status.PAUSED):
             if target.auto_remove:
                 # A race (seen under load): the engine turns auto-removal off while it stops the
@@ -480,7 +497,7 @@ def exec_(world: World, c: cmd.Exec, p: Profile) -> Result:
     target = find(world, c.container)
     if target is None:
         return refused(world, p.error("no_such_container", name=c.container))
-    if target.status is Status.PAUSED:
+    if target.status is Status.PAUSED and not p.exec_paused_not_running:
         return refused(world, p.error("exec_paused", name=c.container))
     if target.status is not Status.RUNNING:
         return refused(world, p.error("not_running", id=target.id))
@@ -492,7 +509,9 @@ def exec_(world: World, c: cmd.Exec, p: Profile) -> Result:
         # The CLI prints the runtime's refusal on standard output, with status 126.
         key = "exec_denied_exec" if isinstance(e, workload.ExecDenied) else "exec_not_found_exec"
         error = p.error(key, cmd=e.name)
-        code = p.exit_cannot_invoke if isinstance(e, workload.ExecDenied) else p.exit_exec_not_found
+        code = p.exit_exec_denied if isinstance(e, workload.ExecDenied) else p.exit_exec_not_found
+        if not p.exec_error_on_stdout:
+            return Result(world, "", error.message + "\n", code, error)
         return Result(world, error.message + "\n", "", code, error)
     except UnsupportedWorkload as e:
         return refused(world, p.error("unsupported_workload", detail=e), exit=p.exit_cannot_invoke)
@@ -530,9 +549,17 @@ def diff(world: World, c: cmd.Diff, p: Profile) -> Result:
     target = find(world, c.container)
     if target is None:
         return refused(world, p.error("no_such_container_daemon", name=c.container))
-    lines = diff_lines(world, target)
+    lines = diff_lines(world, target, p)
     return Result(world, "".join(l + "\n" for l in lines))
 
 
-def diff_lines(world: World, c: Container) -> tuple[str, ...]:
-    return fs.diff(world.container_view(c), c.rw)
+def diff_lines(world: World, c: Container, p: Profile | None = None) -> tuple[str, ...]:
+    return fs.diff(world.container_view(c), c.rw, dirs_by_mtime=p is not None and p.diff_dirs_by_mtime)
+
+
+def touch_etc(world: World, c: Container) -> Container:
+    """The container after its engine wrote its /etc files into the read-write layer (Podman, at every start)."""
+    if "/etc" in c.rw:
+        return c
+    below = world.container_view(c).get("/etc", fs.DIR)
+    return replace(c, rw=c.rw.set("/etc", below))

@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
 from . import commands as cmd
@@ -74,4 +75,25 @@ def step(world: World, command: object, profile: Profile = DOCKER_20_10) -> Resu
         transition = TRANSITIONS[type(command)]
     except KeyError:
         raise TypeError(f"not a docker command: {command!r}") from None
-    return transition(world, command, profile)
+    return refusal_status(transition(world, command, profile), VERBS[type(command)], profile)
+
+
+def refusal_status(result: Result, verb: str, profile: Profile) -> Result:
+    """The exit status of a refusal as the dialect's CLI gives it.
+
+    The transitions exit 1 for a refusal, as Docker's CLI does; another CLI may
+    exit otherwise: `exit_refused_by["VERB KIND"]` (or `["VERB"]`) when the dialect
+    lists it, else `exit_refused` (podman: 125, but `rmi` of a missing image 1).
+    Other statuses (a container's, 125/126/127 of run and exec, 0) stay.
+    """
+    if profile.exit_refused == 1 and not profile.exit_refused_by:
+        return result
+
+    def one(r: Result) -> Result:
+        if r.error is None or r.exit != 1:
+            return r
+        by = profile.exit_refused_by
+        code = by.get(f"{verb} {r.error.kind.value}", by.get(verb, profile.exit_refused))
+        return replace(r, exit=code)
+
+    return replace(one(result), alternatives=tuple(one(a) for a in result.alternatives))

@@ -290,7 +290,7 @@ def _view(lower: frozendict, upper: Changes) -> frozendict:
     return apply(lower, upper) if upper else lower
 
 
-def diff(lower: Mapping[str, Entry], upper: Mapping[str, Entry]) -> tuple[str, ...]:
+def diff(lower: Mapping[str, Entry], upper: Mapping[str, Entry], dirs_by_mtime: bool = False) -> tuple[str, ...]:
     """`docker diff` lines for a read-write layer `upper` over the view `lower`, sorted by path.
 
     The engine's rules (archive/changes.go over an overlay upper directory):
@@ -298,7 +298,9 @@ def diff(lower: Mapping[str, Entry], upper: Mapping[str, Entry]) -> tuple[str, .
     was copied up is `C`; a directory that was copied up is `C` only when its
     mode changed, or when something beneath it is listed (the engine adds the
     parents of every change).  A directory merely passed through, or whose
-    content was created and deleted again, is not listed.
+    content was created and deleted again, is not listed.  With `dirs_by_mtime`
+    (Podman, which compares directories by their mtime) every directory of
+    `upper` that `lower` has is `C`: it was copied up because something in it changed.
     """
     listed: dict[str, str] = {}
     for path, entry in upper.items():
@@ -308,7 +310,7 @@ def diff(lower: Mapping[str, Entry], upper: Mapping[str, Entry]) -> tuple[str, .
                 listed[path] = "D"
         elif below is None:
             listed[path] = "A"
-        elif entry.kind is not Kind.DIR or below.kind is not Kind.DIR or entry.mode != below.mode:
+        elif entry.kind is not Kind.DIR or below.kind is not Kind.DIR or entry.mode != below.mode or dirs_by_mtime:
             listed[path] = "C"
     for path, entry in upper.items():
         if entry.kind is Kind.DIR and entry.opaque and path in lower:

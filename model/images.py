@@ -123,7 +123,7 @@ def commit(world: World, c: cmd.Commit, p: Profile) -> Result:
                             container=target.id)
     if ref is not None:
         world = set_tag(world, ref, img.id)
-    return Result(world, img.id + "\n")
+    return Result(world, (img.id[7:] if p.cli_bare_ids else img.id) + "\n")
 
 
 def tag(world: World, c: cmd.Tag, p: Profile) -> Result:
@@ -139,6 +139,13 @@ def tag(world: World, c: cmd.Tag, p: Profile) -> Result:
     if img is None:
         return refused(world, p.error("no_such_image_daemon", ref=_familiar(c.source)))
     return Result(set_tag(world, ref, img.id))
+
+
+def _shown(ref: str, p: Profile) -> str:
+    """A reference as the dialect's CLI prints it (`model.listing.shown_ref`)."""
+    from .listing import shown_ref
+
+    return shown_ref(ref, p)
 
 
 def _familiar(text: str) -> str:
@@ -194,9 +201,9 @@ def _delete(world: World, img: Image, force: bool, prune: bool, quiet: bool, p: 
         raise _Conflict(conflict)
     for t in world.image_tags(img.id):
         world = replace(world, tags=world.tags.delete(t))
-        out.append(f"Untagged: {t}")
+        out.append(f"Untagged: {_shown(t, p)}")
     world = replace(world, images=world.images.delete(img.id))
-    out.append(f"Deleted: {img.id}")
+    out.append(f"Deleted: {img.id[7:] if p.cli_bare_ids else img.id}")
     world, gone = world.release_layers()
     out.extend(f"Deleted: sha256:{l}" for l in gone)
     parent = world.images.get(img.parent) if img.parent else None
@@ -209,6 +216,8 @@ def rmi(world: World, c: cmd.Rmi, p: Profile) -> Result:
     """`docker rmi`: untag, and delete the image once no reference is left."""
     result = Out(world)
     for text in c.images:
+        if c.force and p.force_ignores_missing_silently and find(result.world, text) is None:
+            continue  # podman says nothing
         lines: list[str] = []
         try:
             result.world = _rmi_one(result.world, text, c.force, p.rmi_prunes_parents and not c.no_prune, p, lines)
@@ -231,13 +240,17 @@ def _rmi_one(world: World, text: str, force: bool, prune: bool, p: Profile, out:
         raise _Conflict(p.error("no_such_image", ref=text))
     by_id = refs.is_id_prefix(text, img.id[7:]) or refs.full_id(text) is not None
     tags = world.image_tags(img.id)
+    if force and p.rmi_force_removes_containers and (by_id or len(tags) == 1):
+        # The image is going: podman removes every container that uses it first, running ones too.
+        for user in world.containers_of(img.id):
+            world = world.drop_container(user.id)
     if not by_id:
         ref = str(refs.parse(text))
         user = _using(world, img.id, running=None)
         if user is not None and len(tags) == 1 and not force:
             raise _Conflict(p.error("image_in_use_by_ref", ref=text, container=user.short_id, short=img.short_id))
         world = replace(world, tags=world.tags.delete(ref))
-        out.append(f"Untagged: {ref}")
+        out.append(f"Untagged: {_shown(ref, p)}")
         if world.image_tags(img.id):
             return world
         return _delete(world, img, force, prune, True, p, out)
@@ -249,5 +262,5 @@ def _rmi_one(world: World, text: str, force: bool, prune: bool, p: Profile, out:
             raise _Conflict(conflict)
         for t in tags:
             world = replace(world, tags=world.tags.delete(t))
-            out.append(f"Untagged: {t}")
+            out.append(f"Untagged: {_shown(t, p)}")
     return _delete(world, img, force, prune, False, p, out)

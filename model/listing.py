@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 from . import commands as cmd
 from . import fs, refs
@@ -53,12 +54,12 @@ def _stack_size(world: World, c: Container) -> int:
     return sum(world.layers[lid].size for lid in c.layers)
 
 
-def ps_row(world: World, c: Container, no_trunc: bool = False) -> dict:
+def ps_row(world: World, c: Container, no_trunc: bool = False, keep_ref: bool = False) -> dict:
     command = command_text(c.config.argv())
     # The reference as typed, while it still names the container's image;
-    # once it names another image, or nothing, the image's id.
+    # once it names another image, or nothing, the image's id (with `keep_ref`: the reference, as podman).
     named = find_image(world, c.image_ref)
-    image = c.image_ref if named is not None and named.id == c.image else c.image
+    image = c.image_ref if keep_ref or (named is not None and named.id == c.image) else c.image
     if image == c.image or refs.full_id(image) == c.image[7:]:
         image = c.image if no_trunc else c.image[7:19]
     labels = c.labels
@@ -144,14 +145,49 @@ def ps(world: World, c: cmd.Ps, p: Profile) -> Result:
         if key == "status" and value not in STATUS_FILTERS:
             return refused(world, p.error("invalid_filter", filter=f"{key}={value}", value=value))
     containers = ps_select(world, c.all or c.last is not None, c.filters)
+    if not p.ps_lists_paused and not (c.all or c.last is not None) and not any(k == "status" for k, _ in c.filters):
+        containers = [x for x in containers if x.status is not Status.PAUSED]
     if c.last is not None:
         containers = containers[: c.last]
+    if p.ps_oldest_first:
+        containers = containers[::-1]
     if c.quiet:
         return Result(world, "".join((x.id if c.no_trunc else x.short_id) + "\n" for x in containers))
-    rows = [ps_row(world, x, c.no_trunc) for x in containers]
+    rows = [_ps_shown(ps_row(world, x, c.no_trunc, p.container_image_keeps_ref), x, p) for x in containers]
     fmt = c.format or "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}" + \
         ("\t{{.Size}}" if c.size else "")
     return _formatted(world, fmt, rows, PS_HEADERS)
+
+
+def _ps_shown(row: dict, c: Container, p: Profile) -> dict:
+    """A `ps` row as the dialect's CLI prints it (`ps_row` itself is the engine's, the snapshot's)."""
+    out = dict(row)
+    out["Image"] = shown_ref(row["Image"], p)
+    if not p.ps_command_quoted:
+        out["Command"] = " ".join(c.config.argv())  # the arguments as they are, unquoted (04-ps-filters.sh:22)
+    if p.ps_status_podman and c.status in (Status.RUNNING, Status.PAUSED):
+        out["Status"] = "Paused" if c.status is Status.PAUSED else "Up " + (AGO if p.ps_running_ago else LESS_THAN_A_SECOND)
+    if p.ps_state_is_status:
+        out["State"] = out["Status"]
+    if p.ps_labels_go_map:
+        out["Labels"] = "map[" + " ".join(f"{k}:{v}" for k, v in sorted(c.labels.items())) + "]"
+    return out
+
+
+def shown_ref(text: str, p: Profile) -> str:
+    """A reference as the dialect's CLI prints it: with `cli_local_domain` when it names no registry."""
+    if not p.cli_local_domain or not text or refs.full_id(text) is not None or re.fullmatch(r"[0-9a-f]{12}", text):
+        return text
+    first = text.split("/", 1)[0]
+    if "/" in text and ("." in first or ":" in first or first == "localhost"):
+        return text
+    return p.cli_local_domain + text
+
+
+def shown_size(text: str, p: Profile, spaced: bool | None = None) -> str:
+    """A size as the dialect's CLI prints it ("2.13MB", or "2.13 MB" where `spaced`, default `cli_size_space`)."""
+    spaced = p.cli_size_space if spaced is None else spaced
+    return re.sub(r"^([0-9.]+)([A-Za-z]+)$", r"\1 \2", text) if spaced else text
 
 
 def _formatted(world: World, fmt: str, rows: list, headers: dict) -> Result:
@@ -223,7 +259,9 @@ def images(world: World, c: cmd.Images, p: Profile) -> Result:
                 seen.append(r["ID"])
         return Result(world, "".join(i + "\n" for i in seen))
     fmt = c.format or "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
-    return _formatted(world, fmt, rows, IMAGE_HEADERS)
+    shown = [{**r, "Size": shown_size(r["Size"], p),
+              "Repository": shown_ref(r["Repository"], p) if r["Repository"] != "<none>" else r["Repository"]} for r in rows]
+    return _formatted(world, fmt, shown, IMAGE_HEADERS)
 
 
 # -- history ------------------------------------------------------------------------
@@ -264,18 +302,20 @@ def history(world: World, c: cmd.History, p: Profile) -> Result:
     rows = []
     for r in history_rows(world, img):
         ident = r["ID"] if r["ID"] == "<missing>" or c.no_trunc else r["ID"][7:19]
+        if p.cli_bare_ids:
+            ident = ident.removeprefix("sha256:")
         rows.append({
             "ID": ident,
             "CreatedSince": AGO,
             "CreatedAt": ZERO_TIME,
-            "CreatedBy": r["CreatedBy"] if c.no_trunc else ellipsis(r["CreatedBy"], 45),
-            "Size": human_size(r["Size"]),
+            "CreatedBy": r["CreatedBy"] if c.no_trunc else ellipsis(r["CreatedBy"], 45, p.cli_ellipsis),
+            "Size": shown_size(human_size(r["Size"]), p, p.history_size_space),
             "Comment": r["Comment"],
         })
     if c.quiet:
         return Result(world, "".join(r["ID"] + "\n" for r in rows))
     fmt = c.format or "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}"
-    return _formatted(world, fmt, rows, HISTORY_HEADERS)
+    return _formatted(world, fmt, rows, {**HISTORY_HEADERS, "ID": p.history_id_header})
 
 
 # -- inspect ------------------------------------------------------------------------
@@ -355,6 +395,16 @@ def inspect_image(world: World, img: Image, p: Profile | None = None) -> dict:
 
 def inspect(world: World, c: cmd.Inspect, p: Profile) -> Result:
     """`docker inspect`: a JSON array, or one `--format` line per object."""
+    result = _inspect(world, c, p, "exited")
+    if p.exited_may_read_stopped and result.error is None:
+        # podman 5.4 races with its clean-up of an exited container: it may still call it "stopped"
+        other = _inspect(world, c, p, "stopped")
+        if other != result:
+            return replace(result, alternatives=(other,))
+    return result
+
+
+def _inspect(world: World, c: cmd.Inspect, p: Profile, exited: str) -> Result:
     out = Out(world)
     objects = []
     for name in c.targets:
@@ -363,6 +413,8 @@ def inspect(world: World, c: cmd.Inspect, p: Profile) -> Result:
             found = find_container(world, name)
             if found is not None:
                 obj = inspect_container(world, found)
+                if found.status is Status.EXITED:
+                    obj["State"]["Status"] = exited
         if obj is None and c.type in (None, "image"):
             img = find_image(world, name)
             if img is not None:

@@ -70,6 +70,8 @@ _DOCKER_20_10_MESSAGES = {
     "image_has_children": (ErrorKind.IMAGE_HAS_CHILDREN, "Error response from daemon: conflict: unable to delete {short} (cannot be forced) - image has dependent child images"),
     "image_multiple_repos": (ErrorKind.IMAGE_MULTIPLE_REPOS, "Error response from daemon: conflict: unable to delete {short} (must be forced) - image is referenced in multiple repositories"),
     "no_command": (ErrorKind.USAGE, "Error response from daemon: No command specified"),
+    # stop/restart of a paused container where the dialect refuses it (`stop_refuses_paused`; not 20.10)
+    "stop_paused": (ErrorKind.PAUSED, "Error: container {id} is running or paused, refusing to clean up: container state improper"),
     "wait_paused": (ErrorKind.PAUSED, "dockspec: waiting on paused container {id} would never return"),
     "bad_archive": (ErrorKind.NO_SUCH_FILE, "{detail}"),
     "bad_import": (ErrorKind.NO_SUCH_FILE, "Error response from daemon: {detail}"),
@@ -111,6 +113,9 @@ class Profile:
     messages: frozendict = field(default_factory=lambda: frozendict(_DOCKER_20_10_MESSAGES))
     # CLI exit statuses (docker run's documented codes).
     exit_refused: int = 1
+    # Where the CLI exits otherwise for some verb, or for one refusal of a verb: "VERB" or
+    # "VERB KIND" (an `ErrorKind` value) -> status; podman's rm of a running container exits 2.
+    exit_refused_by: frozendict = frozendict()
     exit_run_failed: int = 125  # the daemon refused before the container started
     exit_cannot_invoke: int = 126
     exit_not_found: int = 127
@@ -119,6 +124,8 @@ class Profile:
     # exec of a command the container lacks: 20.10's CLI exits 126 (as for one it cannot
     # invoke); 28.5's exits 127, as run does (replays/08-exec.sh:8).
     exit_exec_not_found: int = 126
+    # exec of something that cannot be executed (a directory): 126 (Docker, podman 4.3); podman 5.4 255 (08-exec.sh:9).
+    exit_exec_denied: int = 126
     # How `docker run` words a refusal: the last line of the error as {message} (its final
     # period dropped), then the CLI's usage hint.
     run_refusal: str = "docker: {message}.\nSee 'docker run --help'."
@@ -164,6 +171,78 @@ class Profile:
     # snapshot's disk usage in 4 KiB blocks: figures of the machine's file system and compressor,
     # not of the commands.  There sizes are compared as `<size>` (docs/dialects/docker-modern.md).
     sizes_modelled: bool = True
+    # stop or restart of a paused container: 20.10 stops it (thawed, SIGTERM then SIGKILL); podman
+    # refuses it, kind paused, and it stays paused (replays/06-pause.sh:24, 20-restart.sh:13).
+    stop_refuses_paused: bool = False
+    # rm of several names: 20.10 removes each it finds; podman looks every name up first and, when one
+    # is missing, removes none (replays/07-rm.sh:7).
+    rm_checks_all_first: bool = False
+    # rmi -f of an image containers use (running ones too): 20.10 untags or refuses; podman removes those
+    # containers, then the image (replays/12-rmi-conflicts.sh:8, 15-rmi-in-use-untag.sh:10).
+    rmi_force_removes_containers: bool = False
+    # start of a running container prints its name (Docker) or nothing (podman: replays/02-create-start-run.sh:17).
+    start_running_prints_name: bool = True
+    # A container whose command could not be run keeps exit code 127/126 (Docker) or 0 (podman:
+    # replays/03-run-refusals.sh:6, :8); exec's runtime error goes to stdout (Docker) or stderr (podman: 08-exec.sh:8).
+    failed_start_sets_exit_code: bool = True
+    exec_error_on_stdout: bool = True
+    # A container's IMAGE (ps, the snapshot) is the reference it was made with while that still names its
+    # image, else the image's id (Docker); podman keeps the reference for good (replays/15-rmi-in-use-untag.sh:5, :8).
+    container_image_keeps_ref: bool = False
+    # rm -f / rmi -f of a name that does not exist: Docker's CLI says "No such ..." on stderr (exit 0);
+    # podman says nothing at all (replays/07-rm.sh:10, 14-rmi-children.sh:7, 15-rmi-in-use-untag.sh:11, :12).
+    force_ignores_missing_silently: bool = False
+    # inspect of an exited container may read its state "stopped": podman 5.4 reports a container that
+    # has exited but is not yet cleaned up so, a race with its own clean-up (replays/02-create-start-run.sh:20,
+    # one pass in two).  The documented outcome is "exited"; "stopped" is offered as the race's other.
+    exited_may_read_stopped: bool = False
+    # exec in a paused container: 20.10 says it is paused (kind paused); podman refuses it as in a
+    # container that is not running (kind not_running, replays/06-pause.sh:14).
+    exec_paused_not_running: bool = False
+    # commit of a paused container: 20.10 commits it (the engine pauses anyway).
+    commit_paused_allowed: bool = True
+    # import: the history row's CREATED BY ({sum}: the archive's sha256) and COMMENT ({source}: "-" or
+    # the file); Podman writes "/bin/sh -c #(nop) ADD file:{sum} in /", "imported from tarball"
+    # (replays/01-import-images.sh:2).
+    import_created_by: str = ""
+    import_comment: str = "Imported from {source}"
+    # import: the layer's size is the archive's length (Podman counts a layer as its tar: 2129920
+    # bytes, 2.13MB, for the busybox base), not the bytes of its files (20.10: 1.98MB).
+    import_size_is_archive: bool = False
+    # Starting a container writes /etc/hosts, /etc/hostname and /etc/resolv.conf into its read-write
+    # layer (Podman has no init layer), so /etc is changed from then on (replays/02-create-start-run.sh:7).
+    start_touches_etc: bool = False
+    # `diff` lists a directory of the read-write layer as changed (C) whenever the image has it too
+    # (Podman compares directories by mtime: replays/09-diff.sh:14, :18); 20.10 only when its mode changed.
+    diff_dirs_by_mtime: bool = False
+
+    # -- how the CLI prints (stdout only; the snapshot reads the engine's API) --
+    # A reference without a registry, as `images`, `ps` and `rmi` print it: podman qualifies it,
+    # "localhost/base:1" (replays/01-import-images.sh:3, :14, 04-ps-filters.sh:9).
+    cli_local_domain: str = ""
+    # Sizes with a space before the unit, "2.13 MB": in `images` (podman: replays/01-import-images.sh:3, :6),
+    # in `history` (podman 4.3 only: 01:8).
+    cli_size_space: bool = False
+    history_size_space: bool = False
+    # How a long cell is cut: Docker ends it with "…" (width kept), podman with "..." (01:8).
+    cli_ellipsis: str = "…"
+    # history's id column header; full ids (--no-trunc, commit's output, rmi's Deleted:) with
+    # "sha256:" or bare (podman: "ID", bare; replays/01-import-images.sh:8, :9, 11-commit.sh:4, 13:9).
+    history_id_header: str = "IMAGE"
+    cli_bare_ids: bool = False
+    # ps: newest first (Docker) or oldest first (podman: replays/02-create-start-run.sh:14, :16);
+    # COMMAND quoted as a JSON string (Docker) or bare (podman: 04-ps-filters.sh:22);
+    # {{.Status}} of a running / paused container "Up X" / "Up X (Paused)" (Docker) or
+    # "Up X ago" / "Paused" (podman: 02:13, 04:16); {{.State}} the state (Docker, podman 5.4) or the
+    # status text (podman 4.3: 02:6); {{.Labels}} "k=v,..." (Docker) or a Go map (podman: 04:19).
+    ps_oldest_first: bool = False
+    # ps without -a lists running and paused containers (Docker) or running ones only (podman: 04-ps-filters.sh:9, :11).
+    ps_lists_paused: bool = True
+    ps_command_quoted: bool = True
+    ps_status_podman: bool = False
+    ps_running_ago: bool = False  # "Up X ago" (podman 4.3) rather than "Up X" (Docker, podman 5.4: 02:13)
+    ps_state_is_status: bool = False
+    ps_labels_go_map: bool = False
 
     # One line that says which engine this is (`dockspec dialects`).
     summary: str = ""
@@ -211,4 +290,6 @@ def differs(base: Profile, name: str, messages: dict | None = None, *, summary: 
         raise BadDifference(f"{name}: no choice named {', '.join(unknown)}; the choices are: "
                             + ", ".join(Profile.policies()))
     merged = frozendict({**base.messages, **changed})
+    if "exit_refused_by" in choices:
+        choices["exit_refused_by"] = frozendict({**base.exit_refused_by, **choices["exit_refused_by"]})
     return replace(base, name=name, messages=merged, summary=summary, base=base.name, **choices)

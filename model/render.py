@@ -47,9 +47,9 @@ def _go_g(value: float, precision: int) -> str:
     return s
 
 
-def ellipsis(text: str, width: int) -> str:
-    """The CLI's truncation: at most `width` characters, the last one "…"."""
-    return text if len(text) <= width else text[: width - 1] + "…"
+def ellipsis(text: str, width: int, mark: str = "…") -> str:
+    """The CLI's truncation: at most `width` characters, the last ones `mark` ("…"; podman's "...")."""
+    return text if len(text) <= width else text[: width - len(mark)] + mark
 
 
 def table(rows: Sequence[Sequence[str]], header: Sequence[str] | None = None) -> str:

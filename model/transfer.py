@@ -10,9 +10,11 @@
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import tarfile
+from dataclasses import replace
 
 from frozendict import frozendict
 
@@ -56,8 +58,11 @@ def import_(world: World, c: cmd.Import, p: Profile) -> Result:
         changes = tarfmt.read_layer(c.data, whiteouts=False)
     except tarfmt.BadArchive as e:
         return refused(world, p.error("bad_import", detail=e))
-    row = History("", c.message or f"Imported from {c.source}")
+    data_sum = hashlib.sha256(c.data).hexdigest()
+    row = History(p.import_created_by.format(sum=data_sum), c.message or p.import_comment.format(source=c.source))
     world, img = make_image(world, None, changes, Config(labels=_change_labels(c.changes)), row)
+    if p.import_size_is_archive:
+        world = replace(world, layers=world.layers.set(img.layers[0], _import_layer(changes, c.data, p)))
     if ref is not None:
         world = move_tag(world, ref, img.id, keep_replaced=p.import_keeps_replaced_image)
     return Result(world, img.id + "\n")
@@ -74,6 +79,10 @@ def _change_labels(changes: tuple[str, ...]) -> frozendict:
             k, _, v = w.partition("=")
             labels[k] = v
     return frozendict(labels)
+def _import_layer(changes, data: bytes, p: Profile) -> Layer:
+    """The layer an import makes, its size the archive's length where the dialect counts it so."""
+    layer = Layer.make(None, changes)
+    return replace(layer, size=len(data)) if p.import_size_is_archive else layer
 
 
 # -- save and load -------------------------------------------------------------------

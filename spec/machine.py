@@ -41,7 +41,7 @@ from model.values import Status, World
 from . import coverage as coverage_mod
 from .fixtures import BASE_REF, BASE_TAR_NAME, base_tar, import_base
 from .invariants import first_violation
-from .rules import resolve_image, step_rules
+from .rules import resolve_container, resolve_image, step_rules
 from .script import render, to_argv
 from .workloads import CONTAINER_COMMANDS, PATHS, WORKLOADS, exec_argv
 
@@ -400,6 +400,9 @@ class DockerMachine(RuleBasedStateMachine):
         one_by_one = self.world
         for name in names:
             one_by_one = step(one_by_one, type(command)(**{**_fields(command), "containers": (name,)}), self.profile).world
+        if verb == "rm" and not force and self.profile.rm_checks_all_first and any(
+                resolve_container(self.world, n) is None for n in names):
+            one_by_one = self.world  # the dialect looks every name up first: one missing, none removed
         result = self.execute(command)
         if result.world != one_by_one:
             raise RuleBroken(f"{verb} over {names} differs from {verb} of each in turn")

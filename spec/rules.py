@@ -108,9 +108,11 @@ def rmi_outcome(world: World, text: str, force: bool, profile: Profile = DOCKER_
     """
     img = resolve_image(world, text)
     if img is None:
-        return K.NO_SUCH_IMAGE
+        return OK if force and profile.force_ignores_missing_silently else K.NO_SUCH_IMAGE
     tags = world.image_tags(img.id)
     users = [c for c in world.containers.values() if c.image == img.id]
+    if force and profile.rmi_force_removes_containers and (named_by_id(text, img) or len(tags) == 1):
+        users = []  # the dialect removes them first (podman)
     if not named_by_id(text, img):
         if not force and len(tags) == 1 and users:
             return K.IMAGE_IN_USE
@@ -177,7 +179,7 @@ def _one_container(world: World, text: str, refuse: dict, argv: tuple[str, ...] 
 REFUSALS_BY_STATUS: dict[type, dict[Status, K]] = {
     cmd.Start: {Status.PAUSED: K.PAUSED},
     cmd.Restart: {},  # a paused container is stopped (thawed, so its TERM handler runs) and started again
-    cmd.Stop: {},
+    cmd.Stop: {},  # a paused one is refused where the dialect says so (`stop_refuses_paused`: see below)
     cmd.Kill: {Status.CREATED: K.NOT_RUNNING, Status.EXITED: K.NOT_RUNNING},
     cmd.Pause: {Status.PAUSED: K.ALREADY_PAUSED, Status.CREATED: K.NOT_RUNNING, Status.EXITED: K.NOT_RUNNING},
     cmd.Unpause: {Status.RUNNING: K.NOT_PAUSED, Status.CREATED: K.NOT_PAUSED, Status.EXITED: K.NOT_PAUSED},
@@ -222,7 +224,8 @@ def expected_outcomes(world: World, command: object, profile: Profile = DOCKER_2
     if t is cmd.Rm:
         c = resolve_container(world, command.containers[0])
         if c is None:
-            return frozenset({K.NO_SUCH_CONTAINER})
+            silent = command.force and profile.force_ignores_missing_silently  # podman -f: not an error
+            return frozenset({OK if silent else K.NO_SUCH_CONTAINER})
         if command.force:
             return frozenset({OK})
         return frozenset({{Status.RUNNING: K.REMOVE_RUNNING, Status.PAUSED: K.REMOVE_PAUSED}.get(c.status, OK)})
@@ -234,7 +237,12 @@ def expected_outcomes(world: World, command: object, profile: Profile = DOCKER_2
             argv = command.argv
         elif c is not None and (t is cmd.Restart or (t is cmd.Start and c.status is not Status.RUNNING)):
             argv = c.config.argv()
-        return _one_container(world, name, REFUSALS_BY_STATUS[t], argv)
+        by_status = REFUSALS_BY_STATUS[t]
+        if t is cmd.Exec and profile.exec_paused_not_running:
+            by_status = {**by_status, Status.PAUSED: K.NOT_RUNNING}
+        if t in (cmd.Stop, cmd.Restart) and profile.stop_refuses_paused:
+            by_status = {**by_status, Status.PAUSED: K.PAUSED}
+        return _one_container(world, name, by_status, argv)
     if t is cmd.Commit:
         out = set()
         c = resolve_container(world, command.container)
@@ -344,7 +352,8 @@ def refused_exactly_as_the_engine_refuses(before: World, command: object, result
     return allowed is None or outcome(result) in allowed
 
 
-def refusal_changes_nothing(before: World, command: object, result: Result) -> bool:
+def refusal_changes_nothing(before: World, command: object, result: Result, *,
+                            profile: Profile = DOCKER_20_10) -> bool:
     """A refused command leaves the engine state as it was (a failed start records its exit code, a failed build its steps)."""
     if result.error is None:
         return True
@@ -354,7 +363,13 @@ def refusal_changes_nothing(before: World, command: object, result: Result) -> b
     if result.error.kind is K.EXEC_NOT_FOUND and type(command) in (cmd.Start, cmd.Run, cmd.Restart):
         return True
     if type(command) is cmd.Build and result.error.kind in (K.BUILD_FAILED, K.EXEC_NOT_FOUND):
-        return True  # the legacy builder keeps the images of the steps before and the failed container
+        # the legacy builder keeps the images of the steps before and the failed step's container;
+        # buildah (podman) the images only, BuildKit nothing
+        new = set(result.world.containers) - set(before.containers)
+        builder = command.builder or profile.builder
+        if result.error.kind is K.BUILD_FAILED and builder in ("classic", "buildah"):
+            return len(new) == (1 if builder == "classic" else 0)
+        return True
     return result.world is before or result.world == before
 
 
@@ -436,6 +451,8 @@ def lifecycle_follows_the_workload(before: World, command: object, result: Resul
     if len(command.containers) != 1:
         return True
     old = resolve_container(before, command.containers[0])
+    if old is None:  # rm -f of a missing name, where the dialect says nothing (podman): nothing changes
+        return result.world == before
     new = result.world.containers.get(old.id)
     if t is cmd.Rm:
         return new is None and len(result.world.containers) == len(before.containers) - 1
@@ -504,12 +521,18 @@ def _without_init(view, rw) -> dict:
     return {p: e for p, e in view.items() if p not in init or p in rw}
 
 
+def _printed_image(result: Result) -> str:
+    """The image id a commit printed, "sha256:" and all (podman's CLI prints it bare: policy cli_bare_ids)."""
+    text = result.stdout.strip()
+    return text if text.startswith("sha256:") else "sha256:" + text
+
+
 def commit_adds_one_history_row(before: World, command: object, result: Result) -> bool:
     """`commit` makes one image whose parent is the container's image and whose history has exactly one more row."""
     if type(command) is not cmd.Commit or result.error is not None:
         return True
     c = resolve_container(before, command.container)
-    img = result.world.images.get(result.stdout.strip())
+    img = result.world.images.get(_printed_image(result))
     parent = before.images.get(c.image)
     if img is None or parent is None:
         return False
@@ -523,7 +546,7 @@ def commit_shows_the_container_view(before: World, command: object, result: Resu
     if type(command) is not cmd.Commit or result.error is not None:
         return True
     c = resolve_container(before, command.container)
-    img = result.world.images.get(result.stdout.strip())
+    img = result.world.images.get(_printed_image(result))
     if img is None:
         return False
     want = _without_init(before.rootfs(c).view, c.rw)
@@ -538,12 +561,14 @@ def rmi_by_id_deletes_the_image(before: World, command: object, result: Result) 
     text = command.images[0]
     img = resolve_image(before, text)
     after = result.world
+    if img is None:  # rmi -f of a missing name, where the dialect says nothing (podman)
+        return after == before
     if named_by_id(text, img):
         return img.id not in after.images and img.id not in after.tags.values()
     return _ref(text) not in after.tags
 
 
-def _racing(before: World, command: object, after: World) -> tuple[set[str], set[str]]:
+def _racing(before: World, command: object, after: World, profile: Profile = DOCKER_20_10) -> tuple[set[str], set[str]]:
     """The `--rm` containers whose asynchronous removal this command races with: (ended, maybe).
 
     `ended`: named again once ended, gone whatever the engine shows; `maybe`: a restarted
@@ -559,7 +584,8 @@ def _racing(before: World, command: object, after: World) -> tuple[set[str], set
             continue
         if c.id in seen and c.id not in after.containers:
             ended.add(c.id)  # the removal may not have happened yet when the later target is handled
-        if isinstance(command, cmd.Restart) and c.status in LIVE:
+        if isinstance(command, cmd.Restart) and c.status in LIVE and not (
+                c.status is Status.PAUSED and profile.stop_refuses_paused):  # refused: no race
             maybe.add(c.id)  # the exit may be handled with auto-removal already back on
         seen.append(c.id)
     return ended - maybe, maybe
@@ -633,10 +659,17 @@ def init_leaves_its_mount_point(before: World, command: object, result: Result) 
 def races_only_on_auto_removal(before: World, command: object, result: Result) -> bool:
     """Only a `--rm` container's asynchronous removal makes a command race; its outcomes differ in nothing else."""
     # Races: a start/stop/kill/restart naming an ended --rm container again (the later target may
+def races_only_on_auto_removal(before: World, command: object, result: Result, *,
+                               profile: Profile = DOCKER_20_10) -> bool:
+    """Only a `--rm` container's asynchronous removal (or podman's clean-up, read by inspect) makes a command race; its outcomes differ in nothing else."""
+    # Races: a stop/kill/restart naming an ended --rm container again (the later target may
     # still find it); a restart of a live --rm container (the exit may be handled with
     # auto-removal on: "marked for removal", and the container goes).  The documented
     # outcome is the first; the others may differ only in whether those containers are gone.
-    ended, maybe = _racing(before, command, result.world)
+    ended, maybe = _racing(before, command, result.world, profile)
+    if type(command) is cmd.Inspect and profile.exited_may_read_stopped:
+        # the other race of podman 5.4: an exited container read as "stopped"; nothing else differs
+        return all(alt.world == result.world and alt.exit == result.exit for alt in result.alternatives)
     if not ended and not maybe:
         return not result.alternatives
     if not result.alternatives:
@@ -646,6 +679,43 @@ def races_only_on_auto_removal(before: World, command: object, result: Result) -
                and not ended & set(alt.world.containers)
                and alt.world.images == result.world.images and alt.world.tags == result.world.tags
                for alt in result.alternatives)
+
+
+def rm_of_several_names(before: World, command: object, result: Result, *, profile: Profile = DOCKER_20_10) -> bool:
+    """`rm` of several names removes every stopped one it finds, or nothing when one is missing where the dialect checks all first."""
+    if type(command) is not cmd.Rm or command.force or len(command.containers) < 2:
+        return True
+    found = [resolve_container(before, n) for n in command.containers]
+    if profile.rm_checks_all_first and None in found:
+        return result.world.containers == before.containers
+    return all(c.id not in result.world.containers for c in found
+               if c is not None and c.status not in (Status.RUNNING, Status.PAUSED))
+
+
+def diff_lists_a_directory_for_a_reason(before: World, command: object, result: Result, *,
+                                        profile: Profile = DOCKER_20_10) -> bool:
+    """`diff` lists an unchanged-mode directory only above a listed change (or any copied up, by mtime); /etc once started where start writes it."""
+    # Docker lists a directory whose mode stayed only as the parent of a listed change; a dialect that
+    # compares directories by mtime (`diff_dirs_by_mtime`: podman) lists every one it copied up, and
+    # where starting writes /etc (`start_touches_etc`) a container that ever started lists /etc.
+    if type(command) is not cmd.Diff or result.error is not None:
+        return True
+    c = resolve_container(before, command.container)
+    lines = result.stdout.splitlines()
+    paths = [l[2:] for l in lines]
+    if profile.start_touches_etc and c.started and "/etc" not in paths:
+        return False
+    if profile.diff_dirs_by_mtime:
+        return True
+    view = before.container_view(c)
+    for line in lines:
+        kind, path = line[:1], line[2:]
+        entry, below = c.rw.get(path), view.get(path)
+        if (kind == "C" and entry is not None and below is not None and entry.kind is below.kind is fs.Kind.DIR
+                and entry.mode == below.mode and not entry.opaque
+                and not any(q.startswith(path.rstrip("/") + "/") for q in paths)):
+            return False
+    return True
 
 
 STEP_RULES: tuple[StepRule, ...] = (
@@ -663,6 +733,8 @@ STEP_RULES: tuple[StepRule, ...] = (
     rename_changes_only_the_name,
     prune_removes_only_what_nothing_uses,
     init_leaves_its_mount_point,
+    diff_lists_a_directory_for_a_reason,
+    rm_of_several_names,
 )
 
 

@@ -88,6 +88,10 @@ def test_each_rule_can_fail():
         rules.prune_removes_only_what_nothing_uses: (cmd.ContainerPrune(force=False), Result(gone)),
         rules.init_leaves_its_mount_point: (cmd.Start(("c1",)), Result(before.put_container(replace(
             before.container_by_name("c1"), init=True)))),
+        # c2 (exited) kept although rm found it
+        rules.rm_of_several_names: (cmd.Rm(("c2", "nosuch")), Result(before)),
+        # /tmp listed as changed, nothing below it listed, its mode the same
+        rules.diff_lists_a_directory_for_a_reason: (cmd.Diff("c2"), Result(before, "C /tmp\n")),
     }
     assert set(cases) == set(rules.STEP_RULES)
     for rule, (command, result) in cases.items():

@@ -4,6 +4,7 @@
   `DOCKER_BUILDKIT=0` selects on any client: one intermediate image per instruction.
 * `buildkit`: BuildKit, the default of the 23+ clients (Docker 26.1, 28.5): the same
   steps, but only the final image is kept, with no parent and BuildKit's history rows.
+* `buildah`: `podman build`: the legacy builder's steps, nothing left when a step fails.
 
 Which one runs: the command's `builder` (`DOCKER_BUILDKIT=0|1` on the line) if it
 names one, else the dialect's policy `builder`.
@@ -16,11 +17,12 @@ from .. import commands as cmd
 from ..profile import Profile
 from ..result import Result
 from ..values import World
-from . import buildkit, classic
+from . import buildah, buildkit, classic
 
 BUILDERS: dict[str, Callable[[World, cmd.Build, Profile], Result]] = {
     "classic": classic.build,
     "buildkit": buildkit.build,
+    "buildah": buildah.build,
 }
 
 

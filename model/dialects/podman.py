@@ -1,29 +1,105 @@
 """Podman dialects: 4.3 (Debian bookworm) and 5.4 (Debian trixie), rootful, runc runtime.
 
 Podman speaks Docker's CLI and API with its own wording and, in places, its own
-choices.  They are measured row by row in docs/dialects/podman.md (every replay
-of replays/*.sh on both Podmans); until they are tabled here, a Podman dialect
-speaks its base's dialect in every respect not listed, which `dockspec replay`
-shows as divergences.  Several rows need a policy the model does not have yet
-(rm of several names checks them all first; stop of a paused container is
-refused; rmi -f removes the containers using the image); a few fit existing
-choices (every CLI refusal exits 125: `exit_refused`).  Adding an entry is one line, as in `model.dialects.docker`: a
-message key mapped to Podman's wording, or a policy of `model.profile.Profile`
-set to Podman's choice, each with a comment naming the replay that shows it.
+choices, measured row by row in docs/dialects/podman.md (every replay of
+replays/*.sh on both Podmans).  Each entry below is one of them: a message key
+mapped to Podman's wording, an exit status, or a policy of `model.profile.Profile`
+set to Podman's choice, with a comment naming the replay lines that show it
+(tests/test_podman_dialect.py checks each).  `podman build` is buildah
+(`builder="buildah"`, model/builders/buildah.py).  podman-5.4 is described as its
+differences from podman-4.3.  What is still not modelled (sizes of committed and
+built layers, buildah's output and history rows, import ids of the CLI, ...) is
+listed in docs/dialects/podman.md and, line by line, in replays/ledger/podman-*.txt.
 """
 from __future__ import annotations
 
 from ..profile import DOCKER_20_10, differs
 
 # -- Podman 4.3 (Debian bookworm's podman) --------------------------------------------------
-PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian bookworm), rootful, runc; differences not yet tabled", messages={
-    # (nothing tabled yet; ENGINES.md's note, rm -f waiting out the stop timeout without -t 0, is a timing the model does not have)
-})
+PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian bookworm), rootful, runc", messages={
+    # (ENGINES.md's note, rm -f waiting out the stop timeout without -t 0, is a timing the model does not have)
+    # exec in a container that is not running: "can only create exec sessions on running containers" (replays/08-exec.sh:4, :14)
+    "not_running": "Error: can only create exec sessions on running containers: container state improper",
+},
+    # exec in a paused container is refused as in one not running (replays/06-pause.sh:14)
+    exec_paused_not_running=True,
+    # stop and restart of a paused container are refused; it stays paused (replays/06-pause.sh:24, 20-restart.sh:13)
+    stop_refuses_paused=True,
+    # rm of several names removes none when one is missing (replays/07-rm.sh:7)
+    rm_checks_all_first=True,
+    # rmi -f removes the containers that use the image, running ones too (replays/12-rmi-conflicts.sh:8, 15-rmi-in-use-untag.sh:10)
+    rmi_force_removes_containers=True,
+    # rmi of a parent image untags and deletes it, the child keeps its layers (replays/14-rmi-children.sh:6, :9, :10)
+    rmi_refuses_parent_with_children=False,
+    # rmi -f of a missing image exits 0 (replays/14-rmi-children.sh:7)
+    rmi_force_ignores_missing=True,
+    # every refusal of the podman CLI exits 125 (replays/01-import-images.sh:17, :18, 03:4, 05:16, ...)
+    exit_refused=125,
+    # import's history row: buildah's ADD of the archive, "imported from tarball" (replays/01-import-images.sh:2, :8)
+    import_created_by="/bin/sh -c #(nop) ADD file:{sum} in /",
+    import_comment="imported from tarball",
+    # a layer's size is its tar's: the busybox base is 2.13MB (replays/01-import-images.sh:2, 21-history-sizes.sh:2)
+    import_size_is_archive=True,
+    # start writes /etc/hosts, /etc/hostname, /etc/resolv.conf into the container's layer: diff shows C /etc (replays/02-create-start-run.sh:7, 03:5, 23:5)
+    start_touches_etc=True,
+    # diff compares directories by mtime: a directory copied up is C (replays/09-diff.sh:14, :18)
+    diff_dirs_by_mtime=True,
+    # ... but some refusals exit otherwise: rm of a running or paused container 2, of a missing one 1;
+    # rmi of a missing image 1, of one a container uses 2; exec in a container not running 255
+    # (replays/07-rm.sh:6, 06-pause.sh:16, 01-import-images.sh:19, 12-rmi-conflicts.sh:4, 08-exec.sh:4, :14)
+    exit_refused_by={"rm remove_running": 2, "rm remove_paused": 2, "rm no_such_container": 1,
+                     "rmi no_such_image": 1, "rmi image_in_use": 2, "exec not_running": 255},
+    # exec of a command the container lacks exits 127, as run does (replays/08-exec.sh:8)
+    exit_exec_not_found=127,
+    # rmi deletes the image only, never its untagged parents (replays/14-rmi-children.sh:12)
+    rmi_prunes_parents=False,
+    # podman build is buildah: a failed step leaves no container (model/builders/buildah.py; replays/17-build-fail.sh:5, :8)
+    builder="buildah",
+    # start of a running container prints nothing (replays/02-create-start-run.sh:17)
+    start_running_prints_name=False,
+    # a command that could not be run leaves exit code 0; exec's runtime error goes to stderr (replays/03-run-refusals.sh:6, 08-exec.sh:8)
+    failed_start_sets_exit_code=False,
+    exec_error_on_stdout=False,
+    # a container's IMAGE stays the reference it was made with (replays/15-rmi-in-use-untag.sh:5, :8)
+    container_image_keeps_ref=True,
+    # rm -f / rmi -f of a missing name: nothing said (replays/07-rm.sh:10, 14-rmi-children.sh:7)
+    force_ignores_missing_silently=True,
+    # how the podman CLI prints: localhost/ references, "2.13 MB", "...", history's ID column, bare ids,
+    # ps oldest first with bare commands and without paused containers (04:9, :11), podman's Status and State words, labels as a Go map
+    # (replays/01-import-images.sh:3, :8, :9, :14, 02-create-start-run.sh:6, :13, :14, 04-ps-filters.sh:19, :22, 11-commit.sh:4)
+    cli_local_domain="localhost/",
+    cli_size_space=True,
+    history_size_space=True,
+    ps_running_ago=True,
+    cli_ellipsis="...",
+    history_id_header="ID",
+    cli_bare_ids=True,
+    ps_oldest_first=True,
+    ps_lists_paused=False,
+    ps_command_quoted=False,
+    ps_status_podman=True,
+    ps_state_is_status=True,
+    ps_labels_go_map=True,
+)
 
 # -- Podman 5.4 (Debian trixie, run in its own mount namespace) -----------------------------
-PODMAN_5_4 = differs(PODMAN_4_3, "podman-5.4", summary="Podman 5.4 (Debian trixie), rootful, runc; differences not yet tabled", messages={
-    # (nothing tabled yet that 4.3 does otherwise)
-})
+PODMAN_5_4 = differs(PODMAN_4_3, "podman-5.4", summary="Podman 5.4 (Debian trixie), rootful, runc", messages={
+    # run / exec of a directory: runc says "is a directory" (replays/03-run-refusals.sh:7, 08-exec.sh:9)
+    "exec_denied_start": 'Error: OCI runtime error: runc: runc create failed: unable to start container process: exec: "{cmd}": is a directory',
+    "exec_denied_exec": 'Error: OCI runtime error: runc: exec failed: unable to start container process: exec: "{cmd}": is a directory',
+},
+    # history prints sizes as Docker does, "2.13MB" (images still "2.13 MB") (replays/01-import-images.sh:8, 21-history-sizes.sh:4)
+    history_size_space=False,
+    # ps: a running container is "Up X" (replays/02-create-start-run.sh:13, 07-rm.sh:8); start of a running one prints its name (02:17)
+    ps_running_ago=False,
+    start_running_prints_name=True,
+    # exec of a directory exits 255, the runtime saying "is a directory" (replays/08-exec.sh:9, 03-run-refusals.sh:7)
+    exit_exec_denied=255,
+    # inspect may read an exited container's state as "stopped", racing with podman's clean-up (replays/02-create-start-run.sh:20)
+    exited_may_read_stopped=True,
+    # ps {{.State}} is the state in lower case, as Docker's (replays/02-create-start-run.sh:6, :13, 04-ps-filters.sh:16)
+    ps_state_is_status=False,
+)
 
 # Every dialect of this family, each base before the dialects described from it.
 DIALECTS = (PODMAN_4_3, PODMAN_5_4)

@@ -1,0 +1,37 @@
+"""Buildah, the builder of `podman build`, as docs/dialects/podman.md measured it.
+
+Theory of operation
+-------------------
+Buildah runs the same steps as the legacy builder (model/build.py: the same file
+systems, configurations, layers and intermediate images, which `images -a` lists
+untagged), with its own choices where replays/16, 17, 21 and 22 showed them:
+
+* a step that fails (a RUN exiting non-zero) leaves no container (replays/
+  17-build-fail.sh:5, :8); the images of the steps before it stay, untagged, as
+  the legacy builder's do (17:4, :7: `--> bc85db3d752`, the `RUN touch /ok` step);
+  the exit status is the failing command's, as the legacy builder's;
+* its output, `STEP 1/2: FROM base:1 ... COMMIT ... --> <id>`, and its history
+  rows (`FROM base:1` in the comment, sizes of tar archives) are not modelled:
+  the legacy builder's stand in, and the replays' ledger lists those lines.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .. import commands as cmd
+from ..profile import Profile
+from ..result import Result
+from ..values import World
+
+
+def build(world: World, c: cmd.Build, p: Profile) -> Result:
+    """`podman build`: the legacy builder's steps; on failure, without the failed step's container."""
+    from .. import build as legacy
+
+    r = legacy.build(world, c, p)
+    if r.error is None:
+        return r
+    out = r.world
+    for cid in set(out.containers) - set(world.containers):
+        out = out.drop_container(cid)
+    return replace(r, world=out)

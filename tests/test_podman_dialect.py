@@ -1,0 +1,217 @@
+"""The Podman dialects (4.3, 5.4) against what docs/dialects/podman.md measured.
+
+Every expected string or outcome below is the engine's, as the replay line named on each
+test showed it (`dockspec replay --private podman-4.3 replays/NN-*.sh`).
+"""
+from __future__ import annotations
+
+import hashlib
+import shlex
+
+import pytest
+
+from dockspec.argv import parse
+from dockspec.observe import Classifier
+from dockspec.snapshot import snapshot
+from model import dialects, step
+from model.errors import ErrorKind as K
+from model.render import human_size
+from model.values import Status, World
+from tests.helpers import BASE_TAR, NoFiles
+
+P43, P54 = dialects.get("podman-4.3"), dialects.get("podman-5.4")
+D20 = dialects.get("docker-20.10")
+
+
+def run(world: World, line: str, p=P43):
+    _, command = parse(shlex.split(line), NoFiles())
+    return step(world, command, p)
+
+
+def session(*lines: str, p=P43, world: World | None = None) -> World:
+    world = world or World()
+    for line in lines:
+        r = run(world, line, p)
+        assert r.error is None, f"{line!r} failed: {r.stderr}"
+        world = r.world
+    return world
+
+
+def based(*lines: str, p=P43) -> World:
+    return session("docker import base.tar base:1", *lines, p=p)
+
+
+@pytest.mark.parametrize("p", [P43, P54])
+def test_import_writes_buildahs_row_and_counts_the_archive(p):
+    # 01-import-images.sh:2, :8: "/bin/sh -c #(nop) ADD file:<sha256 of the tar> in /", 2.13MB, "imported from tarball"
+    world = based(p=p)
+    state = snapshot(world, p)
+    (row,) = state["history"]["base:1"]
+    assert row[1:] == [f"/bin/sh -c #(nop) ADD file:{hashlib.sha256(BASE_TAR).hexdigest()} in /",
+                       human_size(len(BASE_TAR)), "imported from tarball"]
+    assert snapshot(based(p=D20))["history"]["base:1"][0][1:] != row[1:]
+
+
+def test_the_cli_prints_localhost_references_spaced_sizes_and_podmans_history():
+    world = based("docker tag base:1 base:2")
+    # 01-import-images.sh:3, :12 (4.3: "2.13 MB"), 5.4 prints sizes as Docker does
+    assert run(world, "docker images").stdout.splitlines()[1].split()[:2] == ["localhost/base", "1"]
+    assert run(world, "docker images --format '{{.Size}}'").stdout.split("\n")[0].endswith(" kB")
+    assert run(world, "docker images --format '{{.Size}}'", P54).stdout.split("\n")[0].endswith(" kB")
+    # 5.4's history prints sizes without the space (01:8, 21-history-sizes.sh:4)
+    assert run(world, "docker history --format '{{.Size}}' base:1", P54).stdout.endswith("5kB\n")
+    # 01:14: rmi's Untagged names localhost/
+    assert run(world, "docker rmi base:2").stdout == "Untagged: localhost/base:2\n"
+    # 01:8, :9: history's header says ID, cuts with "...", and --no-trunc ids are bare
+    h = run(world, "docker history base:1").stdout.splitlines()
+    assert h[0].split()[0] == "ID" and "ADD file:3b0a" not in h[1] or "..." in h[1]
+    full = run(world, "docker history --no-trunc base:1").stdout.splitlines()[1]
+    assert full.startswith(world.tags["base:1"][7:])
+
+
+def test_commit_prints_the_bare_id():
+    # 11-commit.sh:4
+    world = based("docker run --network none --name k1 base:1 touch /f")
+    r = run(world, "docker commit k1 com:1")
+    assert r.stdout.strip() == r.world.tags["com:1"][7:]
+
+
+def test_ps_lists_oldest_first_with_bare_commands_and_podmans_words():
+    world = based("docker create --network none --name c1 base:1 true",
+                  "docker run -d --network none --name c2 --label role=web base:1 sleep 1000")
+    # 02-create-start-run.sh:14, :16: oldest first
+    assert run(world, "docker ps -a --format '{{.Names}}'").stdout == "c1\nc2\n"
+    # 04-ps-filters.sh:22: COMMAND bare; 04:19 labels as a Go map; 02:13 "Up X ago", State the status text on 4.3
+    assert run(world, "docker ps --format '{{.Command}}|{{.Labels}}|{{.Status}}|{{.State}}'").stdout == \
+        "sleep 1000|map[role:web]|Up Less than a second ago|Up Less than a second ago\n"
+    assert run(world, "docker ps --format '{{.Status}}|{{.State}}'", P54).stdout == "Up Less than a second|running\n"  # 5.4: 02:13
+    # 04:9: the IMAGE column qualifies the reference
+    assert "localhost/base:1" in run(world, "docker ps").stdout
+
+
+def test_start_changes_etc_and_diff_compares_directories_by_mtime():
+    # 02-create-start-run.sh:6, :7: created, nothing; started, C /etc (03:5: even when the command is not found)
+    world = based("docker create --network none --name c1 base:1 true")
+    assert snapshot(world, P43)["diff"]["c1"] == []
+    world = session("docker start c1", p=P43, world=world)
+    assert snapshot(world, P43)["diff"]["c1"] == ["C /etc"]
+    r = run(run(based(), "docker run --network none --name r3 base:1 nosuchcmd").world, "docker diff r3")
+    assert r.stdout == "C /etc\n"
+    # 09-diff.sh:14: `touch /etc` is C /etc on Podman; 20.10 lists nothing for a directory whose mode stayed
+    w20 = session("docker import base.tar base:1", "docker run --network none --name d1 base:1 touch /etc", p=D20)
+    assert run(w20, "docker diff d1", D20).stdout == ""
+    w43 = session("docker run --network none --name d1 base:1 touch /etc", p=P43, world=based())
+    assert run(w43, "docker diff d1").stdout == "C /etc\n"
+
+
+def test_refusals_exit_as_the_podman_cli_does():
+    world = based("docker run -d --network none --name m2 base:1 sleep 1000",
+                  "docker create --network none --name e0 base:1 true")
+    cases = [
+        ("docker tag nosuch:1 x:1", 125, K.NO_SUCH_IMAGE),   # 01-import-images.sh:18
+        ("docker rmi nosuch:1", 1, K.NO_SUCH_IMAGE),          # 01:19
+        ("docker rm m2", 2, K.REMOVE_RUNNING),                # 07-rm.sh:6
+        ("docker kill e0", 125, K.NOT_RUNNING),               # 05-stop-kill-wait.sh:16
+        ("docker exec e0 true", 255, K.NOT_RUNNING),          # 08-exec.sh:4
+        ("docker exec m2 nosuchcmd", 127, K.EXEC_NOT_FOUND),  # 08:8
+        ("docker rmi base:1", 2, K.IMAGE_IN_USE),             # 12-rmi-conflicts.sh:4
+    ]
+    for line, code, kind in cases:
+        r = run(world, line)
+        assert (r.exit, r.error.kind) == (code, kind), line
+        assert run(world, line, D20).exit in (1, 126)
+
+
+def test_paused_containers_refuse_exec_stop_and_restart():
+    world = based("docker run -d --network none --name p4 base:1 sleep 1000", "docker pause p4")
+    # 06-pause.sh:14: exec, not_running, 255
+    r = run(world, "docker exec p4 true")
+    assert (r.exit, r.error.kind) == (255, K.NOT_RUNNING)
+    # 06:24, 20-restart.sh:13: refused, kind paused, exit 125, still paused
+    for line in ("docker stop -t 1 p4", "docker restart -t 1 p4"):
+        r = run(world, line)
+        assert (r.exit, r.error.kind, r.world) == (125, K.PAUSED, world)
+    assert run(world, "docker stop -t 1 p4", D20).world.container_by_name("p4").status is Status.EXITED
+
+
+def test_rm_of_several_names_removes_none_when_one_is_missing():
+    # 07-rm.sh:7
+    world = based("docker create --network none --name m1 base:1 true", "docker create --network none --name m3 base:1 true")
+    r = run(world, "docker rm m1 nosuch m3")
+    assert (r.exit, r.error.kind, r.world, r.stdout) == (1, K.NO_SUCH_CONTAINER, world, "")
+    assert set(c.name for c in run(world, "docker rm m1 nosuch m3", D20).world.containers.values()) == set()
+
+
+def test_rmi_force_removes_the_containers_using_the_image():
+    # 12-rmi-conflicts.sh:8, :10
+    world = based("docker run -d --network none --name u2 base:1 sleep 1000",
+                  "docker create --network none --name u1 base:1 true")
+    r = run(world, "docker rmi -f base:1")
+    assert r.exit == 0 and not r.world.containers and not r.world.images
+    assert run(world, "docker rmi -f base:1", D20).world.containers
+
+
+def test_rmi_of_a_parent_deletes_it_and_keeps_the_child_without_pruning():
+    # 14-rmi-children.sh:6, :7, :9, :12
+    world = based("docker run --network none --name k1 base:1 touch /f", "docker commit k1 child:1", "docker rm k1")
+    base = world.tags["base:1"]
+    r = run(world, f"docker rmi {base[7:19]}")
+    assert r.exit == 0 and base not in r.world.images and "child:1" in r.world.tags
+    assert run(r.world, f"docker rmi -f {base[7:19]}").exit == 0
+    assert run(world, f"docker rmi {base[7:19]}", D20).error.kind is K.IMAGE_HAS_CHILDREN
+
+
+ENGINE_STDERR = [
+    # 06-pause.sh:24: stop of a paused container
+    "Error: container 5e0c0f1b5ff8a1e2 is running or paused, refusing to clean up: container state improper",
+    # 08-exec.sh:4
+    "Error: can only create exec sessions on running containers: container state improper",
+]
+
+
+@pytest.mark.parametrize("stderr,kind", list(zip(ENGINE_STDERR, [K.PAUSED, K.NOT_RUNNING])))
+def test_the_classifier_reads_podmans_words(stderr, kind):
+    assert Classifier(P43)(stderr) is kind
+
+
+def test_a_failed_buildah_step_leaves_its_images_but_no_container():
+    # 17-build-fail.sh:3, :4, :5: exit 7, the RUN touch /ok step's image stays, no container
+    from frozendict import frozendict
+
+    from model import commands as cmd
+
+    world = based()
+    fail = "FROM base:1\nRUN touch /ok\nRUN sh -c 'echo failing; exit 7'\nRUN touch /never\n"
+    build = cmd.Build(fail, frozendict({"Dockerfile": fail.encode()}), tags=("bad:1",))
+    r = step(world, build, P43)
+    assert (r.exit, r.error.kind) == (7, K.BUILD_FAILED)
+    assert not r.world.containers and len(r.world.images) == len(world.images) + 1
+    assert step(world, build, D20).world.containers  # the legacy builder keeps the failed step's container
+
+
+def test_podman_5_4_exec_of_a_directory_exits_255_and_the_classifier_reads_it():
+    # 08-exec.sh:9 on 5.4 (4.3: 126), 03-run-refusals.sh:7
+    world = based("docker run -d --network none --name e1 base:1 sleep 1000", p=P54)
+    r = run(world, "docker exec e1 /tmp", P54)
+    assert (r.exit, r.error.kind) == (255, K.EXEC_NOT_FOUND) and run(world, "docker exec e1 /tmp").exit == 126
+    engine = 'Error: OCI runtime error: runc: exec failed: unable to start container process: exec: "/tmp": is a directory'
+    assert Classifier(P54)(engine) is K.EXEC_NOT_FOUND
+
+
+def test_ps_leaves_paused_containers_out_and_prints_arguments_bare():
+    # 04-ps-filters.sh:9, :11 (f4 paused: listed by ps -a only), :22 (sh -c exit 2)
+    world = based("docker run --network none --name f2 base:1 sh -c 'exit 2'",
+                  "docker run -d --network none --name f4 base:1 sleep 1000", "docker pause f4")
+    assert run(world, "docker ps -q").stdout == ""
+    assert run(world, "docker ps -a --format '{{.Names}} {{.Command}}'").stdout == "f2 sh -c exit 2\nf4 sleep 1000\n"
+    assert run(world, "docker ps -q", D20).stdout.strip() == world.container_by_name("f4").short_id
+
+
+def test_podman_5_4_inspect_may_read_an_exited_container_as_stopped():
+    # 02-create-start-run.sh:20 on 5.4, in one replay pass of two: "stopped 3 0" (the other: "exited 3 0")
+    from model.result import outcomes
+
+    world = based("docker run --network none --name c2 base:1 sh -c 'exit 3'", p=P54)
+    r = run(world, "docker inspect --format '{{.State.Status}} {{.State.ExitCode}}' c2", P54)
+    assert [o.stdout for o in outcomes(r)] == ["exited 3\n", "stopped 3\n"]
+    assert not run(world, "docker inspect --format '{{.State.Status}}' c2").alternatives  # 4.3: no race seen
