@@ -175,7 +175,7 @@ def _conflict(world: World, img: Image, p: Profile, hard_only: bool, check_refs:
     # asked by id, but a quiet deletion (after `rmi REF` untagged it, or a prune) keeps it, untagged,
     # as 20.10 does (`dockspec matrix --verify` on docker-26.1-containerd and docker-28.5-containerd:
     # `rmi [-f] base:1` of a parent with a child only untags; tests/test_matrix.py).
-    if world.children(img.id) and (p.rmi_refuses_parent_with_children or quiet):
+    if world.children(img.id) and (p.rmi_refuses_parent_with_children or (quiet and p.rmi_untagged_parent_kept)):
         return p.error("image_has_children", short=img.short_id)
     running = _using(world, img.id, running=True)
     if running is not None:

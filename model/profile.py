@@ -171,6 +171,10 @@ class Profile:
     # snapshot's disk usage in 4 KiB blocks: figures of the machine's file system and compressor,
     # not of the commands.  There sizes are compared as `<size>` (docs/dialects/docker-modern.md).
     sizes_modelled: bool = True
+    # `rmi REF` of the last tag of a parent with children, where parents with children may be
+    # deleted (`rmi_refuses_parent_with_children` False): the containerd store only untags it
+    # (dockspec matrix --verify); Podman deletes it, the children keep their layers.
+    rmi_untagged_parent_kept: bool = True
     # stop or restart of a paused container: 20.10 stops it (thawed, SIGTERM then SIGKILL); podman
     # refuses it, kind paused, and it stays paused (replays/06-pause.sh:24, 20-restart.sh:13).
     stop_refuses_paused: bool = False

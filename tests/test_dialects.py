@@ -81,7 +81,7 @@ class _Sample(dict):
 
 # Templates that are all field ("{detail}" after the daemon's prefix): what they say is
 # the engine's own detail, classified by its words (observe's extra patterns), not by ours.
-ALL_DETAIL = {"invalid_reference", "invalid_reference_cli", "bad_archive", "bad_import", "bad_dockerfile"}
+ALL_DETAIL = {"invalid_reference", "invalid_reference_cli", "bad_archive", "bad_import", "bad_dockerfile", "prune_refused"}
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -37,6 +37,8 @@ def builds(draw):
                      draw(st.booleans()), dockerfile_name, draw(st.sampled_from(("none", "default", "host"))))
 
 
+prune_filters = st.lists(st.tuples(st.just("label"), plain), max_size=2).map(tuple)
+
 COMMANDS = {
     cmd.Create: creates,
     cmd.Run: st.builds(cmd.Run, creates, st.booleans()),
@@ -63,6 +65,10 @@ COMMANDS = {
     cmd.Save: st.builds(cmd.Save, names, opt(plain)),
     cmd.Load: st.builds(cmd.Load, st.binary(max_size=8), st.booleans()),
     cmd.Build: builds(),
+    cmd.Rename: st.builds(cmd.Rename, name, name),
+    cmd.ContainerPrune: st.builds(cmd.ContainerPrune, st.booleans(), prune_filters),
+    cmd.ImagePrune: st.builds(cmd.ImagePrune, st.booleans(), st.booleans(), prune_filters),
+    cmd.SystemPrune: st.builds(cmd.SystemPrune, st.booleans(), st.booleans(), prune_filters),
 }
 
 

@@ -31,6 +31,7 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     rmi_force_removes_containers=True,
     # rmi of a parent image untags and deletes it, the child keeps its layers (replays/14-rmi-children.sh:6, :9, :10)
     rmi_refuses_parent_with_children=False,
+    rmi_untagged_parent_kept=False,
     # rmi -f of a missing image exits 0 (replays/14-rmi-children.sh:7)
     rmi_force_ignores_missing=True,
     # every refusal of the podman CLI exits 125 (replays/01-import-images.sh:17, :18, 03:4, 05:16, ...)
