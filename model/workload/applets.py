@@ -19,8 +19,20 @@ from .syntax import _echo_options, _options
 # -- applets and the file system ----------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What an applet sees of its process besides the file system: environment, input, host name."""
+
+    env: tuple[str, ...] = ()
+    stdin: str = ""
+    hostname: str = ""
+
+
+_NO_CONTEXT = Context()
+
+
 def _instant(applet: str, args: tuple[str, ...], fs: Rootfs, cwd: str,
-             io: list[tuple[int, str]]) -> tuple[Rootfs, int]:
+             io: list[tuple[int, str]], ctx: Context = _NO_CONTEXT) -> tuple[Rootfs, int]:
     """Run an applet that takes no time; append its output to `io`; the file system after it, its status."""
     if applet == "true":
         return fs, 0
@@ -30,6 +42,9 @@ def _instant(applet: str, args: tuple[str, ...], fs: Rootfs, cwd: str,
         newline, words = _echo_options(args)
         io.append((1, " ".join(words) + ("\n" if newline else "")))
         return fs, 0
+    from .textapplets import TEXT_APPLETS
+    if applet in TEXT_APPLETS:
+        return TEXT_APPLETS[applet](args, fs, cwd, io, ctx)
     flags, operands = _options(applet, args, {"mkdir": "p", "rm": "rRf"}.get(applet, ""))
     status = 0
     for arg in operands:
@@ -45,7 +60,22 @@ def _instant(applet: str, args: tuple[str, ...], fs: Rootfs, cwd: str,
             io.extend((2, f"{applet}: {line}\n") for line in err.split("\n"))
         if out:
             io.append((1, out))
+    if applet == "cat" and not operands:
+        io.append((1, ctx.stdin))
     return fs, status
+
+
+def read_file(fs: Rootfs, path: str) -> tuple[str, str | None]:
+    """A file's text, or why it cannot be read (strerror)."""
+    if path == DEV_NULL:
+        return "", None
+    path = _resolve(fs, path)
+    e = fs.lookup(path)
+    if e is None:
+        return "", _strerror(_missing_errno(fs, path))
+    if e.kind is Kind.DIR:
+        return "", _strerror("EISDIR")
+    return e.data.decode("utf-8", "replace"), None
 
 
 def _touch(fs: Rootfs, arg: str, path: str, flags: str) -> tuple[Rootfs, str, str]:

@@ -14,15 +14,20 @@ from frozendict import frozendict
 from ..errors import ModelError, UnsupportedWorkload
 from ..fs import DIR, Entry, FsError, Kind, Rootfs, ancestors, normpath
 
-APPLETS = frozenset({"sleep", "true", "false", "touch", "mkdir", "rm", "echo", "cat", "sh"})
-BUILTINS = frozenset({"true", "false", "exit", "wait", "trap", "echo", "cd", "pwd", ":"})
+APPLETS = frozenset({
+    "sleep", "true", "false", "touch", "mkdir", "rm", "echo", "cat", "sh", "ls", "printf", "head", "tail", "wc",
+    "grep", "sed", "env", "hostname", "id", "mv", "cp", "ln", "chmod", "test", "[",
+})
+BUILTINS = frozenset({
+    "true", "false", "exit", "wait", "trap", "echo", "cd", "pwd", ":", "return", "set", "export", "readonly",
+    "unset", "shift", "printf", "[", "test",
+})
 # The rest of busybox ash's builtins: they exist whatever PATH holds, so they are
 # refused as outside the language, never reported "not found".
 ASH_BUILTINS = frozenset({
-    ".", "[", "[[", "alias", "bg", "break", "chdir", "command", "continue", "eval", "exec", "export",
-    "fg", "getopts", "hash", "help", "history", "jobs", "kill", "let", "local", "printf", "read",
-    "readonly", "return", "set", "shift", "source", "test", "times", "type", "ulimit", "umask", "unalias",
-    "unset",
+    ".", "[[", "alias", "bg", "break", "chdir", "command", "continue", "eval", "exec",
+    "fg", "getopts", "hash", "help", "history", "jobs", "kill", "let", "local", "read",
+    "source", "times", "type", "ulimit", "umask", "unalias",
 })
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 

@@ -15,20 +15,35 @@ from ..errors import ModelError, UnsupportedWorkload
 from ..fs import DIR, Entry, FsError, Kind, Rootfs, ancestors, normpath
 from .base import DEFAULT_PATH, SIGKILL, SIGTERM, _SIGNALS, ExecDenied, ExecNotFound, _unsupported
 from .syntax import Program, _duration, _parse
-from .applets import _instant, _route
+from .applets import Context, _instant, _route
 
 # -- processes ----------------------------------------------------------------------
 
 
+MAIN, FUNC, TRAP, GROUP = range(4)
+EXIT = 0  # the pseudo-signal of `trap ... EXIT`
+
+
 @dataclass(frozen=True, slots=True)
 class Frame:
-    """Code a shell is running: a script by its source (`job` >= 0: that background job's body),
-    the index of the next command, and for a trap handler the `$?` to restore after it."""
+    """Code a shell is running: a compiled script by its source, and the next instruction.
+
+    `kind` says how the frame ends: MAIN (the process exits), FUNC (`return`),
+    TRAP (restore `saved` as `$?`, or exit with it after an EXIT trap), GROUP
+    (`{ }` with redirections: `sinks` and `stdin` apply to what runs inside).
+    `iters` holds the `for` loops in progress, `args` the positional
+    parameters ($0 first) of a script or function.
+    """
 
     source: str
     pc: int = 0
-    job: int = -1
+    kind: int = MAIN
     saved: int | None = None
+    sinks: tuple = (None, None)
+    stdin: str | None = None
+    iters: tuple = ()
+    args: tuple[str, ...] | None = None
+    exiting: bool = False  # TRAP: the EXIT trap; the process exits with `saved` after it
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,15 +58,21 @@ class Process:
     cwd: str = "/"
     out: str | None = None  # where its stdout goes (a _Sink); None: its parent's stdout
     err: str | None = None  # where its stderr goes (a _Sink); None: its parent's stderr
-    frames: tuple[Frame, ...] = ()  # sh: the script, then any trap handler running above it
+    frames: tuple[Frame, ...] = ()  # sh: the script, then functions, groups and trap handlers above it
     status: int = 0  # sh: $?
-    trap: str | None = None  # sh: the TERM handler; "" ignores TERM, None is the default
+    traps: frozendict = frozendict()  # sh: signal number (0: EXIT) -> handler; "" ignores
     fg: Process | None = None  # sh: the foreground child it waits for
     waiting: bool = False  # sh: blocked in the `wait` builtin
     jobs: tuple[Process, ...] = ()  # background children still alive (after exit: orphans)
-    pending: bool = False  # sh: TERM arrived while it waited for `fg`
+    pending: tuple[int, ...] = ()  # sh: signals that arrived while it waited for `fg`
     sleep: Fraction | None = None  # sleep: time left
     exit: int | None = None
+    vars: frozendict = frozendict()  # sh: shell variables (the environment's included)
+    exported: frozenset = frozenset()  # sh: the variables its children get
+    funcs: frozendict = frozendict()  # sh: name -> (source, address)
+    errexit: bool = False  # sh: `set -e`
+    stdin: str = ""  # what it reads (a pipe's contents, or /dev/null's nothing)
+    hostname: str = ""  # the container's host name (its short id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +84,7 @@ class Step:
     exit_code: int | None
     stdout: str = ""
     stderr: str = ""
+    elapsed: Fraction = Fraction(0)  # the time that passed (elapse, stop)
 
 
 def _getenv(env: tuple[str, ...], name: str) -> str | None:
@@ -93,12 +115,21 @@ def _which(name: str, fs: Rootfs, env: tuple[str, ...], cwd: str) -> str | None:
 
 
 def _process(prog: Program, env: tuple[str, ...], cwd: str, pid1: bool,
-             sinks: tuple[str | None, str | None] = (None, None)) -> Process:
-    frames = (Frame(prog.script),) if prog.script is not None else ()
-    return Process(prog.argv, prog.applet, prog.args, pid1, env, cwd, sinks[0], sinks[1], frames)
+             sinks: tuple[str | None, str | None] = (None, None), stdin: str = "", hostname: str = "") -> Process:
+    if prog.script is None:
+        return Process(prog.argv, prog.applet, prog.args, pid1, env, cwd, sinks[0], sinks[1], stdin=stdin,
+                       hostname=hostname)
+    pairs = [e.split("=", 1) for e in env if "=" in e]
+    variables = frozendict({k: v for k, v in pairs})
+    # `sh -c SCRIPT NAME ARGS...`: $0 is NAME (else "sh"), then the positional parameters.
+    params = tuple(prog.args[2:]) or ("sh",)
+    return Process(prog.argv, prog.applet, prog.args, pid1, env, cwd, sinks[0], sinks[1],
+                   (Frame(prog.script, args=params),), vars=variables, exported=frozenset(variables),
+                   stdin=stdin, hostname=hostname)
 
 
-def spawn(argv: tuple[str, ...], fs: Rootfs, env: tuple[str, ...] = (), workdir: str = "/", pid1: bool = True) -> Process:
+def spawn(argv: tuple[str, ...], fs: Rootfs, env: tuple[str, ...] = (), workdir: str = "/", pid1: bool = True,
+          hostname: str = "") -> Process:
     """A process about to run `argv`: raises `ExecNotFound` or `UnsupportedWorkload` before anything runs."""
     argv = tuple(argv)
     if not argv:
@@ -115,13 +146,13 @@ def spawn(argv: tuple[str, ...], fs: Rootfs, env: tuple[str, ...] = (), workdir:
     for name in prog.unknown:
         if _which(name, fs, env, workdir) is not None:
             raise _unsupported(f"unsupported command {name!r}", prog.script)
-    return _process(prog, env, workdir, pid1)
+    return _process(prog, env, workdir, pid1, hostname=hostname)
 
 
-def _step(p: Process, fs: Rootfs, io: list[tuple[int, str]]) -> Step:
+def _step(p: Process, fs: Rootfs, io: list[tuple[int, str]], elapsed: Fraction = Fraction(0)) -> Step:
     out = "".join(text for fd, text in io if fd == 1)
     err = "".join(text for fd, text in io if fd == 2)
-    return Step(p, fs, p.exit, out, err)
+    return Step(p, fs, p.exit, out, err, elapsed)
 
 
 def run(p: Process, fs: Rootfs) -> Step:
@@ -131,21 +162,33 @@ def run(p: Process, fs: Rootfs) -> Step:
     return _step(p, fs, io)
 
 
-def elapse(p: Process, fs: Rootfs) -> Step:
-    """Let time pass until the process (and, for an exec'd one, its orphans) has exited."""
+def elapse(p: Process, fs: Rootfs, limit: Fraction | int | None = None) -> Step:
+    """Let time pass until the process (and, for an exec'd one, its orphans) has exited,
+    or until `limit` seconds have passed; `Step.elapsed` says how long it took.
+
+    Time moves from one wake-up to the next (the sleeper with the least time
+    left); the same process always takes the same time, whatever the wall clock.
+    """
     io: list[tuple[int, str]] = []
+    spent = Fraction(0)
+    limit = None if limit is None else Fraction(limit)
     while True:
         p, fs = _advance(p, fs, io)
         if p.exit is not None and not p.jobs:
-            return _step(p, fs, io)
+            return _step(p, fs, io, spent)
         dt = _next_wake(p)
         if dt is None:
+            if limit is not None:
+                return _step(p, fs, io, limit)
             raise ModelError(f"{describe(p)} can never exit")
+        if limit is not None and spent + dt > limit:
+            return _step(_tick(p, limit - spent), fs, io, limit)
+        spent += dt
         p = _tick(p, dt)
 
 
 def signal(p: Process, fs: Rootfs, sig: str) -> Step:
-    """Deliver `sig` ("TERM", "KILL", ...) to the process, then run what takes no time."""
+    """Deliver `sig` ("TERM", "KILL", "INT", ...) to the process, then run what takes no time."""
     name = sig.upper().removeprefix("SIG")
     num = int(name) if name.isdigit() else _SIGNALS.get(name)
     if num is None:
@@ -155,7 +198,7 @@ def signal(p: Process, fs: Rootfs, sig: str) -> Step:
     if num == SIGKILL:
         p = _exit(p, 128 + SIGKILL)
         return Step(p, fs, p.exit)
-    action = p.trap if num == SIGTERM and p.applet == "sh" else None
+    action = p.traps.get(num) if p.applet == "sh" else None
     if action is None:
         # The default action terminates; the kernel spares a namespace's init from it.
         if p.pid1:
@@ -166,23 +209,28 @@ def signal(p: Process, fs: Rootfs, sig: str) -> Step:
         return run(p, fs)
     if p.fg is not None:
         # ash takes traps between commands: the signal waits for the child to end.
-        return run(replace(p, pending=True), fs)
+        return run(replace(p, pending=p.pending + (num,)), fs)
     if p.waiting:
         p = replace(p, waiting=False, status=128 + num)
     return run(_push_trap(p, action), fs)
 
 
-def stop(p: Process, fs: Rootfs) -> Step:
-    """`docker stop`: SIGTERM, then SIGKILL if the process is still alive.
+def stop(p: Process, fs: Rootfs, timeout: Fraction | int = 10) -> Step:
+    """`docker stop -t T`: SIGTERM, then T seconds pass, then SIGKILL if the process is still alive.
 
-    No time passes in between: the timeout's length never matters to the model,
-    so a TERM handler that sleeps is killed like a process that ignores TERM.
+    A process that ends within T keeps its own exit code (a TERM handler that
+    sleeps less than T exits as it says); one still alive is killed (137).
     """
     term = signal(p, fs, "TERM")
     if term.exit_code is not None:
         return term
-    kill = signal(term.process, term.fs, "KILL")
-    return Step(kill.process, kill.fs, kill.exit_code, term.stdout + kill.stdout, term.stderr + kill.stderr)
+    waited = elapse(term.process, term.fs, timeout)
+    if waited.exit_code is not None:
+        return Step(waited.process, waited.fs, waited.exit_code, term.stdout + waited.stdout,
+                    term.stderr + waited.stderr, waited.elapsed)
+    kill = signal(waited.process, waited.fs, "KILL")
+    return Step(kill.process, kill.fs, kill.exit_code, term.stdout + waited.stdout + kill.stdout,
+                term.stderr + waited.stderr + kill.stderr, waited.elapsed)
 
 
 def blocked(p: Process) -> bool:
@@ -202,7 +250,7 @@ def describe(p: Process) -> str:
     return text if p.exit is None else f"{text} (exited {p.exit})"
 
 
-# -- the interpreter ----------------------------------------------------------------
+# -- the process tree ---------------------------------------------------------------
 
 
 def _exit(p: Process, code: int) -> Process:
@@ -212,11 +260,11 @@ def _exit(p: Process, code: int) -> Process:
 
 def _exit_changes(p: Process, code: int) -> dict:
     orphans = () if p.pid1 else p.jobs + ((p.fg,) if p.fg is not None else ())
-    return dict(exit=code, frames=(), fg=None, waiting=False, pending=False, sleep=None, jobs=orphans)
+    return dict(exit=code, frames=(), fg=None, waiting=False, pending=(), sleep=None, jobs=orphans)
 
 
 def _push_trap(p: Process, action: str) -> Process:
-    return replace(p, frames=p.frames + (Frame(action, saved=p.status),))
+    return replace(p, frames=p.frames + (Frame(action, kind=TRAP, saved=p.status),))
 
 
 def _advance(p: Process, fs: Rootfs, io: list[tuple[int, str]]) -> tuple[Process, Rootfs]:
@@ -257,8 +305,17 @@ def _applet_process(p: Process, fs: Rootfs, io: list[tuple[int, str]]) -> tuple[
         if left:
             return replace(p, sleep=left), fs
         return _exit(p, 0), fs
-    fs, status = _instant(p.applet, p.args, fs, p.cwd, io)
+    fs, status = _instant(p.applet, p.args, fs, p.cwd, io, _context(p))
     return _exit(p, status), fs
+
+
+def _context(p: Process) -> Context:
+    """What an applet sees of its process: environment, input, host name."""
+    if p.applet == "sh":
+        env = tuple(f"{k}={v}" for k, v in p.vars.items() if k in p.exported)
+    else:
+        env = p.env
+    return Context(env, p.stdin, p.hostname)
 
 
 def _next_wake(p: Process) -> Fraction | None:
