@@ -220,7 +220,10 @@ class _Compiler:
             if body is None:
                 self.emit(Cmd((), redirects, (), not cond, n.text.decode()))
             elif body.type == "command":
-                self.emit(self.command(body, redirects, cond))
+                # tree-sitter takes words after a redirection's target as more targets: they are arguments.
+                extra = tuple(self.word(d) for r in n.children_by_field_name("redirect")
+                              for d in r.children_by_field_name("destination")[1:])
+                self.emit(self.command(body, redirects, cond, extra))
             elif body.type == "list":
                 # tree-sitter hangs `a && b > f` on the whole list; the shell redirects `b` alone.
                 left, op, right = body.children[0], body.children[1].type, body.children[2]
@@ -397,7 +400,7 @@ class _Compiler:
         self.patch(at, arms=tuple(arms), end=end)
 
     # simple commands
-    def command(self, n, redirects: tuple, cond: bool) -> Cmd:
+    def command(self, n, redirects: tuple, cond: bool, extra: tuple = ()) -> Cmd:
         assigns, words = [], []
         for c in n.children:
             f = n.field_name_for_child(_index(n, c))
@@ -409,8 +412,9 @@ class _Compiler:
                 if c.type in ("file_redirect", "heredoc_redirect", "herestring_redirect"):
                     raise self.bad(c)
                 words.append(self.word(c))
-            elif c.type in ("'$'",):
-                raise self.bad(c)
+            elif c.type == "$":
+                words.append(((LIT, "$"),))  # a lone "$" is literal
+        words.extend(extra)
         if words and len(words[0]) == 1 and words[0][0][0] in (LIT, GLOB):
             name = words[0][0][1]
             self.names.append(name)
@@ -506,6 +510,8 @@ class _Compiler:
                     out.append((GLOB, "".join(buf)))
             else:
                 out.append((GLOB, text))
+        elif t == "$":
+            out.append((LIT, "$"))
         elif t == "raw_string":
             out.append((LIT, n.text.decode()[1:-1]))
         elif t == "string":

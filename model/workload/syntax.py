@@ -144,10 +144,10 @@ def parse(argv: tuple[str, ...]) -> Program:
 
     >>> parse(("sh", "-c", "touch /tmp/x && echo done")).applet
     'sh'
-    >>> parse(("sh", "-c", "ls | wc -l"))
+    >>> parse(("sh", "-c", "[[ -f /x ]]"))
     Traceback (most recent call last):
     ...
-    model.errors.UnsupportedWorkload: unsupported shell syntax '|' in 'ls | wc -l'
+    model.errors.UnsupportedWorkload: unsupported shell syntax '[[' in '[[ -f /x ]]'
     """
     return _parse(tuple(argv))
 
