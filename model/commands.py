@@ -24,6 +24,7 @@ class Create:
     auto_remove: bool = False  # --rm
     network: str = "none"
     pull: str = "missing"  # --pull: with "never" a missing image is plainly "No such image"
+    stop_timeout: int | None = None  # --stop-timeout: seconds `stop` waits before SIGKILL (default 10)
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,6 +137,7 @@ class Container:
     restart_count: int = 0
     started: bool = False
     logs: tuple[str, str] = ("", "")  # what PID 1 printed on (stdout, stderr), for `docker logs`
+    stop_timeout: int | None = None  # --stop-timeout: seconds `stop` waits when not given -t
 
     @property
     def short_id(self) -> str:

@@ -22,6 +22,8 @@ from .process import (
 )
 from .syntax import _parse
 
+MAX_INSTRUCTIONS = 20_000  # instructions one shell runs before it must block or exit
+
 
 def _finish(p: Process, code: int) -> Process:
     """The shell exits with `code`: its EXIT trap runs first, once."""
@@ -70,7 +72,13 @@ def _params(p: Process) -> tuple[str, ...]:
 
 def _shell(p: Process, fs: Rootfs, io: list[tuple[int, str]]) -> tuple[Process, Rootfs]:
     """Run instructions until the shell exits or blocks."""
+    fuel = MAX_INSTRUCTIONS
     while p.exit is None:
+        fuel -= 1
+        if fuel < 0:
+            # `while :; do :; done`: the engine spins for ever, the model would too.
+            raise _unsupported(f"a loop that runs {MAX_INSTRUCTIONS} instructions without letting time pass",
+                               p.frames[0].source if p.frames else None)
         if p.fg is not None:
             child, fs = _advance(p.fg, fs, io)
             if child.exit is None:
