@@ -12,7 +12,8 @@ from typing import Callable
 from . import commands as cmd
 from . import containers, images, listing, transfer
 from .profile import DOCKER_20_10, Profile
-from .result import Result
+from .errors import UnsupportedWorkload
+from .result import Result, refused
 from .values import World
 
 
@@ -68,4 +69,10 @@ def step(world: World, command: object, profile: Profile = DOCKER_20_10) -> Resu
         transition = TRANSITIONS[type(command)]
     except KeyError:
         raise TypeError(f"not a docker command: {command!r}") from None
-    return transition(world, command, profile)
+    try:
+        return transition(world, command, profile)
+    except UnsupportedWorkload as e:
+        # A workload the model cannot interpret (`ls -l`, an endless loop) is found while it
+        # runs, perhaps after its container was made: the whole step is refused, and the world
+        # it started from, unchanged, is the answer (never a half-made container).
+        return refused(world, profile.error("unsupported_workload", detail=e), exit=profile.exit_unsupported)
