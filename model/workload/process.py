@@ -145,7 +145,8 @@ def spawn(argv: tuple[str, ...], fs: Rootfs, env: tuple[str, ...] = (), workdir:
     if prog.applet is None:
         raise _unsupported(f"unsupported program {argv[0]!r}", argv)
     for name in prog.unknown:
-        if _which(name, fs, env, workdir) is not None:
+        found = _which(name, fs, env, workdir)
+        if found is not None and not fs.is_dir(found):  # a directory: ash says "Permission denied" (126)
             raise _unsupported(f"unsupported command {name!r}", prog.script)
     return _process(prog, env, workdir, pid1, hostname=hostname)
 

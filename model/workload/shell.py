@@ -350,6 +350,9 @@ def _simple(p: Process, fs: Rootfs, argv: tuple[str, ...], assigns, sinks, stdin
     if prog.applet is None:
         raise _unsupported(f"unsupported command {name!r}", argv)
     child_env = tuple(f"{k}={v}" for k, v in env.items() if k in exported)
+    if prog.applet == "env":
+        # ash exports SHLVL and PWD too and lists its variables in its hash table's order.
+        raise _unsupported("env run from a shell (ash adds SHLVL and PWD, in its own order)", argv)
     if prog.applet in ("sleep", "sh"):
         # A child that may block keeps its redirections: its later output follows them.
         child = _process(prog, child_env, p.cwd, False, sinks, stdin, p.hostname)

@@ -36,7 +36,8 @@ def _opts(applet: str, args, allowed: str, with_value: str = ""):
                         raise _unsupported(f"{applet} -{c} without a value")
                     if not a[j + 1:]:
                         k += 1
-                    flags[c] = val
+                    # `sed -e A -e B`: the scripts run one after the other, as lines of one script
+                    flags[c] = flags[c] + "\n" + val if c == "e" and c in flags else val
                     break
                 if c not in allowed:
                     if c.isdigit() and applet in ("head", "tail") and j == 1:
@@ -177,7 +178,7 @@ def sed(args, fs, cwd, io, ctx):
     else:
         raise _unsupported("sed without a script")
     cmds = []
-    for part in script.split(";"):
+    for part in re.split(r"[;\n]", script):
         part = part.strip()
         m = _SED_S.fullmatch(part)
         if m:
