@@ -4,8 +4,10 @@ Parsing is tree-sitter with the `tree-sitter-bash` grammar (PyPI wheels, no
 compiler needed): a maintained parser of the whole shell language, C-fast, that
 keeps every node's byte range, so a construct outside the model is named by its
 own source text.  bashlex (also on PyPI) was the other candidate; it is pure
-Python, about 50x slower on a typical `sh -c` line, unmaintained since 2023 and
-fails on `case` and functions, which tree-sitter parses.  Bash is a superset of
+Python and, measured on this project's `sh -c` lines (bashlex 0.18, one run),
+100 to 600 times slower than tree-sitter (1.6-4.7 ms a line against 4-14 µs),
+and it raises NotImplementedError on `case` patterns and on `$((...))`, which
+tree-sitter parses.  Bash is a superset of
 busybox ash: anything bash-only that the tree shows (`[[`, `function`, arrays,
 `&>`, C-style `for`, `$'...'`) is refused by name rather than run.
 
