@@ -2,13 +2,12 @@
 
 Theory of operation
 -------------------
-A container runs busybox applets.  The model interprets a small, closed
-language of them (`sleep`, `true`, `false`, `touch`, `mkdir`, `rm`, `echo`,
-`cat`, and `sh -c SCRIPT` for busybox ash) exactly, and refuses anything else
-with `UnsupportedWorkload`, naming the word it does not know: a model that
-guessed what `ls` prints would disagree with the engine in ways nobody could
-trace.  Its shell builtins are `:`, `true`, `false`, `echo`, `cd`, `pwd`,
-`exit`, `wait` and `trap`.
+A container runs busybox ash and applets.  The model interprets them exactly
+(the list, and what is refused and why: docs/workloads.md) and refuses anything
+else with `UnsupportedWorkload`, naming the construct it does not know: a model
+that guessed what `ls -l` or `awk` prints would disagree with the engine in
+ways nobody could trace.  `model.engine.step` turns such a refusal, wherever
+it is found, into a refused step that changes nothing.
 
 Output is one ordered stream of (descriptor, text) chunks, split into stdout
 and stderr only at the edge, so that `2>&1` interleaves what was written in
@@ -51,9 +50,11 @@ shell; the model keeps the shell, which no exit code or file can tell apart.
 
 Pieces
 ------
-`base` (names, signals, errors), `syntax` (scripts and argv checks),
-`process` (processes as values: spawn, run, elapse, signal, stop), `shell`
-(the ash evaluator) and `applets` (what takes no time, on the file system).
+`base` (names, signals, errors), `grammar` (tree-sitter-bash's tree compiled to
+instructions), `syntax` (scripts and argv checks), `process` (processes as
+values: spawn, run, elapse, tick, signal, stop), `shell` (the ash evaluator),
+`expand` (words, parameters, arithmetic, globs), `builtins` (ash's own
+commands), `applets` and `textapplets` (what takes no time, on the file system).
 """
 from __future__ import annotations
 
