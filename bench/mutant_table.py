@@ -820,6 +820,41 @@ def rmi_stopped_user(original):
     return rmi
 
 
+# -- time and the workload language (spec.laws) -------------------------------------------------
+
+
+@mutant("stop ignores its timeout: a process that would end within it is killed", rule=
+        "stop_within_its_timeout_keeps_the_exit_code (law)", seam="TRANSITIONS[Stop]",
+        witness="run -d --name ctr1 base:1 sh -c 'sleep 1 && exit 4'; stop -t 3 ctr1")
+def stop_ignores_timeout(original):
+    return lambda w, c, p: original(w, replace(c, timeout=0), p)
+
+
+@mutant("restart ignores its -t: it waits the default 10 s", rule=
+        "stop_within_its_timeout_keeps_the_exit_code (law)", seam="TRANSITIONS[Restart]",
+        witness="run -d --name ctr1 base:1 sh -c 'sleep 5 && exit 4'; run -d --name ctr2 base:1 sleep 3; "
+                "restart -t 1 ctr1")
+def restart_default_timeout(original):
+    return lambda w, c, p: original(w, replace(c, timeout=10), p)
+
+
+@mutant("run of a workload the model cannot interpret leaves its container behind, half made",
+        rule="an_uninterpretable_workload_changes_nothing (law)", seam="TRANSITIONS[Run]",
+        witness="run --name ctr1 base:1 sh -c 'echo -e x'; ps -a -q")
+def run_leaves_half_made(original):
+    def run(world, c, p):
+        from model.containers import create
+        from model.errors import UnsupportedWorkload
+
+        try:
+            return original(world, c, p)
+        except UnsupportedWorkload as e:
+            made = create(world, c.create, p)
+            error = p.error("unsupported_workload", detail=e)
+            return replace(made, stdout="", stderr=error.message + "\n", exit=p.exit_unsupported, error=error)
+    return run
+
+
 # Policy mutants break the transition's reading of a policy, not the profile: the spec reads
 # the dialect's declared policy too, so flipping the profile itself would move both sides.
 @mutant("rmi deletes an image that has child images although the dialect's policy refuses it",

@@ -311,7 +311,8 @@ class Adapter:
             self.name(c.image), command=list(c.cmd) if c.cmd is not None else None,
             name=self.container_name(c.name) if c.name else None,
             entrypoint=list(c.entrypoint) if c.entrypoint is not None else None,
-            environment=list(c.env) or None, labels=labels, working_dir=c.workdir, host_config=hc)
+            environment=list(c.env) or None, labels=labels, working_dir=c.workdir, host_config=hc,
+            stop_timeout=c.stop_timeout)
         return res["Id"]
 
     def do_create(self, c: cmd.Create) -> Outcome:

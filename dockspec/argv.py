@@ -60,7 +60,7 @@ RUN_FLAGS = (
     F("--rm"), F("--name", kind="value"), F("--network", "--net", kind="value", default="default"),
     F("-e", "--env", kind="list"), F("-l", "--label", kind="list"), F("-w", "--workdir", kind="value"),
     F("--entrypoint", kind="value"), F("-i", "--interactive"), F("-t", "--tty"), F("--init"),
-    F("--pull", kind="value"),
+    F("--pull", kind="value"), F("--stop-timeout", kind="int"),
 )
 
 
@@ -309,6 +309,7 @@ def _create(v: dict, args: list[str]) -> cmd.Create:
         network=v["network"],
         pull=v["pull"] or "missing",
         init=v["init"],
+        stop_timeout=v["stop_timeout"],
     )
 
 

@@ -188,6 +188,29 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
                 wake.append(c.name)
             return wake
 
+        def _ended_meanwhile(self, before, after, command: object, wake: list[str]) -> list[str]:
+            """Other containers the time a `wait` let pass ended in the model (`model.clock`):
+            trap workloads are woken on the engine as the waited ones are; anything else
+            time changed (a plain `sleep`, a paused container's clock) cannot be hurried."""
+            from hypothesis import reject
+            from spec.workloads import TRAP
+
+            if not isinstance(command, cmd.Wait):
+                return []
+            more = []
+            for cid, c in before.containers.items():
+                if c.name in wake or c.status not in (Status.RUNNING, Status.PAUSED):
+                    continue
+                now = after.containers.get(cid)
+                if now is not None and now.status is c.status and now.processes == c.processes:
+                    continue
+                if c.status is Status.RUNNING and c.config.argv() == ("sh", "-c", TRAP) and (
+                        now is None or now.status is Status.EXITED):
+                    more.append(c.name)
+                else:
+                    reject()
+            return more
+
         def _no_generated_names(self, command: object) -> None:
             """Names the daemon generated (a failed build's container) are random on the engine
             and deterministic in the model: an example that types one is discarded."""
@@ -268,10 +291,12 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
             from model.result import outcomes
             from spec.machine import RuleBroken
 
+            before = self.world
             try:
                 result = super().execute(command, comment)
             except RuleBroken as e:  # the model broke its own spec: dockspec's bug, whatever the engine does
                 raise DockspecBug(f"the model broke a rule of its spec\n--- script ---\n{self.script()}\n{e}", e) from e
+            wake += self._ended_meanwhile(before, result.world, command, wake)
             for name in wake:  # the trap workload: time passing = its sleep ends = TERM to the shell
                 try:
                     self.adapter.api.kill(self.adapter.prefix + name, signal="TERM")

@@ -154,6 +154,12 @@ def _workloads(files: tuple[str, ...]) -> list[list[str]]:
     return [["sleep", "1000"], ["true"]] + [["touch", f] for f in files] + [["rm", "-rf", f] for f in files]
 
 
+# `stop -t 0`: time passes in every container while a stop waits (model.clock), so a bare
+# `stop` (10 s) would make every other sleep's time left part of the state, 10 s a stop.
+_STOP = ["stop", "-t", "0"]
+_NO_WAIT = ("-t", "0")
+
+
 def alphabet(bounds: Bounds) -> tuple[Move, ...]:
     """The command lines `state_graph` tries in every state, in a fixed order.
 
@@ -171,8 +177,8 @@ def alphabet(bounds: Bounds) -> tuple[Move, ...]:
             for src in sources:
                 for work in _workloads(bounds.file_paths):
                     moves.append(_move([*verb, "--name", name, src, *work], name, (name, src)))
-        for verb in (["start"], ["stop"], ["kill"], ["pause"], ["unpause"], ["rm"], ["rm", "-f"]):
-            moves.append(_move([*verb, name], name, (name,)))
+        for verb in (["start"], _STOP, ["kill"], ["pause"], ["unpause"], ["rm"], ["rm", "-f"]):
+            moves.append(_move([*verb, name], name, (name,) + _NO_WAIT))
         for f in bounds.file_paths:
             moves.append(_move(["exec", name, "touch", f], name, (name,)))
         for tag in tags:
@@ -196,8 +202,8 @@ def lifecycle_alphabet(name: str = f"{CONTAINER_PREFIX}1") -> tuple[Move, ...]:
     for verb in (["run", "-d"], ["create"]):
         for work in (["sleep", "1000"], ["true"]):
             moves.append(_move([*verb, "--name", name, BASE_REF, *work], name, (name, BASE_REF)))
-    for verb in (["start"], ["stop"], ["kill"], ["pause"], ["unpause"], ["restart"], ["rm"], ["rm", "-f"]):
-        moves.append(_move([*verb, name], name, (name,)))
+    for verb in (["start"], _STOP, ["kill"], ["pause"], ["unpause"], ["restart", "-t", "0"], ["rm"], ["rm", "-f"]):
+        moves.append(_move([*verb, name], name, (name,) + _NO_WAIT))
     return tuple(moves)
 
 
@@ -292,8 +298,12 @@ class Canon:
         return result
 
     def _local(self, c) -> int:
-        """The number of a container's own fields: all but id, name, image id and creation time."""
-        return self._memo(c, lambda c: self._number(tuple(getattr(c, f) for f in _CONTAINER_OWN)), "container")
+        """The number of a container's own fields: all but id, name, image id and creation time
+        (its processes know its short id as their host name: that is abstracted too)."""
+        def own(c):
+            return tuple(tuple(_without_host(p, c.short_id) for p in c.processes) if f == "processes"
+                         else getattr(c, f) for f in _CONTAINER_OWN)
+        return self._memo(c, lambda c: self._number(own(c)), "container")
 
     def _layers(self, layers) -> int:
         return self._memo(layers, lambda layers: self._number(frozenset(layers)), "layers")
@@ -385,6 +395,20 @@ class Invariant:
         if isinstance(ok, str):
             return ok or None
         return None if ok else "does not hold"
+
+
+def _without_host(p, host: str):
+    """A process with its container's short id (host name, $HOSTNAME) blanked, in its whole tree."""
+    from dataclasses import replace
+
+    from frozendict import frozendict
+
+    mine = f"HOSTNAME={host}"
+    return replace(p, hostname="" if p.hostname == host else p.hostname,
+                   env=tuple("HOSTNAME=" if e == mine else e for e in p.env),
+                   vars=frozendict({k: "" if k == "HOSTNAME" and v == host else v for k, v in p.vars.items()}),
+                   fg=None if p.fg is None else _without_host(p.fg, host),
+                   jobs=tuple(_without_host(j, host) for j in p.jobs))
 
 
 def _as_invariant(obj: object, name: str | None = None) -> Invariant:

@@ -25,6 +25,7 @@ class Create:
     network: str = "none"
     pull: str = "missing"  # --pull: with "never" a missing image is plainly "No such image"
     init: bool = False  # --init: docker-init (tini) is PID 1 and the command its child
+    stop_timeout: int | None = None  # --stop-timeout: seconds `stop` waits before SIGKILL (default 10)
 
 
 @dataclass(frozen=True, slots=True)

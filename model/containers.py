@@ -10,8 +10,9 @@ edge; the table `LIFECYCLE` lists them for the notebooks.
 Processes are interpreted by `model.workload`: a container's PID 1 runs
 everything that takes no time when it starts, then either exits (a one-shot)
 or blocks (`sleep`).  `wait` and a foreground `run` let time pass until PID 1
-exits.  `stop` is SIGTERM to PID 1, then SIGKILL when it is ignored or pending
-(the timeout's length never matters to the model); `kill` is SIGKILL.
+exits.  `stop -t T` is SIGTERM to PID 1, then up to T seconds (`-t`, else the
+container's `--stop-timeout`, else 10), then SIGKILL; `kill` is SIGKILL.  Time
+that passes in one container passes in all of them (`model.clock`).
 
 Every refusal names its wording through the profile (`model.profile`) and
 leaves the container untouched.
@@ -24,7 +25,7 @@ from typing import Callable
 from frozendict import frozendict
 
 from . import commands as cmd
-from . import fs, names, refs, workload
+from . import clock, fs, names, refs, workload
 from .errors import EngineError, UnsupportedWorkload
 from .profile import Profile
 from .result import Out, Result, refused
@@ -57,6 +58,26 @@ DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
 def with_default_path(env: tuple[str, ...]) -> tuple[str, ...]:
     """The engine gives a process the default PATH only when its environment has none."""
     return env if any(e.startswith("PATH=") for e in env) else (DEFAULT_PATH,) + env
+
+
+DEFAULT_STOP_TIMEOUT = 10  # seconds: the daemon's, when neither `stop -t` nor `--stop-timeout` says
+
+
+def process_env(c: Container, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """A process's environment as the engine builds it: PATH and HOSTNAME first, the configured
+    variables replacing them in place or appended, then HOME (runc's, from root's passwd entry)
+    when nothing set it.  Seen on Docker 20.10: `env` prints PATH, HOSTNAME=<short id>, HOME=/root."""
+    env = [DEFAULT_PATH, f"HOSTNAME={c.short_id}"]
+    for e in c.config.env + extra:
+        key = e.split("=", 1)[0] + "="
+        at = next((i for i, x in enumerate(env) if x.startswith(key)), None)
+        if at is None:
+            env.append(e)
+        else:
+            env[at] = e
+    if not any(e.startswith("HOME=") for e in env):
+        env.append("HOME=/root")
+    return tuple(env)
 
 
 def find(world: World, text: str) -> Container | None:
@@ -128,6 +149,7 @@ def create(world: World, c: cmd.Create, p: Profile) -> Result:
         labels=config.labels,
         created=world.clock,
         init=c.init,
+        stop_timeout=c.stop_timeout,
     )
     return Result(world.put_container(container), stdout=cid + "\n")
 
@@ -167,10 +189,11 @@ def _start_one(world: World, c: Container, p: Profile) -> tuple[World, EngineErr
         world = world.put_container(c)
     rootfs = world.rootfs(c)
     config = c.config
-    env = with_default_path(config.env)
+    env = process_env(c)
     try:
         # Under --init the command is docker-init's child, not PID 1: a TERM it does not trap kills it (143).
-        proc = workload.spawn(config.argv(), rootfs, env, config.working_dir or "/", pid1=not c.init)
+        proc = workload.spawn(config.argv(), rootfs, env, config.working_dir or "/", pid1=not c.init,
+                              hostname=c.short_id)
     except UnsupportedWorkload as e:
         return world, p.error("unsupported_workload", detail=e), p.exit_unsupported, None
     except workload.ExecNotFound as e:
@@ -298,7 +321,8 @@ def _elapse(world: World, cid: str) -> tuple[World, str, str]:
     if c.status is not Status.RUNNING or not c.processes:
         return world, "", ""
     step = workload.elapse(c.processes[0], world.rootfs(c))
-    return _settle(world, c, step), step.stdout, step.stderr
+    world = clock.pass_time(_settle(world, c, step), step.elapsed, skip={cid})
+    return world, step.stdout, step.stderr
 
 
 def run(world: World, c: cmd.Run, p: Profile) -> Result:
@@ -332,18 +356,26 @@ def _run_prefix(stderr: str, p: Profile) -> str:
     return "".join(l + "\n" for l in head) + p.run_refusal.format(message=last) + "\n"
 
 
-def _terminate(world: World, c: Container, auto_remove: bool = True) -> World:
+def _timeout(given: int | None, c: Container) -> int:
+    """`-t` when given, else the container's `--stop-timeout`, else the daemon's 10 s."""
+    if given is not None:
+        return given
+    return c.stop_timeout if c.stop_timeout is not None else DEFAULT_STOP_TIMEOUT
+
+
+def _terminate(world: World, c: Container, timeout: int, auto_remove: bool = True) -> World:
     """End a running or paused container as `docker stop` does: SIGTERM, then SIGKILL.
 
     The engine thaws a paused container after signalling it, so its TERM
     handler runs as if it had never been paused.  `restart` turns auto-removal
     off while it stops the container (`auto_remove=False`).
     """
-    step = workload.stop(c.processes[0], world.rootfs(c))
+    step = workload.stop(c.processes[0], world.rootfs(c), max(timeout, 0))
     if auto_remove:
-        return _settle(world, c, step)
+        return clock.pass_time(_settle(world, c, step), step.elapsed, skip={c.id})
     world = _settle(world, replace(c, auto_remove=False), step)
-    return world.put_container(replace(world.containers[c.id], auto_remove=c.auto_remove))
+    world = world.put_container(replace(world.containers[c.id], auto_remove=c.auto_remove))
+    return clock.pass_time(world, step.elapsed, skip={c.id})
 
 
 def stop(world: World, c: cmd.Stop, p: Profile) -> Result:
@@ -354,7 +386,7 @@ def stop(world: World, c: cmd.Stop, p: Profile) -> Result:
             out.refuse(p.error("stop_paused", id=target.id))
             return
         if target.status in (Status.RUNNING, Status.PAUSED):
-            out.world = _terminate(out.world, target)
+            out.world = _terminate(out.world, target, _timeout(c.timeout, target))
         out.print(name)
 
     def lingering(name: str, gone: Container) -> tuple[Callable[[Out], None], ...]:
@@ -407,7 +439,7 @@ def unpause(world: World, c: cmd.Unpause, p: Profile) -> Result:
         if target.status is not Status.PAUSED:
             out.refuse(p.error("not_paused", id=target.id))
         else:
-            out.world = out.world.put_container(replace(target, status=Status.RUNNING))
+            out.world = clock.thaw(out.world.put_container(replace(target, status=Status.RUNNING)), target.id)
             out.print(name)
 
     return each(world, c.containers, p, one).result()
@@ -448,9 +480,9 @@ def restart(world: World, c: cmd.Restart, p: Profile) -> Result:
                 # container and back on when the stop returns, but the exit is handled
                 # asynchronously and may see it on: the container is removed instead.
                 lost = out.branch()
-                lost.world = _terminate(lost.world, target)
+                lost.world = _terminate(lost.world, target, _timeout(c.timeout, target))
                 lost.refuse(p.error("restart_marked_for_removal", name=name))
-            out.world = _terminate(out.world, target, auto_remove=False)
+            out.world = _terminate(out.world, target, _timeout(c.timeout, target), auto_remove=False)
             target = out.world.containers[target.id]
         out.world, error, _, _ = _start_one(out.world, target, p)
         if error is not None:
@@ -502,9 +534,10 @@ def exec_(world: World, c: cmd.Exec, p: Profile) -> Result:
     if target.status is not Status.RUNNING:
         return refused(world, p.error("not_running", id=target.id))
     rootfs = world.rootfs(target)
-    env = with_default_path(target.config.env + c.env)
+    env = process_env(target, c.env)
     try:
-        proc = workload.spawn(c.argv, rootfs, env, c.workdir or target.config.working_dir or "/", pid1=False)
+        proc = workload.spawn(c.argv, rootfs, env, c.workdir or target.config.working_dir or "/", pid1=False,
+                              hostname=target.short_id)
     except workload.ExecNotFound as e:
         # The CLI prints the runtime's refusal on standard output, with status 126.
         key = "exec_denied_exec" if isinstance(e, workload.ExecDenied) else "exec_not_found_exec"
@@ -521,7 +554,7 @@ def exec_(world: World, c: cmd.Exec, p: Profile) -> Result:
         world = world.put_container(replace(target, rw=step.fs.upper, processes=procs))
         return Result(world)
     step = workload.elapse(proc, rootfs)
-    world = world.put_container(replace(target, rw=step.fs.upper))
+    world = clock.pass_time(world.put_container(replace(target, rw=step.fs.upper)), step.elapsed)
     return Result(world, step.stdout, step.stderr, step.exit_code or 0)
 
 

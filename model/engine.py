@@ -13,7 +13,8 @@ from typing import Callable
 from . import commands as cmd
 from . import containers, images, listing, prune, transfer
 from .profile import DOCKER_20_10, Profile
-from .result import Result
+from .errors import UnsupportedWorkload
+from .result import Result, refused
 from .values import World
 
 
@@ -75,7 +76,13 @@ def step(world: World, command: object, profile: Profile = DOCKER_20_10) -> Resu
         transition = TRANSITIONS[type(command)]
     except KeyError:
         raise TypeError(f"not a docker command: {command!r}") from None
-    return refusal_status(transition(world, command, profile), VERBS[type(command)], profile)
+    try:
+        return refusal_status(transition(world, command, profile), VERBS[type(command)], profile)
+    except UnsupportedWorkload as e:
+        # A workload the model cannot interpret (`ls -l`, an endless loop) is found while it
+        # runs, perhaps after its container was made: the whole step is refused, and the world
+        # it started from, unchanged, is the answer (never a half-made container).
+        return refused(world, profile.error("unsupported_workload", detail=e), exit=profile.exit_unsupported)
 
 
 def refusal_status(result: Result, verb: str, profile: Profile) -> Result:

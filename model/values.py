@@ -138,6 +138,7 @@ class Container:
     started: bool = False
     logs: tuple[str, str] = ("", "")  # what PID 1 printed on (stdout, stderr), for `docker logs`
     init: bool = False  # --init: docker-init is PID 1, the command its child (model.containers.INIT_PATH)
+    stop_timeout: int | None = None  # --stop-timeout: seconds `stop` waits when not given -t
 
     @property
     def short_id(self) -> str:

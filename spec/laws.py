@@ -213,6 +213,49 @@ def rmi_by_id_of_an_image_in_use(world: World, p: Profile = DOCKER_20_10) -> Non
         assert all(lid in forced.layers for lid in img.layers)
 
 
+def stop_within_its_timeout_keeps_the_exit_code(world: World, seconds: int, timeout: int | None, trap: bool,
+                                                 restart: bool, p: Profile = DOCKER_20_10) -> None:
+    """A stop (or restart) within its timeout keeps the process's own exit code, by itself or in its TERM trap; past it, 137."""
+    # `stop -t T` lets T seconds pass before SIGKILL; without -t, T is 10 (replays/27-time.sh).
+    script = (f'trap "sleep {seconds}; echo done; exit 7" TERM; sleep 100 & wait' if trap
+              else f"sleep {seconds}; echo done; exit 4")
+    ran = _ok(step(world, cmd.Run(cmd.Create(BASE_REF, ("sh", "-c", script), name="law", network="none"),
+                                  detach=True), p))
+    verb = cmd.Restart if restart else cmd.Stop
+    ended = _ok(step(ran.world, verb(("law",), timeout=timeout), p))
+    limit = 10 if timeout is None else timeout
+    assume(seconds != limit)  # a tie is a race on the engine
+    in_time = seconds < limit
+    code = (7 if trap else 4) if in_time else KILLED
+    c = ended.world.container_by_name("law")
+    assert (c.logs[0] == "done\n") == in_time, (script, timeout, c.logs)
+    if restart:
+        assert c.status is Status.RUNNING and c.exit_code is None
+        assert _ok(step(ended.world, cmd.Kill(("law",)), p)).world.container_by_name("law").exit_code == KILLED
+    else:
+        assert (c.status, c.exit_code) == (Status.EXITED, code), (script, timeout, c.exit_code)
+
+
+# Workloads outside the language, found only while they run (after their container was made).
+UNINTERPRETABLE = (("sh", "-c", "echo -e x"), ("sh", "-c", "sleep 1; echo -e x"), ("sh", "-c", "echo ${X:=1}; sleep 9"),
+                   ("sh", "-c", "trap 'echo -e x' TERM; sleep 100 & wait"))
+
+
+def an_uninterpretable_workload_changes_nothing(world: World, argv: tuple[str, ...], detach: bool,
+                                                p: Profile = DOCKER_20_10) -> None:
+    """An uninterpretable workload changes nothing: the command that reaches the construct is refused and leaves the world as it was."""
+    # Whichever command reaches it (run, stop, wait): never a half-made container, never a half-run script.
+    assume(detach or "trap" not in argv[2])  # in the foreground the trap's sleep simply ends
+    name = "law"
+    r = step(world, cmd.Run(cmd.Create(BASE_REF, argv, name=name, network="none"), detach=detach), p)
+    if r.error is None:  # detached, it blocked first: the trap runs at `stop`, the rest once time passes
+        world = r.world
+        r = step(world, cmd.Stop((name,), timeout=0) if "trap" in argv[2] else cmd.Wait((name,)), p)
+    assert r.error is not None and r.error.kind is ErrorKind.UNSUPPORTED_WORKLOAD, (argv, r.stderr)
+    assert r.world == world and r.exit == p.exit_unsupported
+
+
+
 # -- the laws as properties -----------------------------------------------------------
 
 
@@ -241,6 +284,11 @@ def _stop_kill(world, argv, pause, kill, p: Profile):
 
 _BLOCKING = [a for a in CONTAINER_COMMANDS if WORKLOADS[a].blocks]
 
+
+def _fresh(world: World) -> bool:
+    assume(world.container_by_name("law") is None and BASE_REF in world.tags)
+    return True
+
 # name -> (property body, the strategies of its arguments in a dialect); the body takes the dialect as `p`
 LAWS = {
     "run_is_create_then_start": (run_is_create_then_start,
@@ -256,6 +304,14 @@ LAWS = {
                                              lambda p: (worlds(p), st.sampled_from(("f1", "made", "x")))),
     "stop_and_kill_exit_codes_follow_the_workload": (
         _stop_kill, lambda p: (worlds(p), st.sampled_from(_BLOCKING), st.booleans(), st.booleans())),
+    "stop_within_its_timeout_keeps_the_exit_code": (
+        lambda world, seconds, timeout, trap, restart, p: _fresh(world) and stop_within_its_timeout_keeps_the_exit_code(
+            world, seconds, timeout, trap, restart, p=p),
+        lambda p: (worlds(p), st.integers(1, 3), st.sampled_from((None, 0, 1, 2, 3, 4)), st.booleans(), st.booleans())),
+    "an_uninterpretable_workload_changes_nothing": (
+        lambda world, argv, detach, p: _fresh(world) and an_uninterpretable_workload_changes_nothing(
+            world, argv, detach, p=p),
+        lambda p: (worlds(p), st.sampled_from(UNINTERPRETABLE), st.booleans())),
 }
 
 

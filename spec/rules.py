@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Callable
 
 from model import commands as cmd
-from model import fs, refs
+from model import fs, refs, workload
 from model.errors import ErrorKind as K
 from model.profile import DOCKER_20_10, Profile
 from model.result import Result
@@ -464,15 +464,19 @@ def lifecycle_follows_the_workload(before: World, command: object, result: Resul
         return gone_ok
     if t is cmd.Pause:
         return new.status is Status.PAUSED and new.processes == old.processes
+    frozen_out = old.status is Status.PAUSED and any(workload.ran_out(x) for x in old.processes)
     if t is cmd.Unpause:
+        if frozen_out:  # its clock ran while it was frozen: the sleep that ran out ends now
+            return _expect_exited(new, w.exit)
         return new.status is Status.RUNNING and new.processes == old.processes
     if t is cmd.Kill:
         return _expect_exited(new, KILLED)
     if t is cmd.Stop:
         if old.status in (Status.RUNNING, Status.PAUSED):
-            # The engine thaws a paused container after signalling it: same as running.
+            # The engine thaws a paused container after signalling it: same as running,
+            # unless its sleep ran out while it was frozen (then it exits as by itself).
             init_exit = w.init_stop_exit if w.init_stop_exit is not None else w.stop_exit
-            return _expect_exited(new, init_exit if old.init else w.stop_exit)
+            return _expect_exited(new, w.exit if frozen_out else (init_exit if old.init else w.stop_exit))
         return new == old
     if t is cmd.Wait:
         # A created container keeps the exit code of a failed start (127, 126), and
