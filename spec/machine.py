@@ -472,6 +472,14 @@ class DockerMachine(RuleBasedStateMachine):
         name = self._new_archive("save")
         return name if self.execute(cmd.Save((image,), output=name)).error is None else multiple()
 
+    @rule(image=images)
+    def save_then_load(self, image):
+        """`docker save -o X IMAGE` then `docker load -i X`: a load that succeeds (the archives the
+        other rules draw from are exports too, which `load` refuses)."""
+        name = self._new_archive("save")
+        if self.execute(cmd.Save((image,), output=name)).error is None:
+            self.execute(cmd.Load(self.files[name]))
+
     @rule(name=st.one_of(images, containers))
     def inspect(self, name):
         self.execute(cmd.Inspect((name,), format="{{.Id}}"))
