@@ -135,12 +135,24 @@ def test_a_killed_engine_is_an_engine_fault_of_its_worker_only(base, tmp_path):
     assert merged.verdict == "engine_fault" and merged.exit == 2
     assert "ENGINE FAULT" in merged.text() and "worker 2" in merged.text()
     assert merged.steps == a["steps"] + b["steps"] and a["steps"] > 0
-    # the pool took the dead engine down with what it left (its containerd, shims, mounts)
-    time.sleep(0.5)
+    # the pool took the dead engine down with what it left (its containerd, shims, mounts); a shim
+    # signalled may take a moment to exit: wait for the process table, up to 20 s
+    deadline = time.monotonic() + 20
+    while True:
+        left = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _cmdline_has(p, str(b_root))]
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert not left, f"processes left in {b_root}: {[_cmdline(p) for p in left]}"
     mounts = Path("/proc/self/mounts").read_text()
     assert str(b_root) not in mounts
-    left = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _cmdline_has(p, str(b_root))]
-    assert not left, f"processes left in {b_root}: {left}"
+
+
+def _cmdline(proc: Path) -> str:
+    try:
+        return (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return f"{proc.name} (gone)"
 
 
 def _cmdline_has(proc: Path, text: str) -> bool:

@@ -239,6 +239,37 @@ def stop_engine(name: str, folder: str | Path) -> None:
             except engines.EngineUnavailable:
                 pass
         e.down()
+        left = _leftovers(e.root())
+        if left:
+            # shims the restarted daemon did not reap (seen with 20.10): kill what each runs, then it
+            for pid in left:
+                _kill_tree(pid)
+            deadline = time.monotonic() + 10
+            while _leftovers(e.root()) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            e.down()  # and unmount what they held
+
+
+def _kill_tree(pid: int) -> None:
+    """SIGKILL `pid`'s descendants, deepest first, then `pid` (a container's processes under its shim)."""
+    children: dict[int, list[int]] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(d.name))
+
+    def kill(p: int) -> None:
+        for c in children.get(p, ()):
+            kill(c)
+        try:
+            os.kill(p, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    kill(pid)
 
 
 def _leftovers(root: Path) -> list[int]:
