@@ -83,8 +83,8 @@ def refuse_unsafe(number: int, words: list[str], refused: bool) -> None:
     """A forced `system prune` also deletes build cache and unused networks: the build cache has no
     label to scope it to this run, so on a shared engine it would delete other people's.  Only one
     the model says the engine refuses (`refused`: a bad filter) is run."""
-    if not refused and words[1:3] == ["system", "prune"] and any(w in ("-f", "--force") or (w.startswith("-") and not w.startswith("--")
-                                                                           and "f" in w) for w in words[3:]):
+    forced = any(w == "--force" or (w[:1] == "-" and w[:2] != "--" and "f" in w) for w in words[3:])  # -f, -af
+    if not refused and words[1:3] == ["system", "prune"] and forced:
         raise UnsafeLine(f"line {number}: replay does not run a forced `docker system prune` on an engine: it "
                          "would also delete build cache, which no label scopes to this run; use "
                          "`docker container prune -f` and `docker image prune -f`")

@@ -73,29 +73,30 @@ def settle(api, owner: Owner, world, engine_name, *, execs: bool = False, timeou
     return late
 
 
-def _listed(api, cid: str, done, deadline: float) -> bool:
-    """Wait until the container list shows the container in a state `done` accepts (or not at all)."""
+def _until(check, deadline: float) -> bool:
+    """Poll `check()` (5 ms, doubling to 100 ms) until it holds; False at the deadline."""
     pause = 0.005
-    while True:
-        rows = api.containers(all=True, filters={"id": cid})
-        if not rows or done(rows[0].get("State")):
-            return True
+    while not check():
         if time.monotonic() >= deadline:
             return False
         time.sleep(pause)
         pause = min(pause * 2, 0.1)
+    return True
+
+
+def _listed(api, cid: str, done, deadline: float) -> bool:
+    """Wait until the container list shows the container in a state `done` accepts (or not at all)."""
+    def shown() -> bool:
+        rows = api.containers(all=True, filters={"id": cid})
+        return not rows or done(rows[0].get("State"))
+
+    return _until(shown, deadline)
 
 
 def _execs_done(api, cid: str, deadline: float) -> bool:
     """Wait for the container's execs to end (a detached exec of a one-shot command); False at the deadline."""
-    for eid in api.inspect_container(cid).get("ExecIDs") or ():
-        pause = 0.005
-        while api.exec_inspect(eid).get("Running"):
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(pause)
-            pause = min(pause * 2, 0.1)
-    return True
+    return all(_until(lambda eid=eid: not api.exec_inspect(eid).get("Running"), deadline)
+               for eid in api.inspect_container(cid).get("ExecIDs") or ())
 
 
 def _is_timeout(e: BaseException) -> bool:
