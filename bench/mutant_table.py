@@ -18,8 +18,8 @@ imported base image) prints or leaves behind.  A seam that is gone, or a patch
 that changes nothing, is a broken bench, never a kill.  `arm` returns an undo
 function, so tests/test_mutants_bench.py can check every mutant in one process.
 
-A witness is docker command lines separated by `;` or newlines; `{REF}` stands
-for the short id of the image REF names at that point.
+A witness is docker command lines separated by `;`, or by newlines (a line may then hold `;` in a quoted
+script); `{REF}` stands for the short id of the image REF names at that point.
 """
 from __future__ import annotations
 
@@ -160,7 +160,8 @@ def run_witness(script: str) -> tuple:
     world = step(World(), import_base()).world
     files = _Files()
     seen = []
-    for line in (l.strip() for l in re.split(r"[;\n]", script)):
+    # lines: one per line when there are several (a line may then hold `;` in a quoted script), else split at `;`
+    for line in (l.strip() for l in (script.split("\n") if "\n" in script else script.split(";"))):
         if not line:
             continue
 
@@ -1037,3 +1038,26 @@ def ps_hides_paused(original):
         witness="run --name ctr1 base:1 true; inspect ctr1")
 def inspect_stopped_race(original):
     return lambda w, c, p: original(w, c, replace(p, exited_may_read_stopped=True))
+
+
+@mutant("image prune works on names (the containerd store's way) although the dialect prunes images",
+        rule="prune_removes_only_what_nothing_uses", seam="TRANSITIONS[ImagePrune]",
+        witness="tag base:1 img1; run -d --name ctr1 base:1 sleep 1000; rmi base:1; image prune -a -f")
+def prune_names_not_images(original):
+    # the transition acts as the containerd store does, while the spec reads 20.10's policy
+    return lambda w, c, p: original(w, c, replace(p, prune_by_name=True))
+
+
+@mutant("rmi of an image's last tag keeps the image for the stopped containers that use it (the containerd store's way) "
+        "although the dialect deletes it", rule="rmi_force_of_the_last_tag_of_an_image_in_use (law)", seam="TRANSITIONS[Rmi]",
+        witness="create --name ctr1 base:1 true; rmi -f base:1")
+def rmi_keeps_image_in_use(original):
+    return lambda w, c, p: original(w, c, replace(p, rmi_keeps_image_in_use=True))
+
+
+@mutant("stop -t 0 of a container whose TERM trap exits at once is certain the trap runs: the SIGKILL race is not offered",
+        rule="races_only_on_auto_removal", seam="TRANSITIONS[Stop]",
+        witness="run -d --name ctr1 base:1 sh -c 'trap \"exit 0\" TERM; sleep 1000 & wait'\nstop -t 0 ctr1")
+@_after
+def stop_kill_race_not_offered(world, c, r):
+    return replace(r, alternatives=())

@@ -528,7 +528,7 @@ _EXTRA = (
     (r"Dockerfile parse error|unknown instruction", ErrorKind.BAD_DOCKERFILE),
     (r"unable to prepare context", ErrorKind.NO_SUCH_FILE),
     (r"requires (at least|at most|exactly|no) |unknown (shorthand )?flag|is not a docker command|flag needs an argument|invalid argument|No command specified|Invalid filter", ErrorKind.USAGE),
-    (r"no such file or directory|Error processing tar file|archive/tar: invalid tar header|unexpected EOF", ErrorKind.NO_SUCH_FILE),
+    (r"no such file or directory|Error processing tar file|archive/tar: invalid tar header|unexpected EOF|unrecognized image format", ErrorKind.NO_SUCH_FILE),
 )
 
 

@@ -213,6 +213,20 @@ def rmi_by_id_of_an_image_in_use(world: World, p: Profile = DOCKER_20_10) -> Non
         assert all(lid in forced.layers for lid in img.layers)
 
 
+def rmi_force_of_the_last_tag_of_an_image_in_use(world: World, p: Profile = DOCKER_20_10) -> None:
+    """`rmi -f` of the last tag of an image a stopped container uses deletes the image (the container keeps its layers), or keeps it untagged where the dialect keeps images in use."""
+    assume(BASE_REF in world.tags)
+    world = _child_image(world, "law:1", BASE_REF, ("touch", "/tmp/f1"), "law1", p)
+    world = _ok(step(world, cmd.Create("law:1", ("true",), name="law", network="none"), p)).world
+    img = world.images[world.tags["law:1"]]
+    forced = _ok(step(world, cmd.Rmi(("law:1",), force=True), p)).world
+    assert "law:1" not in forced.tags
+    if p.rmi_force_removes_containers:  # podman removes the container first
+        return
+    assert (img.id in forced.images) == p.rmi_keeps_image_in_use  # replays/57-rmi-force-in-use.sh:6
+    assert all(lid in forced.layers for lid in img.layers)
+
+
 def stop_within_its_timeout_keeps_the_exit_code(world: World, seconds: int, timeout: int | None, trap: bool,
                                                  restart: bool, p: Profile = DOCKER_20_10) -> None:
     """A stop (or restart) within its timeout keeps the process's own exit code, by itself or in its TERM trap; past it, 137."""
@@ -299,6 +313,8 @@ LAWS = {
     "tag_then_rmi_only_untags": (lambda pair, p: tag_then_rmi_only_untags(*pair, p=p), lambda p: (_with_tag(p),)),
     "rmi_prunes_untagged_parents": (rmi_prunes_untagged_parents, lambda p: (worlds(p),)),
     "rmi_by_id_of_an_image_in_use": (rmi_by_id_of_an_image_in_use, lambda p: (worlds(p),)),
+    "rmi_force_of_the_last_tag_of_an_image_in_use": (rmi_force_of_the_last_tag_of_an_image_in_use,
+                                                     lambda p: (worlds(p),)),
     "inspect_reads_an_exited_container_as_exited": (inspect_reads_an_exited_container_as_exited, lambda p: (worlds(p),)),
     "diff_forgets_a_file_made_and_removed": (diff_forgets_a_file_made_and_removed,
                                              lambda p: (worlds(p), st.sampled_from(("f1", "made", "x")))),

@@ -101,12 +101,19 @@ CONTAINERD_STORE: dict[str, object] = {
     "buildkit_keeps_replaced_image": False,
     # a fully cached BuildKit rebuild makes a new image, not the one it built before (replays/16-build.sh:13, :14)
     "buildkit_rebuild_same_image": False,
+    # image prune works on names: the name a container was made from stays, other names go, even an image's
+    # last while a container uses it (model/prune.py _prune_names; replays/55-prune-names.sh)
+    "prune_by_name": True,
+    # rmi -f of the last tag of an image a stopped container uses untags it and keeps it dangling (replays/57-rmi-force-in-use.sh:6)
+    "rmi_keeps_image_in_use": True,
     # sizes are compressed blobs plus the snapshot's 4 KiB blocks: not predicted, compared as <size> (docs/dialects/docker-modern.md, "Sizes")
     "sizes_modelled": False,
 }
 CONTAINERD_STORE_MESSAGES: dict[str, str] = {
     # rmi of a reference a container's image has: "unable to delete REF (must be forced)" (replays/12-rmi-conflicts.sh:4, :7; 15-rmi-in-use-untag.sh:6)
     "image_in_use_by_ref": DAEMON + "conflict: unable to delete {ref} (must be forced) - container {container} is using its referenced image {short}",
+    # load of a tar that holds no image (an `export`): the client's own words (replays/56-load-export.sh:5)
+    "load_not_an_image": "unrecognized image format",
 }
 
 DOCKER_26_1_CONTAINERD = differs(DOCKER_26_1, "docker-26.1-containerd", CONTAINERD_STORE_MESSAGES,
