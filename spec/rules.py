@@ -28,7 +28,7 @@ from model import commands as cmd
 from model import fs, refs, workload
 from model.errors import ErrorKind as K
 from model.profile import DOCKER_20_10, Profile
-from model.result import Result
+from model.result import Result, outcomes
 from model.values import Container, Image, Status, World
 
 from . import policies
@@ -701,16 +701,22 @@ def races_only_on_auto_removal(before: World, command: object, result: Result, *
     # auto-removal on: "marked for removal", and the container goes).  The documented
     # outcome is the first; the others may differ only in whether those containers are gone.
     ended, maybe = _racing(before, command, result.world, profile)
-    maybe |= _kill_racing(before, command)
+    killed = _kill_racing(before, command)  # may, not must, differ: a restarted one runs again either way
     if type(command) is cmd.Inspect and profile.exited_may_read_stopped:
         # the other race of podman 5.4: an exited container read as "stopped"; nothing else differs
         return all(alt.world == result.world and alt.exit == result.exit for alt in result.alternatives)
-    if not ended and not maybe:
+    if not ended and not maybe and not killed:
         return not result.alternatives
-    if not result.alternatives:
+    if not result.alternatives and (ended or maybe):
         return False
-    keep = {k: v for k, v in result.world.containers.items() if k not in maybe}
-    return all({k: v for k, v in alt.world.containers.items() if k not in maybe} == keep
+    if type(command) is cmd.Stop and result.error is None:
+        for cid in killed:  # the SIGKILL that lands first must be offered: exit 137
+            codes = {o.world.containers[cid].exit_code for o in outcomes(result) if cid in o.world.containers}
+            if codes and 128 + workload.SIGKILL not in codes:
+                return False
+    racing = maybe | killed
+    keep = {k: v for k, v in result.world.containers.items() if k not in racing}
+    return all({k: v for k, v in alt.world.containers.items() if k not in racing} == keep
                and not ended & set(alt.world.containers)
                and alt.world.images == result.world.images and alt.world.tags == result.world.tags
                for alt in result.alternatives)
