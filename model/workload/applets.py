@@ -26,6 +26,7 @@ class Context:
     env: tuple[str, ...] = ()
     stdin: str = ""
     hostname: str = ""
+    builtin: bool = False  # run by the shell itself (echo, printf, test): its messages start "sh: "
 
 
 _NO_CONTEXT = Context()

@@ -33,7 +33,8 @@ class Frame:
     TRAP (restore `saved` as `$?`, or exit with it after an EXIT trap), GROUP
     (`{ }` with redirections: `sinks` and `stdin` apply to what runs inside).
     `iters` holds the `for` loops in progress, `args` the positional
-    parameters ($0 first) of a script or function.
+    parameters ($0 first) of a script or function, `locals` what a function's
+    `local` hid and its return restores.
     """
 
     source: str
@@ -45,6 +46,7 @@ class Frame:
     iters: tuple = ()
     args: tuple[str, ...] | None = None
     exiting: bool = False  # TRAP: the EXIT trap; the process exits with `saved` after it
+    locals: tuple = ()  # FUNC: (name, value before `local`, exported before) to restore on return
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,6 +374,16 @@ def _tick(p: Process, dt: Fraction) -> Process:
     return replace(p, **changes) if changes else p
 
 
+def leave(p: Process, keep: int) -> Process:
+    """Pop the frames above `keep`; a function's frame gives back the variables its `local` hid."""
+    variables, exported = p.vars, p.exported
+    for f in reversed(p.frames[keep:]):
+        for name, old, was_exported in reversed(f.locals):
+            variables = variables.delete(name) if old is None and name in variables else (
+                variables if old is None else variables.set(name, old))
+            exported = exported | {name} if was_exported else exported - {name}
+    return replace(p, frames=p.frames[:keep], vars=variables, exported=exported)
 
 
 from .shell import _shell  # noqa: E402  (the evaluator and the process machine call each other)
+
