@@ -96,7 +96,7 @@ def _seam(seam: str) -> tuple[Callable[[], object], Callable[[object], None]]:
         if key == "messages" or key not in profile.Profile.__dataclass_fields__:
             raise BrokenMutant(f"seam {seam}: Profile has no policy {key!r}")
         return (lambda: getattr(target, key)), (lambda v: object.__setattr__(target, key, v))
-    if m := re.fullmatch(r"(model\.\w+)\.(\w+)", seam):
+    if m := re.fullmatch(r"(model(?:\.\w+)+)\.(\w+)", seam):
         try:
             module = importlib.import_module(m[1])
         except ImportError as e:
@@ -169,7 +169,7 @@ def run_witness(script: str) -> tuple:
             if img is None:
                 raise BrokenMutant(f"witness line {line!r}: no image {m[1]!r}")
             return img.short_id
-        words = ["docker"] + shlex.split(re.sub(r"\{([^}]+)\}", short_id, line))
+        words = ["docker"] + shlex.split(re.sub(r"\{([\w.:/-]+)\}", short_id, line))
         _, command = parse(words, files)
         r = step(world, command)
         files.data.update(r.files)
@@ -1037,3 +1037,14 @@ def ps_hides_paused(original):
         witness="run --name ctr1 base:1 true; inspect ctr1")
 def inspect_stopped_race(original):
     return lambda w, c, p: original(w, c, replace(p, exited_may_read_stopped=True))
+
+
+# -- the shell's word expansions (model.workload.expand) ----------------------------------------
+
+
+@mutant("${x#p} and ${x%p} remove the longest match, as ## and %% do",
+        rule="parameter_patterns_remove_the_shortest_or_longest_match (law)",
+        seam="model.workload.expand.remove_pattern",
+        witness="run --name ctr1 base:1 sh -c 'x=a/b/c && echo ${x#*/}'")
+def pattern_removal_greedy(original):
+    return lambda value, op, pattern: original(value, op * 2 if len(op) == 1 else op, pattern)
