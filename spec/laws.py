@@ -238,6 +238,7 @@ def stop_within_its_timeout_keeps_the_exit_code(world: World, seconds: int, time
 
 # Workloads outside the language, found only while they run (after their container was made).
 UNINTERPRETABLE = (("sh", "-c", "echo -e x"), ("sh", "-c", "sleep 1; echo -e x"), ("sh", "-c", "printf '%f' 1; sleep 9"),
+                   ("sh", "-c", "echo $(/bin/busybox)"),
                    ("sh", "-c", "trap 'echo -e x' TERM; sleep 100 & wait"))
 
 

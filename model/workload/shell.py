@@ -19,6 +19,7 @@ from .expand import expand, expand_one, match
 from .grammar import Case, Check, Cmd, Def, End, ForInit, ForNext, Group, Jump, Not, Pipe, Sub, compile_script
 from .process import (
     EXIT, FUNC, GROUP, MAIN, TRAP, Frame, Process, _advance, _exit, _exit_changes, _process, _push_trap, _which, leave,
+    shell_script,
 )
 from .syntax import _parse
 
@@ -388,7 +389,13 @@ def _simple(p: Process, fs: Rootfs, argv: tuple[str, ...], assigns, sinks, stdin
         return dict(status=126), fs
     prog = _parse(argv)
     if prog.applet is None:
-        raise _unsupported(f"unsupported command {name!r}", argv)
+        prog = shell_script(argv, fs, path)
+        if prog is None:
+            raise _unsupported(f"unsupported command {name!r}", argv)
+        for other in prog.unknown:
+            found = _which(other, fs, (f"PATH={path_var}",) if path_var is not None else (), p.cwd)
+            if found is not None and not fs.is_dir(found) and shell_script((other,), fs, found) is None:
+                raise _unsupported(f"unsupported command {other!r}", prog.script)
     child_env = tuple(f"{k}={v}" for k, v in env.items() if k in exported)
     if prog.applet == "env":
         # ash exports SHLVL and PWD too and lists its variables in its hash table's order.
