@@ -40,3 +40,6 @@ docker run --rm --network none base:1 sh -c 'case /etc/passwd in /etc/*) echo et
 docker run --rm --network none base:1 sh -c 'printf "%d %d %d %d %d|\n" 010 0x10 -5 +3 " 7"; printf "%d\n" "'"'"'A"; printf "%x|%o|%#x\n" -1 -1 255; printf "%s|%10.3s|%-4c|\n" abc abcdef z; printf "%b|\n" "a\\tb\\c" zz; printf "100%%\n"; printf "%5s%%\n" 5; printf -- "-x\n"; printf "%s\n" -- x'
 docker run --rm --network none base:1 sh -c 'printf "%d\n" 1 2 3; printf "%s %s\n" a; printf "%03d-%.3d\n" 5 5; printf "[% 5d][%+.2d]\n" 3 3; printf "%i\n" 12abc; echo rc $?; printf "\101\x41|\n"'
 docker run --rm --network none base:1 printf "%d|%s\n" x y
+docker run --rm --network none base:1 sh -c 'a=1 b=$a; echo $a $b; x=1 y=2; echo "$x $y|$x  $y"'
+docker run --rm --network none -w /tmp base:1 pwd
+docker run --rm --network none base:1 sh -c 'printf "#!/bin/sh\necho \"\$0 got \$1\"\n" > /bin/hello; chmod 755 /bin/hello; hello world; /bin/hello again'

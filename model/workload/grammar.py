@@ -221,6 +221,11 @@ class _Compiler:
             self.emit(self.command(n, (), cond))
         elif t == "variable_assignment":
             self.emit(Cmd((), (), (self.assign(n),), not cond, n.text.decode()))
+        elif t == "variable_assignments":  # `a=1 b=2`: assigned left to right
+            assigns = tuple(self.assign(c) for c in n.children if c.type == "variable_assignment")
+            if len(assigns) != len([c for c in n.children if c.type != "comment"]):
+                raise self.bad(n)
+            self.emit(Cmd((), (), assigns, not cond, n.text.decode()))
         elif t == "redirected_statement":
             body = n.child_by_field_name("body")
             if any(c.type == "herestring_redirect" for c in n.children):

@@ -308,6 +308,8 @@ def _command(p: Process, fs: Rootfs, cmd: Cmd, io) -> tuple[dict, Rootfs]:
     for name, word in cmd.assigns:
         value, fs, st, p = expand_one(p, fs, word, io)
         assigns.append((name, value))
+        if not cmd.words:  # `a=1 b=$a`: each assignment is seen by the next one
+            p = replace(p, vars=p.vars.set(name, value))
         sub_status = st if st is not None else sub_status
     sinks, stdin, fs, failed = _redirects(p, fs, cmd.redirects, io)
     if failed is not None:
