@@ -96,7 +96,7 @@ def _seam(seam: str) -> tuple[Callable[[], object], Callable[[object], None]]:
         if key == "messages" or key not in profile.Profile.__dataclass_fields__:
             raise BrokenMutant(f"seam {seam}: Profile has no policy {key!r}")
         return (lambda: getattr(target, key)), (lambda v: object.__setattr__(target, key, v))
-    if m := re.fullmatch(r"(model\.\w+)\.(\w+)", seam):
+    if m := re.fullmatch(r"(model(?:\.\w+)+)\.(\w+)", seam):
         try:
             module = importlib.import_module(m[1])
         except ImportError as e:
@@ -170,7 +170,7 @@ def run_witness(script: str) -> tuple:
             if img is None:
                 raise BrokenMutant(f"witness line {line!r}: no image {m[1]!r}")
             return img.short_id
-        words = ["docker"] + shlex.split(re.sub(r"\{([^}]+)\}", short_id, line))
+        words = ["docker"] + shlex.split(re.sub(r"\{([\w.:/-]+)\}", short_id, line))
         _, command = parse(words, files)
         r = step(world, command)
         files.data.update(r.files)
@@ -1061,3 +1061,14 @@ def rmi_keeps_image_in_use(original):
 @_after
 def stop_kill_race_not_offered(world, c, r):
     return replace(r, alternatives=())
+
+
+# -- the shell's word expansions (model.workload.expand) ----------------------------------------
+
+
+@mutant("${x#p} and ${x%p} remove the longest match, as ## and %% do",
+        rule="parameter_patterns_remove_the_shortest_or_longest_match (law)",
+        seam="model.workload.expand.remove_pattern",
+        witness="run --name ctr1 base:1 sh -c 'x=a/b/c && echo ${x#*/}'")
+def pattern_removal_greedy(original):
+    return lambda value, op, pattern: original(value, op * 2 if len(op) == 1 else op, pattern)

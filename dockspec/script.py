@@ -35,28 +35,41 @@ class Line:
 
 
 def split_lines(text: str) -> list[Line]:
-    """The script's command lines, with continuation lines joined."""
+    """The script's command lines, with continuation lines joined.
+
+    A line ending in `\\` goes on on the next line; so does a quoted word left
+    open, as in a shell, with the newline kept in the word (`sh -c '...'` over
+    several lines).
+    """
     out: list[Line] = []
-    pending: list[str] = []
+    pending: str | None = None
     start = 0
     for number, raw in enumerate(text.splitlines(), 1):
-        if not pending:
+        if pending is None:
             start = number
-        if raw.endswith("\\") and not raw.endswith("\\\\"):
-            pending.append(raw[:-1])
-            continue
-        pending.append(raw)
-        joined = " ".join(pending)
-        pending = []
+            joined = raw
+        else:
+            joined = pending + raw
+        pending = None
         try:
             words = shlex.split(joined, comments=True)
         except ValueError as e:
+            if "No closing quotation" in str(e):
+                pending = joined + "\n"
+                continue
+            if joined.endswith("\\") and not joined.endswith("\\\\"):
+                pending = joined[:-1] + " "
+                continue
             out.append(Line(start, joined.strip(), None, f"line {start}: {e}"))
+            continue
+        if joined.endswith("\\") and not joined.endswith("\\\\"):
+            pending = joined[:-1] + " "  # `\\` after a comment: shlex dropped it with the comment
             continue
         if words:
             out.append(Line(start, joined.strip(), tuple(words)))
-    if pending:
-        out.append(Line(start, " ".join(pending).strip(), None, f"line {start}: unexpected end of script after '\\'"))
+    if pending is not None:
+        why = "a quoted word is not closed" if pending.endswith("\n") else "unexpected end of script after '\\'"
+        out.append(Line(start, pending.strip(), None, f"line {start}: {why}"))
     return out
 
 

@@ -26,7 +26,7 @@ from frozendict import frozendict
 
 from . import commands as cmd
 from . import clock, fs, names, refs, workload
-from .errors import EngineError, UnsupportedWorkload
+from .errors import EngineError, ErrorKind, UnsupportedWorkload
 from .profile import Profile
 from .result import Out, Result, refused
 from .values import Config, Container, Status, World, sha256
@@ -331,7 +331,12 @@ def run(world: World, c: cmd.Run, p: Profile) -> Result:
     if created.error is not None:
         return replace(created, exit=p.exit_run_failed, stderr=_run_prefix(created.stderr, p))
     cid = created.stdout.strip()
+    before = world
     world, error, code, step = _start_one(created.world, created.world.containers[cid], p)
+    if error is not None and error.kind is ErrorKind.UNSUPPORTED_WORKLOAD:
+        # Found only when the process starts (a program on PATH the language does not know):
+        # the whole run is refused, and the container it made is not left behind.
+        return Result(before, "", _run_prefix(error.message + "\n", p), code, error)
     if error is not None:
         return Result(world, cid + "\n" if c.detach else "", _run_prefix(error.message + "\n", p), code, error)
     if c.detach:

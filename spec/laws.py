@@ -251,7 +251,8 @@ def stop_within_its_timeout_keeps_the_exit_code(world: World, seconds: int, time
 
 
 # Workloads outside the language, found only while they run (after their container was made).
-UNINTERPRETABLE = (("sh", "-c", "echo -e x"), ("sh", "-c", "sleep 1; echo -e x"), ("sh", "-c", "echo ${X:=1}; sleep 9"),
+UNINTERPRETABLE = (("sh", "-c", "echo -e x"), ("sh", "-c", "sleep 1; echo -e x"), ("sh", "-c", "printf '%f' 1; sleep 9"),
+                   ("sh", "-c", "echo $(/bin/busybox)"),
                    ("sh", "-c", "trap 'echo -e x' TERM; sleep 100 & wait"))
 
 
@@ -268,6 +269,24 @@ def an_uninterpretable_workload_changes_nothing(world: World, argv: tuple[str, .
     assert r.error is not None and r.error.kind is ErrorKind.UNSUPPORTED_WORKLOAD, (argv, r.stderr)
     assert r.world == world and r.exit == p.exit_unsupported
 
+
+
+def parameter_patterns_remove_the_shortest_or_longest_match(world: World, value: str, op: str, pattern: str,
+                                                            p: Profile = DOCKER_20_10) -> None:
+    """`${x#p}` drops the shortest prefix of x that p matches, `##` the longest, `%` and `%%` the same at the end; none: x."""
+    import fnmatch
+
+    script = f"x='{value}'; echo \"${{x{op}{pattern}}}\""
+    r = _ok(step(world, cmd.Run(cmd.Create(BASE_REF, ("sh", "-c", script), name="law", network="none")), p))
+    out = r.stdout[:-1]
+    n = len(value)
+    cuts = [k for k in range(n + 1)
+            if fnmatch.fnmatchcase(value[:k] if op[0] == "#" else value[n - k:], pattern)]
+    if not cuts:
+        assert out == value, (script, out)
+        return
+    k = (min if len(op) == 1 else max)(cuts)
+    assert out == (value[k:] if op[0] == "#" else value[:n - k]), (script, out)
 
 
 # -- the laws as properties -----------------------------------------------------------
@@ -328,6 +347,11 @@ LAWS = {
         lambda world, argv, detach, p: _fresh(world) and an_uninterpretable_workload_changes_nothing(
             world, argv, detach, p=p),
         lambda p: (worlds(p), st.sampled_from(UNINTERPRETABLE), st.booleans())),
+    "parameter_patterns_remove_the_shortest_or_longest_match": (
+        lambda world, value, op, pattern, p: _fresh(world) and parameter_patterns_remove_the_shortest_or_longest_match(
+            world, value, op, pattern, p=p),
+        lambda p: (worlds(p), st.text("ab./", max_size=6), st.sampled_from(("#", "##", "%", "%%")),
+                   st.sampled_from(("*/", "*.", ".*", "/*", "a", "?", "*", "b*", "*a", "[ab]*")))),
 }
 
 
