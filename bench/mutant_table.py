@@ -149,6 +149,15 @@ class _Files:
     def tree(self, path: str) -> dict[str, bytes]:
         return CONTEXTS[path]
 
+    def entries(self, path: str) -> dict:
+        """`docker cp`'s host side: what a witness's `cp` out wrote, or `hello.txt` (a one-line file)."""
+        from model import fs
+
+        data = self.data.get(path, b"hello\n" if path == "hello.txt" else None)
+        if data is None:
+            return {}
+        return {"": data if isinstance(data, fs.Entry) else fs.file(data)}
+
 
 def run_witness(script: str) -> tuple:
     """Run a witness on the model, from the imported base image: each line's output, and the final state."""
@@ -617,6 +626,30 @@ def export_omits_rw(original):
         c = world.containers[container_id]
         return fs.union(tuple(world.layers[l].changes for l in c.layers) + (fs.INIT_LAYER,))
     return export_view
+
+
+# -- docker cp (spec.laws.cp_in_lands_in_the_layer) ---------------------------------------------
+
+
+@mutant("cp into a container writes nothing into its read-write layer", rule="cp_in_lands_in_the_layer (law)",
+        seam="model.copy.lands_in_layer", witness="create --name ctr1 base:1 true; cp hello.txt ctr1:/tmp/f1; diff ctr1")
+def cp_lost(original):
+    return lambda rootfs, path, entry: rootfs
+
+
+@mutant("cp onto a started container's mounted /etc/hosts writes into its layer instead of failing busy",
+        rule="cp_in_lands_in_the_layer (law)", seam="TRANSITIONS[Cp]",
+        witness=RUNNING + "; cp hello.txt ctr1:/etc/hosts; diff ctr1")
+def cp_through_mount(original):
+    def cp(world, c, p):
+        r = original(world, c, p)
+        if r.error is None or r.error.kind is not K.BUSY:
+            return r
+        target = world.container_by_name(c.container) or world.containers.get(c.container)
+        unstarted = world.put_container(replace(target, started=False))
+        done = original(unstarted, c, p)
+        return replace(done, world=done.world.put_container(replace(done.world.containers[target.id], started=True)))
+    return cp
 
 
 @mutant("load drops the image's history", rule="save_rmi_load_restores (law)", seam="TRANSITIONS[Load]",

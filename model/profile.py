@@ -92,6 +92,22 @@ _DOCKER_20_10_MESSAGES = {
     # read the image's config from its data-root (which the model writes as <data-root>).
     "commit_image_gone": (ErrorKind.NO_SUCH_IMAGE, "Error response from daemon: failed to get digest {id}: open {root}/image/overlay2/imagedb/content/sha256/{hex}: no such file or directory"),
     "no_such_file": (ErrorKind.NO_SUCH_FILE, "open {path}: no such file or directory"),
+    # docker cp (replays/33-cp.sh, docs/cp.md).  20.10's client words the daemon's 404 the same for a
+    # missing container and a missing path in one ("No such container:path"), so both convey one kind.
+    "cp_no_such_container": (ErrorKind.NO_SUCH_CONTAINER, "Error: No such container:path: {name}:{path}"),
+    "cp_no_such_path": (ErrorKind.NO_SUCH_CONTAINER, "Error: No such container:path: {name}:{path}"),
+    "cp_no_such_host_path": (ErrorKind.NO_SUCH_FILE, "lstat {path}: no such file or directory"),
+    "cp_output_dir_missing": (ErrorKind.NO_SUCH_FILE, 'invalid output path: directory "{path}" does not exist'),
+    "cp_no_such_directory": (ErrorKind.NO_SUCH_FILE, "no such directory"),
+    "cp_not_a_directory": (ErrorKind.NO_SUCH_FILE, "not a directory"),
+    "cp_extraction_not_directory": (ErrorKind.NO_SUCH_FILE, "Error response from daemon: extraction point is not a directory"),
+    "cp_source_not_directory": (ErrorKind.NO_SUCH_FILE, "Error response from daemon: lstat {root}{path}: not a directory"),
+    "cp_cannot_copy_directory": (ErrorKind.FILE_CONFLICT, "cannot copy directory"),
+    "cp_overwrite_directory": (ErrorKind.FILE_CONFLICT, 'Error response from daemon: Error processing tar file(exit status 1): cannot overwrite directory "{path}" with non-directory "{dest}"'),
+    "cp_overwrite_non_directory": (ErrorKind.FILE_CONFLICT, 'Error response from daemon: Error processing tar file(exit status 1): cannot overwrite non-directory "{path}" with directory "{dest}"'),
+    "cp_busy": (ErrorKind.BUSY, "Error response from daemon: Error processing tar file(exit status 1): unlinkat {path}: device or resource busy"),
+    "cp_empty_path": (ErrorKind.USAGE, "Error response from daemon: bad parameter: pathcannot be empty"),
+    "cp_not_modelled": (ErrorKind.UNSUPPORTED_WORKLOAD, "dockspec: docker cp: {detail} is not modelled (docs/cp.md)"),
     "bad_dockerfile": (ErrorKind.BAD_DOCKERFILE, "Error response from daemon: {detail}"),
     "build_failed": (ErrorKind.BUILD_FAILED, "The command '{cmd}' returned a non-zero code: {code}"),
     "build_pull_denied": (ErrorKind.NO_SUCH_IMAGE, "pull access denied for {repo}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied"),

@@ -292,6 +292,41 @@ def parameter_patterns_remove_the_shortest_or_longest_match(world: World, value:
 # -- the laws as properties -----------------------------------------------------------
 
 
+CP_PATHS = ("/tmp/law", "/law", "/root/law", "/tmp/f1", "/a/law", "/etc/hostname", "/etc/hosts")
+
+
+def cp_in_lands_in_the_layer(world: World, name: str, path: str, p: Profile = DOCKER_20_10) -> None:
+    """`cp` of a host file into a container, in any state, lands in its read-write layer (diff lists it, commit carries it, cp out gives it back); onto a started container's mounted /etc file it is busy."""
+    # Into a missing folder it is refused; a refusal changes nothing; no other container changes.
+    from frozendict import frozendict
+
+    from model.containers import diff_lines
+
+    c = world.container_by_name(name)
+    data = fs.file(b"law\n")
+    copied = step(world, cmd.Cp(name, path, "law.txt", into=True, host=frozendict({"": data})), p)
+    if c.started and path in fs.BIND_MOUNTS:
+        assert copied.error is not None and copied.error.kind is ErrorKind.BUSY and copied.world == world
+        return
+    if not world.rootfs(c).is_dir(fs.parent(path)):
+        assert copied.error is not None and copied.error.kind in (ErrorKind.NO_SUCH_CONTAINER, ErrorKind.NO_SUCH_FILE,
+                                                                  ErrorKind.UNSUPPORTED_WORKLOAD)
+        assert copied.world == world
+        return
+    if world.rootfs(c).is_dir(path):
+        path = path + "/law.txt"  # into a folder: under the source's name
+    after = _ok(copied).world.containers[c.id]
+    assert {cid: o for cid, o in copied.world.containers.items() if cid != c.id} == \
+        {cid: o for cid, o in world.containers.items() if cid != c.id}
+    assert after.rw.get(path) == data and after.status is c.status
+    assert any(line in diff_lines(copied.world, after, p) for line in (f"A {path}", f"C {path}"))
+    out = _ok(step(copied.world, cmd.Cp(name, path, "back", into=False), p))
+    assert out.world == copied.world and out.files == {"back": data}
+    if c.image in world.images:
+        committed = _ok(step(copied.world, cmd.Commit(name, "law:1"), p)).world
+        assert committed.image_view(committed.images[committed.tags["law:1"]]).get(path) == data
+
+
 def _with_container(p: Profile):
     return worlds(p).flatmap(lambda w: st.tuples(st.just(w), st.sampled_from(_containers(w) or ["-"])))
 
@@ -303,6 +338,11 @@ def _with_tag(p: Profile):
 def _commit(pair, p: Profile):
     assume(pair[1] != "-")
     commit_adds_one_row_and_shows_the_view(*pair, p=p)
+
+
+def _cp(pair, path: str, p: Profile):
+    assume(pair[1] != "-")
+    cp_in_lands_in_the_layer(*pair, path, p=p)
 
 
 def _export(pair, p: Profile):
@@ -343,6 +383,9 @@ LAWS = {
         lambda world, seconds, timeout, trap, restart, p: _fresh(world) and stop_within_its_timeout_keeps_the_exit_code(
             world, seconds, timeout, trap, restart, p=p),
         lambda p: (worlds(p), st.integers(1, 3), st.sampled_from((None, 0, 1, 2, 3, 4)), st.booleans(), st.booleans())),
+    "cp_in_lands_in_the_layer": (
+        lambda pair, path, p: _cp(pair, path, p),
+        lambda p: (_with_container(p), st.sampled_from(CP_PATHS))),
     "an_uninterpretable_workload_changes_nothing": (
         lambda world, argv, detach, p: _fresh(world) and an_uninterpretable_workload_changes_nothing(
             world, argv, detach, p=p),
