@@ -193,6 +193,8 @@ class Profile:
     # A container's IMAGE (ps, the snapshot) is the reference it was made with while that still names its
     # image, else the image's id (Docker); podman keeps the reference for good (replays/15-rmi-in-use-untag.sh:5, :8).
     container_image_keeps_ref: bool = False
+    # ... and writes it with its tag: `create ... img1` shows `img1:latest` (podman: replays/50-matrix-podman.sh:3, :5).
+    container_image_ref_tagged: bool = False
     # rm -f / rmi -f of a name that does not exist: Docker's CLI says "No such ..." on stderr (exit 0);
     # podman says nothing at all (replays/07-rm.sh:10, 14-rmi-children.sh:7, 15-rmi-in-use-untag.sh:11, :12).
     force_ignores_missing_silently: bool = False
