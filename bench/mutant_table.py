@@ -999,6 +999,13 @@ def rmi_force_removes_users(original):
     return lambda w, c, p: original(w, c, replace(p, rmi_force_removes_containers=True))
 
 
+@mutant("rmi -f of the last tag keeps an image a stopped container uses although the dialect deletes it",
+        rule="rmi_force_of_the_last_tag_of_a_used_image (law)", seam="TRANSITIONS[Rmi]",
+        witness="run --name ctr1 base:1 true; rmi -f base:1")
+def rmi_force_keeps_used(original):
+    return lambda w, c, p: original(w, c, replace(p, rmi_force_keeps_used_image=True))
+
+
 @mutant("exec in a paused container is refused as not running although the dialect's policy says paused",
         rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Exec]", witness=PAUSED + "; exec ctr1 true")
 def exec_paused_as_not_running(original):

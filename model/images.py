@@ -253,6 +253,8 @@ def _rmi_one(world: World, text: str, force: bool, prune: bool, p: Profile, out:
         out.append(f"Untagged: {_shown(ref, p)}")
         if world.image_tags(img.id):
             return world
+        if force and p.rmi_force_keeps_used_image and _using(world, img.id, running=None) is not None:
+            return world  # the containerd store: untagged, kept for the container that uses it
         return _delete(world, img, force, prune, True, p, out)
     elif len(tags) == 1:
         # By id, a single tag is removed with the image; two or more (even of

@@ -175,6 +175,10 @@ class Profile:
     # deleted (`rmi_refuses_parent_with_children` False): the containerd store only untags it
     # (dockspec matrix --verify); Podman deletes it, the children keep their layers.
     rmi_untagged_parent_kept: bool = True
+    # `rmi -f REF` of the last tag of an image a stopped container uses: 20.10 (and the graph-driver
+    # store of 26.1, 28.5) deletes the image, the container keeps its layers; the containerd store
+    # only untags it, the image stays `<none>` (dockspec matrix --verify; replays/51-matrix-containerd.sh:3).
+    rmi_force_keeps_used_image: bool = False
     # stop or restart of a paused container: 20.10 stops it (thawed, SIGTERM then SIGKILL); podman
     # refuses it, kind paused, and it stays paused (replays/06-pause.sh:24, 20-restart.sh:13).
     stop_refuses_paused: bool = False

@@ -178,6 +178,19 @@ def rmi_prunes_untagged_parents(world: World, p: Profile = DOCKER_20_10) -> None
     assert (parent not in world.images) == gone and "law:2" not in world.tags
 
 
+def rmi_force_of_the_last_tag_of_a_used_image(world: World, p: Profile = DOCKER_20_10) -> None:
+    """`rmi -f` of the last tag of an image a stopped container uses deletes the image, or only untags it where the dialect keeps a used image (or removes the container first)."""
+    assume(BASE_REF in world.tags and "law:1" not in world.tags)
+    assume(all(world.container_by_name(n) is None for n in ("law", "law1")))
+    world = _child_image(world, "law:1", BASE_REF, ("touch", "/tmp/f1"), "law1", p)
+    image = world.tags["law:1"]
+    world = _ok(step(world, cmd.Run(cmd.Create("law:1", ("true",), name="law", network="none")), p)).world
+    world = _ok(step(world, cmd.Rmi(("law:1",), force=True), p)).world
+    kept = p.rmi_force_keeps_used_image and not p.rmi_force_removes_containers
+    assert "law:1" not in world.tags and (image in world.images) == kept
+    assert (world.container_by_name("law") is None) == p.rmi_force_removes_containers
+
+
 def diff_forgets_a_file_made_and_removed(world: World, name: str, p: Profile = DOCKER_20_10) -> None:
     """A file made and removed again leaves its directory out of `diff`, or changed where the dialect compares directories by mtime."""
     assume(BASE_REF in world.tags and world.container_by_name("law") is None)
@@ -299,6 +312,7 @@ LAWS = {
     "tag_then_rmi_only_untags": (lambda pair, p: tag_then_rmi_only_untags(*pair, p=p), lambda p: (_with_tag(p),)),
     "rmi_prunes_untagged_parents": (rmi_prunes_untagged_parents, lambda p: (worlds(p),)),
     "rmi_by_id_of_an_image_in_use": (rmi_by_id_of_an_image_in_use, lambda p: (worlds(p),)),
+    "rmi_force_of_the_last_tag_of_a_used_image": (rmi_force_of_the_last_tag_of_a_used_image, lambda p: (worlds(p),)),
     "inspect_reads_an_exited_container_as_exited": (inspect_reads_an_exited_container_as_exited, lambda p: (worlds(p),)),
     "diff_forgets_a_file_made_and_removed": (diff_forgets_a_file_made_and_removed,
                                              lambda p: (worlds(p), st.sampled_from(("f1", "made", "x")))),

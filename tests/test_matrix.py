@@ -195,3 +195,31 @@ def test_verify_confirms_the_ci_cells_on_each_engine(named_engine, name):
     assert not refuted, f"{name} refutes: {json.dumps(refuted, indent=1)}"
     assert counts == {"confirmed": len(cells), "refuted": 0, "not verified": 0}
     assert seconds < 60, f"{name}: {seconds:.0f} s for {len(cells)} cells"
+
+
+@pytest.mark.parametrize("name", ["podman-4.3", "podman-5.4"])
+def test_podman_keeps_a_containers_reference_with_its_tag(name, tmp_path):
+    # replays/50-matrix-podman.sh:5 (found by `dockspec matrix --verify`): `ctr1 localhost/img1:latest`
+    script = ("docker import base.tar base:1\ndocker tag base:1 img1\n"
+              "docker create --network none --name ctr1 img1 true\ndocker create --network none --name ctr2 base:1 true\n"
+              "docker ps -a --format '{{.Names}} {{.Image}}'\n")
+    podman = _simulate_last(script, dialects.get(name), tmp_path)
+    docker = _simulate_last(script, DOCKER_20_10, tmp_path)
+    assert podman.stdout.splitlines() == ["ctr1 localhost/img1:latest", "ctr2 localhost/base:1"]
+    assert docker.stdout.splitlines() == ["ctr2 base:1", "ctr1 img1"]
+
+
+def test_with_wording_verify_compares_the_commands_stderr_ids_masked():
+    from types import SimpleNamespace
+
+    from dockspec.matrix.verify import _refuting
+
+    cell = SimpleNamespace(compare_wording=True)
+    side = lambda err: {"exit": 1, "error_kind": "not_running", "stderr": err, "state": {}}  # noqa: E731
+    same = SimpleNamespace(differs=[], model=side("Container " + "a" * 64 + " is not running"),
+                           engine=side("Container <id64> is not running"))
+    other = SimpleNamespace(differs=[], model=side("Error response from daemon: No such container: ctr1"),
+                            engine=side('Error: no container with name or ID "ctr1" found: no such container'))
+    assert _refuting(same, cell, last=True) == []
+    assert _refuting(other, cell, last=True) == ["stderr"]
+    assert _refuting(other, cell, last=False) == [] and _refuting(other, SimpleNamespace(compare_wording=False), True) == []

@@ -96,7 +96,16 @@ def matrix(dialects, as_json, markdown, verify, only, start, jobs, depth, contai
             click.echo("dockspec matrix: --verify found no engine up; start them with `dockspec engine up NAME`", err=True)
         status = 1 if counts["refuted"] else 0
     if markdown:
-        text = to_markdown(m)
+        words = ["dockspec matrix"]
+        if dialects:
+            words.append("--dialects " + ",".join(dialects))
+        for opt, value, default in (("--depth", depth, DEFAULT_BOUNDS.depth), ("--containers", containers, DEFAULT_BOUNDS.containers),
+                                    ("--images", images, DEFAULT_BOUNDS.images), ("--files", files, DEFAULT_BOUNDS.files)):
+            if value != default:
+                words.append(f"{opt} {value}")
+        words += ["--wording"] * wording + ["--verify"] * verify + ["--up"] * (verify and start)
+        words += [f"--jobs {jobs}"] * (verify and jobs > 1) + [f"--engines {only}"] * bool(verify and only)
+        text = to_markdown(m, " ".join(words + ["--markdown", markdown]))
         if markdown == "-":
             click.echo(text, nl=False)
         else:
