@@ -175,10 +175,6 @@ class Profile:
     # deleted (`rmi_refuses_parent_with_children` False): the containerd store only untags it
     # (dockspec matrix --verify); Podman deletes it, the children keep their layers.
     rmi_untagged_parent_kept: bool = True
-    # `rmi -f REF` of the last tag of an image a stopped container uses: 20.10 (and the graph-driver
-    # store of 26.1, 28.5) deletes the image, the container keeps its layers; the containerd store
-    # only untags it, the image stays `<none>` (dockspec matrix --verify; replays/51-matrix-containerd.sh:3).
-    rmi_force_keeps_used_image: bool = False
     # stop or restart of a paused container: 20.10 stops it (thawed, SIGTERM then SIGKILL); podman
     # refuses it, kind paused, and it stays paused (replays/06-pause.sh:24, 20-restart.sh:13).
     stop_refuses_paused: bool = False
@@ -188,6 +184,10 @@ class Profile:
     # rmi -f of an image containers use (running ones too): 20.10 untags or refuses; podman removes those
     # containers, then the image (replays/12-rmi-conflicts.sh:8, 15-rmi-in-use-untag.sh:10).
     rmi_force_removes_containers: bool = False
+    # `rmi -f REF` of the last tag of an image a stopped container uses: 20.10 (and the graph-driver
+    # store of 26.1, 28.5) deletes the image, the container keeps its layers; the containerd store
+    # only untags it, the image stays `<none>` (dockspec matrix --verify; replays/51-matrix-containerd.sh:3).
+    rmi_force_keeps_used_image: bool = False
     # start of a running container prints its name (Docker) or nothing (podman: replays/02-create-start-run.sh:17).
     start_running_prints_name: bool = True
     # A container whose command could not be run keeps exit code 127/126 (Docker) or 0 (podman:
