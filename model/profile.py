@@ -186,7 +186,7 @@ class Profile:
     rmi_force_removes_containers: bool = False
     # `rmi -f REF` of the last tag of an image a stopped container uses: 20.10 (and the graph-driver
     # store of 26.1, 28.5) deletes the image, the container keeps its layers; the containerd store
-    # only untags it, the image stays `<none>` (dockspec matrix --verify; replays/51-matrix-containerd.sh:3).
+    # only untags it, the image stays `<none>` (dockspec matrix --verify; replays/51-matrix-containerd.sh:5).
     rmi_force_keeps_used_image: bool = False
     # start of a running container prints its name (Docker) or nothing (podman: replays/02-create-start-run.sh:17).
     start_running_prints_name: bool = True
@@ -197,7 +197,7 @@ class Profile:
     # A container's IMAGE (ps, the snapshot) is the reference it was made with while that still names its
     # image, else the image's id (Docker); podman keeps the reference for good (replays/15-rmi-in-use-untag.sh:5, :8).
     container_image_keeps_ref: bool = False
-    # ... and writes it with its tag: `create ... img1` shows `img1:latest` (podman: replays/50-matrix-podman.sh:3, :5).
+    # ... and writes it with its tag: `create ... img1` shows `img1:latest` (podman: replays/50-matrix-podman.sh:5, :7).
     container_image_ref_tagged: bool = False
     # rm -f / rmi -f of a name that does not exist: Docker's CLI says "No such ..." on stderr (exit 0);
     # podman says nothing at all (replays/07-rm.sh:10, 14-rmi-children.sh:7, 15-rmi-in-use-untag.sh:11, :12).

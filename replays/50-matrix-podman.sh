@@ -6,4 +6,6 @@ docker create --network none --name ctr1 img1 true
 docker create --network none --name ctr2 base:1 true
 docker ps -a --format '{{.Names}} {{.Image}}'
 docker run -d --network none --name ctr3 img1 true
-docker rm ctr1 ctr2 ctr3
+docker rm ctr1
+docker rm ctr2
+docker rm ctr3

@@ -199,7 +199,7 @@ def test_verify_confirms_the_ci_cells_on_each_engine(named_engine, name):
 
 @pytest.mark.parametrize("name", ["podman-4.3", "podman-5.4"])
 def test_podman_keeps_a_containers_reference_with_its_tag(name, tmp_path):
-    # replays/50-matrix-podman.sh:5 (found by `dockspec matrix --verify`): `ctr1 localhost/img1:latest`
+    # replays/50-matrix-podman.sh:7 (found by `dockspec matrix --verify`): `ctr1 localhost/img1:latest`
     script = ("docker import base.tar base:1\ndocker tag base:1 img1\n"
               "docker create --network none --name ctr1 img1 true\ndocker create --network none --name ctr2 base:1 true\n"
               "docker ps -a --format '{{.Names}} {{.Image}}'\n")

@@ -103,7 +103,7 @@ CONTAINERD_STORE: dict[str, object] = {
     "buildkit_rebuild_same_image": False,
     # sizes are compressed blobs plus the snapshot's 4 KiB blocks: not predicted, compared as <size> (docs/dialects/docker-modern.md, "Sizes")
     "sizes_modelled": False,
-    # rmi -f REF of the last tag of an image a stopped container uses only untags it (dockspec matrix --verify; replays/51-matrix-containerd.sh:3)
+    # rmi -f REF of the last tag of an image a stopped container uses only untags it (dockspec matrix --verify; replays/51-matrix-containerd.sh:5)
     "rmi_force_keeps_used_image": True,
 }
 CONTAINERD_STORE_MESSAGES: dict[str, str] = {
