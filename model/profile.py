@@ -29,6 +29,9 @@ _DOCKER_20_10_MESSAGES = {
     "no_such_object": (ErrorKind.NO_SUCH_CONTAINER, "Error: No such object: {name}"),
     "no_such_image": (ErrorKind.NO_SUCH_IMAGE, "Error: No such image: {ref}"),
     "no_such_image_daemon": (ErrorKind.NO_SUCH_IMAGE, "Error response from daemon: No such image: {ref}"),
+    # rmi of a missing image ({tagged}: the reference with its tag, `img1` -> `img1:latest`; 20.10's CLI says
+    # the reference as typed, the 26.1 and 28.5 daemons the tagged one: `dockspec matrix --wording --verify`)
+    "rmi_no_such_image": (ErrorKind.NO_SUCH_IMAGE, "Error: No such image: {ref}"),
     # Without --pull never the CLI tries to pull; offline, the wording after the
     # first line depends on the machine's resolver, so only the kind is compared.
     "no_such_image_pull": (ErrorKind.NO_SUCH_IMAGE, "Unable to find image '{ref}' locally\nError response from daemon: pull access denied for {repo}, repository does not exist or may require 'docker login'"),

@@ -50,6 +50,9 @@ DOCKER_26_1 = differs(DOCKER_20_10, "docker-26.1", summary="Docker Engine 26.1 (
     # a missing container or image named to rm, exec, rmi, inspect: the modern client prints the daemon's 404 as it comes (replays/01:19, 07:7, 07:10, 07:11, 08:15, 23:12)
     "no_such_container": DAEMON + "No such container: {name}",
     "no_such_image": DAEMON + "No such image: {ref}",
+    # rmi of a missing image names it with its tag: `rmi img1` -> "No such image: img1:latest" (26.1 and 28.5, both stores:
+    # `dockspec matrix --wording --verify`, tests/test_matrix.py)
+    "rmi_no_such_image": DAEMON + "No such image: {tagged}",
 },
     # (rmi -f of a missing image exits 0, replays/14-rmi-children.sh:7 on both containerd-store engines: 20.10's CLI does the same, so it is no difference)
     # the legacy builder (DOCKER_BUILDKIT=0) on the 26.1 and 28.5 daemons: " ---> Removed intermediate container <id12>" (replays/17-build-fail.sh:3, classic pass)
