@@ -103,6 +103,14 @@ def remove_run(api, run_ids: set[str], image_ids: set[str]) -> list[str]:
                 or c.get("ImageID") in image_ids)
     for c in api.containers(all=True):
         if ours_c(c):
+            if container_row(c).get("State") == "running":
+                # Podman's forced removal of a running container waits out its 10 s stop timeout
+                # (ENGINES.md); a stop with no timeout kills it at once (Docker's removal does too)
+                try:
+                    api.stop(c["Id"], timeout=0)
+                except Exception as e:
+                    if _status(e) not in (304, 404, 409, 500):
+                        raise
             try:
                 api.remove_container(c["Id"], force=True)
                 done.append(c["Id"])

@@ -237,7 +237,8 @@ def _rmi_one(world: World, text: str, force: bool, prune: bool, p: Profile, out:
         raise _Conflict(p.error("invalid_reference", detail=bad, ref=text))
     img = find(world, text)
     if img is None:
-        raise _Conflict(p.error("no_such_image", ref=text))
+        tagged = text if refs.full_id(text) or ":" in text.rsplit("/", 1)[-1] else text + ":latest"
+        raise _Conflict(p.error("rmi_no_such_image", ref=text, tagged=tagged))
     by_id = refs.is_id_prefix(text, img.id[7:]) or refs.full_id(text) is not None
     tags = world.image_tags(img.id)
     if force and p.rmi_force_removes_containers and (by_id or len(tags) == 1):

@@ -29,6 +29,9 @@ _DOCKER_20_10_MESSAGES = {
     "no_such_object": (ErrorKind.NO_SUCH_CONTAINER, "Error: No such object: {name}"),
     "no_such_image": (ErrorKind.NO_SUCH_IMAGE, "Error: No such image: {ref}"),
     "no_such_image_daemon": (ErrorKind.NO_SUCH_IMAGE, "Error response from daemon: No such image: {ref}"),
+    # rmi of a missing image ({tagged}: the reference with its tag, `img1` -> `img1:latest`; 20.10's CLI says
+    # the reference as typed, the 26.1 and 28.5 daemons the tagged one: `dockspec matrix --wording --verify`)
+    "rmi_no_such_image": (ErrorKind.NO_SUCH_IMAGE, "Error: No such image: {ref}"),
     # Without --pull never the CLI tries to pull; offline, the wording after the
     # first line depends on the machine's resolver, so only the kind is compared.
     "no_such_image_pull": (ErrorKind.NO_SUCH_IMAGE, "Unable to find image '{ref}' locally\nError response from daemon: pull access denied for {repo}, repository does not exist or may require 'docker login'"),
@@ -221,6 +224,8 @@ class Profile:
     # A container's IMAGE (ps, the snapshot) is the reference it was made with while that still names its
     # image, else the image's id (Docker); podman keeps the reference for good (replays/15-rmi-in-use-untag.sh:5, :8).
     container_image_keeps_ref: bool = False
+    # ... and writes it with its tag: `create ... img1` shows `img1:latest` (podman: replays/50-matrix-podman.sh:5, :7).
+    container_image_ref_tagged: bool = False
     # rm -f / rmi -f of a name that does not exist: Docker's CLI says "No such ..." on stderr (exit 0);
     # podman says nothing at all (replays/07-rm.sh:10, 14-rmi-children.sh:7, 15-rmi-in-use-untag.sh:11, :12).
     force_ignores_missing_silently: bool = False

@@ -215,7 +215,8 @@ def rmi_by_id_of_an_image_in_use(world: World, p: Profile = DOCKER_20_10) -> Non
 
 def rmi_force_of_the_last_tag_of_an_image_in_use(world: World, p: Profile = DOCKER_20_10) -> None:
     """`rmi -f` of the last tag of an image a stopped container uses deletes the image (the container keeps its layers), or keeps it untagged where the dialect keeps images in use."""
-    assume(BASE_REF in world.tags)
+    assume(BASE_REF in world.tags and "law:1" not in world.tags)
+    assume(all(world.container_by_name(n) is None for n in ("law", "law1")))
     world = _child_image(world, "law:1", BASE_REF, ("touch", "/tmp/f1"), "law1", p)
     world = _ok(step(world, cmd.Create("law:1", ("true",), name="law", network="none"), p)).world
     img = world.images[world.tags["law:1"]]

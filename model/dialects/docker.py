@@ -56,6 +56,9 @@ DOCKER_26_1 = differs(DOCKER_20_10, "docker-26.1", summary="Docker Engine 26.1 (
     "cp_no_such_container": DAEMON + "No such container: {name}",  # 33-cp.sh:45, :46
     "cp_no_such_path": (ErrorKind.NO_SUCH_FILE, DAEMON + "Could not find the file {path} in container {name}"),  # 33-cp.sh:47, :49
     "cp_busy": DAEMON + "unlinkat {path}: device or resource busy",  # 33-cp.sh:10, :37
+    # rmi of a missing image names it with its tag: `rmi img1` -> "No such image: img1:latest" (26.1 and 28.5, both stores:
+    # `dockspec matrix --wording --verify`, tests/test_matrix.py)
+    "rmi_no_such_image": DAEMON + "No such image: {tagged}",
 },
     # (rmi -f of a missing image exits 0, replays/14-rmi-children.sh:7 on both containerd-store engines: 20.10's CLI does the same, so it is no difference)
     # the legacy builder (DOCKER_BUILDKIT=0) on the 26.1 and 28.5 daemons: " ---> Removed intermediate container <id12>" (replays/17-build-fail.sh:3, classic pass)
@@ -112,7 +115,7 @@ CONTAINERD_STORE: dict[str, object] = {
     # image prune works on names: the name a container was made from stays, other names go, even an image's
     # last while a container uses it (model/prune.py _prune_names; replays/55-prune-names.sh)
     "prune_by_name": True,
-    # rmi -f of the last tag of an image a stopped container uses untags it and keeps it dangling (replays/57-rmi-force-in-use.sh:6)
+    # rmi -f of the last tag of an image a stopped container uses untags it and keeps it dangling (replays/57-rmi-force-in-use.sh:6; found by dockspec matrix --verify too, replays/51-matrix-containerd.sh:5)
     "rmi_keeps_image_in_use": True,
     # sizes are compressed blobs plus the snapshot's 4 KiB blocks: not predicted, compared as <size> (docs/dialects/docker-modern.md, "Sizes")
     "sizes_modelled": False,
