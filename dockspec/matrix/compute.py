@@ -71,7 +71,7 @@ class Recording(Profile):
     >>> p = Recording.of(registry.get("docker-20.10"))
     >>> r = engine.step(base_state(), cmd.Rmi(("nosuch",), force=True), p)
     >>> sorted(p.reads, key=repr)
-    ['exit_refused', 'exit_refused_by', 'force_ignores_missing_silently', 'rmi_force_ignores_missing', 'rmi_prunes_parents', ('message', 'no_such_image')]
+    ['exit_refused', 'exit_refused_by', 'force_ignores_missing_silently', 'rmi_force_ignores_missing', 'rmi_prunes_parents', ('message', 'rmi_no_such_image')]
     """
 
     @classmethod
