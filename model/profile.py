@@ -96,6 +96,9 @@ _DOCKER_20_10_MESSAGES = {
     "build_invalid_tag": (ErrorKind.INVALID_REFERENCE, "invalid argument \"{ref}\" for \"-t, --tag\" flag: {detail}\nSee 'docker build --help'."),
     "build_unknown_instruction": (ErrorKind.BAD_DOCKERFILE, "Error response from daemon: dockerfile parse error line {line}: unknown instruction: {instruction}"),
     "build_unsupported": (ErrorKind.BAD_DOCKERFILE, "dockspec: unsupported Dockerfile instruction at line {line}: {instruction} ({detail})"),
+    # --target naming no stage (replays/38-multistage.sh): the classic builder, BuildKit
+    "build_target_missing": (ErrorKind.BAD_DOCKERFILE, "Error response from daemon: failed to reach build target {target} in Dockerfile"),
+    "buildkit_target_missing": (ErrorKind.BAD_DOCKERFILE, 'ERROR: failed to solve: target stage "{target}" could not be found'),
     "build_copy_missing": (ErrorKind.NO_SUCH_FILE, "COPY failed: file not found in build context or excluded by .dockerignore: stat {path}: file does not exist"),
     # BuildKit (model/builders/buildkit.py; not 20.10's default builder): a RUN that exits non-zero, a bad tag
     # (the wording of the 23+ clients' BuildKit: replays/17-build-fail.sh:3, :10 on Docker 26.1)
