@@ -86,6 +86,9 @@ from .profile import Profile
 from .result import Result, refused
 from .values import Config, Container, History, Image, Status, World, sha256
 
+# Functions the mutation bench may patch (bench/mutant_table.py): the transitions call them by name.
+MUTATION_SEAMS = ("needed", "unused_args")
+
 DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 SHELL = ("/bin/sh", "-c")
 

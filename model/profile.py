@@ -99,6 +99,8 @@ _DOCKER_20_10_MESSAGES = {
     # --target naming no stage (replays/38-multistage.sh): the classic builder, BuildKit
     "build_target_missing": (ErrorKind.BAD_DOCKERFILE, "Error response from daemon: failed to reach build target {target} in Dockerfile"),
     "buildkit_target_missing": (ErrorKind.BAD_DOCKERFILE, 'ERROR: failed to solve: target stage "{target}" could not be found'),
+    # a build flag the dialect's builder does not model (not seen on its engine): refused, not guessed
+    "build_flag_unsupported": (ErrorKind.USAGE, "dockspec: build {flag} is not modelled for the {builder} builder"),
     "build_copy_missing": (ErrorKind.NO_SUCH_FILE, "COPY failed: file not found in build context or excluded by .dockerignore: stat {path}: file does not exist"),
     # BuildKit (model/builders/buildkit.py; not 20.10's default builder): a RUN that exits non-zero, a bad tag
     # (the wording of the 23+ clients' BuildKit: replays/17-build-fail.sh:3, :10 on Docker 26.1)
