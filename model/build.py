@@ -860,10 +860,9 @@ def dispatch(b: _Builder, meta: tuple[Instruction, ...], run: tuple[Stage, ...],
         for ins in (stage.from_,) + stage.body:
             n += 1
             b.say(f"Step {n}/{total} : {ins.original}")
-            if ins is not stage.from_:
-                seen = tuple(b.args.items())
-                b.trail += ((ins, seen),)
             steps[ins.keyword](ins)
+            if ins is not stage.from_:  # the stage's args as this step left them (a RUN does not change them)
+                b.trail += ((ins, tuple(b.args.items())),)
             b.say(f" ---> {b.image.short_id}")
         b.end_stage(stage)
 

@@ -161,6 +161,9 @@ class Profile:
     # A BuildKit build of what an image already holds (a fully cached rebuild) gives that image
     # again; the containerd image store makes a new one (replays/16-build.sh:13).
     buildkit_rebuild_same_image: bool = True
+    # BuildKit's history row of `ARG K=default`: the default as written (26.1), or the value the build gave
+    # K, a --build-arg's or the default, `ARG K` when unset (28.5; replays/37-build-args.sh:8, :11).
+    buildkit_arg_row_value: bool = False
     # The builder `docker build` uses when the line does not say (DOCKER_BUILDKIT=0|1): "classic" (the
     # legacy builder, 20.10's default) or "buildkit" (the 23+ clients' default); model/builders/.
     builder: str = "classic"

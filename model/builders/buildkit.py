@@ -54,13 +54,19 @@ COMMENT = "buildkit.dockerfile.v0"
 _NOP = " ".join(legacy.SHELL) + " #(nop) "
 
 
-def history_row(ins: legacy.Instruction, legacy_row: History, args: tuple[tuple[str, str | None], ...] = ()) -> History:
+def history_row(ins: legacy.Instruction, legacy_row: History, args: tuple[tuple[str, str | None], ...] = (),
+                value_rows: bool = False) -> History:
     """The legacy builder's history row of `ins`, as BuildKit writes it; `args`: the stage's ARGs as the RUN saw
     them, in declaration order, each `K=V` (an unset one `K=`)."""
     if ins.keyword == "RUN":
         words = [f"{k}={'' if v is None else v}" for k, v in args]
         prefix = f"|{len(words)} " + " ".join(words) + " " if words else ""
         created_by = "RUN " + prefix + " ".join(legacy._command_line(ins.rest)) + " # buildkit"
+    elif ins.keyword == "ARG" and value_rows:
+        # 28.5's BuildKit writes the value the build gave the arg (`--build-arg` or default), `ARG K` when unset
+        key = legacy._words(ins.rest)[0].partition("=")[0]
+        value = dict(args).get(key)
+        created_by = "ARG " + key + ("" if value is None else "=" + value)
     elif ins.keyword == "COPY":
         created_by = "COPY " + legacy._flags(ins)[1] + " # buildkit"  # `--from=` is not in the row
     else:
@@ -117,7 +123,7 @@ def build(world: World, c: cmd.Build, p: Profile) -> Result:
     last: Image = b.image
     ours = len(b.trail)  # one history row per instruction of the stages since the base image
     base_rows, rows = last.history[: len(last.history) - ours], last.history[len(last.history) - ours:]
-    history = base_rows + tuple(history_row(i, h, seen) for (i, seen), h in zip(b.trail, rows))
+    history = base_rows + tuple(history_row(i, h, seen, p.buildkit_arg_row_value) for (i, seen), h in zip(b.trail, rows))
     timeless = tuple(replace(h, created=0) for h in history)
     # The graph-driver store gives a fully cached rebuild the image it gave before; the containerd
     # store a new one (replays/16-build.sh:13), as if the build's time were part of the image; so
