@@ -1094,3 +1094,10 @@ def build_unused_arg_silent(original):
         witness="build -t img1:latest ignored; history --no-trunc img1:latest")
 def dockerignore_ignored(original):
     return lambda context, dockerfile_name="Dockerfile": dict(context)
+
+
+@mutant("BuildKit's ARG row shows the build's value although the dialect writes the Dockerfile's default",
+        rule="build_arg_reaches_run_and_unused_ones_are_named (law)", seam="TRANSITIONS[Build]",
+        witness="DOCKER_BUILDKIT=1 build --build-arg A=x -t img1:latest args; history img1:latest")
+def buildkit_arg_row_value(original):
+    return lambda w, c, p: original(w, c, replace(p, buildkit_arg_row_value=True))

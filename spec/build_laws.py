@@ -122,6 +122,11 @@ def build_arg_reaches_run_and_unused_ones_are_named(world: World, value: str, ex
         assert img.history[-1].created_by.startswith(f"|1 A={value} ")
     plain = _build(world, text, p)
     assert plain.world.image_view(plain.world.images[plain.world.tags["law:1"]])["/tmp/a"].data == b"[d]\n"
+    if p.builder != "buildah":  # BuildKit's ARG row: the default as written, or (28.5) the value the build gave
+        bk = _build(world, text, p, build_args=args, builder="buildkit")
+        rows = [h.created_by for h in bk.world.images[bk.world.tags["law:1"]].history]
+        assert ("ARG A=" + (value if p.buildkit_arg_row_value else "d")) in rows, rows
+        assert rows[-1].startswith(f"RUN |1 A={value} "), rows
     if p.builder == "classic":
         assert "were not consumed" not in plain.stdout
 
