@@ -38,6 +38,8 @@ class UsageError(ValueError):
 class Files(Protocol):
     def read(self, path: str) -> bytes: ...
     def tree(self, path: str) -> dict[str, bytes]: ...
+    # `docker cp`: what the host has at a path (relative path -> model.fs.Entry, "" the path itself)
+    def entries(self, path: str) -> dict: ...
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,8 @@ VERBS: dict[str, Verb] = {
     "load": Verb((F("-i", "--input", kind="value"), F("-q", "--quiet")), "docker load [OPTIONS]", 0, 0),
     "import": Verb((F("-m", "--message", kind="value", default=""), F("-c", "--change", kind="list"), F("--platform", kind="value")),
                    "docker import [OPTIONS] file|URL|- [REPOSITORY[:TAG]]", 1, 2),
+    "cp": Verb((F("-a", "--archive"), F("-L", "--follow-link")),
+               "docker cp [OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n\tdocker cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH", 2, 2, exact=True),
     "build": Verb((F("-t", "--tag", kind="list"), F("-f", "--file", kind="value"), F("--no-cache"), F("-q", "--quiet"),
                    F("--network", kind="value", default="default"), F("--rm", default=True), F("--force-rm"),
                    F("--build-arg", kind="list"), F("--target", kind="value")),
@@ -123,7 +127,8 @@ SUBCOMMANDS = {("container", "ls"): "ps", ("container", "list"): "ps", ("image",
                ("image", "tag"): "tag", ("image", "save"): "save", ("image", "load"): "load", ("image", "import"): "import",
                ("image", "build"): "build", ("image", "inspect"): "inspect", ("container", "inspect"): "inspect",
                ("container", "rename"): "rename", ("container", "prune"): "container prune",
-               ("image", "prune"): "image prune", ("system", "prune"): "system prune"}
+               ("image", "prune"): "image prune", ("system", "prune"): "system prune",
+               ("container", "cp"): "cp"}
 
 
 def _bool_value(text: str, flag: str) -> bool:
@@ -337,6 +342,44 @@ def _build_args(items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+def split_cp_arg(arg: str) -> tuple[str | None, str]:
+    """The CLI's splitCpArg: `CONTAINER:PATH`, or a host path (absolute, or starting with ".")."""
+    if arg.startswith("/"):
+        return None, arg
+    container, colon, path = arg.partition(":")
+    if not colon or container.startswith("."):
+        return None, arg
+    return container, path
+
+
+def _cp(v: dict, args: list[str], files: Files) -> cmd.Cp:
+    """`docker cp`: the host side read through `files` (docs/cp.md says what is modelled)."""
+    import posixpath
+
+    for flag in ("archive", "follow_link"):
+        if v[flag]:
+            raise UsageError(f"dockspec: docker cp --{flag.replace('_', '-')} is not modelled (docs/cp.md)", exit=125)
+    (src_ctr, src), (dst_ctr, dst) = split_cp_arg(args[0]), split_cp_arg(args[1])
+    if src_ctr is None and dst_ctr is None:
+        raise UsageError("must specify at least one container source", exit=1)
+    if src_ctr is not None and dst_ctr is not None:
+        raise UsageError("copying between containers is not supported", exit=1)
+    host_path = dst if src_ctr is not None else src
+    if host_path == "-":
+        raise UsageError("dockspec: docker cp of a tar stream ('-') is not modelled (docs/cp.md)", exit=125)
+    if not hasattr(files, "entries"):
+        raise UsageError("dockspec: docker cp needs the script's files", exit=125)
+    bare = host_path.rstrip("/") or "/"
+    if bare.endswith("/.") or bare == ".":
+        bare = posixpath.dirname(bare) or "."
+    host = frozendict(files.entries(bare))
+    if src_ctr is not None:
+        folder = posixpath.dirname(posixpath.normpath(host_path)) or "."
+        parent = folder == "." or files.entries(folder).get("") is not None
+        return cmd.Cp(src_ctr, src, host_path, into=False, host=host, host_parent=parent)
+    return cmd.Cp(dst_ctr, dst, host_path, into=True, host=host)
+
+
 BUILDERS: dict[str, Callable[[dict, list[str], Files], object]] = {
     "create": lambda v, a, f: _create(v, a),
     "run": lambda v, a, f: cmd.Run(_create(v, a), detach=v["detach"]),
@@ -370,4 +413,5 @@ BUILDERS: dict[str, Callable[[dict, list[str], Files], object]] = {
     "import": lambda v, a, f: cmd.Import(f.read(a[0]), a[1] if len(a) > 1 else None, "-", v["message"],
                                          _import_changes(v["change"])),
     "build": _build,
+    "cp": _cp,
 }

@@ -530,8 +530,9 @@ _EXTRA = (
     (r"returned a non-zero code", ErrorKind.BUILD_FAILED),
     (r"Dockerfile parse error|unknown instruction", ErrorKind.BAD_DOCKERFILE),
     (r"unable to prepare context", ErrorKind.NO_SUCH_FILE),
-    (r"requires (at least|at most|exactly|no) |unknown (shorthand )?flag|is not a docker command|flag needs an argument|invalid argument|No command specified|Invalid filter", ErrorKind.USAGE),
-    (r"no such file or directory|Error processing tar file|archive/tar: invalid tar header|unexpected EOF", ErrorKind.NO_SUCH_FILE),
+    (r"requires (at least|at most|exactly|no) |unknown (shorthand )?flag|is not a docker command|flag needs an argument|invalid argument|No command specified|Invalid filter"
+     r"|must specify at least one container source|copying between containers is not supported", ErrorKind.USAGE),
+    (r"no such file or directory|Error processing tar file|archive/tar: invalid tar header|unexpected EOF|unrecognized image format", ErrorKind.NO_SUCH_FILE),
 )
 
 

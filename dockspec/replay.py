@@ -62,6 +62,7 @@ ROLES = {
     "commit": "ci", "rmi": "i*", "history": "i*", "save": "i*", "tag": "i*", "inspect": "i*", "images": "i*",
     "import": "-i", "build": "-", "load": "-", "ps": "-",
     "rename": "cn",  # n: a new container name, prefixed as `--name` is (only when valid)
+    "cp": "pp",  # p: `CONTAINER:PATH` (the container prefixed) or a host path (left alone)
 }
 NAME_FLAGS = {"create": {"--name"}, "run": {"--name"}, "build": {"-t", "--tag"}}
 FILTER_KEYS = {"name", "ancestor", "reference", "before", "since"}
@@ -155,7 +156,10 @@ def rewrite(words: list[str], prefix: str, label: str | None = None) -> list[str
             i += 1 if eq else 2
             continue
         role = _role(verb, k)
-        if role == "n":
+        if role == "p":
+            ctr, path = argv_mod.split_cp_arg(w)
+            out.append(w if ctr is None else f"{name(ctr)}:{path}")
+        elif role == "n":
             valid = re.fullmatch(r"/?[a-zA-Z0-9][a-zA-Z0-9_.-]+", w)
             out.append(("/" if w.startswith("/") else "") + name(w.removeprefix("/")) if valid else w)
         else:

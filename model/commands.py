@@ -111,6 +111,26 @@ class Export:
 
 
 @dataclass(frozen=True, slots=True)
+class Cp:
+    """`docker cp`: host -> container (`into`) or container -> host.
+
+    `path` is the container's side as typed after `CONTAINER:`, `host_path` the
+    host's side as typed.  `host` is what the host has at `host_path` (the
+    parser reads it: the script's folder, or what earlier lines wrote there):
+    relative path -> `model.fs.Entry`, "" for `host_path` itself, "a/b" for
+    what lies beneath a directory; empty when nothing is there.  For a copy
+    out, `host_parent` says whether the folder `host_path` would go in exists.
+    """
+
+    container: str
+    path: str
+    host_path: str
+    into: bool
+    host: frozendict = frozendict()
+    host_parent: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class Commit:
     container: str
     ref: str | None = None

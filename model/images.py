@@ -253,6 +253,8 @@ def _rmi_one(world: World, text: str, force: bool, prune: bool, p: Profile, out:
         out.append(f"Untagged: {_shown(ref, p)}")
         if world.image_tags(img.id):
             return world
+        if p.rmi_keeps_image_in_use and world.containers_of(img.id):
+            return world  # the containerd store: dangling, for the containers that use it
         return _delete(world, img, force, prune, True, p, out)
     elif len(tags) == 1:
         # By id, a single tag is removed with the image; two or more (even of

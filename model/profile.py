@@ -74,6 +74,8 @@ _DOCKER_20_10_MESSAGES = {
     "stop_paused": (ErrorKind.PAUSED, "Error: container {id} is running or paused, refusing to clean up: container state improper"),
     "wait_paused": (ErrorKind.PAUSED, "dockspec: waiting on paused container {id} would never return"),
     "bad_archive": (ErrorKind.NO_SUCH_FILE, "{detail}"),
+    # load of a tar that holds no image (an `export`): as a broken archive (replays/56-load-export.sh)
+    "load_not_an_image": (ErrorKind.NO_SUCH_FILE, "Error processing tar file(exit status 1): unexpected EOF"),
     "bad_import": (ErrorKind.NO_SUCH_FILE, "Error response from daemon: {detail}"),
     "save_no_such_image": (ErrorKind.NO_SUCH_IMAGE, "Error response from daemon: reference does not exist"),
     # prune (replays/26-prune.sh): a filter the daemon rejects; until= of a time the model cannot place
@@ -90,6 +92,22 @@ _DOCKER_20_10_MESSAGES = {
     # read the image's config from its data-root (which the model writes as <data-root>).
     "commit_image_gone": (ErrorKind.NO_SUCH_IMAGE, "Error response from daemon: failed to get digest {id}: open {root}/image/overlay2/imagedb/content/sha256/{hex}: no such file or directory"),
     "no_such_file": (ErrorKind.NO_SUCH_FILE, "open {path}: no such file or directory"),
+    # docker cp (replays/33-cp.sh, docs/cp.md).  20.10's client words the daemon's 404 the same for a
+    # missing container and a missing path in one ("No such container:path"), so both convey one kind.
+    "cp_no_such_container": (ErrorKind.NO_SUCH_CONTAINER, "Error: No such container:path: {name}:{path}"),
+    "cp_no_such_path": (ErrorKind.NO_SUCH_CONTAINER, "Error: No such container:path: {name}:{path}"),
+    "cp_no_such_host_path": (ErrorKind.NO_SUCH_FILE, "lstat {path}: no such file or directory"),
+    "cp_output_dir_missing": (ErrorKind.NO_SUCH_FILE, 'invalid output path: directory "{path}" does not exist'),
+    "cp_no_such_directory": (ErrorKind.NO_SUCH_FILE, "no such directory"),
+    "cp_not_a_directory": (ErrorKind.NO_SUCH_FILE, "not a directory"),
+    "cp_extraction_not_directory": (ErrorKind.NO_SUCH_FILE, "Error response from daemon: extraction point is not a directory"),
+    "cp_source_not_directory": (ErrorKind.NO_SUCH_FILE, "Error response from daemon: lstat {root}{path}: not a directory"),
+    "cp_cannot_copy_directory": (ErrorKind.FILE_CONFLICT, "cannot copy directory"),
+    "cp_overwrite_directory": (ErrorKind.FILE_CONFLICT, 'Error response from daemon: Error processing tar file(exit status 1): cannot overwrite directory "{path}" with non-directory "{dest}"'),
+    "cp_overwrite_non_directory": (ErrorKind.FILE_CONFLICT, 'Error response from daemon: Error processing tar file(exit status 1): cannot overwrite non-directory "{path}" with directory "{dest}"'),
+    "cp_busy": (ErrorKind.BUSY, "Error response from daemon: Error processing tar file(exit status 1): unlinkat {path}: device or resource busy"),
+    "cp_empty_path": (ErrorKind.USAGE, "Error response from daemon: bad parameter: pathcannot be empty"),
+    "cp_not_modelled": (ErrorKind.UNSUPPORTED_WORKLOAD, "dockspec: docker cp: {detail} is not modelled (docs/cp.md)"),
     "bad_dockerfile": (ErrorKind.BAD_DOCKERFILE, "Error response from daemon: {detail}"),
     "build_failed": (ErrorKind.BUILD_FAILED, "The command '{cmd}' returned a non-zero code: {code}"),
     "build_pull_denied": (ErrorKind.NO_SUCH_IMAGE, "pull access denied for {repo}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied"),
@@ -141,6 +159,10 @@ class Profile:
     # exits 0 unless another image failed otherwise; 20.10's CLI as well as the 23+ ones (seen by
     # `dockspec matrix --verify` on docker-20.10: `rmi -f img1` with no img1 exits 0; tests/test_matrix.py).
     rmi_force_ignores_missing: bool = True
+    # rmi (-f) of the last tag of an image a container uses: 20.10 deletes it under a stopped
+    # container (a running one holds it, dangling); the containerd store keeps it, dangling, under
+    # any container (replays/57-rmi-force-in-use.sh:6).
+    rmi_keeps_image_in_use: bool = False
     # rmi without --no-prune also deletes untagged parents nobody uses.
     rmi_prunes_parents: bool = True
     # image inspect shows ContainerConfig (the committing container's config); the API
@@ -167,6 +189,12 @@ class Profile:
     # The builder `docker build` uses when the line does not say (DOCKER_BUILDKIT=0|1): "classic" (the
     # legacy builder, 20.10's default) or "buildkit" (the 23+ clients' default); model/builders/.
     builder: str = "classic"
+    # image prune: 20.10 prunes images, deleting each candidate's tags one at a time as rmi would and
+    # skipping an image a container uses; the containerd image store prunes *names*
+    # (daemon/containerd/image_prune.go): it keeps the name a container was created from, the dangling
+    # image of a container's image, and the last name of an image a container was created from by id,
+    # and deletes every other name, even the last one of an image a container uses (replays/55-prune-names.sh).
+    prune_by_name: bool = False
     # prune without -f, answered "N": 20.10's client still prints "Total reclaimed space: 0B" (container
     # and image prune); 28.5's prints nothing more (replays/26-prune.sh:9, :27).
     prune_declined_total: bool = True

@@ -158,8 +158,13 @@ def load(world: World, c: cmd.Load, p: Profile) -> Result:
     try:
         tar = tarfile.open(fileobj=io.BytesIO(c.data), mode="r:*")
         files = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
+    except (tarfile.TarError, ValueError, EOFError, AttributeError):
+        return refused(world, p.error("bad_archive", detail="Error processing tar file(exit status 1): unexpected EOF"))
+    if "manifest.json" not in files:  # a tar, but no image in it (an `export`)
+        return refused(world, p.error("load_not_an_image"))
+    try:
         manifest = json.loads(files["manifest.json"])
-    except (tarfile.TarError, KeyError, ValueError, EOFError, AttributeError):
+    except (KeyError, ValueError):
         return refused(world, p.error("bad_archive", detail="Error processing tar file(exit status 1): unexpected EOF"))
     out = Out(world)
     for entry in manifest:
