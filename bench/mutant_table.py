@@ -134,6 +134,10 @@ def clear_caches() -> None:
 CONTEXTS = {
     "run-touch": {"Dockerfile": b"FROM base:1\nRUN touch /tmp/f1\n"},
     "run-fail": {"Dockerfile": b"FROM base:1\nRUN touch /tmp/f1\nRUN false\n"},
+    "stages": {"Dockerfile": b"FROM base:1 AS a\nRUN touch /tmp/a\nFROM base:1 AS b\nRUN touch /tmp/b\n"
+                             b"FROM a AS c\nCOPY --from=a /tmp/a /copied\n"},
+    "args": {"Dockerfile": b"FROM base:1\nARG A=d\nRUN echo $A > /tmp/a\n"},
+    "ignored": {"Dockerfile": b"FROM base:1\nCOPY . /ctx\n", ".dockerignore": b"*.log\n", "a.log": b"a", "b.txt": b"b"},
 }
 
 
@@ -179,7 +183,9 @@ def run_witness(script: str) -> tuple:
             if img is None:
                 raise BrokenMutant(f"witness line {line!r}: no image {m[1]!r}")
             return img.short_id
-        words = ["docker"] + shlex.split(re.sub(r"\{([\w.:/-]+)\}", short_id, line))
+        words = shlex.split(re.sub(r"\{([\w.:/-]+)\}", short_id, line))
+        env = [w for w in words[:1] if w.startswith("DOCKER_BUILDKIT=")]  # a line may choose the builder
+        words = env + ["docker"] + words[len(env):]
         _, command = parse(words, files)
         r = step(world, command)
         files.data.update(r.files)
@@ -1105,3 +1111,61 @@ def stop_kill_race_not_offered(world, c, r):
         witness="run --name ctr1 base:1 sh -c 'x=a/b/c && echo ${x#*/}'")
 def pattern_removal_greedy(original):
     return lambda value, op, pattern: original(value, op * 2 if len(op) == 1 else op, pattern)
+
+
+# -- the build flags (spec/build_laws.py; replays/36-39) ----------------------------------------------
+
+
+@mutant("build --rm=false removes every step's container anyway (the classic builder keeps them)",
+        rule="rm_flags_decide_which_step_containers_stay (law)", seam="TRANSITIONS[Build]",
+        witness="build --rm=false -t img1:latest run-touch; ps -a")
+def build_rm_false_ignored(original):
+    return lambda w, c, p: original(w, replace(c, rm=True), p)
+
+
+@mutant("build --force-rm keeps the failed step's container", rule="rm_flags_decide_which_step_containers_stay (law)",
+        seam="TRANSITIONS[Build]", witness="build --force-rm -t bad:1 run-fail; ps -a")
+def build_force_rm_ignored(original):
+    return lambda w, c, p: original(w, replace(c, force_rm=False), p)
+
+
+@mutant("build --target builds and tags the last stage instead of the target",
+        rule="target_builds_the_stages_it_needs (law)", seam="TRANSITIONS[Build]",
+        witness="build --target a -t img1:latest stages")
+def build_target_ignored(original):
+    return lambda w, c, p: original(w, replace(c, target=None), p)
+
+
+@mutant("BuildKit runs every stage before the target, not only those the target reads",
+        rule="target_builds_the_stages_it_needs (law)", seam="model.build.needed",
+        witness="DOCKER_BUILDKIT=1 build --target c -t img1:latest stages")
+def buildkit_runs_every_stage(original):
+    return lambda all_stages, target: all_stages[: target.index + 1]
+
+
+@mutant("build --build-arg is dropped: a RUN sees the ARG's default",
+        rule="build_arg_reaches_run_and_unused_ones_are_named (law)", seam="TRANSITIONS[Build]",
+        witness="build --build-arg A=x -t img1:latest args; history img1:latest")
+def build_args_ignored(original):
+    return lambda w, c, p: original(w, replace(c, build_args=()), p)
+
+
+@mutant("a --build-arg no ARG declares goes unmentioned (no 'were not consumed' warning)",
+        rule="build_arg_reaches_run_and_unused_ones_are_named (law)", seam="model.build.unused_args",
+        witness="build --build-arg ZED=1 -t img1:latest run-touch")
+def build_unused_arg_silent(original):
+    return lambda b: []
+
+
+@mutant(".dockerignore is ignored: excluded files are sent and copied",
+        rule="dockerignore_leaves_excluded_files_out (law)", seam="model.dockerignore.apply",
+        witness="build -t img1:latest ignored; history --no-trunc img1:latest")
+def dockerignore_ignored(original):
+    return lambda context, dockerfile_name="Dockerfile": dict(context)
+
+
+@mutant("BuildKit's ARG row shows the build's value although the dialect writes the Dockerfile's default",
+        rule="build_arg_reaches_run_and_unused_ones_are_named (law)", seam="TRANSITIONS[Build]",
+        witness="DOCKER_BUILDKIT=1 build --build-arg A=x -t img1:latest args; history img1:latest")
+def buildkit_arg_row_value(original):
+    return lambda w, c, p: original(w, c, replace(p, buildkit_arg_row_value=True))

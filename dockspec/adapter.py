@@ -581,8 +581,12 @@ class Adapter:
                 info = tarfile.TarInfo(path)
                 info.size = len(data)
                 tar.addfile(info, io.BytesIO(data))
-        dockerfile = re.sub(r"(?im)^(\s*FROM\s+)(\S+)", lambda m: m.group(1) + self.name(m.group(2)), c.dockerfile)
-        ctx = dict(c.context)
+        from model import dockerignore
+
+        from .dockerfile import prefix_from
+
+        dockerfile = prefix_from(c.dockerfile, self.name)
+        ctx = dockerignore.apply(c.context, c.dockerfile_name)  # what the CLI would send
         buf = io.BytesIO()
         with tarfile.open(fileobj=buf, mode="w") as tar:
             ctx[c.dockerfile_name] = dockerfile.encode()
@@ -594,7 +598,8 @@ class Adapter:
         try:
             tags = [self.name(t) for t in c.tags]
             for item in self.api.build(fileobj=buf, custom_context=True, tag=tags[0] if tags else None,
-                                       nocache=c.no_cache, network_mode="none", rm=True, decode=True,
+                                       nocache=c.no_cache, network_mode="none", rm=c.rm, forcerm=c.force_rm,
+                                       buildargs=dict(c.build_args) or None, target=c.target, decode=True,
                                        dockerfile=c.dockerfile_name, labels=None):
                 if "stream" in item:
                     out.stdout += item["stream"]

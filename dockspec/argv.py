@@ -117,7 +117,8 @@ VERBS: dict[str, Verb] = {
     "cp": Verb((F("-a", "--archive"), F("-L", "--follow-link")),
                "docker cp [OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n\tdocker cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH", 2, 2, exact=True),
     "build": Verb((F("-t", "--tag", kind="list"), F("-f", "--file", kind="value"), F("--no-cache"), F("-q", "--quiet"),
-                   F("--network", kind="value", default="default"), F("--rm", default=True), F("--force-rm")),
+                   F("--network", kind="value", default="default"), F("--rm", default=True), F("--force-rm"),
+                   F("--build-arg", kind="list"), F("--target", kind="value")),
                   "docker build [OPTIONS] PATH | URL | -", 1, 1, exact=True),
 }
 ALIASES = {"container": None, "image": None, "system": None}
@@ -325,7 +326,20 @@ def _build(v: dict, args: list[str], files: Files) -> cmd.Build:
         raise UsageError(f"unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat {args[0]}/{name}: no such file or directory", exit=1)
     modes = files.modes(args[0]) if hasattr(files, "modes") else {}
     return cmd.Build(dockerfile=context[name].decode(), context=frozendict(context), tags=v["tag"], no_cache=v["no_cache"],
-                     quiet=v["quiet"], dockerfile_name=name, network=v["network"], modes=frozendict(modes))
+                     quiet=v["quiet"], dockerfile_name=name, network=v["network"], modes=frozendict(modes),
+                     rm=v["rm"], force_rm=v["force_rm"], build_args=_build_args(v["build_arg"]), target=v["target"])
+
+
+def _build_args(items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """`--build-arg K=V`; `K` alone (the client's own environment variable K) is not modelled."""
+    out = []
+    for item in items:
+        key, eq, value = item.partition("=")
+        if not eq:
+            raise UsageError(f"dockspec: build --build-arg {item!r} without a value (taken from the client's "
+                             "environment) is not modelled; write --build-arg NAME=VALUE", exit=125)
+        out.append((key, value))
+    return tuple(out)
 
 
 def split_cp_arg(arg: str) -> tuple[str | None, str]:

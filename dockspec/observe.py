@@ -416,6 +416,9 @@ class Bijection:
                 loose_e.append(c)
         loose_m = [c for c in world.containers.values() if c.id not in self.m2e]
         if loose_e and len(loose_e) == len(loose_m):
+            # the engine lists containers newest first, to the nanosecond; `Created` has whole seconds
+            # (a build's --rm=false step containers share one): oldest first, ties in the engine's order
+            loose_e.reverse()
             loose_e.sort(key=lambda c: (c.get("Created") or 0))
             loose_m.sort(key=lambda c: c.created)
             for mc, ec in zip(loose_m, loose_e):

@@ -43,6 +43,7 @@ from model.values import Status
 from . import argv as argv_mod
 from .failures import DockspecBug, EngineFault, name_failure
 from .dialects import dialect_for
+from .dockerfile import prefix_from
 from .settle import settle
 from .observe import LABEL, Bijection, Classifier, Observer, Owner, engine_snapshot, full_id, normalise
 from .script import Line, ScriptFiles, run_lines, split_lines
@@ -183,7 +184,7 @@ def prepare_folder(src: Path, dst: Path, prefix: str) -> None:
             s, d = Path(dirpath) / n, dst / rel / n
             if n.startswith("Dockerfile"):
                 text = s.read_text()
-                text = re.sub(r"(?im)^(\s*FROM\s+)(?!scratch\b)(\S+)", lambda m: m.group(1) + prefix + m.group(2), text)
+                text = prefix_from(text, lambda ref: prefix + ref)
                 d.write_text(text)
             elif n.endswith(".sh"):
                 continue

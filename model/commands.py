@@ -243,3 +243,9 @@ class Build:
     modes: frozendict = frozendict()
     # "classic" or "buildkit" (`DOCKER_BUILDKIT=0|1` on the line); None: the dialect's `builder`.
     builder: str | None = None
+    # --rm (default true): remove a step's container after the step succeeded; --force-rm: always.
+    rm: bool = True
+    force_rm: bool = False
+    # --build-arg K=V, in the order given (a later K wins); --target STAGE.
+    build_args: tuple[tuple[str, str], ...] = ()
+    target: str | None = None

@@ -117,6 +117,11 @@ _DOCKER_20_10_MESSAGES = {
     "build_invalid_tag": (ErrorKind.INVALID_REFERENCE, "invalid argument \"{ref}\" for \"-t, --tag\" flag: {detail}\nSee 'docker build --help'."),
     "build_unknown_instruction": (ErrorKind.BAD_DOCKERFILE, "Error response from daemon: dockerfile parse error line {line}: unknown instruction: {instruction}"),
     "build_unsupported": (ErrorKind.BAD_DOCKERFILE, "dockspec: unsupported Dockerfile instruction at line {line}: {instruction} ({detail})"),
+    # --target naming no stage (replays/38-multistage.sh): the classic builder, BuildKit
+    "build_target_missing": (ErrorKind.BAD_DOCKERFILE, "Error response from daemon: failed to reach build target {target} in Dockerfile"),
+    "buildkit_target_missing": (ErrorKind.BAD_DOCKERFILE, 'ERROR: failed to solve: target stage "{target}" could not be found'),
+    # a build flag the dialect's builder does not model (not seen on its engine): refused, not guessed
+    "build_flag_unsupported": (ErrorKind.USAGE, "dockspec: build {flag} is not modelled for the {builder} builder"),
     "build_copy_missing": (ErrorKind.NO_SUCH_FILE, "COPY failed: file not found in build context or excluded by .dockerignore: stat {path}: file does not exist"),
     # BuildKit (model/builders/buildkit.py; not 20.10's default builder): a RUN that exits non-zero, a bad tag
     # (the wording of the 23+ clients' BuildKit: replays/17-build-fail.sh:3, :10 on Docker 26.1)
@@ -181,6 +186,9 @@ class Profile:
     # A BuildKit build of what an image already holds (a fully cached rebuild) gives that image
     # again; the containerd image store makes a new one (replays/16-build.sh:13).
     buildkit_rebuild_same_image: bool = True
+    # BuildKit's history row of `ARG K=default`: the default as written (26.1), or the value the build gave
+    # K, a --build-arg's or the default, `ARG K` when unset (28.5; replays/37-build-args.sh:8, :11).
+    buildkit_arg_row_value: bool = False
     # The builder `docker build` uses when the line does not say (DOCKER_BUILDKIT=0|1): "classic" (the
     # legacy builder, 20.10's default) or "buildkit" (the 23+ clients' default); model/builders/.
     builder: str = "classic"

@@ -399,6 +399,14 @@ LAWS = {
 }
 
 
+# the build flags' laws (spec/build_laws.py)
+from .build_laws import LAWS as _BUILD_LAWS  # noqa: E402
+from .build_laws import (build_arg_reaches_run_and_unused_ones_are_named, dockerignore_leaves_excluded_files_out,  # noqa: E402,F401
+                         rm_flags_decide_which_step_containers_stay, target_builds_the_stages_it_needs)
+
+LAWS.update(_BUILD_LAWS)
+
+
 def law_test(name: str, settings_=None, profile: Profile = DOCKER_20_10):
     """A fresh Hypothesis test of the law `name` in the dialect `profile` (with `settings_` when given), ready to call."""
     body, strategies = LAWS[name]

@@ -91,6 +91,8 @@ DOCKER_28_5 = differs(DOCKER_26_1, "docker-28.5", summary="Docker Engine 28.5 (D
     # BuildKit's errors: "ERROR: failed to build: " before them (replays/17-build-fail.sh:3, :6, :10)
     "buildkit_run_failed": "ERROR: failed to build: " + DOCKER_20_10.messages["buildkit_run_failed"][1].removeprefix("ERROR: "),
     "buildkit_invalid_tag": "ERROR: failed to build: " + DOCKER_20_10.messages["buildkit_invalid_tag"][1].removeprefix("ERROR: "),
+    # --target naming no stage (BuildKit): the same prefix (replays/38-multistage.sh:14)
+    "buildkit_target_missing": "ERROR: failed to build: " + DOCKER_20_10.messages["buildkit_target_missing"][1].removeprefix("ERROR: "),
     # ps --filter status=<not a state>: the daemon says why, listing the states (replays/04-ps-filters.sh:21)
     "invalid_filter": DAEMON + "invalid filter '{filter}': invalid value for state ({value}): must be one of created, running, paused, restarting, removing, exited, dead",
     # docker cp onto a mount point: os.RemoveAll's error, naming the base name only (replays/33-cp.sh:10, :37)
@@ -102,6 +104,9 @@ DOCKER_28_5 = differs(DOCKER_26_1, "docker-28.5", summary="Docker Engine 28.5 (D
     run_refusal="docker: {message}\n\nRun 'docker run --help' for more information",
     # image inspect has no Config.Image either (replays/23-inspect.sh:10)
     inspect_config_image=False,
+    # BuildKit's ARG history row shows the value the build gave the arg: `ARG WHO=you` for --build-arg WHO=you,
+    # `ARG EMPTY=` for --build-arg EMPTY= (26.1: the Dockerfile's default; replays/37-build-args.sh:8, :11, :16)
+    buildkit_arg_row_value=True,
 )
 
 # -- the containerd image store, on either version ------------------------------------------
