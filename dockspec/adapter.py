@@ -339,22 +339,33 @@ class Adapter:
         except Exception as e:
             self._refused(e, out, 125)
             return out
+        # A foreground run listens before it starts, as the CLI does: a `--rm` container may be
+        # gone (exit code and logs with it) by the time `start` returns on a loaded engine.
+        died = output = None
+        if not c.detach:
+            died = self.api.events(filters={"container": cid, "event": "die"}, decode=True)
+            output = self.api.attach(cid, stdout=True, stderr=False, stream=True, logs=True)
         try:
             self.api.start(cid)
         except Exception as e:
+            for stream in (died, output):
+                _close(stream)
             status, msg = self.refusal(e)
             code = 127 if ("not found" in msg or "no such file" in msg) else 126
             self._refused(e, out, code)
             return out
         if c.detach:
             return Outcome(0, cid + "\n")
-        res = self.api.wait(cid, timeout=60)
-        code = res.get("StatusCode", 0)
         try:
-            logs = self.api.logs(cid, stdout=True, stderr=False).decode(errors="replace")
-        except Exception:
-            logs = ""
-        return Outcome(code, logs)
+            logs = b"".join(output).decode(errors="replace")
+            event = next(died, None)
+        finally:
+            for stream in (died, output):
+                _close(stream)
+        said = (event or {}).get("Actor", {}).get("Attributes", {}).get("exitCode")
+        if said is None:  # an engine whose events do not say: the container is still there to ask
+            said = self.api.wait(cid, timeout=60).get("StatusCode", 0)
+        return Outcome(int(said), logs)
 
     def _each(self, names, fn, exit: int = 1, echo: bool = True) -> Outcome:
         out = Outcome(0)
@@ -749,3 +760,13 @@ def _split_ref(ref: str) -> tuple[str, str | None]:
         repo, tag = ref.rsplit(":", 1)
         return repo, tag
     return ref, None
+
+
+def _close(stream) -> None:
+    """Close an SDK stream (an events or attach generator), if it was opened."""
+    close = getattr(stream, "close", None)
+    if close is not None:
+        try:
+            close()
+        except Exception:
+            pass
