@@ -3,6 +3,10 @@
 # an image a container uses keeps its last tag (the others are untagged in sorted order); on the
 # containerd store the name each container was created from stays, every other name goes, and the
 # last name of an image goes even while a container uses it: the image is deleted under it.
+# a container of another image on the same layer holds that layer, so no prune reclaims it: the
+# reclaimed space is 0B however many other images of the engine share busybox's layer
+docker import -c 'LABEL holder=yes' base.tar holder:1
+docker create --name holder --network none holder:1 true
 docker import base.tar base:1
 docker tag base:1 img1:latest
 docker tag base:1 img2:latest
