@@ -7,6 +7,7 @@ its own in `$DOCKSPEC_ENGINE_DIR` and stops what it started.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -65,7 +66,9 @@ def base(request):
     """This test's folder for its workers' engines; every engine left there is stopped afterwards."""
     from dockspec.engines import base_dir
 
-    folder = base_dir() / f"tw-{request.node.name[:12]}"
+    # short: under pytest-xdist the base is already `.../gwK`, and a longer folder put dockerd's
+    # containerd socket past what a unix socket path may hold (containerd then never starts)
+    folder = base_dir() / f"tw-{hashlib.sha1(request.node.name.encode()).hexdigest()[:6]}"
     yield folder
     for w in sorted(folder.glob("worker-*")):
         stop_engine("docker-20.10", w)
