@@ -64,13 +64,21 @@ def settle(api, owner: Owner, world, engine_name, *, execs: bool = False, timeou
                 waiting = "its detached execs to end"
                 if not _execs_done(api, c["Id"], deadline):
                     late.append(f"{name}: waited {timeout:.0f} s for {waiting}")
-            if model is not None and model.status is Status.RUNNING and state == "running" and _written(model):
+            written = _written(model) if model is not None and model.status is Status.RUNNING else set()
+            if written and state == "running":
                 # the files the model's workload has written by now (a `run -d` that renders a config,
                 # then sleeps): a loaded engine's container may not have got that far yet
                 waiting = "its workload's writes"
-                if not _until(lambda: _written(model) <= _diff_paths(api, c["Id"]), min(deadline, time.monotonic() + 5)):
+                shown: set[str] = set()
+
+                def all_shown(cid=c["Id"]) -> bool:
+                    shown.clear()
+                    shown.update(_diff_paths(api, cid))
+                    return written <= shown
+
+                if not _until(all_shown, min(deadline, time.monotonic() + 5)):
                     late.append(f"{name}: waited 5 s for {waiting}, the engine's diff still lacked "
-                                + ", ".join(sorted(_written(model) - _diff_paths(api, c["Id"]))))
+                                + ", ".join(sorted(written - shown)))
         except Exception as e:
             status = getattr(getattr(e, "response", None), "status_code", None)
             if status is None and not _is_timeout(e):

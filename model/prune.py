@@ -161,15 +161,16 @@ def _names(world: World) -> dict[str, str]:
     return named
 
 
-def prunable_names(world: World, all_: bool, filters) -> list[str]:
-    """The names the containerd store's image prune deletes, in the order it reports them (sorted)."""
-    names = _names(world)
+def prunable_names(world: World, all_: bool, filters, names: dict[str, str] | None = None) -> list[str]:
+    """The names the containerd store's image prune deletes, in the order it reports them (sorted);
+    `names`: the store's names (`_names(world)`), when the caller has them already."""
+    names = _names(world) if names is None else names
     candidates = {n for n, iid in names.items()
                   if (all_ or n == iid) and _labels_match(world.images[iid].config.labels, filters) and _old_enough(filters)}
     used_ids = set()
     for c in world.containers.values():
         candidates.discard(c.image)  # the dangling image of a container's image
-        if refs.is_id_prefix(c.image_ref, c.image[7:]) or refs.full_id(c.image_ref) == c.image[7:]:
+        if refs.is_id_prefix(c.image_ref, c.image[7:]):  # by its id, full or truncated
             used_ids.add(c.image)
         else:
             try:
@@ -203,7 +204,7 @@ def _prune_names(world: World, all_: bool, filters) -> tuple[World, list[str], i
     names = _names(world)
     before = world.layers
     lines: list[str] = []
-    for n in prunable_names(world, all_, filters):
+    for n in prunable_names(world, all_, filters, names):
         iid = names[n]
         lines.append(f"untagged: {n if n != iid else iid}")
         if n != iid:

@@ -658,7 +658,7 @@ def prune_removes_only_what_nothing_uses(before: World, command: object, result:
         return after.images == before.images and after.tags == before.tags
     for c in after.containers.values():
         if profile.prune_by_name:  # the containerd store keeps names, not images
-            ref = _tag_of(c.image_ref)
+            ref = None if refs.is_id_prefix(c.image_ref, c.image[7:]) else _ref(c.image_ref)
             if ref is not None and before.tags.get(ref) == c.image and after.tags.get(ref) != c.image:
                 return False
             if c.image in before.images and not before.image_tags(c.image) and c.image not in after.images:
@@ -673,14 +673,6 @@ def prune_removes_only_what_nothing_uses(before: World, command: object, result:
         if dict(after.tags) != kept:
             return False
     return True
-
-
-def _tag_of(text: str) -> str | None:
-    """The tag a reference as typed names (`img1` -> `img1:latest`), None for an id or a malformed one."""
-    try:
-        return None if refs.full_id(text) or re.fullmatch(r"[0-9a-f]{12,64}", text) else str(refs.parse(text))
-    except refs.InvalidReference:
-        return None
 
 
 def init_leaves_its_mount_point(before: World, command: object, result: Result) -> bool:
