@@ -22,7 +22,7 @@ from model.workload import (
     stop,
 )
 
-APPLET_LINKS = ("sh", "sleep", "touch", "mkdir", "rm", "echo", "cat", "true", "false", "ls", "awk")
+APPLET_LINKS = ("sh", "sleep", "touch", "mkdir", "rm", "echo", "cat", "true", "false", "ls", "od")
 PATH = ("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",)
 
 LOWER = fs.union((frozendict({
@@ -212,8 +212,8 @@ def test_a_missing_program_is_exec_not_found():
 
 
 def test_an_existing_program_outside_the_language_is_unsupported():
-    with pytest.raises(UnsupportedWorkload, match="'awk'"):
-        spawn(("awk", "1"), ROOT, PATH)
+    with pytest.raises(UnsupportedWorkload, match="'od'"):
+        spawn(("od", "1"), ROOT, PATH)
 
 
 def test_path_search_uses_the_default_path_without_an_env():
@@ -606,9 +606,9 @@ def test_other_signals_and_unknown_ones():
 
 
 @pytest.mark.parametrize("script, word", [
-    ("echo ${x/a/b}", "${x/a/b}"),
+    ("echo ${x?w}", "${x?w}"),
     ("cat <<< word", "<<<"),
-    ("echo ${x:1:2}", "${x:1:2}"),
+    ("echo ${x//}", "${x//}"),
     ("echo hi 3> /dev/null", "3>"),
     ("echo hi 2>&3", ">&3"),
     ("echo hi >&-", ">&-"),
@@ -639,13 +639,13 @@ def test_parse_checks_programs_but_not_names_it_cannot_resolve():
 
 
 def test_spawn_refuses_a_script_naming_an_existing_unsupported_program():
-    with pytest.raises(UnsupportedWorkload, match="'awk'"):
-        spawn(("sh", "-c", "true && awk /"), ROOT, PATH)
+    with pytest.raises(UnsupportedWorkload, match="'od'"):
+        spawn(("sh", "-c", "true && od /"), ROOT, PATH)
 
 
 def test_a_dynamic_command_is_checked_when_it_runs():
-    proc = spawn_env("$CMD /", ("CMD=awk",))
-    with pytest.raises(UnsupportedWorkload, match="'awk'"):
+    proc = spawn_env("$CMD /", ("CMD=od",))
+    with pytest.raises(UnsupportedWorkload, match="'od'"):
         run(proc, ROOT)
 
 

@@ -53,6 +53,13 @@ def _value(p, fs, part, io):
         if op in PATTERN_OPS:
             pattern, fs, st, p = expand_one(p, fs, arg, io, pattern=True)
             return remove_pattern(value or "", op, pattern), fs, st, p
+        if op in ("/", "//"):
+            pattern, fs, st, p = expand_one(p, fs, arg[0], io, pattern=True)
+            repl, fs, st2, p = expand_one(p, fs, arg[1], io)
+            return replace_pattern(value or "", op == "//", pattern, repl), fs, st if st2 is None else st2, p
+        if op == ":":
+            return substring(value or "", arith(_arith_text(p, fs, arg[0].replace("$((", "(("), io)[0], p),
+                             None if arg[1] is None else arith(_arith_text(p, fs, arg[1].replace("$((", "(("), io)[0], p)), fs, None, p
         if op in (":-", "-", ":=", "=", ":+", "+"):
             unset = value is None or (op.startswith(":") and value == "")
             if op in (":+", "+"):
@@ -102,6 +109,51 @@ def remove_pattern(value: str, op: str, pattern: str) -> str:
         elif match(pattern, value[n - k:]):
             return value[:n - k]
     return value
+
+
+def replace_pattern(value: str, every: bool, pattern: str, repl: str) -> str:
+    """`${x/p/r}` (the first match) and `${x//p/r}` (every match): the leftmost, longest match of p.
+
+    >>> replace_pattern("abcabc", False, "b*c", "Z"), replace_pattern("abcabc", True, "b?", "Z")
+    ('aZ', 'aZaZ')
+    """
+    if match(pattern, ""):
+        # busybox ash never returns from `${x//*/r}`; what it does with an empty match is not modelled.
+        if every or not value:
+            raise _unsupported(f"a substitution pattern that matches the empty string {pattern!r}")
+    out, i, n = [], 0, len(value)
+    while i < n:
+        for k in range(n, i, -1):
+            if match(pattern, value[i:k]):
+                out.append(repl)
+                i = k
+                break
+        else:
+            out.append(value[i])
+            i += 1
+            continue
+        if not every:
+            out.append(value[i:])
+            break
+    return "".join(out)
+
+
+def substring(value: str, offset: int, length: int | None) -> str:
+    """`${x:off}` `${x:off:len}`: a negative offset counts from the end, a negative length too.
+
+    >>> substring("abcabc", 1, 2), substring("abcabc", -2, None), substring("abcabc", 1, -1), substring("abc", 9, None)
+    ('bc', 'bc', 'bcab', '')
+    """
+    n = len(value)
+    start = offset if offset >= 0 else n + offset
+    if start < 0:
+        raise _unsupported(f"a substring offset before the start ({offset})")
+    if length is None:
+        return value[start:]
+    end = start + length if length >= 0 else n + length
+    if end < start:
+        raise _unsupported(f"a substring length that ends before its offset ({length})")
+    return value[start:end]
 
 
 def _arith_text(p, fs, text: str, io):

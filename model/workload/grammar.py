@@ -27,6 +27,7 @@ target is the body as a word (quoted parts only: no splitting, no globbing).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -675,6 +676,10 @@ class _Compiler:
             start = n.start_byte + 1
             for c in n.children:
                 if c.type == '"':
+                    # The closing quote's node may start at the blanks before it: they are text.
+                    if c.start_byte > n.start_byte and c.end_byte - 1 > start:
+                        out.append((LIT, _dq(self._slice(start, c.end_byte - 1))))
+                        start = c.end_byte - 1
                     continue
                 # tree-sitter may start an expansion node at the blanks before its `$`: they are text.
                 at = c.start_byte if c.type == "string_content" else _lead(c)
@@ -704,6 +709,9 @@ class _Compiler:
             name = kids[0].text.decode()
             if len(kids) == 1:
                 out.append((QVAR if quoted else VAR, name, "", ()))
+                return
+            if kids[1].type in ("/", "//", ":"):
+                out.append((QVAR if quoted else VAR, name, kids[1].type, self.slice_or_replace(n, kids, quoted)))
                 return
             op = n.child_by_field_name("operator")
             if op is None or op.type not in (":-", "-", ":=", "=", ":+", "+") + PATTERN_OPS:
@@ -739,6 +747,40 @@ class _Compiler:
             out.append((LIT, n.text.decode()))
         else:
             raise self.bad(n)
+
+    def slice_or_replace(self, n, kids, quoted: bool) -> tuple:
+        """`${x/p/r}` `${x//p/r}`: (pattern word, replacement word); `${x:off[:len]}`: the arithmetic texts."""
+        seps = [c for c in kids[1:] if c.type == kids[1].type or c.type == "/" and kids[1].type == "//"]
+        close = n.children[-1]
+        if kids[1].type == ":":
+            if len(seps) > 2 or close.type != "}":
+                raise self.bad(n)
+            texts = [self._slice(seps[k].end_byte, (seps[k + 1].start_byte if k + 1 < len(seps) else close.start_byte))
+                     for k in range(len(seps))]
+            if any(not t.strip() or "$(" in t.replace("$((", "") or "`" in t for t in texts):
+                raise self.bad(n)
+            return tuple(texts) + ((None,) if len(texts) == 1 else ())
+        if len(seps) > 2 or close.type != "}":
+            raise self.bad(n)
+        end = seps[1].start_byte if len(seps) == 2 else close.start_byte
+        text = self._slice(seps[0].end_byte, end)
+        if not text or text[0] in "#%/":
+            raise self.bad(n)  # an empty pattern (ash loops on `//`), or an anchor busybox reads its own way
+        pattern = ((GLOB, text),) if re.fullmatch(r"[^$`\\\"']*", text) else self.pattern_word(text, n)
+        repl: list = []
+        if len(seps) == 2:
+            text = self._slice(seps[1].end_byte, close.start_byte)
+            rest = [c for c in kids if c.start_byte >= seps[1].end_byte]
+            if re.fullmatch(r"([^$`\\\"']|\\.)*", text):
+                repl.append((LIT, _dq(text) if quoted else re.sub(r"\\(.)", r"\1", text)))
+            elif "".join(c.text.decode() for c in rest) == text:
+                for c in rest:
+                    self.parts(c, repl, quoted)
+            else:
+                raise self.bad(n)
+        if any(q[0] in (SUB, QSUB, BQ, QBQ) for q in repl):
+            raise self.bad(n)
+        return (pattern, tuple(_merge(repl)))
 
     def pattern_word(self, text: str, where) -> tuple:
         """The pattern of `${x#pattern}`, compiled as the one argument of a command."""
@@ -885,7 +927,7 @@ def _fix_word(w: tuple, fix: dict) -> tuple:
     for p in w:
         if p[0] in (SUB, QSUB) and p[1] < 0:
             p = (p[0], fix[p[1]])
-        elif p[0] in (VAR, QVAR) and p[3]:
+        elif p[0] in (VAR, QVAR) and p[3] and p[2] not in ("/", "//", ":"):
             p = (p[0], p[1], p[2], _fix_word(p[3], fix))
         out.append(p)
     return tuple(out)

@@ -271,8 +271,23 @@ def _printf_number(arg: str, who: str, io) -> tuple[int, bool]:
     return 0, False
 
 
+_FLOAT = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+def _printf_float(arg: str, who: str, io) -> tuple[float, bool]:
+    """A floating argument as strtod reads it (decimal only; inf, nan and hex floats are refused); (value, ok)."""
+    if arg == "":
+        return 0.0, True
+    if _FLOAT.fullmatch(arg):
+        return float(arg), True
+    if re.fullmatch(r"\s*[-+]?(inf|nan|0[xX]).*", arg, re.I):
+        raise _unsupported(f"printf of {arg!r} as a floating number")
+    io.append((2, f"{who}: invalid number '{arg}'\n"))
+    return 0.0, False
+
+
 def printf(args, fs, cwd, io, ctx):
-    """busybox printf: %[flags][width][.precision] of d i o u x X c s b %; the format reused while arguments last."""
+    """busybox printf: %[flags][width][.precision] of d i o u x X c s b f e E g G %; the format reused while arguments last."""
     if args and args[0] == "--":
         args = args[1:]
     if not args:
@@ -292,7 +307,7 @@ def printf(args, fs, cwd, io, ctx):
             if conv == "%" and not (flags or width or prec is not None):
                 out.append("%")
                 continue
-            if conv == "" or conv not in "diouxXcsb" or conv == "o" and "#" in flags:
+            if conv == "" or conv not in "diouxXcsbfeEgG" or conv == "o" and "#" in flags:
                 # busybox: "%q: invalid format" (floats, `*` widths and the rest are outside the language too)
                 raise _unsupported(f"unsupported printf format {m.group(0)!r}")
             arg = rest[used] if used < len(rest) else None
@@ -304,8 +319,12 @@ def printf(args, fs, cwd, io, ctx):
                 if conv in "ouxX" and v < 0:
                     v += 2 ** 64
                 out.append((spec + {"i": "d", "u": "d"}.get(conv, conv)) % v)
+            elif conv in "feEgG":
+                f, ok = _printf_float(arg or "", who, io)
+                status = status if ok else 1
+                out.append((spec + conv) % f)
             elif conv == "c":
-                out.append((spec + "s") % (arg or "")[:1])
+                out.append((spec + "s") % (arg or "\0")[:1])  # an empty argument's first byte is its NUL
             elif conv == "b":
                 text, stopped = _escapes(arg or "", stop=True)
                 out.append((spec + "s") % text)
