@@ -497,6 +497,10 @@ def normalise(text: str) -> str:
     text = AGE.sub("<age>", text)
     text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", "<time>", text)
     text = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4} \w+", "<time>", text)
+    # `ls -l`'s time column and `date`'s default output: the model's clock is not the wall clock
+    text = re.sub(r"^([-dlcbps][rwxsStT-]{9} +\d+ +\S+ +\S+ +\d+ )[A-Z][a-z]{2} [ \d]\d (?:[ \d]\d:\d\d| \d{4}) ",
+                  r"\1<time> ", text, flags=re.M)
+    text = re.sub(r"\b[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d UTC \d{4}\b", "<time>", text)
     return "\n".join(re.sub(r" {2,}|\t", "  ", l).rstrip() for l in text.splitlines())
 
 

@@ -17,6 +17,7 @@ from ..fs import DIR, Entry, FsError, Kind, Rootfs, ancestors, normpath
 APPLETS = frozenset({
     "sleep", "true", "false", "touch", "mkdir", "rm", "echo", "cat", "sh", "ls", "printf", "head", "tail", "wc",
     "grep", "sed", "env", "hostname", "id", "mv", "cp", "ln", "chmod", "test", "[", "pwd",
+    "basename", "dirname", "find", "du", "date", "awk",
 })
 BUILTINS = frozenset({
     "true", "false", "exit", "wait", "trap", "echo", "cd", "pwd", ":", "return", "set", "export", "readonly",

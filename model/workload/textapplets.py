@@ -382,7 +382,8 @@ def _ls_entries(fs, path, all_):
 def ls(args, fs, cwd, io, ctx):
     flags, operands = _opts("ls", args, "a1dRAl")
     if "l" in flags:
-        raise _unsupported("ls -l (the model keeps no modification times)")
+        from .fileapplets import ls_long
+        return ls_long(flags, operands, fs, cwd, io)
     operands = operands or (".",)
     status = 0
     files, dirs = [], []
@@ -596,4 +597,8 @@ TEXT_APPLETS = {
     "sed": sed, "env": env, "hostname": hostname, "id": id_, "mv": mv, "cp": cp, "ln": ln, "chmod": chmod,
     "test": test, "[": lambda *a: test(*a, bracket=True),
 }
+from .fileapplets import FILE_APPLETS  # noqa: E402
+from .awk import awk  # noqa: E402
+
+TEXT_APPLETS.update(FILE_APPLETS, awk=awk)
 __all__ = ["TEXT_APPLETS", "Context", "file"]
