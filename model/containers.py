@@ -19,6 +19,8 @@ leaves the container untouched.
 """
 from __future__ import annotations
 
+import shlex
+
 from dataclasses import replace
 from typing import Callable
 
@@ -579,9 +581,39 @@ def exec_(world: World, c: cmd.Exec, p: Profile) -> Result:
         procs = target.processes + ((step.process,) if step.exit_code is None else ())
         world = world.put_container(replace(target, rw=step.fs.upper, processes=procs))
         return Result(world)
-    step = workload.elapse(proc, rootfs)
-    world = clock.pass_time(world.put_container(replace(target, rw=step.fs.upper)), step.elapsed)
-    return Result(world, step.stdout, step.stderr, step.exit_code or 0)
+    world, out, err, code = exec_alongside(world, target.id, proc)
+    return Result(world, out, err, code or 0)
+
+
+def exec_alongside(world: World, cid: str, proc: workload.Process) -> tuple[World, str, str, int | None]:
+    """A foreground exec runs while time passes for the container's other processes, one
+    wake-up at a time, so that it sees what PID 1 writes meanwhile (a poll for a file).
+    At a tie the container's own processes wake first: they started before the exec did.
+    The exec's process dies with PID 1 on the engine; the model refuses that case."""
+    out, err = [], []
+    step = workload.run(proc, world.rootfs(world.containers[cid]))
+    for _ in range(workload.MAX_WAKES):
+        c = world.containers[cid]
+        world = world.put_container(replace(c, rw=step.fs.upper))
+        out.append(step.stdout)
+        err.append(step.stderr)
+        proc = step.process
+        if step.exit_code is not None and not proc.jobs:
+            return world, "".join(out), "".join(err), step.exit_code
+        mine = workload.next_wake(proc)
+        theirs = [t for t in (workload.next_wake(q) for q in c.processes) if t is not None]
+        if mine is None:
+            if not theirs:
+                workload.elapse(proc, world.rootfs(c))  # says why it can never exit
+            dt = min(theirs)
+        else:
+            dt = min([mine] + theirs)
+        world = clock.pass_time(world, dt)  # the container's processes first
+        after = world.containers.get(cid)
+        if after is None or after.status is not Status.RUNNING:
+            raise UnsupportedWorkload(f"an exec that outlives its container's PID 1 ({shlex.join(proc.argv)})")
+        step = workload.run(workload.process._tick(proc, dt), world.rootfs(after))
+    raise UnsupportedWorkload(f"an exec that does not exit after {workload.MAX_WAKES} wake-ups ({shlex.join(proc.argv)})")
 
 
 def wait(world: World, c: cmd.Wait, p: Profile) -> Result:

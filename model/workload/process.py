@@ -389,6 +389,11 @@ def _next_wake(p: Process) -> Fraction | None:
     return min(times) if times else None
 
 
+def next_wake(p: Process) -> Fraction | None:
+    """The time until something in the process tree wakes up (None: nothing sleeps)."""
+    return _next_wake(p)
+
+
 def _tick(p: Process, dt: Fraction) -> Process:
     """`dt` seconds pass: sleeps shorten, and those that run out end with status 0."""
     changes = {}
