@@ -1113,6 +1113,43 @@ def pattern_removal_greedy(original):
     return lambda value, op, pattern: original(value, op * 2 if len(op) == 1 else op, pattern)
 
 
+@mutant("${x/p/r} replaces the shortest match of p, not the longest",
+        rule="substitutions_replace_the_leftmost_longest_match (law)",
+        seam="model.workload.expand.replace_pattern",
+        witness="run --name ctr1 base:1 sh -c 'x=abab && echo ${x/a*/Z}'")
+def substitution_shortest(original):
+    def patched(value, every, pattern, repl):
+        from model.workload.expand import match
+        out, i = [], 0
+        while i < len(value):
+            k = next((k for k in range(i + 1, len(value) + 1) if match(pattern, value[i:k])), None)
+            if k is None:
+                out.append(value[i])
+                i += 1
+                continue
+            out.append(repl)
+            i = k
+            if not every:
+                out.append(value[i:])
+                break
+        return "".join(out) if value and not match(pattern, "") else original(value, every, pattern, repl)
+    return patched
+
+
+@mutant("a foreground exec runs alone: it never sees what PID 1 writes while it runs",
+        rule="an_exec_sees_what_pid1_writes_meanwhile (law)", seam="model.containers.exec_alongside",
+        witness="run -d --name ctr1 base:1 sh -c 'sleep 1; touch /tmp/x; sleep 100'\n"
+                "exec ctr1 sh -c 'sleep 2; test -f /tmp/x'")
+def exec_runs_alone(original):
+    def patched(world, cid, proc):
+        from model import clock, workload
+        c = world.containers[cid]
+        s = workload.elapse(proc, world.rootfs(c))
+        world = clock.pass_time(world.put_container(replace(c, rw=s.fs.upper)), s.elapsed)
+        return world, s.stdout, s.stderr, s.exit_code
+    return patched
+
+
 # -- the build flags (spec/build_laws.py; replays/36-39) ----------------------------------------------
 
 

@@ -52,7 +52,7 @@ LIFECYCLE = {
 
 
 # Mutation seam: `bench/mutants` replaces `init_mountpoint` by name (`_start_one` calls it here).
-MUTATION_SEAMS = ("init_mountpoint",)
+MUTATION_SEAMS = ("init_mountpoint", "exec_alongside")
 
 DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 

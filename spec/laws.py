@@ -252,7 +252,7 @@ def stop_within_its_timeout_keeps_the_exit_code(world: World, seconds: int, time
 
 
 # Workloads outside the language, found only while they run (after their container was made).
-UNINTERPRETABLE = (("sh", "-c", "echo -e x"), ("sh", "-c", "sleep 1; echo -e x"), ("sh", "-c", "printf '%f' 1; sleep 9"),
+UNINTERPRETABLE = (("sh", "-c", "echo -e x"), ("sh", "-c", "sleep 1; echo -e x"), ("sh", "-c", "printf '%a' 1; sleep 9"),
                    ("sh", "-c", "echo $(/bin/busybox)"),
                    ("sh", "-c", "trap 'echo -e x' TERM; sleep 100 & wait"))
 
@@ -288,6 +288,34 @@ def parameter_patterns_remove_the_shortest_or_longest_match(world: World, value:
         return
     k = (min if len(op) == 1 else max)(cuts)
     assert out == (value[k:] if op[0] == "#" else value[:n - k]), (script, out)
+
+
+def substitutions_replace_the_leftmost_longest_match(world: World, value: str, every: bool, pattern: str,
+                                                     p: Profile = DOCKER_20_10) -> None:
+    """`${x/p/r}` replaces the leftmost, longest match of p with r; `${x//p/r}` every such match, left to right; none: x."""
+    import fnmatch
+
+    script = f"x='{value}'; echo \"${{x{'//' if every else '/'}{pattern}/Z}}\""
+    r = _ok(step(world, cmd.Run(cmd.Create(BASE_REF, ("sh", "-c", script), name="law", network="none")), p))
+    want, i, n = [], 0, len(value)
+    while i < n:
+        ends = [k for k in range(i + 1, n + 1) if fnmatch.fnmatchcase(value[i:k], pattern)]
+        if ends and (every or "Z" not in want):
+            want.append("Z")
+            i = max(ends)
+        else:
+            want.append(value[i])
+            i += 1
+    assert r.stdout == "".join(want) + "\n", (script, r.stdout)
+
+
+def an_exec_sees_what_pid1_writes_meanwhile(world: World, first: int, then: int, p: Profile = DOCKER_20_10) -> None:
+    """A foreground exec that reads a file after `then` seconds finds what PID 1 wrote after `first` seconds
+    when first <= then (time passes for both; at a tie PID 1, started first, writes first), and not before."""
+    w = _ok(step(world, cmd.Run(cmd.Create(BASE_REF, ("sh", "-c", f"sleep {first}; echo x > /tmp/law; sleep 100"),
+                                           name="law", network="none"), detach=True), p)).world
+    r = step(w, cmd.Exec("law", ("sh", "-c", f"sleep {then}; cat /tmp/law")))
+    assert (r.exit, r.stdout) == ((0, "x\n") if first <= then else (1, "")), (first, then, r.exit, r.stdout)
 
 
 # -- the laws as properties -----------------------------------------------------------
@@ -396,6 +424,14 @@ LAWS = {
             world, value, op, pattern, p=p),
         lambda p: (worlds(p), st.text("ab./", max_size=6), st.sampled_from(("#", "##", "%", "%%")),
                    st.sampled_from(("*/", "*.", ".*", "/*", "a", "?", "*", "b*", "*a", "[ab]*")))),
+    "substitutions_replace_the_leftmost_longest_match": (
+        lambda world, value, every, pattern, p: _fresh(world) and substitutions_replace_the_leftmost_longest_match(
+            world, value, every, pattern, p=p),
+        lambda p: (worlds(p), st.text("ab./", max_size=6), st.booleans(),
+                   st.sampled_from(("a*", "?", "b", "a?", "[ab]", "*a", ".", "b*a", ".*")))),
+    "an_exec_sees_what_pid1_writes_meanwhile": (
+        lambda world, first, then, p: _fresh(world) and an_exec_sees_what_pid1_writes_meanwhile(world, first, then, p=p),
+        lambda p: (worlds(p), st.integers(1, 3), st.integers(0, 4))),
 }
 
 

@@ -17,7 +17,7 @@ from .base import _unsupported
 from .grammar import ARITH, BQ, GLOB, LENGTH, LIT, PATTERN_OPS, QBQ, QSUB, QVAR, SUB, VAR
 
 _GLOB_CHARS = re.compile(r"[*?\[]")
-MUTATION_SEAMS = ("remove_pattern",)  # looked up at each call, so bench/mutants can replace it
+MUTATION_SEAMS = ("remove_pattern", "replace_pattern")  # looked up at each call, so bench/mutants can replace it
 
 
 def _param(p, name: str) -> str | None:
