@@ -310,8 +310,7 @@ def substitutions_replace_the_leftmost_longest_match(world: World, value: str, e
 
 
 def an_exec_sees_what_pid1_writes_meanwhile(world: World, first: int, then: int, p: Profile = DOCKER_20_10) -> None:
-    """A foreground exec that reads a file after `then` seconds finds what PID 1 wrote after `first` seconds
-    when first <= then (time passes for both; at a tie PID 1, started first, writes first), and not before."""
+    """A foreground exec reading a file after `then` s finds what PID 1 wrote after `first` s iff first <= then (PID 1 first at a tie)."""
     w = _ok(step(world, cmd.Run(cmd.Create(BASE_REF, ("sh", "-c", f"sleep {first}; echo x > /tmp/law; sleep 100"),
                                            name="law", network="none"), detach=True), p)).world
     r = step(w, cmd.Exec("law", ("sh", "-c", f"sleep {then}; cat /tmp/law")))
