@@ -305,3 +305,37 @@ def test_the_containerd_store_prunes_names_and_20_10_images():
     r = step(w2, prune, dialects.get("docker-28.5-containerd"))
     assert not r.world.images and r.world.container_by_name("ctr1") is not None
     assert step(w2, prune).world.images == w2.images  # 20.10: in use, kept
+
+
+def test_the_containerd_store_prunes_a_dangling_parent_under_its_child():
+    """A committed image whose parent lost its last tag: the containerd store's prune deletes the dangling
+    parent and keeps the child (no parent links; replays/60-prune-dangling-parent.sh:14 on 26.1 and 28.5,
+    found by bench/soak seed 605 as a broken rule); 20.10 keeps an untagged parent with a child."""
+    import shlex
+
+    from dockspec.argv import parse
+    from model.values import World
+    from tests.helpers import NoFiles
+
+    lines = ("docker import base.tar base:1",
+             "docker run --name ctr1 --network none base:1 sh -c 'echo hi > /tmp/a'",
+             "docker commit ctr1 img1:latest",
+             "docker run --name ctr2 --network none img1:latest true",
+             "docker commit ctr2 img3:latest",
+             "docker rm ctr1 ctr2",
+             "docker rmi img1:latest")
+    prune = cmd.ImagePrune(force=True)
+    kept = {}
+    for name in ("docker-20.10", "docker-26.1-containerd", "docker-28.5-containerd"):
+        profile = dialects.get(name)
+        w = World()
+        for line in lines:
+            r = step(w, parse(shlex.split(line), NoFiles())[1], profile)
+            assert r.exit == 0, (name, line, r.stderr)
+            w = r.world
+        parent = w.images[w.tags["img3:latest"]].parent
+        r = step(w, prune, profile)
+        assert r.error is None and rules.prune_removes_only_what_nothing_uses(w, prune, r, profile=profile)
+        kept[name] = parent in r.world.images
+        assert "img3:latest" in r.world.tags
+    assert kept == {"docker-20.10": True, "docker-26.1-containerd": False, "docker-28.5-containerd": False}
