@@ -27,7 +27,7 @@ from frozendict import frozendict
 from . import commands as cmd
 from . import clock, fs, names, refs, workload
 from .errors import EngineError, ErrorKind, UnsupportedWorkload
-from .profile import Profile
+from .profile import Profile, lookpath_error
 from .result import Out, Result, refused
 from .values import Config, Container, Status, World, sha256
 
@@ -214,7 +214,8 @@ def _start_one(world: World, c: Container, p: Profile) -> tuple[World, EngineErr
             world = world.drop_container(c.id)
         else:
             world = world.put_container(replace(c, exit_code=code if p.failed_start_sets_exit_code else c.exit_code))
-        return world, p.error("exec_denied_start" if denied else "exec_not_found_start", cmd=e.name), code, None
+        return world, p.error("exec_denied_start" if denied else "exec_not_found_start", cmd=e.name,
+                              why=lookpath_error(e.name)), code, None
     c = replace(c, status=Status.RUNNING, started=True, exit_code=None, processes=(proc,))
     step = workload.run(proc, rootfs)
     return _settle(world, c, step), None, 0, step
@@ -567,7 +568,7 @@ def exec_(world: World, c: cmd.Exec, p: Profile) -> Result:
     except workload.ExecNotFound as e:
         # The CLI prints the runtime's refusal on standard output, with status 126.
         key = "exec_denied_exec" if isinstance(e, workload.ExecDenied) else "exec_not_found_exec"
-        error = p.error(key, cmd=e.name)
+        error = p.error(key, cmd=e.name, why=lookpath_error(e.name))
         code = p.exit_exec_denied if isinstance(e, workload.ExecDenied) else p.exit_exec_not_found
         if not p.exec_error_on_stdout:
             return Result(world, "", error.message + "\n", code, error)

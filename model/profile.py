@@ -60,9 +60,12 @@ _DOCKER_20_10_MESSAGES = {
     "start_paused": (ErrorKind.PAUSED, "Error response from daemon: cannot start a paused container, try unpause instead"),
     "exec_paused": (ErrorKind.PAUSED, "Error response from daemon: Container {name} is paused, unpause the container before exec"),
     "commit_paused": (ErrorKind.PAUSED, "Error response from daemon: Container {id} is paused"),
-    "exec_not_found_start": (ErrorKind.EXEC_NOT_FOUND, 'Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "{cmd}": executable file not found in $PATH: unknown'),
+    # {why}: Go's exec.LookPath, which runc calls: a command with a slash is stat'ed ("stat /bin/sh: no such file
+    # or directory"), one without is looked up in $PATH ("executable file not found in $PATH"); `lookpath_error`
+    # (replays/61-build-no-shell.sh:4, :5 on every Docker engine)
+    "exec_not_found_start": (ErrorKind.EXEC_NOT_FOUND, 'Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "{cmd}": {why}: unknown'),
     "exec_denied_start": (ErrorKind.EXEC_NOT_FOUND, 'Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "{cmd}": permission denied: unknown'),
-    "exec_not_found_exec": (ErrorKind.EXEC_NOT_FOUND, 'OCI runtime exec failed: exec failed: unable to start container process: exec: "{cmd}": executable file not found in $PATH: unknown'),
+    "exec_not_found_exec": (ErrorKind.EXEC_NOT_FOUND, 'OCI runtime exec failed: exec failed: unable to start container process: exec: "{cmd}": {why}: unknown'),
     "exec_denied_exec": (ErrorKind.EXEC_NOT_FOUND, 'OCI runtime exec failed: exec failed: unable to start container process: exec: "{cmd}": permission denied: unknown'),
     "kill_no_such_container": (ErrorKind.NO_SUCH_CONTAINER, "Error response from daemon: Cannot kill container: {name}: No such container: {name}"),
     "start_marked_for_removal": (ErrorKind.REMOVAL_IN_PROGRESS, "Error response from daemon: container is marked for removal and cannot be started"),
@@ -127,7 +130,7 @@ _DOCKER_20_10_MESSAGES = {
     # (the wording of the 23+ clients' BuildKit: replays/17-build-fail.sh:3, :10 on Docker 26.1)
     "buildkit_run_failed": (ErrorKind.BUILD_FAILED, 'ERROR: failed to solve: process "{cmd}" did not complete successfully: exit code: {code}'),
     "buildkit_invalid_tag": (ErrorKind.INVALID_REFERENCE, 'ERROR: invalid tag "{ref}": {detail}'),
-    "build_exec_not_found": (ErrorKind.EXEC_NOT_FOUND, 'failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "{cmd}": executable file not found in $PATH: unknown'),
+    "build_exec_not_found": (ErrorKind.EXEC_NOT_FOUND, 'failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "{cmd}": {why}: unknown'),
 }
 
 
@@ -310,6 +313,11 @@ DOCKER_20_10 = Profile(
     "docker-20.10",
     summary="Docker Engine 20.10 (Debian bookworm's docker.io), overlay2 store: the reference wording and policies",
 )
+
+
+def lookpath_error(cmd: str) -> str:
+    """runc's reason when it cannot find `cmd` (Go's exec.LookPath): a path is stat'ed, a name looked up in $PATH."""
+    return f"stat {cmd}: no such file or directory" if "/" in cmd else "executable file not found in $PATH"
 
 
 class BadDifference(ValueError):

@@ -56,7 +56,7 @@ def test_only_the_containerd_store_and_podman_delete_a_parent_with_children():
 
 def test_docker_25_and_later_wrap_start_errors_in_failed_to_create_task():
     for name in NAMES:
-        wording = dialects.get(name).error("exec_not_found_start", cmd="nosuch").message
+        wording = dialects.get(name).error("exec_not_found_start", cmd="nosuch", why="executable file not found in $PATH").message
         wrapped = "docker-26.1" in dialects.lineage(name)  # 26.1, 28.5 and their containerd-store dialects
         assert ("failed to create task for container: failed to create shim task" in wording) is wrapped, name
         assert dialects.get(name).messages["exec_not_found_start"][0] is K.EXEC_NOT_FOUND

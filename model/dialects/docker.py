@@ -36,6 +36,8 @@ DOCKER_26_1 = differs(DOCKER_20_10, "docker-26.1", summary="Docker Engine 26.1 (
     "exec_not_found_start": _task_wrapped("exec_not_found_start"),
     # start/run of a file that is not executable: the same wrapper, the same code path (daemon/start.go; replays/03-run-refusals.sh)
     "exec_denied_start": _task_wrapped("exec_denied_start"),
+    # the legacy builder's RUN of a command the image lacks: the same wrapper, without the daemon's prefix (replays/61-build-no-shell.sh:8)
+    "build_exec_not_found": "failed to create task for container: " + DOCKER_20_10.messages["build_exec_not_found"][1],
     # kill of a container that is not running: lower case "cannot kill container" and "container" (replays/05-stop-kill-wait.sh:16, :19)
     "kill_not_running": DAEMON + "cannot kill container: {name}: container {id} is not running",
     # kill of a missing container: lower case "cannot kill container" (replays/05-stop-kill-wait.sh:21)
@@ -82,6 +84,8 @@ DOCKER_28_5 = differs(DOCKER_26_1, "docker-28.5", summary="Docker Engine 28.5 (D
     # start/run of a command the image lacks or cannot execute: runc's error without the trailing ": unknown" (replays/03-run-refusals.sh:5, :7, :9, :12)
     "exec_not_found_start": _task_wrapped("exec_not_found_start").removesuffix(": unknown"),
     "exec_denied_start": _task_wrapped("exec_denied_start").removesuffix(": unknown"),
+    # the legacy builder's RUN of a command the image lacks: the same (replays/61-build-no-shell.sh:8; bench/soak 28.5-containerd seed 607)
+    "build_exec_not_found": "failed to create task for container: " + DOCKER_20_10.messages["build_exec_not_found"][1].removesuffix(": unknown"),
     # exec of a command the container lacks or cannot execute: the same, on stdout (replays/08-exec.sh:8, :9)
     "exec_not_found_exec": DOCKER_20_10.messages["exec_not_found_exec"][1].removesuffix(": unknown"),
     "exec_denied_exec": DOCKER_20_10.messages["exec_denied_exec"][1].removesuffix(": unknown"),
