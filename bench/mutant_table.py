@@ -1094,6 +1094,20 @@ def rmi_keeps_image_in_use(original):
     return lambda w, c, p: original(w, c, replace(p, rmi_keeps_image_in_use=True))
 
 
+@mutant("rmi -f of the last tag of a parent with children deletes it (the containerd store's way) although the dialect keeps it",
+        rule="rmi_of_the_last_tag_of_a_parent (law)", seam="TRANSITIONS[Rmi]",
+        witness="run --name ctr1 base:1 true; commit ctr1 img1; rm ctr1; rmi -f base:1; images -a")
+def rmi_force_deletes_untagged_parent(original):
+    return lambda w, c, p: original(w, c, replace(p, rmi_force_deletes_untagged_parent=True))
+
+
+@mutant("rmi of the last tag of a parent with children says 'Deleted:' although it keeps it and the dialect says nothing",
+        rule="rmi_of_the_last_tag_of_a_parent (law)", seam="TRANSITIONS[Rmi]",
+        witness="run --name ctr1 base:1 true; commit ctr1 img1; rm ctr1; rmi base:1")
+def rmi_kept_parent_says_deleted(original):
+    return lambda w, c, p: original(w, c, replace(p, rmi_kept_parent_says_deleted=True))
+
+
 @mutant("stop -t 0 of a container whose TERM trap exits at once is certain the trap runs: the SIGKILL race is not offered",
         rule="races_only_on_auto_removal", seam="TRANSITIONS[Stop]",
         witness="run -d --name ctr1 base:1 sh -c 'trap \"exit 0\" TERM; sleep 1000 & wait'\nstop -t 0 ctr1")

@@ -215,8 +215,14 @@ class Profile:
     sizes_modelled: bool = True
     # `rmi REF` of the last tag of a parent with children, where parents with children may be
     # deleted (`rmi_refuses_parent_with_children` False): the containerd store only untags it
-    # (dockspec matrix --verify); Podman deletes it, the children keep their layers.
+    # (dockspec matrix --verify; replays/62-rmi-parent.sh:25); Podman deletes it, the children keep their layers.
     rmi_untagged_parent_kept: bool = True
+    # ... and `rmi -f REF` there: the containerd store deletes it (--no-prune or not), the children keeping
+    # their layers (replays/62-rmi-parent.sh:11, :19; bench/soak 26.1-containerd seed 604).
+    rmi_force_deletes_untagged_parent: bool = False
+    # ... and where it keeps it, the containerd store still says "Deleted: <id>" after "Untagged: REF"
+    # (replays/62-rmi-parent.sh:25, 60-prune-dangling-parent.sh).
+    rmi_kept_parent_says_deleted: bool = False
     # stop or restart of a paused container: 20.10 stops it (thawed, SIGTERM then SIGKILL); podman
     # refuses it, kind paused, and it stays paused (replays/06-pause.sh:24, 20-restart.sh:13).
     stop_refuses_paused: bool = False

@@ -178,6 +178,23 @@ def rmi_prunes_untagged_parents(world: World, p: Profile = DOCKER_20_10) -> None
     assert (parent not in world.images) == gone and "law:2" not in world.tags
 
 
+def rmi_of_the_last_tag_of_a_parent(world: World, forced: bool, p: Profile = DOCKER_20_10) -> None:
+    """`rmi [-f]` of the last tag of a parent only a child holds untags it; it stays, dangling, unless the dialect deletes such a parent (podman; the containerd store under -f), and "Deleted:" names it when it goes, or where the dialect says so anyway."""
+    assume(BASE_REF in world.tags and not {"law:1", "law:2"} & set(world.tags))
+    assume(all(world.container_by_name(n) is None for n in ("law1", "law2")))
+    world = _child_image(world, "law:1", BASE_REF, ("touch", "/tmp/f1"), "law1", p)
+    parent = world.tags["law:1"]
+    world = _child_image(world, "law:2", "law:1", ("touch", "/tmp/x"), "law2", p)
+    assume(not world.containers_of(parent) and world.image_tags(parent) == ("law:1",))
+    r = _ok(step(world, cmd.Rmi(("law:1",), force=forced), p))
+    kept = p.rmi_refuses_parent_with_children or p.rmi_untagged_parent_kept
+    goes = not kept or (forced and p.rmi_force_deletes_untagged_parent)  # replays/62-rmi-parent.sh:11, :25
+    assert (parent not in r.world.images) == goes and "law:1" not in r.world.tags and "law:2" in r.world.tags
+    deleted = "Deleted: " + (parent[7:] if p.cli_bare_ids else parent)
+    assert (deleted in r.stdout.splitlines()) == (goes or p.rmi_kept_parent_says_deleted)
+    assert all(lid in r.world.layers for lid in r.world.images[r.world.tags["law:2"]].layers)
+
+
 def diff_forgets_a_file_made_and_removed(world: World, name: str, p: Profile = DOCKER_20_10) -> None:
     """A file made and removed again leaves its directory out of `diff`, or changed where the dialect compares directories by mtime."""
     assume(BASE_REF in world.tags and world.container_by_name("law") is None)
@@ -375,6 +392,7 @@ LAWS = {
     "rmi_by_id_of_an_image_in_use": (rmi_by_id_of_an_image_in_use, lambda p: (worlds(p),)),
     "rmi_force_of_the_last_tag_of_an_image_in_use": (rmi_force_of_the_last_tag_of_an_image_in_use,
                                                      lambda p: (worlds(p),)),
+    "rmi_of_the_last_tag_of_a_parent": (rmi_of_the_last_tag_of_a_parent, lambda p: (worlds(p), st.booleans())),
     "inspect_reads_an_exited_container_as_exited": (inspect_reads_an_exited_container_as_exited, lambda p: (worlds(p),)),
     "diff_forgets_a_file_made_and_removed": (diff_forgets_a_file_made_and_removed,
                                              lambda p: (worlds(p), st.sampled_from(("f1", "made", "x")))),

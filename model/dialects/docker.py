@@ -126,6 +126,10 @@ CONTAINERD_STORE: dict[str, object] = {
     "prune_by_name": True,
     # rmi -f of the last tag of an image a stopped container uses untags it and keeps it dangling (replays/57-rmi-force-in-use.sh:6; found by dockspec matrix --verify too, replays/51-matrix-containerd.sh:5)
     "rmi_keeps_image_in_use": True,
+    # rmi -f of the last tag of a parent with children nothing uses deletes it; without -f it stays, dangling, and
+    # the daemon says "Deleted: <id>" all the same (replays/62-rmi-parent.sh:11, :19, :25; bench/soak 26.1-containerd seed 604)
+    "rmi_force_deletes_untagged_parent": True,
+    "rmi_kept_parent_says_deleted": True,
     # sizes are compressed blobs plus the snapshot's 4 KiB blocks: not predicted, compared as <size> (docs/dialects/docker-modern.md, "Sizes")
     "sizes_modelled": False,
 }
