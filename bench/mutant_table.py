@@ -1087,6 +1087,13 @@ def prune_names_not_images(original):
     return lambda w, c, p: original(w, c, replace(p, prune_by_name=True))
 
 
+@mutant("image prune works on names the 26.1 containerd store's way (an image used by id loses every name, kept dangling) "
+        "although the dialect prunes images", rule="prune_removes_only_what_nothing_uses", seam="TRANSITIONS[ImagePrune]",
+        witness="tag base:1 img1; create --name ctr1 {base:1} true; image prune -a -f; images -a")
+def prune_names_by_id_26(original):
+    return lambda w, c, p: original(w, c, replace(p, prune_by_name=True, prune_by_id_keeps_a_name=False))
+
+
 @mutant("rmi of an image's last tag keeps the image for the stopped containers that use it (the containerd store's way) "
         "although the dialect deletes it", rule="rmi_force_of_the_last_tag_of_an_image_in_use (law)", seam="TRANSITIONS[Rmi]",
         witness="create --name ctr1 base:1 true; rmi -f base:1")

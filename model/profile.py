@@ -201,6 +201,10 @@ class Profile:
     # image of a container's image, and the last name of an image a container was created from by id,
     # and deletes every other name, even the last one of an image a container uses (replays/55-prune-names.sh).
     prune_by_name: bool = False
+    # ... and there, an image a container was created from by id (a short id as typed, or the legacy
+    # builder's step container): 28.5's store keeps its last name; 26.1's deletes every name and keeps
+    # the image, dangling (replays/63-prune-by-id.sh; bench/soak 26.1-containerd seed 702).
+    prune_by_id_keeps_a_name: bool = True
     # prune without -f, answered "N": 20.10's client still prints "Total reclaimed space: 0B" (container
     # and image prune); 28.5's prints nothing more (replays/26-prune.sh:9, :27).
     prune_declined_total: bool = True

@@ -638,7 +638,7 @@ def _labels_match(labels, filters) -> bool:
 
 def prune_removes_only_what_nothing_uses(before: World, command: object, result: Result, *,
                                          profile: Profile = DOCKER_20_10) -> bool:
-    """Prune removes only what nothing uses: nothing without -f (the prompt says N); stopped containers whose labels match; images no container or child uses (where the store prunes names: the name a container was made from and its image's dangling name, children hold nothing), tags only with -a."""
+    """Prune removes only what nothing uses: nothing without -f (the prompt says N); stopped containers whose labels match; images no container or child uses (where the store prunes names: the name a container was made from, its image's dangling name, an image used by id; children hold nothing), tags only with -a."""
     t = type(command)
     if t not in (cmd.ContainerPrune, cmd.ImagePrune, cmd.SystemPrune) or result.error is not None:
         return True
@@ -658,9 +658,12 @@ def prune_removes_only_what_nothing_uses(before: World, command: object, result:
         return after.images == before.images and after.tags == before.tags
     for c in after.containers.values():
         if profile.prune_by_name:  # the containerd store keeps names, not images
-            ref = None if refs.is_id_prefix(c.image_ref, c.image[7:]) else _ref(c.image_ref)
+            by_id = refs.is_id_prefix(c.image_ref, c.image[7:])
+            ref = None if by_id else _ref(c.image_ref)
             if ref is not None and before.tags.get(ref) == c.image and after.tags.get(ref) != c.image:
                 return False
+            if by_id and c.image in before.images and c.image not in after.images:
+                return False  # named or dangling, an image used by id stays (replays/63-prune-by-id.sh)
             if c.image in before.images and not before.image_tags(c.image) and c.image not in after.images:
                 return False
         elif c.image in before.images and c.image not in after.images:

@@ -339,3 +339,19 @@ def test_the_containerd_store_prunes_a_dangling_parent_under_its_child():
         kept[name] = parent in r.world.images
         assert "img3:latest" in r.world.tags
     assert kept == {"docker-20.10": True, "docker-26.1-containerd": False, "docker-28.5-containerd": False}
+
+
+def test_the_containerd_store_prune_of_an_image_used_by_id():
+    """`image prune -a` of an image a container was created from by a short id: 28.5's store keeps its last
+    name, 26.1's deletes every name and keeps the image dangling (replays/63-prune-by-id.sh:10; bench/soak
+    26.1-containerd seed 702)."""
+    w = base_world()
+    w = step(w, cmd.Tag(BASE_REF, "img1")).world
+    short = w.tags[BASE_REF][7:19]
+    w = step(w, cmd.Create(short, ("true",), name="ctr1", network="none")).world
+    prune = cmd.ImagePrune(all=True, force=True)
+    for name, tags in (("docker-28.5-containerd", ["img1:latest"]), ("docker-26.1-containerd", [])):
+        profile = dialects.get(name)
+        r = step(w, prune, profile)
+        assert r.error is None and rules.prune_removes_only_what_nothing_uses(w, prune, r, profile=profile)
+        assert sorted(r.world.tags) == tags and w.tags[BASE_REF] in r.world.images, name

@@ -144,6 +144,9 @@ DOCKER_26_1_CONTAINERD = differs(DOCKER_26_1, "docker-26.1-containerd", CONTAINE
                                  summary="Docker Engine 26.1 with the containerd image store (containerd-snapshotter)",
                                  # import REF deletes the image REF named when nothing else holds it (replays/22-retag-dangling.sh:10); 28.5's store keeps it dangling
                                  import_keeps_replaced_image=False,
+                                 # image prune of an image a container uses by id: every name goes, the image stays
+                                 # dangling; 28.5 keeps its last name (replays/63-prune-by-id.sh:10, :18; soak seed 702)
+                                 prune_by_id_keeps_a_name=False,
                                  **CONTAINERD_STORE)
 DOCKER_28_5_CONTAINERD = differs(DOCKER_28_5, "docker-28.5-containerd", CONTAINERD_STORE_MESSAGES,
                                  summary="Docker Engine 28.5 with the containerd image store (containerd-snapshotter)",
