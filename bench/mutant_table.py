@@ -1094,6 +1094,13 @@ def prune_names_by_id_26(original):
     return lambda w, c, p: original(w, c, replace(p, prune_by_name=True, prune_by_id_keeps_a_name=False))
 
 
+@mutant("rmi by id of an image with two tags a stopped container uses names the container (the containerd store's way) "
+        "although the dialect says 'multiple repositories'", rule="refused_exactly_as_the_engine_refuses",
+        seam="TRANSITIONS[Rmi]", witness="create --name ctr1 base:1 true; tag base:1 base:v2; rmi {base:1}")
+def rmi_in_use_before_multiple_repos(original):
+    return lambda w, c, p: original(w, c, replace(p, rmi_in_use_before_multiple_repos=True))
+
+
 @mutant("rmi of an image's last tag keeps the image for the stopped containers that use it (the containerd store's way) "
         "although the dialect deletes it", rule="rmi_force_of_the_last_tag_of_an_image_in_use (law)", seam="TRANSITIONS[Rmi]",
         witness="create --name ctr1 base:1 true; rmi -f base:1")

@@ -190,9 +190,9 @@ def _conflict(world: World, img: Image, p: Profile, hard_only: bool, check_refs:
         return p.error("image_in_use_running", short=img.short_id, container=running.short_id)
     if hard_only:
         return None
-    if check_refs and world.image_tags(img.id):
-        return p.error("image_multiple_repos", short=img.short_id)
     stopped = _using(world, img.id, running=False)
+    if check_refs and world.image_tags(img.id) and not (stopped is not None and p.rmi_in_use_before_multiple_repos):
+        return p.error("image_multiple_repos", short=img.short_id)
     if stopped is not None:
         return p.error("image_in_use_stopped", short=img.short_id, container=stopped.short_id)
     return None

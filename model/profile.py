@@ -171,6 +171,9 @@ class Profile:
     rmi_keeps_image_in_use: bool = False
     # rmi without --no-prune also deletes untagged parents nobody uses.
     rmi_prunes_parents: bool = True
+    # rmi by id of an image a stopped container uses that has other tags too: 20.10 says "referenced in
+    # multiple repositories"; the containerd store names the stopped container first (replays/64-rmi-id-in-use-tagged.sh:8).
+    rmi_in_use_before_multiple_repos: bool = False
     # image inspect shows ContainerConfig (the committing container's config); the API
     # versions of the 26.1 and 28.5 clients drop it (replays/01-import-images.sh:7, 11-commit.sh:6).
     inspect_container_config: bool = True

@@ -215,13 +215,18 @@ def inspect_reads_an_exited_container_as_exited(world: World, p: Profile = DOCKE
 
 
 def rmi_by_id_of_an_image_in_use(world: World, p: Profile = DOCKER_20_10) -> None:
-    """`rmi` by id of an image a stopped container uses is refused unless forced; forced, the image goes and the container keeps its layers (or goes too)."""
+    """`rmi` by id of an image a stopped container uses is refused unless forced (with another tag: "multiple repositories", or where the dialect says so the container); forced, the image goes and the container keeps its layers (or goes too)."""
     assume(BASE_REF in world.tags)
     world = _child_image(world, "law:1", BASE_REF, ("touch", "/tmp/f1"), "law1", p)
     world = _ok(step(world, cmd.Create("law:1", ("true",), name="law", network="none"), p)).world
     img = world.images[world.tags["law:1"]]
     refused = step(world, cmd.Rmi((img.short_id,)), p)
     assert refused.error is not None and refused.error.kind is ErrorKind.IMAGE_IN_USE and refused.world == world
+    if "law:2" not in world.tags:  # with a second tag: "multiple repositories", or the container first
+        tagged = _ok(step(world, cmd.Tag("law:1", "law:2"), p)).world
+        both = step(tagged, cmd.Rmi((img.short_id,)), p)
+        want = ErrorKind.IMAGE_IN_USE if p.rmi_in_use_before_multiple_repos else ErrorKind.IMAGE_MULTIPLE_REPOS
+        assert both.error is not None and both.error.kind is want and both.world == tagged  # replays/64-rmi-id-in-use-tagged.sh:8
     forced = _ok(step(world, cmd.Rmi((img.short_id,), force=True), p)).world
     assert img.id not in forced.images and "law:1" not in forced.tags
     if p.rmi_force_removes_containers:  # podman removes the container first, and its layers may go with it

@@ -127,6 +127,8 @@ def rmi_outcome(world: World, text: str, force: bool, profile: Profile = DOCKER_
             return K.IMAGE_HAS_CHILDREN
         if running:
             return K.IMAGE_IN_USE
+        if not force and stopped and profile.rmi_in_use_before_multiple_repos:
+            return K.IMAGE_IN_USE  # the containerd store names the container first
         if check_refs and tags:
             return K.IMAGE_MULTIPLE_REPOS
         if not force and stopped:

@@ -130,6 +130,9 @@ CONTAINERD_STORE: dict[str, object] = {
     # the daemon says "Deleted: <id>" all the same (replays/62-rmi-parent.sh:11, :19, :25; bench/soak 26.1-containerd seed 604)
     "rmi_force_deletes_untagged_parent": True,
     "rmi_kept_parent_says_deleted": True,
+    # rmi by id of an image with two tags a stopped container uses: the container's conflict first
+    # (replays/64-rmi-id-in-use-tagged.sh:8; bench/soak 26.1-containerd seed 704)
+    "rmi_in_use_before_multiple_repos": True,
     # sizes are compressed blobs plus the snapshot's 4 KiB blocks: not predicted, compared as <size> (docs/dialects/docker-modern.md, "Sizes")
     "sizes_modelled": False,
 }
