@@ -576,7 +576,7 @@ def rmi_by_id_deletes_the_image(before: World, command: object, result: Result) 
 
 
 def _kill_racing(before: World, command: object) -> set[str]:
-    """The containers a `stop`/`restart -t 0` may SIGKILL before their PID 1 runs its TERM trap."""
+    """The containers a `stop`/`restart -t 0` may SIGKILL before their PID 1 runs its TERM trap (or docker-init relays the TERM)."""
     if not isinstance(command, (cmd.Stop, cmd.Restart)):
         return set()
     racing = set()
@@ -587,6 +587,10 @@ def _kill_racing(before: World, command: object) -> set[str]:
         timeout = command.timeout if command.timeout is not None else c.stop_timeout
         if timeout == 0 and workload.term_races_kill(c.processes[0], before.rootfs(c), 0):
             racing.add(c.id)
+        elif timeout == 0 and c.init and c.processes[0].exit is None:
+            # docker-init relays the TERM in user space: the SIGKILL may land before its command ends
+            if workload.signal(c.processes[0], before.rootfs(c), "TERM").exit_code is not None:
+                racing.add(c.id)
     return racing
 
 

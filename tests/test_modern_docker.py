@@ -166,3 +166,21 @@ def test_a_build_from_an_image_without_a_shell():
         assert 'process "/bin/sh -c true" did not complete successfully: exit code: 1' in kit.stderr
     r = step(based(), cmd.Run(cmd.Create("base:1", ("nosuchcmd",), name="r1", network="none")), D28C)
     assert 'exec: "nosuchcmd": executable file not found in $PATH' in r.stderr
+
+
+def test_stop_t0_of_an_init_container_races_the_relayed_term():
+    """`stop -t 0` of an --init container: docker-init relays the TERM that ends its command in user space,
+    and the daemon's SIGKILL follows at once: 143 (documented, what an idle engine shows: replay of
+    run -d --init; stop -t 0 on 20.10, 26.1 and 28.5) or 137 (seen on docker-28.5-containerd under load,
+    bench/soak seed 701); with a timeout, no race."""
+    from model.result import outcomes
+    from spec import rules
+
+    w = based()
+    w = step(w, cmd.Run(cmd.Create("base:1", ("sleep", "1000"), name="c1", network="none", init=True), detach=True),
+             D28C).world
+    for timeout, codes in ((0, {143, 137}), (1, {143})):
+        stop = cmd.Stop(("c1",), timeout=timeout)
+        r = step(w, stop, D28C)
+        assert {o.world.container_by_name("c1").exit_code for o in outcomes(r)} == codes
+        assert rules.races_only_on_auto_removal(w, stop, r, profile=D28C)
