@@ -241,7 +241,7 @@ def test_explore_checks_the_invariants_of_its_dialect():
         r = step(start, _move(line.split()).command)
         assert r.error is None, r.stderr
         start = r.world
-    # By id: by name the containerd store only untags a parent with children, as 20.10 does
+    # By id: by name (without -f) the containerd store only untags a parent with children, as 20.10 does
     # (dockspec matrix --verify on docker-26.1-containerd and docker-28.5-containerd).
     moves = (_move(["rmi", "-f", start.tags["img1:latest"][7:19]]),)
     graphs = {}
