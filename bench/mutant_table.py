@@ -1087,11 +1087,39 @@ def prune_names_not_images(original):
     return lambda w, c, p: original(w, c, replace(p, prune_by_name=True))
 
 
+@mutant("image prune works on names the 26.1 containerd store's way (an image used by id loses every name, kept dangling) "
+        "although the dialect prunes images", rule="prune_removes_only_what_nothing_uses", seam="TRANSITIONS[ImagePrune]",
+        witness="tag base:1 img1; create --name ctr1 {base:1} true; image prune -a -f; images -a")
+def prune_names_by_id_26(original):
+    return lambda w, c, p: original(w, c, replace(p, prune_by_name=True, prune_by_id_keeps_a_name=False))
+
+
+@mutant("rmi by id of an image with two tags a stopped container uses names the container (the containerd store's way) "
+        "although the dialect says 'multiple repositories'", rule="refused_exactly_as_the_engine_refuses",
+        seam="TRANSITIONS[Rmi]", witness="create --name ctr1 base:1 true; tag base:1 base:v2; rmi {base:1}")
+def rmi_in_use_before_multiple_repos(original):
+    return lambda w, c, p: original(w, c, replace(p, rmi_in_use_before_multiple_repos=True))
+
+
 @mutant("rmi of an image's last tag keeps the image for the stopped containers that use it (the containerd store's way) "
         "although the dialect deletes it", rule="rmi_force_of_the_last_tag_of_an_image_in_use (law)", seam="TRANSITIONS[Rmi]",
         witness="create --name ctr1 base:1 true; rmi -f base:1")
 def rmi_keeps_image_in_use(original):
     return lambda w, c, p: original(w, c, replace(p, rmi_keeps_image_in_use=True))
+
+
+@mutant("rmi -f of the last tag of a parent with children deletes it (the containerd store's way) although the dialect keeps it",
+        rule="rmi_of_the_last_tag_of_a_parent (law)", seam="TRANSITIONS[Rmi]",
+        witness="run --name ctr1 base:1 true; commit ctr1 img1; rm ctr1; rmi -f base:1; images -a")
+def rmi_force_deletes_untagged_parent(original):
+    return lambda w, c, p: original(w, c, replace(p, rmi_force_deletes_untagged_parent=True))
+
+
+@mutant("rmi of the last tag of a parent with children says 'Deleted:' although it keeps it and the dialect says nothing",
+        rule="rmi_of_the_last_tag_of_a_parent (law)", seam="TRANSITIONS[Rmi]",
+        witness="run --name ctr1 base:1 true; commit ctr1 img1; rm ctr1; rmi base:1")
+def rmi_kept_parent_says_deleted(original):
+    return lambda w, c, p: original(w, c, replace(p, rmi_kept_parent_says_deleted=True))
 
 
 @mutant("stop -t 0 of a container whose TERM trap exits at once is certain the trap runs: the SIGKILL race is not offered",

@@ -527,7 +527,9 @@ _EXTRA = (
     (r"is not paused", ErrorKind.NOT_PAUSED),
     (r"is not running", ErrorKind.NOT_RUNNING),
     (r"paused", ErrorKind.PAUSED),
-    (r"executable file not found|no such file or directory: unknown|permission denied: unknown", ErrorKind.EXEC_NOT_FOUND),
+    # runc's exec.LookPath: a name not in $PATH, a path stat'ed (28.5 drops ": unknown": replays/61-build-no-shell.sh:13)
+    (r'executable file not found|no such file or directory: unknown|permission denied: unknown|exec: "[^"]*": stat [^\n]*: no such file or directory',
+     ErrorKind.EXEC_NOT_FOUND),
     (r"being used by|is using its referenced image", ErrorKind.IMAGE_IN_USE),
     (r"has dependent child images", ErrorKind.IMAGE_HAS_CHILDREN),
     (r"referenced in multiple repositories", ErrorKind.IMAGE_MULTIPLE_REPOS),

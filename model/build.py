@@ -82,7 +82,7 @@ from . import dockerignore, fs, names, refs, workload
 from .errors import EngineError, UnsupportedWorkload
 from .images import find as find_image
 from .images import make_image, set_tag
-from .profile import Profile
+from .profile import Profile, lookpath_error
 from .result import Result, refused
 from .values import Config, Container, History, Image, Status, World, sha256
 
@@ -701,7 +701,7 @@ class _Builder:
         except workload.ExecNotFound as e:
             # The runtime cannot exec: the container stays, never started (unless --force-rm).
             self.finish(replace(container, exit_code=self.p.exit_not_found), failed=True)
-            raise _Stop(self.p.error("build_exec_not_found", cmd=e.name)) from None
+            raise _Stop(self.p.error("build_exec_not_found", cmd=e.name, why=lookpath_error(e.name))) from None
         except UnsupportedWorkload as e:
             raise _Unsupported(ins, str(e)) from None
         step = workload.elapse(proc, rootfs)

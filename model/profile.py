@@ -60,9 +60,12 @@ _DOCKER_20_10_MESSAGES = {
     "start_paused": (ErrorKind.PAUSED, "Error response from daemon: cannot start a paused container, try unpause instead"),
     "exec_paused": (ErrorKind.PAUSED, "Error response from daemon: Container {name} is paused, unpause the container before exec"),
     "commit_paused": (ErrorKind.PAUSED, "Error response from daemon: Container {id} is paused"),
-    "exec_not_found_start": (ErrorKind.EXEC_NOT_FOUND, 'Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "{cmd}": executable file not found in $PATH: unknown'),
+    # {why}: Go's exec.LookPath, which runc calls: a command with a slash is stat'ed ("stat /bin/sh: no such file
+    # or directory"), one without is looked up in $PATH ("executable file not found in $PATH"); `lookpath_error`
+    # (replays/61-build-no-shell.sh:4, :5 on every Docker engine)
+    "exec_not_found_start": (ErrorKind.EXEC_NOT_FOUND, 'Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "{cmd}": {why}: unknown'),
     "exec_denied_start": (ErrorKind.EXEC_NOT_FOUND, 'Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "{cmd}": permission denied: unknown'),
-    "exec_not_found_exec": (ErrorKind.EXEC_NOT_FOUND, 'OCI runtime exec failed: exec failed: unable to start container process: exec: "{cmd}": executable file not found in $PATH: unknown'),
+    "exec_not_found_exec": (ErrorKind.EXEC_NOT_FOUND, 'OCI runtime exec failed: exec failed: unable to start container process: exec: "{cmd}": {why}: unknown'),
     "exec_denied_exec": (ErrorKind.EXEC_NOT_FOUND, 'OCI runtime exec failed: exec failed: unable to start container process: exec: "{cmd}": permission denied: unknown'),
     "kill_no_such_container": (ErrorKind.NO_SUCH_CONTAINER, "Error response from daemon: Cannot kill container: {name}: No such container: {name}"),
     "start_marked_for_removal": (ErrorKind.REMOVAL_IN_PROGRESS, "Error response from daemon: container is marked for removal and cannot be started"),
@@ -127,7 +130,7 @@ _DOCKER_20_10_MESSAGES = {
     # (the wording of the 23+ clients' BuildKit: replays/17-build-fail.sh:3, :10 on Docker 26.1)
     "buildkit_run_failed": (ErrorKind.BUILD_FAILED, 'ERROR: failed to solve: process "{cmd}" did not complete successfully: exit code: {code}'),
     "buildkit_invalid_tag": (ErrorKind.INVALID_REFERENCE, 'ERROR: invalid tag "{ref}": {detail}'),
-    "build_exec_not_found": (ErrorKind.EXEC_NOT_FOUND, 'failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "{cmd}": executable file not found in $PATH: unknown'),
+    "build_exec_not_found": (ErrorKind.EXEC_NOT_FOUND, 'failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "{cmd}": {why}: unknown'),
 }
 
 
@@ -168,6 +171,9 @@ class Profile:
     rmi_keeps_image_in_use: bool = False
     # rmi without --no-prune also deletes untagged parents nobody uses.
     rmi_prunes_parents: bool = True
+    # rmi by id of an image a stopped container uses that has other tags too: 20.10 says "referenced in
+    # multiple repositories"; the containerd store names the stopped container first (replays/64-rmi-id-in-use-tagged.sh:8).
+    rmi_in_use_before_multiple_repos: bool = False
     # image inspect shows ContainerConfig (the committing container's config); the API
     # versions of the 26.1 and 28.5 clients drop it (replays/01-import-images.sh:7, 11-commit.sh:6).
     inspect_container_config: bool = True
@@ -198,6 +204,10 @@ class Profile:
     # image of a container's image, and the last name of an image a container was created from by id,
     # and deletes every other name, even the last one of an image a container uses (replays/55-prune-names.sh).
     prune_by_name: bool = False
+    # ... and there, an image a container was created from by id (a short id as typed, or the legacy
+    # builder's step container): 28.5's store keeps its last name; 26.1's deletes every name and keeps
+    # the image, dangling (replays/63-prune-by-id.sh; bench/soak 26.1-containerd seed 702).
+    prune_by_id_keeps_a_name: bool = True
     # prune without -f, answered "N": 20.10's client still prints "Total reclaimed space: 0B" (container
     # and image prune); 28.5's prints nothing more (replays/26-prune.sh:9, :27).
     prune_declined_total: bool = True
@@ -212,8 +222,14 @@ class Profile:
     sizes_modelled: bool = True
     # `rmi REF` of the last tag of a parent with children, where parents with children may be
     # deleted (`rmi_refuses_parent_with_children` False): the containerd store only untags it
-    # (dockspec matrix --verify); Podman deletes it, the children keep their layers.
+    # (dockspec matrix --verify; replays/62-rmi-parent.sh:25); Podman deletes it, the children keep their layers.
     rmi_untagged_parent_kept: bool = True
+    # ... and `rmi -f REF` there: the containerd store deletes it (--no-prune or not), the children keeping
+    # their layers (replays/62-rmi-parent.sh:11, :19; bench/soak 26.1-containerd seed 604).
+    rmi_force_deletes_untagged_parent: bool = False
+    # ... and where it keeps it, the containerd store still says "Deleted: <id>" after "Untagged: REF"
+    # (replays/62-rmi-parent.sh:25, 60-prune-dangling-parent.sh).
+    rmi_kept_parent_says_deleted: bool = False
     # stop or restart of a paused container: 20.10 stops it (thawed, SIGTERM then SIGKILL); podman
     # refuses it, kind paused, and it stays paused (replays/06-pause.sh:24, 20-restart.sh:13).
     stop_refuses_paused: bool = False
@@ -310,6 +326,11 @@ DOCKER_20_10 = Profile(
     "docker-20.10",
     summary="Docker Engine 20.10 (Debian bookworm's docker.io), overlay2 store: the reference wording and policies",
 )
+
+
+def lookpath_error(cmd: str) -> str:
+    """runc's reason when it cannot find `cmd` (Go's exec.LookPath): a path is stat'ed, a name looked up in $PATH."""
+    return f"stat {cmd}: no such file or directory" if "/" in cmd else "executable file not found in $PATH"
 
 
 class BadDifference(ValueError):

@@ -136,7 +136,7 @@ def _candidates(world: World, all_: bool, filters) -> list[Image]:
 
 def _prune_images(world: World, all_: bool, filters, p: Profile) -> tuple[World, list[str], int]:
     if p.prune_by_name:
-        return _prune_names(world, all_, filters)
+        return _prune_names(world, all_, filters, p)
     lines: list[str] = []
     before = world.layers
     for img in _candidates(world, all_, filters):
@@ -161,18 +161,23 @@ def _names(world: World) -> dict[str, str]:
     return named
 
 
-def prunable_names(world: World, all_: bool, filters, names: dict[str, str] | None = None) -> list[str]:
+def used_by_id(world: World) -> set[str]:
+    """The images some container was created from by id (full or truncated, as typed; a build's step container)."""
+    return {c.image for c in world.containers.values() if refs.is_id_prefix(c.image_ref, c.image[7:])}
+
+
+def prunable_names(world: World, all_: bool, filters, names: dict[str, str] | None = None,
+                   keep_by_id: bool = True) -> list[str]:
     """The names the containerd store's image prune deletes, in the order it reports them (sorted);
-    `names`: the store's names (`_names(world)`), when the caller has them already."""
+    `names`: the store's names (`_names(world)`), when the caller has them already; `keep_by_id`: an
+    image a container was created from by id keeps its last name (28.5), else it loses every name (26.1)."""
     names = _names(world) if names is None else names
     candidates = {n for n, iid in names.items()
                   if (all_ or n == iid) and _labels_match(world.images[iid].config.labels, filters) and _old_enough(filters)}
-    used_ids = set()
+    used_ids = used_by_id(world)
     for c in world.containers.values():
         candidates.discard(c.image)  # the dangling image of a container's image
-        if refs.is_id_prefix(c.image_ref, c.image[7:]):  # by its id, full or truncated
-            used_ids.add(c.image)
-        else:
+        if not refs.is_id_prefix(c.image_ref, c.image[7:]):  # by a name: that name stays
             try:
                 candidates.discard(str(refs.parse(c.image_ref)))
             except refs.InvalidReference:
@@ -184,7 +189,7 @@ def prunable_names(world: World, all_: bool, filters, names: dict[str, str] | No
         iid = names[n]
         if count[iid] > 1:
             count[iid] -= 1
-        elif iid in used_ids:
+        elif iid in used_ids and keep_by_id:
             candidates.discard(n)
     return sorted(candidates, key=_store_name)
 
@@ -200,16 +205,17 @@ def _store_name(name: str) -> str:
     return ("docker.io/" if "/" in name else "docker.io/library/") + name
 
 
-def _prune_names(world: World, all_: bool, filters) -> tuple[World, list[str], int]:
+def _prune_names(world: World, all_: bool, filters, p: Profile) -> tuple[World, list[str], int]:
     names = _names(world)
     before = world.layers
     lines: list[str] = []
-    for n in prunable_names(world, all_, filters, names):
+    kept = used_by_id(world)  # an image used by id stays, dangling, when its last name goes (26.1)
+    for n in prunable_names(world, all_, filters, names, p.prune_by_id_keeps_a_name):
         iid = names[n]
         lines.append(f"untagged: {n if n != iid else iid}")
         if n != iid:
             world = replace(world, tags=world.tags.delete(n))
-        if not world.image_tags(iid):
+        if not world.image_tags(iid) and iid not in kept:
             world = replace(world, images=world.images.delete(iid))
             lines.append(f"deleted: {iid}")
             world, gone = world.release_layers()

@@ -178,6 +178,23 @@ def rmi_prunes_untagged_parents(world: World, p: Profile = DOCKER_20_10) -> None
     assert (parent not in world.images) == gone and "law:2" not in world.tags
 
 
+def rmi_of_the_last_tag_of_a_parent(world: World, forced: bool, p: Profile = DOCKER_20_10) -> None:
+    """`rmi [-f]` of the last tag of a parent only a child holds untags it; it stays, dangling, unless the dialect deletes such a parent (podman; the containerd store under -f), and "Deleted:" names it when it goes, or where the dialect says so anyway."""
+    assume(BASE_REF in world.tags and not {"law:1", "law:2"} & set(world.tags))
+    assume(all(world.container_by_name(n) is None for n in ("law1", "law2")))
+    world = _child_image(world, "law:1", BASE_REF, ("touch", "/tmp/f1"), "law1", p)
+    parent = world.tags["law:1"]
+    world = _child_image(world, "law:2", "law:1", ("touch", "/tmp/x"), "law2", p)
+    assume(not world.containers_of(parent) and world.image_tags(parent) == ("law:1",))
+    r = _ok(step(world, cmd.Rmi(("law:1",), force=forced), p))
+    kept = p.rmi_refuses_parent_with_children or p.rmi_untagged_parent_kept
+    goes = not kept or (forced and p.rmi_force_deletes_untagged_parent)  # replays/62-rmi-parent.sh:11, :25
+    assert (parent not in r.world.images) == goes and "law:1" not in r.world.tags and "law:2" in r.world.tags
+    deleted = "Deleted: " + (parent[7:] if p.cli_bare_ids else parent)
+    assert (deleted in r.stdout.splitlines()) == (goes or p.rmi_kept_parent_says_deleted)
+    assert all(lid in r.world.layers for lid in r.world.images[r.world.tags["law:2"]].layers)
+
+
 def diff_forgets_a_file_made_and_removed(world: World, name: str, p: Profile = DOCKER_20_10) -> None:
     """A file made and removed again leaves its directory out of `diff`, or changed where the dialect compares directories by mtime."""
     assume(BASE_REF in world.tags and world.container_by_name("law") is None)
@@ -198,13 +215,18 @@ def inspect_reads_an_exited_container_as_exited(world: World, p: Profile = DOCKE
 
 
 def rmi_by_id_of_an_image_in_use(world: World, p: Profile = DOCKER_20_10) -> None:
-    """`rmi` by id of an image a stopped container uses is refused unless forced; forced, the image goes and the container keeps its layers (or goes too)."""
+    """`rmi` by id of an image a stopped container uses is refused unless forced (with another tag: "multiple repositories", or where the dialect says so the container); forced, the image goes and the container keeps its layers (or goes too)."""
     assume(BASE_REF in world.tags)
     world = _child_image(world, "law:1", BASE_REF, ("touch", "/tmp/f1"), "law1", p)
     world = _ok(step(world, cmd.Create("law:1", ("true",), name="law", network="none"), p)).world
     img = world.images[world.tags["law:1"]]
     refused = step(world, cmd.Rmi((img.short_id,)), p)
     assert refused.error is not None and refused.error.kind is ErrorKind.IMAGE_IN_USE and refused.world == world
+    if "law:2" not in world.tags:  # with a second tag: "multiple repositories", or the container first
+        tagged = _ok(step(world, cmd.Tag("law:1", "law:2"), p)).world
+        both = step(tagged, cmd.Rmi((img.short_id,)), p)
+        want = ErrorKind.IMAGE_IN_USE if p.rmi_in_use_before_multiple_repos else ErrorKind.IMAGE_MULTIPLE_REPOS
+        assert both.error is not None and both.error.kind is want and both.world == tagged  # replays/64-rmi-id-in-use-tagged.sh:8
     forced = _ok(step(world, cmd.Rmi((img.short_id,), force=True), p)).world
     assert img.id not in forced.images and "law:1" not in forced.tags
     if p.rmi_force_removes_containers:  # podman removes the container first, and its layers may go with it
@@ -402,6 +424,7 @@ LAWS = {
     "rmi_by_id_of_an_image_in_use": (rmi_by_id_of_an_image_in_use, lambda p: (worlds(p),)),
     "rmi_force_of_the_last_tag_of_an_image_in_use": (rmi_force_of_the_last_tag_of_an_image_in_use,
                                                      lambda p: (worlds(p),)),
+    "rmi_of_the_last_tag_of_a_parent": (rmi_of_the_last_tag_of_a_parent, lambda p: (worlds(p), st.booleans())),
     "inspect_reads_an_exited_container_as_exited": (inspect_reads_an_exited_container_as_exited, lambda p: (worlds(p),)),
     "diff_forgets_a_file_made_and_removed": (diff_forgets_a_file_made_and_removed,
                                              lambda p: (worlds(p), st.sampled_from(("f1", "made", "x")))),

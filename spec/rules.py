@@ -127,6 +127,8 @@ def rmi_outcome(world: World, text: str, force: bool, profile: Profile = DOCKER_
             return K.IMAGE_HAS_CHILDREN
         if running:
             return K.IMAGE_IN_USE
+        if not force and stopped and profile.rmi_in_use_before_multiple_repos:
+            return K.IMAGE_IN_USE  # the containerd store names the container first
         if check_refs and tags:
             return K.IMAGE_MULTIPLE_REPOS
         if not force and stopped:
@@ -574,7 +576,7 @@ def rmi_by_id_deletes_the_image(before: World, command: object, result: Result) 
 
 
 def _kill_racing(before: World, command: object) -> set[str]:
-    """The containers a `stop`/`restart -t 0` may SIGKILL before their PID 1 runs its TERM trap."""
+    """The containers a `stop`/`restart -t 0` may SIGKILL before their PID 1 runs its TERM trap (or docker-init relays the TERM)."""
     if not isinstance(command, (cmd.Stop, cmd.Restart)):
         return set()
     racing = set()
@@ -585,6 +587,10 @@ def _kill_racing(before: World, command: object) -> set[str]:
         timeout = command.timeout if command.timeout is not None else c.stop_timeout
         if timeout == 0 and workload.term_races_kill(c.processes[0], before.rootfs(c), 0):
             racing.add(c.id)
+        elif timeout == 0 and c.init and c.processes[0].exit is None:
+            # docker-init relays the TERM in user space: the SIGKILL may land before its command ends
+            if workload.signal(c.processes[0], before.rootfs(c), "TERM").exit_code is not None:
+                racing.add(c.id)
     return racing
 
 
@@ -638,7 +644,7 @@ def _labels_match(labels, filters) -> bool:
 
 def prune_removes_only_what_nothing_uses(before: World, command: object, result: Result, *,
                                          profile: Profile = DOCKER_20_10) -> bool:
-    """Prune removes only what nothing uses: nothing without -f (the prompt says N); stopped containers whose labels match; images no container or child uses (where the store prunes names: the name a container was made from and its image's dangling name), tags only with -a."""
+    """Prune removes only what nothing uses: nothing without -f (the prompt says N); stopped containers whose labels match; images no container or child uses (where the store prunes names: the name a container was made from, its image's dangling name, an image used by id; children hold nothing), tags only with -a."""
     t = type(command)
     if t not in (cmd.ContainerPrune, cmd.ImagePrune, cmd.SystemPrune) or result.error is not None:
         return True
@@ -658,15 +664,21 @@ def prune_removes_only_what_nothing_uses(before: World, command: object, result:
         return after.images == before.images and after.tags == before.tags
     for c in after.containers.values():
         if profile.prune_by_name:  # the containerd store keeps names, not images
-            ref = None if refs.is_id_prefix(c.image_ref, c.image[7:]) else _ref(c.image_ref)
+            by_id = refs.is_id_prefix(c.image_ref, c.image[7:])
+            ref = None if by_id else _ref(c.image_ref)
             if ref is not None and before.tags.get(ref) == c.image and after.tags.get(ref) != c.image:
                 return False
+            if by_id and c.image in before.images and c.image not in after.images:
+                return False  # named or dangling, an image used by id stays (replays/63-prune-by-id.sh)
             if c.image in before.images and not before.image_tags(c.image) and c.image not in after.images:
                 return False
         elif c.image in before.images and c.image not in after.images:
             return False
+    # A child image holds its parent, except where the store prunes names: the containerd store keeps no
+    # parent links, and a dangling parent goes under its child (replays/60-prune-dangling-parent.sh:14).
     for img in after.images.values():
-        if img.parent and img.parent in before.images and img.parent not in after.images:
+        if (img.parent and img.parent in before.images and img.parent not in after.images
+                and not profile.prune_by_name):
             return False
     if not command.all:
         kept = {t_: i for t_, i in before.tags.items()}

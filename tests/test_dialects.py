@@ -56,7 +56,7 @@ def test_only_the_containerd_store_and_podman_delete_a_parent_with_children():
 
 def test_docker_25_and_later_wrap_start_errors_in_failed_to_create_task():
     for name in NAMES:
-        wording = dialects.get(name).error("exec_not_found_start", cmd="nosuch").message
+        wording = dialects.get(name).error("exec_not_found_start", cmd="nosuch", why="executable file not found in $PATH").message
         wrapped = "docker-26.1" in dialects.lineage(name)  # 26.1, 28.5 and their containerd-store dialects
         assert ("failed to create task for container: failed to create shim task" in wording) is wrapped, name
         assert dialects.get(name).messages["exec_not_found_start"][0] is K.EXEC_NOT_FOUND
@@ -241,7 +241,7 @@ def test_explore_checks_the_invariants_of_its_dialect():
         r = step(start, _move(line.split()).command)
         assert r.error is None, r.stderr
         start = r.world
-    # By id: by name the containerd store only untags a parent with children, as 20.10 does
+    # By id: by name (without -f) the containerd store only untags a parent with children, as 20.10 does
     # (dockspec matrix --verify on docker-26.1-containerd and docker-28.5-containerd).
     moves = (_move(["rmi", "-f", start.tags["img1:latest"][7:19]]),)
     graphs = {}
@@ -305,3 +305,53 @@ def test_the_containerd_store_prunes_names_and_20_10_images():
     r = step(w2, prune, dialects.get("docker-28.5-containerd"))
     assert not r.world.images and r.world.container_by_name("ctr1") is not None
     assert step(w2, prune).world.images == w2.images  # 20.10: in use, kept
+
+
+def test_the_containerd_store_prunes_a_dangling_parent_under_its_child():
+    """A committed image whose parent lost its last tag: the containerd store's prune deletes the dangling
+    parent and keeps the child (no parent links; replays/60-prune-dangling-parent.sh:14 on 26.1 and 28.5,
+    found by bench/soak seed 605 as a broken rule); 20.10 keeps an untagged parent with a child."""
+    import shlex
+
+    from dockspec.argv import parse
+    from model.values import World
+    from tests.helpers import NoFiles
+
+    lines = ("docker import base.tar base:1",
+             "docker run --name ctr1 --network none base:1 sh -c 'echo hi > /tmp/a'",
+             "docker commit ctr1 img1:latest",
+             "docker run --name ctr2 --network none img1:latest true",
+             "docker commit ctr2 img3:latest",
+             "docker rm ctr1 ctr2",
+             "docker rmi img1:latest")
+    prune = cmd.ImagePrune(force=True)
+    kept = {}
+    for name in ("docker-20.10", "docker-26.1-containerd", "docker-28.5-containerd"):
+        profile = dialects.get(name)
+        w = World()
+        for line in lines:
+            r = step(w, parse(shlex.split(line), NoFiles())[1], profile)
+            assert r.exit == 0, (name, line, r.stderr)
+            w = r.world
+        parent = w.images[w.tags["img3:latest"]].parent
+        r = step(w, prune, profile)
+        assert r.error is None and rules.prune_removes_only_what_nothing_uses(w, prune, r, profile=profile)
+        kept[name] = parent in r.world.images
+        assert "img3:latest" in r.world.tags
+    assert kept == {"docker-20.10": True, "docker-26.1-containerd": False, "docker-28.5-containerd": False}
+
+
+def test_the_containerd_store_prune_of_an_image_used_by_id():
+    """`image prune -a` of an image a container was created from by a short id: 28.5's store keeps its last
+    name, 26.1's deletes every name and keeps the image dangling (replays/63-prune-by-id.sh:10; bench/soak
+    26.1-containerd seed 702)."""
+    w = base_world()
+    w = step(w, cmd.Tag(BASE_REF, "img1")).world
+    short = w.tags[BASE_REF][7:19]
+    w = step(w, cmd.Create(short, ("true",), name="ctr1", network="none")).world
+    prune = cmd.ImagePrune(all=True, force=True)
+    for name, tags in (("docker-28.5-containerd", ["img1:latest"]), ("docker-26.1-containerd", [])):
+        profile = dialects.get(name)
+        r = step(w, prune, profile)
+        assert r.error is None and rules.prune_removes_only_what_nothing_uses(w, prune, r, profile=profile)
+        assert sorted(r.world.tags) == tags and w.tags[BASE_REF] in r.world.images, name

@@ -57,7 +57,8 @@ def test_cells_of_one_dialect_never_differ_and_every_state_has_a_script():
 
 def test_the_containerd_store_deletes_a_parent_with_children_only_by_id():
     # Measured by `dockspec matrix --verify` on docker-26.1-containerd and docker-28.5-containerd:
-    # `rmi [-f] base:1` of a parent with a child only untags it, as 20.10 does.
+    # `rmi [-f] base:1` of a parent with a child that a container uses only untags it, as 20.10 does (with no
+    # container, `rmi -f base:1` deletes it: replays/62-rmi-parent.sh:11, model/images.py).
     m = build(["docker-20.10", "docker-26.1-containerd"], SMALL)
     cells = [c for c in m.cells if c.command in ("docker rmi base:1", "docker rmi -f base:1") and "has children" in c.state]
     assert cells and not any(c.differs for c in cells)

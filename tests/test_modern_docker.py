@@ -14,6 +14,7 @@ from model import commands as cmd
 from model import dialects, step
 from model.errors import ErrorKind as K
 from model.values import Status
+from model.profile import DOCKER_20_10
 from tests.helpers import based
 
 D26, D28 = dialects.get("docker-26.1"), dialects.get("docker-28.5")
@@ -36,6 +37,12 @@ ENGINE_STDERR = [
     (D28, 'Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "nosuchcmd": executable file not found in $PATH\nError: failed to start containers: r6', K.EXEC_NOT_FOUND),
     # 03-run-refusals.sh:7 on 28.5: /tmp is a directory, without ": unknown"
     (D28, "docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"/tmp\": permission denied\n\nRun 'docker run --help' for more information", K.EXEC_NOT_FOUND),
+    # 61-build-no-shell.sh:13 on 28.5 (both stores), the legacy builder FROM an image without /bin/sh: runc stats a
+    # path; read no_such_file before the dialect had its wording (bench/soak 28.5-containerd seed 607), by 20.10's classifier too
+    (D28C, 'failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "/bin/sh": stat /bin/sh: no such file or directory', K.EXEC_NOT_FOUND),
+    (DOCKER_20_10, 'failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "/bin/sh": stat /bin/sh: no such file or directory', K.EXEC_NOT_FOUND),
+    # 61-build-no-shell.sh:14 (BuildKit): the missing shell is the RUN's failure
+    (D26C, 'ERROR: failed to solve: process "/bin/sh -c true" did not complete successfully: exit code: 1', K.BUILD_FAILED),
     # 07-rm.sh:6, 06-pause.sh:16
     (D26, 'Error response from daemon: cannot remove container "/m2": container is running: stop the container before removing or force remove', K.REMOVE_RUNNING),
     (D28, 'Error response from daemon: cannot remove container "m2": container is running: stop the container before removing or force remove', K.REMOVE_RUNNING),
@@ -129,3 +136,51 @@ def test_the_containerd_store_drops_the_image_a_tag_leaves():
     assert len(again.images) == len(first.images)
     kept = build(first, BASIC.replace("built", "again"), D28, "app:1").world
     assert len(kept.images) == len(first.images) + 1
+
+
+def test_a_build_from_an_image_without_a_shell():
+    """RUN over an image without /bin/sh (replays/61-build-no-shell.sh; bench/soak 28.5-containerd seed 607): the
+    legacy builder refuses it as run does, runc stat'ing the path (26.1 and 28.5 wrap it in "failed to create task
+    for container"); BuildKit's RUN fails with exit code 1; a command without a slash is looked up in $PATH."""
+    import io
+    import tarfile
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        info = tarfile.TarInfo("only.txt")
+        info.size = 3
+        tar.addfile(info, io.BytesIO(b"hi\n"))
+    nosh = "FROM nosh:1\nRUN true\n"
+    for profile in (DOCKER_20_10, D26, D28, D26C, D28C):
+        w = step(based(), cmd.Import(buf.getvalue(), "nosh:1"), profile).world
+        classic = build(w, nosh, profile, "img1", builder="classic")
+        assert classic.error.kind is K.EXEC_NOT_FOUND, profile.name
+        assert 'exec: "/bin/sh": stat /bin/sh: no such file or directory' in classic.stderr
+        wrapped = profile is not DOCKER_20_10
+        assert classic.stderr.startswith("failed to create task for container: ") is wrapped, profile.name
+        assert classic.stderr.rstrip().endswith(": unknown") is (profile in (DOCKER_20_10, D26, D26C)), profile.name
+        if profile is DOCKER_20_10:
+            continue
+        kit = build(w, nosh, profile, "img2", builder="buildkit")
+        assert kit.error.kind is K.BUILD_FAILED and kit.world == w, profile.name
+        assert 'process "/bin/sh -c true" did not complete successfully: exit code: 1' in kit.stderr
+    r = step(based(), cmd.Run(cmd.Create("base:1", ("nosuchcmd",), name="r1", network="none")), D28C)
+    assert 'exec: "nosuchcmd": executable file not found in $PATH' in r.stderr
+
+
+def test_stop_t0_of_an_init_container_races_the_relayed_term():
+    """`stop -t 0` of an --init container: docker-init relays the TERM that ends its command in user space,
+    and the daemon's SIGKILL follows at once: 143 (documented, what an idle engine shows: replay of
+    run -d --init; stop -t 0 on 20.10, 26.1 and 28.5) or 137 (seen on docker-28.5-containerd under load,
+    bench/soak seed 701); with a timeout, no race."""
+    from model.result import outcomes
+    from spec import rules
+
+    w = based()
+    w = step(w, cmd.Run(cmd.Create("base:1", ("sleep", "1000"), name="c1", network="none", init=True), detach=True),
+             D28C).world
+    for timeout, codes in ((0, {143, 137}), (1, {143})):
+        stop = cmd.Stop(("c1",), timeout=timeout)
+        r = step(w, stop, D28C)
+        assert {o.world.container_by_name("c1").exit_code for o in outcomes(r)} == codes
+        assert rules.races_only_on_auto_removal(w, stop, r, profile=D28C)

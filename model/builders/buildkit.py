@@ -119,6 +119,10 @@ def build(world: World, c: cmd.Build, p: Profile) -> Result:
         error = e.error
         if error.kind is ErrorKind.BUILD_FAILED and ins is not None:
             error = p.error("buildkit_run_failed", cmd=" ".join(legacy._command_line(ins.rest)), code=e.exit)
+        elif error.kind is ErrorKind.EXEC_NOT_FOUND and ins is not None:
+            # a RUN whose command (or /bin/sh) the image lacks: runc's refusal is the step's failure, exit
+            # code 1 (replays/61-build-no-shell.sh:14, :16 on 26.1 and 28.5, both stores)
+            error = p.error("buildkit_run_failed", cmd=" ".join(legacy._command_line(ins.rest)), code=1)
         return refused(world, error, exit=1)
     last: Image = b.image
     ours = len(b.trail)  # one history row per instruction of the stages since the base image

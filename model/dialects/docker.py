@@ -36,6 +36,8 @@ DOCKER_26_1 = differs(DOCKER_20_10, "docker-26.1", summary="Docker Engine 26.1 (
     "exec_not_found_start": _task_wrapped("exec_not_found_start"),
     # start/run of a file that is not executable: the same wrapper, the same code path (daemon/start.go; replays/03-run-refusals.sh)
     "exec_denied_start": _task_wrapped("exec_denied_start"),
+    # the legacy builder's RUN of a command the image lacks: the same wrapper, without the daemon's prefix (replays/61-build-no-shell.sh:8)
+    "build_exec_not_found": "failed to create task for container: " + DOCKER_20_10.messages["build_exec_not_found"][1],
     # kill of a container that is not running: lower case "cannot kill container" and "container" (replays/05-stop-kill-wait.sh:16, :19)
     "kill_not_running": DAEMON + "cannot kill container: {name}: container {id} is not running",
     # kill of a missing container: lower case "cannot kill container" (replays/05-stop-kill-wait.sh:21)
@@ -82,6 +84,8 @@ DOCKER_28_5 = differs(DOCKER_26_1, "docker-28.5", summary="Docker Engine 28.5 (D
     # start/run of a command the image lacks or cannot execute: runc's error without the trailing ": unknown" (replays/03-run-refusals.sh:5, :7, :9, :12)
     "exec_not_found_start": _task_wrapped("exec_not_found_start").removesuffix(": unknown"),
     "exec_denied_start": _task_wrapped("exec_denied_start").removesuffix(": unknown"),
+    # the legacy builder's RUN of a command the image lacks: the same (replays/61-build-no-shell.sh:8; bench/soak 28.5-containerd seed 607)
+    "build_exec_not_found": "failed to create task for container: " + DOCKER_20_10.messages["build_exec_not_found"][1].removesuffix(": unknown"),
     # exec of a command the container lacks or cannot execute: the same, on stdout (replays/08-exec.sh:8, :9)
     "exec_not_found_exec": DOCKER_20_10.messages["exec_not_found_exec"][1].removesuffix(": unknown"),
     "exec_denied_exec": DOCKER_20_10.messages["exec_denied_exec"][1].removesuffix(": unknown"),
@@ -122,6 +126,13 @@ CONTAINERD_STORE: dict[str, object] = {
     "prune_by_name": True,
     # rmi -f of the last tag of an image a stopped container uses untags it and keeps it dangling (replays/57-rmi-force-in-use.sh:6; found by dockspec matrix --verify too, replays/51-matrix-containerd.sh:5)
     "rmi_keeps_image_in_use": True,
+    # rmi -f of the last tag of a parent with children nothing uses deletes it; without -f it stays, dangling, and
+    # the daemon says "Deleted: <id>" all the same (replays/62-rmi-parent.sh:11, :19, :25; bench/soak 26.1-containerd seed 604)
+    "rmi_force_deletes_untagged_parent": True,
+    "rmi_kept_parent_says_deleted": True,
+    # rmi by id of an image with two tags a stopped container uses: the container's conflict first
+    # (replays/64-rmi-id-in-use-tagged.sh:8; bench/soak 26.1-containerd seed 704)
+    "rmi_in_use_before_multiple_repos": True,
     # sizes are compressed blobs plus the snapshot's 4 KiB blocks: not predicted, compared as <size> (docs/dialects/docker-modern.md, "Sizes")
     "sizes_modelled": False,
 }
@@ -136,6 +147,9 @@ DOCKER_26_1_CONTAINERD = differs(DOCKER_26_1, "docker-26.1-containerd", CONTAINE
                                  summary="Docker Engine 26.1 with the containerd image store (containerd-snapshotter)",
                                  # import REF deletes the image REF named when nothing else holds it (replays/22-retag-dangling.sh:10); 28.5's store keeps it dangling
                                  import_keeps_replaced_image=False,
+                                 # image prune of an image a container uses by id: every name goes, the image stays
+                                 # dangling; 28.5 keeps its last name (replays/63-prune-by-id.sh:10, :18; soak seed 702)
+                                 prune_by_id_keeps_a_name=False,
                                  **CONTAINERD_STORE)
 DOCKER_28_5_CONTAINERD = differs(DOCKER_28_5, "docker-28.5-containerd", CONTAINERD_STORE_MESSAGES,
                                  summary="Docker Engine 28.5 with the containerd image store (containerd-snapshotter)",
