@@ -60,8 +60,7 @@ BAD_NAMES = ("_c", "c/1")
 # ones, a trailing "/" or "/.", and (in) the started container's mounted /etc files (busy).
 CP_IN_PATHS = ("/tmp", "/tmp/", "/tmp/.", "/tmp/f", "/tmp/f/", "/tmp/f1", "/tmp/x", "/a", "/a/b", "/etc",
                "/etc/passwd", "/etc/hostname", "/etc/hosts", "/nodir/x", "/nodir/", "/tmp/f/x")
-CP_OUT_PATHS = ("/tmp", "/tmp/f", "/tmp/f1", "/tmp/x", "/tmp/hello.txt", "/tmp/dir", "/tmp/dir/.", "/a", "/etc/passwd",
-                "/etc/passwd/", "/nope")
+CP_OUT_PATHS = ("/tmp", "/tmp/", "/tmp/hello.txt", "/tmp/dir/.", "/etc/passwd", "/etc/passwd/", "/nope")
 # the host side: sources that are not there or not folders, destinations in missing folders
 CP_HOST_PATHS = ("nope.txt", "hello.txt/", "dir/.")
 CP_HOST_DESTS = ("hello.txt", "nodir/x", "o7/")
@@ -383,33 +382,42 @@ class DockerMachine(RuleBasedStateMachine):
     def logs(self, c):
         self.execute(cmd.Logs(c))
 
-    @rule(c=mostly_in_state(*Status), into=st.sampled_from((True, True, False)), data=st.data())
-    def cp(self, c, into, data):
-        """`docker cp` either way, in any state: the host folder's files (`spec.host`) in, the container's
-        files out; missing paths, a trailing "/" or "/.", folders onto files, mounted /etc files."""
-        known = resolve_container(self.world, c)
-        mine = ()
-        if known is not None:  # what the container's own layer holds, outside /etc (mounted files out: not modelled)
-            mine = tuple(sorted(p for p, e in known.rw.items() if e.kind is not fs.Kind.WHITEOUT
-                                and not p.startswith("/etc")))[:6]
-        usable = sorted(p for p in self.host if not host_mod.under_a_link(self.host, p))
-        if into:
-            host_path = data.draw(st.sampled_from(usable + list(CP_HOST_PATHS)), label="host path")
-            path = data.draw(st.sampled_from(CP_IN_PATHS + mine), label="container path")
-        else:
-            path = data.draw(st.sampled_from(CP_OUT_PATHS + mine), label="container path")
-            dirs = [p for p in usable if self.host[p].kind is fs.Kind.DIR]
-            self.n_host += 1
-            host_path = data.draw(st.sampled_from([f"out{self.n_host}"] * 3 + dirs + list(CP_HOST_DESTS)),
-                                  label="host path")
-            if host_mod.under_a_link(self.host, host_path):
-                return
-        command = cmd.Cp(c, path, host_path, into=into, host=host_mod.entries(self.host, host_path),
-                         host_parent=host_mod.parent_exists(self.host, host_path))
+    def _cp(self, command: cmd.Cp) -> None:
         tried = step(self.world, command, self.profile)
         if tried.error is not None and tried.error.kind is ErrorKind.UNSUPPORTED_WORKLOAD:
             return  # a copy the model refuses to follow (docs/cp.md): not typed
         self.execute(command)
+
+    def _cp_paths(self, c: str) -> tuple[str, ...]:
+        """Paths the container's own layer holds, outside /etc (its mounted files read otherwise out)."""
+        known = resolve_container(self.world, c)
+        if known is None:
+            return ()
+        return tuple(sorted(p for p, e in known.rw.items() if e.kind is not fs.Kind.WHITEOUT
+                            and not p.startswith("/etc")))[:6]
+
+    def _host_paths(self) -> list[str]:
+        return sorted(p for p in self.host if not host_mod.under_a_link(self.host, p))
+
+    @rule(c=mostly_in_state(*Status), data=st.data())
+    def cp_in(self, c, data):
+        """`docker cp HOST CTR:PATH` in any state: a file or folder of the host folder (`spec.host`), or one
+        missing; into folders, onto files, to missing paths, trailing "/" or "/.", mounted /etc files."""
+        host_path = data.draw(st.sampled_from(self._host_paths() * 3 + list(CP_HOST_PATHS)), label="host path")
+        path = data.draw(st.sampled_from(CP_IN_PATHS + self._cp_paths(c)), label="container path")
+        self._cp(cmd.Cp(c, path, host_path, into=True, host=host_mod.entries(self.host, host_path)))
+
+    @rule(c=mostly_in_state(*Status), data=st.data())
+    def cp_out(self, c, data):
+        """`docker cp CTR:PATH HOST` in any state: what the container's layer holds (or /tmp, /etc/passwd,
+        a missing path) to a new host name, a host folder or file, or a missing host folder."""
+        path = data.draw(st.sampled_from(self._cp_paths(c) * 3 + CP_OUT_PATHS), label="container path")
+        dirs = [p for p in self._host_paths() if self.host[p].kind is fs.Kind.DIR]
+        self.n_host += 1
+        host_path = data.draw(st.sampled_from([f"out{self.n_host}"] * 3 + dirs + list(CP_HOST_DESTS)),
+                              label="host path")
+        self._cp(cmd.Cp(c, path, host_path, into=False, host=host_mod.entries(self.host, host_path),
+                        host_parent=host_mod.parent_exists(self.host, host_path)))
 
     @rule(target=archives, c=containers)
     def export(self, c):
