@@ -25,6 +25,13 @@ NARRATIVE = (
     ("in", "/tmp/d", "dir", None),
     ("in", "/tmp/d", "dir", None),
     ("in", "/tmp", "dir/.", None),
+    # links in the container path are followed inside the container; DEST a link: followed once, even dangling
+    ("exec", "ln -s /tmp /t; ln -s /tmp/tf /tl"),
+    ("in", "/t/", "hello.txt", None),
+    ("in", "/t/via", "hello.txt", None),
+    ("in", "/tl", "hello.txt", None),
+    ("out", "/tl", "tl.out", None),  # a link copied out as a link (its target is the container's /tmp/tf)
+    ("out", "/t/via", "via.out", None),
     ("pause",),
     ("in", "/tmp/paused", "hello.txt", None),
     ("out", "/tmp/paused", "paused.out", None),
@@ -70,6 +77,9 @@ def _run(m) -> list[str]:
         if step[0] == "start":
             m.execute(cmd.Start(("ctr1",)))
             continue
+        if step[0] == "exec":
+            m.execute(cmd.Exec("ctr1", ("sh", "-c", step[1])))
+            continue
         if step[0] == "pause":
             m.execute(cmd.Pause(("ctr1",)))
             continue
@@ -99,6 +109,7 @@ def test_cp_narrative_in_lockstep(engine):
         assert _run(m) == _expected(DOCKER_20_10)
         # what the copies out wrote is on the disk as the model says (compared after each copy out too)
         assert (fs.Kind.DIR, b"hello\n") == (m.host["d.out"].kind, m.host["paused.out"].data)
+        assert m.host["tl.out"] == fs.symlink("/tmp/tf") and os.readlink(os.path.join(m.adapter.host_dir, "tl.out")) == "/tmp/tf"
         from dockspec import host_folder
 
         assert host_folder.compare(m.host, m.adapter.host_dir) == ({}, {})
