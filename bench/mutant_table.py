@@ -658,6 +658,20 @@ def cp_through_mount(original):
     return cp
 
 
+@mutant("cp out writes what it copies with default modes (the host's umask) instead of the archive's",
+        rule="cp_out_copies_what_the_container_holds", seam="TRANSITIONS[Cp]",
+        witness="create --name ctr1 base:1 true; cp ctr1:/tmp back; cp back ctr1:/back")
+@_after
+def cp_out_loses_modes(world, c, r):
+    from model import fs
+
+    if c.into or not r.files:
+        return r
+    plain = {path: replace(e, mode=0o755 if e.kind is fs.Kind.DIR else 0o777 if e.kind is fs.Kind.SYMLINK else 0o644)
+             for path, e in r.files.items()}
+    return replace(r, files=frozendict(plain))
+
+
 @mutant("load drops the image's history", rule="save_rmi_load_restores (law)", seam="TRANSITIONS[Load]",
         witness=CHANGED + "; save -o out.tar img1:latest; rm ctr1; rmi img1:latest; load -i out.tar; history -q img1")
 @_after

@@ -515,6 +515,38 @@ class Adapter:
                 self._refused(e, out)
         return out
 
+    # -- docker cp: the CLI's work over the archive endpoints (dockspec/cp.py) ----------------
+    # The host side is the folder `host_dir` (a lockstep session's own); the command's `host`
+    # (what the model was told the host has) is not read: the disk is the engine's side.
+
+    host_dir: str | None = None
+
+    def do_cp(self, c: cmd.Cp) -> Outcome:
+        from . import cp
+
+        if self.host_dir is None:
+            raise NotImplementedError("docker cp needs a host folder (Adapter.host_dir)")
+        name = self.name(c.container)
+        try:
+            (cp.copy_in if c.into else cp.copy_out)(self.api, name, c.path, self.host_dir, c.host_path)
+        except cp.CliRefused as e:
+            return Outcome(1, "", e.message + "\n", e.kind)
+        except cp.DaemonRefused as e:
+            status, msg = self.refusal(e.error)
+            if status == 404 and self._client_wraps_not_found():
+                # the 20.10 client words every 404 of the archive endpoints alike (wrapResponseError)
+                line = f"Error: No such container:path: {name}:{e.path}"
+            else:
+                line = "Error response from daemon: " + msg
+            return Outcome(1, "", line + "\n", self.classify(line), status=status)
+        return Outcome(0)
+
+    def _client_wraps_not_found(self) -> bool:
+        """Whether the CLI of the engine's release (API before 1.42, Docker 20.10) hides the daemon's 404 message."""
+        if getattr(self, "_api_version", None) is None:
+            self._api_version = tuple(int(x) for x in str(self.api.version().get("ApiVersion", "1.41")).split("."))
+        return self._api_version < (1, 42)
+
     def do_export(self, c: cmd.Export) -> Outcome:
         out = Outcome(0)
         try:

@@ -32,6 +32,7 @@ from model import commands as cmd
 from model.values import Status
 
 from .coverage import cli as edges_cli
+from . import host_folder
 from .failures import AdapterError, Divergence, DockspecBug, EngineFault, find_failure, name_failure
 from .observe import Bijection, Classifier, Observer, engine_snapshot
 from .settle import settle
@@ -153,6 +154,8 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
             self.observer = Observer(self.adapter.api, self.adapter.owner)
             self.ids = Bijection()
             self.engine_files: dict[str, bytes] = {}
+            # `docker cp`'s host side: a folder of this session's own, made from the machine's host files
+            self.adapter.host_dir = host_folder.make(self.host)
 
         def name_of(self, data: bytes) -> str:
             if data == _real_base():
@@ -313,7 +316,7 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
             try:
                 for path, data in (outcome.files or {}).items():
                     self.engine_files[path] = data
-                if isinstance(engine_command, (cmd.Exec, cmd.Start, cmd.Restart, cmd.Run)):
+                if isinstance(engine_command, (cmd.Exec, cmd.Start, cmd.Restart, cmd.Run, cmd.Cp)):
                     self.observer.touched()
                 late = settle(self.adapter.api, self.adapter.owner, self.world, lambda c: self.adapter.prefix + c.name,
                               execs=isinstance(engine_command, cmd.Exec) and engine_command.detach)
@@ -353,6 +356,10 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
                 raise Divergence(self.script(), "state", {k: v[0] for k, v in diff.items()},
                                  {k: v[1] for k, v in diff.items()},
                                  note="\n".join(self.adapter.owner.strip(x) for x in late))
+            if isinstance(command, cmd.Cp) and not command.into:  # the host folder, as the model knows it
+                m_host, e_host = host_folder.compare(self.host, self.adapter.host_dir)
+                if m_host != e_host:
+                    raise Divergence(self.script(), "host folder", m_host, e_host)
             if self.edge_coverage is not None:  # the engine confirmed this edge
                 self.edge_coverage.record(before, command, result)
             return result
@@ -365,6 +372,7 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
                     self.adapter.cleanup()
                 except Exception:
                     pass
+                host_folder.remove(self.adapter.host_dir)
 
     return LockstepMachine
 

@@ -33,12 +33,15 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, multiple, rule
 
 from model import commands as cmd
+from model import fs
+from model.errors import ErrorKind
 from model.engine import TRANSITIONS, VERBS, step
 from model.profile import DOCKER_20_10
 from model.result import Result
 from model.values import Status, World
 
 from . import coverage as coverage_mod
+from . import host as host_mod
 from .fixtures import BASE_REF, BASE_TAR_NAME, base_tar, import_base
 from .invariants import first_violation
 from .rules import resolve_container, resolve_image, step_rules
@@ -52,6 +55,16 @@ UNKNOWN_CONTAINERS = ("nosuch", "ghost")
 UNKNOWN_IMAGES = ("nosuch:latest", "ghost")
 BAD_REFERENCES = ("Bad:Ref", "img@x", "a::b")
 BAD_NAMES = ("_c", "c/1")
+
+# `docker cp`'s container paths: folders and files of the base image and paths the workloads make (twice as
+# likely), then missing ones, a trailing "/" or "/." on a file, and the started container's mounted /etc files
+# (busy).  Out: /etc never (its mounted files read otherwise, docs/cp.md).
+CP_IN_PATHS = ("/tmp", "/tmp/", "/tmp/.", "/tmp/f", "/tmp/f1", "/tmp/x", "/a", "/etc", "/etc/passwd") * 2 + (
+    "/a/b", "/etc/hostname", "/etc/hosts", "/nodir/x", "/nodir/", "/tmp/f/", "/tmp/f/x")
+CP_OUT_PATHS = ("/tmp", "/tmp", "/tmp/", "/tmp/hello.txt", "/tmp/dir/.", "/etc/passwd", "/etc/passwd/", "/nope")
+# the host side: sources that are not there or not folders, destinations in missing folders
+CP_HOST_PATHS = ("nope.txt", "hello.txt/", "dir/.")
+CP_HOST_DESTS = ("hello.txt", "nodir/x", "o7/")
 
 # Long-running workloads weigh more, so that running and paused containers are common.
 _BLOCKING = tuple(a for a in CONTAINER_COMMANDS if WORKLOADS[a].blocks)
@@ -126,6 +139,8 @@ class DockerMachine(RuleBasedStateMachine):
         self.n_archives = 0
         self.coverage = coverage_mod.COVERAGE
         self._verified: World | None = None
+        self.host = host_mod.HOST_FILES  # the host folder `docker cp` reads and writes (spec.host)
+        self.n_host = 0
         type(self).last = self
 
     # -- the one place commands go through ---------------------------------------------------
@@ -148,8 +163,10 @@ class DockerMachine(RuleBasedStateMachine):
         verb = VERBS[type(command)]
         self.coverage.record(verb, "ok" if result.error is None else result.error.kind.value)
         self.world = result.world
+        if isinstance(command, cmd.Cp):
+            self.host = host_mod.written(self.host, result.files)
         for path, data in result.files.items():
-            if path != "-":
+            if path != "-" and not isinstance(command, cmd.Cp):
                 self.files[path] = data
         for rule_ in self.step_rules:
             if not rule_(before, command, result):
@@ -365,6 +382,43 @@ class DockerMachine(RuleBasedStateMachine):
     @rule(c=containers)
     def logs(self, c):
         self.execute(cmd.Logs(c))
+
+    def _cp(self, command: cmd.Cp) -> None:
+        tried = step(self.world, command, self.profile)
+        if tried.error is not None and tried.error.kind is ErrorKind.UNSUPPORTED_WORKLOAD:
+            return  # a copy the model refuses to follow (docs/cp.md): not typed
+        self.execute(command)
+
+    def _cp_paths(self, c: str) -> tuple[str, ...]:
+        """Paths the container's own layer holds, outside /etc (its mounted files read otherwise out)."""
+        known = resolve_container(self.world, c)
+        if known is None:
+            return ()
+        return tuple(sorted(p for p, e in known.rw.items() if e.kind is not fs.Kind.WHITEOUT
+                            and not p.startswith("/etc")))[:6]
+
+    def _host_paths(self) -> list[str]:
+        return sorted(p for p in self.host if not host_mod.under_a_link(self.host, p))
+
+    @rule(c=in_state(*Status), data=st.data())
+    def cp_in(self, c, data):
+        """`docker cp HOST CTR:PATH` in any state: a file or folder of the host folder (`spec.host`), or one
+        missing; into folders, onto files, to missing paths, trailing "/" or "/.", mounted /etc files."""
+        host_path = data.draw(st.sampled_from(self._host_paths() * 3 + list(CP_HOST_PATHS)), label="host path")
+        path = data.draw(st.sampled_from(CP_IN_PATHS + self._cp_paths(c)), label="container path")
+        self._cp(cmd.Cp(c, path, host_path, into=True, host=host_mod.entries(self.host, host_path)))
+
+    @rule(c=in_state(*Status), data=st.data())
+    def cp_out(self, c, data):
+        """`docker cp CTR:PATH HOST` in any state: what the container's layer holds (or /tmp, /etc/passwd,
+        a missing path) to a new host name, a host folder or file, or a missing host folder."""
+        path = data.draw(st.sampled_from(self._cp_paths(c) * 3 + CP_OUT_PATHS), label="container path")
+        dirs = [p for p in self._host_paths() if self.host[p].kind is fs.Kind.DIR]
+        self.n_host += 1
+        host_path = data.draw(st.sampled_from([f"out{self.n_host}"] * 3 + dirs + list(CP_HOST_DESTS)),
+                              label="host path")
+        self._cp(cmd.Cp(c, path, host_path, into=False, host=host_mod.entries(self.host, host_path),
+                        host_parent=host_mod.parent_exists(self.host, host_path)))
 
     @rule(target=archives, c=containers)
     def export(self, c):

@@ -763,6 +763,30 @@ def diff_lists_a_directory_for_a_reason(before: World, command: object, result: 
     return True
 
 
+def cp_out_copies_what_the_container_holds(before: World, command: object, result: Result) -> bool:
+    """`cp CTR:PATH NEW` (nothing at NEW on the host) writes what the container holds at PATH under NEW, modes and all (a folder with everything below it), and changes nothing in the engine."""
+    # The CLI extracts the daemon's tar with each entry's mode (pkg/archive Untar chmods it); the
+    # trailing "/." of a folder only changes where an existing host folder takes its content.
+    if type(command) is not cmd.Cp or command.into or result.error is not None:
+        return True
+    if result.world != before:
+        return False
+    c = resolve_container(before, command.container)
+    src = fs.normpath(command.path.removesuffix("/.") or "/")
+    view = before.rootfs(c).view
+    if command.host or command.path.endswith("/") or any(
+            (e := view.get(a)) is not None and e.kind is fs.Kind.SYMLINK for a in fs.ancestors(src)):
+        return True  # onto what the host has, or through a link: the placement rules (docs/cp.md)
+    new = fs.normpath(command.host_path, "/")[1:]
+    want = {new + p[len(src):] if src != "/" else f"{new}{p}": e for p, e in view.items() if fs.is_below(p, src)}
+    if src in view:
+        want[new] = view[src]
+
+    def plain(files):
+        return {k: (e.kind, e.data, e.mode) for k, e in files.items()}
+    return plain(result.files) == plain(want)
+
+
 STEP_RULES: tuple[StepRule, ...] = (
     refused_exactly_as_the_engine_refuses,
     refusal_changes_nothing,
@@ -780,6 +804,7 @@ STEP_RULES: tuple[StepRule, ...] = (
     init_leaves_its_mount_point,
     diff_lists_a_directory_for_a_reason,
     rm_of_several_names,
+    cp_out_copies_what_the_container_holds,
 )
 
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 import pytest
 
 from model import commands as cmd
+from model import fs
 from model.engine import step
 from model.errors import ErrorKind as K
 from model.result import Result, outcomes
@@ -92,6 +93,9 @@ def test_each_rule_can_fail():
         rules.rm_of_several_names: (cmd.Rm(("c2", "nosuch")), Result(before)),
         # /tmp listed as changed, nothing below it listed, its mode the same
         rules.diff_lists_a_directory_for_a_reason: (cmd.Diff("c2"), Result(before, "C /tmp\n")),
+        # c2's empty /tmp/f1 (mode 644) copied out with another mode
+        rules.cp_out_copies_what_the_container_holds: (cmd.Cp("c2", "/tmp/f1", "out", into=False),
+                                                       Result(before, files={"out": fs.file(b"", 0o600)})),
     }
     assert set(cases) == set(rules.STEP_RULES)
     for rule, (command, result) in cases.items():
