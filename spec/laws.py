@@ -345,6 +345,30 @@ def an_exec_sees_what_pid1_writes_meanwhile(world: World, first: int, then: int,
 CP_PATHS = ("/tmp/law", "/law", "/root/law", "/tmp/f1", "/a/law", "/etc/hostname", "/etc/hosts")
 
 
+def stop_or_kill_ends_the_execs_too(world: World, execs: int, kill: bool, p: Profile = DOCKER_20_10) -> None:
+    """`stop` or `kill` of a running container ends its exec'd processes with PID 1: exited, nothing runs in it."""
+    world = _ok(step(world, cmd.Run(cmd.Create(BASE_REF, ("sleep", "1000"), name="law", network="none"),
+                                    detach=True), p)).world
+    for _ in range(execs):
+        world = _ok(step(world, cmd.Exec("law", ("sleep", "1000"), detach=True), p)).world
+    assert len(world.container_by_name("law").processes) == 1 + execs
+    ended = _ok(step(world, cmd.Kill(("law",)) if kill else cmd.Stop(("law",), timeout=0), p))
+    for o in outcomes(ended):
+        c = o.world.container_by_name("law")
+        assert c.status is Status.EXITED and not c.processes, (c.status, c.processes)
+
+
+def a_second_start_of_an_ended_rm_container_races(world: World, argv: tuple[str, ...], p: Profile = DOCKER_20_10) -> None:
+    """`start X X` of a `--rm` container that ends at once: the second start races with its removal, every outcome offered removes it."""
+    from .rules import races_only_on_auto_removal
+
+    world = _ok(step(world, cmd.Create(BASE_REF, argv, name="law", network="none", auto_remove=True), p)).world
+    command = cmd.Start(("law", "law"))
+    r = step(world, command, p)
+    assert races_only_on_auto_removal(world, command, r, profile=p)
+    assert all(o.world.container_by_name("law") is None for o in outcomes(r))
+
+
 def cp_in_lands_in_the_layer(world: World, name: str, path: str, p: Profile = DOCKER_20_10) -> None:
     """`cp` of a host file into a container, in any state, lands in its read-write layer (diff lists it, commit carries it, cp out gives it back); onto a started container's mounted /etc file it is busy."""
     # Into a missing folder it is refused; a refusal changes nothing; no other container changes.
@@ -451,6 +475,12 @@ LAWS = {
             world, value, every, pattern, p=p),
         lambda p: (worlds(p), st.text("ab./", max_size=6), st.booleans(),
                    st.sampled_from(("a*", "?", "b", "a?", "[ab]", "*a", ".", "b*a", ".*")))),
+    "stop_or_kill_ends_the_execs_too": (
+        lambda world, execs, kill, p: _fresh(world) and stop_or_kill_ends_the_execs_too(world, execs, kill, p=p),
+        lambda p: (worlds(p), st.integers(1, 2), st.booleans())),
+    "a_second_start_of_an_ended_rm_container_races": (
+        lambda world, argv, p: _fresh(world) and a_second_start_of_an_ended_rm_container_races(world, argv, p=p),
+        lambda p: (worlds(p), st.sampled_from((("true",), ("false",), ("sh", "-c", "exit 3"))))),
     "an_exec_sees_what_pid1_writes_meanwhile": (
         lambda world, first, then, p: _fresh(world) and an_exec_sees_what_pid1_writes_meanwhile(world, first, then, p=p),
         lambda p: (worlds(p), st.integers(1, 3), st.integers(0, 4))),
