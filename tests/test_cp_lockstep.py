@@ -119,12 +119,16 @@ def test_cp_narrative_in_lockstep(engine):
     assert not os.path.exists(folder)
 
 
+MODERN = [n for n in os.environ.get("DOCKSPEC_TEST_ENGINES", "docker-28.5-containerd").split()
+          if n.startswith("docker-") and n != "docker-20.10"]
+
+
 @pytest.mark.engine
-def test_cp_narrative_on_a_modern_engine(named_engine):
+@pytest.mark.parametrize("name", MODERN)  # `name`: the test joins its engine's xdist group (tests/conftest.py)
+def test_cp_narrative_on_a_modern_engine(named_engine, name):
     from dockspec import engines
     from dockspec.dialects import dialect_for
 
-    name = os.environ.get("DOCKSPEC_CP_ENGINE", "docker-28.5-containerd")
     profile = dialect_for(None, engines.get(name))
     m = _machine(named_engine(name), profile)
     try:
