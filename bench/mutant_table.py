@@ -1037,3 +1037,24 @@ def ps_hides_paused(original):
         witness="run --name ctr1 base:1 true; inspect ctr1")
 def inspect_stopped_race(original):
     return lambda w, c, p: original(w, c, replace(p, exited_may_read_stopped=True))
+
+
+@mutant("commit writes a layer for a container that changed nothing although the dialect's policy writes none",
+        rule="commit_adds_one_row_and_shows_the_view (law)", seam="TRANSITIONS[Commit]",
+        witness="create --name ctr1 base:1 true; commit ctr1 img1:latest")
+def commit_layer_always(original):
+    return lambda w, c, p: original(w, c, replace(p, commit_layer_always=True))
+
+
+@mutant("commit's history row in Podman's words although the dialect records the container's Cmd",
+        rule="commit_adds_one_row_and_shows_the_view (law)", seam="TRANSITIONS[Commit]",
+        witness="run --name ctr1 base:1 true; commit ctr1 img1:latest")
+def commit_row_podman(original):
+    return lambda w, c, p: original(w, c, replace(p, commit_created_by="/bin/sh", commit_comment="FROM {ref}"))
+
+
+@mutant("history names rows by the layer tree although the dialect walks parent pointers",
+        rule="history_names_images_as_the_dialect_says (law)", seam="TRANSITIONS[History]",
+        witness="create --name ctr1 base:1 true; commit ctr1 img1:latest; history img1:latest")
+def history_by_top_layer(original):
+    return lambda w, c, p: original(w, c, replace(p, history_ids_by_top_layer=True))

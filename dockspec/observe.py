@@ -134,6 +134,11 @@ def history_row(h: dict) -> dict:
     """A row of /images/ID/history with its id and tags as Docker reports them."""
     out = dict(h)
     out["Id"] = full_id(h.get("Id"))
+    # Podman's commit and build rows say where they came from, "FROM localhost/base:1" (CLI) or
+    # "FROM docker.io/library/base:1" (socket): the reference read as the command named it
+    comment = h.get("Comment") or ""
+    if comment.startswith("FROM ") and " " not in comment[5:]:
+        out["Comment"] = "FROM " + familiar(comment[5:])
     if h.get("Tags") is not None:
         out["Tags"] = _tags_of({"RepoTags": h["Tags"]})
     return out
@@ -399,8 +404,9 @@ class Bijection:
             return name  # a name of ours as the engine has it now (after a `rename` too)
         return self.names.get(c["Id"], name)
 
-    def learn(self, world, raw: Raw, owner: Owner) -> None:
-        """Pair what the model's world and the engine's objects show in common."""
+    def learn(self, world, raw: Raw, owner: Owner, by_top_layer: bool = False) -> None:
+        """Pair what the model's world and the engine's objects show in common
+        (`by_top_layer`: the dialect names history rows by the layer tree, `history_ids_by_top_layer`)."""
         from model.listing import history_rows
 
         # containers by name; then unnamed new ones by creation order
@@ -435,7 +441,7 @@ class Bijection:
                 if mid is None:
                     continue
                 self.pair(mid, img["Id"])
-                rows_m = history_rows(world, world.images[mid])
+                rows_m = history_rows(world, world.images[mid], by_top_layer)
                 rows_e = raw.histories.get(img["Id"], [])
                 for rm, re_ in zip(rows_m, rows_e):
                     # a row may name an image that is not ours (Podman 4.3 names the first image

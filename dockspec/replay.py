@@ -363,7 +363,7 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None, en
                 world = mr.world
                 settle(adapter.api, owner, world, lambda c: c.name, execs=verb == "exec")
                 raw = observer.raw()
-                ids.learn(world, raw, owner)
+                ids.learn(world, raw, owner, profile.history_ids_by_top_layer)
                 e_state = engine_snapshot(raw, ids)
                 m_state = snapshot(world, profile)
                 e_out = out

@@ -219,6 +219,19 @@ class Profile:
     # `diff` lists a directory of the read-write layer as changed (C) whenever the image has it too
     # (Podman compares directories by mtime: replays/09-diff.sh:14, :18); 20.10 only when its mode changed.
     diff_dirs_by_mtime: bool = False
+    # `history`'s ID column: each row names the image its layer belongs to by walking parent
+    # pointers (Docker), or the first image (oldest still present) whose *top* layer is that row's
+    # layer, each image named once, later rows on a named layer `<missing>` (Podman's layer tree:
+    # replays/40-podman-history.sh:4, 11-commit.sh:8, 16-build.sh:3).
+    history_ids_by_top_layer: bool = False
+    # commit writes a layer even when the container changed nothing (Podman: an empty tar, shared by
+    # every such commit on the same layer, 40-podman-history.sh:7, :8); a started container's tar holds
+    # its own /etc/hostname, so its layer is its own (never shared with another container's).
+    commit_layer_always: bool = False
+    # commit's history row: CREATED BY ("" : the container's Cmd) and COMMENT ("" : the message;
+    # {ref}: the reference the container was created from): Podman writes "/bin/sh", "FROM {ref}" (11-commit.sh:5).
+    commit_created_by: str = ""
+    commit_comment: str = ""
 
     # -- how the CLI prints (stdout only; the snapshot reads the engine's API) --
     # A reference without a registry, as `images`, `ps` and `rmi` print it: podman qualifies it,

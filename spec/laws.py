@@ -101,6 +101,22 @@ def commit_adds_one_row_and_shows_the_view(world: World, name: str, p: Profile =
     parent = world.images[c.image]
     assert img.history[:-1] == parent.history and len(img.history) == len(parent.history) + 1
     assert _without_init(result.world.image_view(img)) == _without_init(world.rootfs(c).view)
+    # the row: the container's Cmd (or the dialect's words) and no comment without -m (or "FROM <ref>");
+    # a layer when the container changed something, or always where the dialect writes an empty tar
+    row = img.history[-1]
+    assert row.created_by == (p.commit_created_by or " ".join(c.config.cmd or ()))
+    assert row.comment.startswith(p.commit_comment.split("{")[0]) and (row.comment != "") == bool(p.commit_comment)
+    assert row.empty_layer == (not c.rw and not p.commit_layer_always)
+
+
+def history_names_images_as_the_dialect_says(world: World, ref: str, p: Profile = DOCKER_20_10) -> None:
+    """`history`'s first row names the image itself (Docker: by parent pointers), or, where the dialect
+    names rows by the layer tree (`history_ids_by_top_layer`), the oldest image on the same top layer."""
+    img = world.images[world.tags[ref]]
+    out = _ok(step(world, cmd.History(ref, no_trunc=True, quiet=True), p)).stdout.split()
+    first = next(i.id for i in world.images.values() if i.layers[-1:] == img.layers[-1:]) \
+        if p.history_ids_by_top_layer else img.id
+    assert out[0].removeprefix("sha256:") == first.removeprefix("sha256:")
 
 
 def export_import_flattens(world: World, name: str, p: Profile = DOCKER_20_10) -> None:
@@ -296,6 +312,8 @@ LAWS = {
     "commit_adds_one_row_and_shows_the_view": (_commit, lambda p: (_with_container(p),)),
     "export_import_flattens": (_export, lambda p: (_with_container(p),)),
     "save_rmi_load_restores": (lambda pair, p: save_rmi_load_restores(*pair, p=p), lambda p: (_with_tag(p),)),
+    "history_names_images_as_the_dialect_says": (
+        lambda pair, p: history_names_images_as_the_dialect_says(*pair, p=p), lambda p: (_with_tag(p),)),
     "tag_then_rmi_only_untags": (lambda pair, p: tag_then_rmi_only_untags(*pair, p=p), lambda p: (_with_tag(p),)),
     "rmi_prunes_untagged_parents": (rmi_prunes_untagged_parents, lambda p: (worlds(p),)),
     "rmi_by_id_of_an_image_in_use": (rmi_by_id_of_an_image_in_use, lambda p: (worlds(p),)),

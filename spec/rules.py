@@ -531,8 +531,9 @@ def _printed_image(result: Result) -> str:
     return text if text.startswith("sha256:") else "sha256:" + text
 
 
-def commit_adds_one_history_row(before: World, command: object, result: Result) -> bool:
-    """`commit` makes one image whose parent is the container's image and whose history has exactly one more row."""
+def commit_adds_one_history_row(before: World, command: object, result: Result, *, profile: Profile = DOCKER_20_10) -> bool:
+    """`commit` makes one image whose parent is the container's image and whose history has exactly one more row
+    (and one more layer when the container changed something, or always where the dialect writes an empty tar)."""
     if type(command) is not cmd.Commit or result.error is not None:
         return True
     c = resolve_container(before, command.container)
@@ -542,7 +543,7 @@ def commit_adds_one_history_row(before: World, command: object, result: Result) 
         return False
     return (img.parent == parent.id and len(img.history) == len(parent.history) + 1
             and img.history[:-1] == parent.history and img.layers[:len(parent.layers)] == parent.layers
-            and len(img.layers) - len(parent.layers) == (1 if c.rw else 0))
+            and len(img.layers) - len(parent.layers) == (1 if c.rw or profile.commit_layer_always else 0))
 
 
 def commit_shows_the_container_view(before: World, command: object, result: Result) -> bool:
