@@ -687,7 +687,10 @@ class Adapter:
                     found = True
                 except Exception as e:
                     status, msg = self.refusal(e)
-                    malformed = msg if status == 400 and "invalid reference format" in msg else None
+                    # Docker: 400 "invalid reference format"; Podman's socket: 500 "normalizing name for
+                    # compat API: ... invalid reference format" or "... repository name must be lowercase"
+                    malformed = msg if ((status == 400 and "invalid reference format" in msg)
+                                        or (status == 500 and "normalizing name" in msg)) else None
             if not found and malformed and c.type == "image":
                 out.stderr += f"Error response from daemon: {msg}\n"
                 out.kind, out.exit = out.kind or ErrorKind.INVALID_REFERENCE, 1

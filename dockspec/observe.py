@@ -247,6 +247,7 @@ class Observer:
         self._diffs: dict[str, tuple[tuple, list]] = {}
         self._hist: dict[str, list] = {}
         self._hist_key: frozenset | None = None
+        self._layers: dict[str, tuple] = {}  # image id -> its RootFS.Layers (an image never changes)
         self.calls = 0
 
     def touched(self, container_ids=None) -> None:
@@ -299,7 +300,43 @@ class Observer:
                     continue  # deleted since it was listed: not part of this observation
                 self.calls += 1
             histories[i["Id"]] = self._hist[i["Id"]]
+        if not self.owner.parents_prove:
+            histories = self._own_first(histories, images, all_images)
         return Raw(containers, images, diffs, histories)
+
+    def _own_first(self, histories: dict, images: list, all_images: list) -> dict:
+        """Podman names a history row by the first image, of anyone's, whose top layer is that row's
+        layer (model `history_ids_by_top_layer`): an image of someone else's made from the same tar
+        earlier is named in place of ours.  Within this run's objects the rule names the first of
+        *ours* on that layer (same `RootFS.Layers`: Podman keeps one layer per content and parent),
+        oldest first; a row naming another's image with none of ours on its layer stays as it is."""
+        ours = {i["Id"] for i in images}
+        order = {i["Id"]: n for n, i in enumerate(all_images)}
+        out = {}
+        for iid, rows in histories.items():
+            fixed = []
+            for h in rows:
+                named = h.get("Id")
+                if named and named != "<missing>" and named not in ours:
+                    key = self._layer_key(named)
+                    mine = sorted((i for i in images if key is not None and self._layer_key(i["Id"]) == key),
+                                  key=lambda i: (i.get("Created") or 0, order[i["Id"]]))
+                    if mine:
+                        h = {**h, "Id": mine[0]["Id"]}
+                fixed.append(h)
+            out[iid] = fixed
+        return out
+
+    def _layer_key(self, image_id: str) -> tuple | None:
+        if image_id not in self._layers:
+            try:
+                self._layers[image_id] = tuple((self.api.inspect_image(image_id).get("RootFS") or {}).get("Layers") or ())
+            except Exception as e:
+                if _status(e) != 404:
+                    raise
+                return None
+            self.calls += 1
+        return self._layers[image_id]
 
     def _changes(self, cid: str, tries: int = 4) -> list | None:
         """`docker diff` of a container, or None when it vanished while being observed.
@@ -362,7 +399,7 @@ def engine_snapshot(raw: Raw, ids: "Bijection") -> dict:
             images[t] = ids.short_image(img["Id"])
             history[t] = [
                 [ids.short_image(h["Id"]) if h["Id"] != "<missing>" else "<missing>",
-                 h.get("CreatedBy") or "", human_size(h.get("Size") or 0), h.get("Comment") or ""]
+                 h.get("CreatedBy") or "", human_size(h.get("Size") or 0), ids.comment(h.get("Comment") or "")]
                 for h in raw.histories.get(img["Id"], [])
             ]
         pairs = [t.rsplit(":", 1) for t in tags] or [["<none>", "<none>"]]
@@ -397,6 +434,14 @@ class Bijection:
     def short_image(self, engine_id: str) -> str:
         m = self.e2m.get(engine_id)
         return m.split(":", 1)[-1][:12] if m else "?" + engine_id.split(":", 1)[-1][:12]
+
+    def comment(self, text: str) -> str:
+        """A history comment with the image id it names (buildah's "FROM <12 hex>") as the model's."""
+        m = re.fullmatch(r"FROM ([0-9a-f]{12})", text)
+        if not m:
+            return text
+        full = next((e for e in self.e2m if e.split(":", 1)[-1].startswith(m.group(1))), None)
+        return f"FROM {self.short_image(full)}" if full else text
 
     def container_name(self, c: dict) -> str:
         name = (c.get("Names") or ["/?"])[0].lstrip("/")

@@ -417,6 +417,8 @@ class _Builder:
         self.config = Config()
         self.cmd_set = False
         self.files, self.dirs = _context_entries(c.context)
+        self.from_ref = ""  # the FROM line's reference, as the engine normalises it
+        self.from_id = ""
 
     def say(self, line: str) -> None:
         self.out.append(line + "\n")
@@ -446,9 +448,15 @@ class _Builder:
         return Container(id=cid, name=names.generate(cid, taken), image=self.image.id, image_ref=self.image.id,
                          config=config, layers=self.image.layers, labels=config.labels, created=self.world.clock)
 
-    def commit(self, changes: fs.Changes, container_cmd: tuple[str, ...], container: Container | None) -> None:
+    def commit(self, changes: fs.Changes, container_cmd: tuple[str, ...], container: Container | None,
+               run_step: bool = False) -> None:
+        comment = ""
+        if self.p.build_rows_name_their_source:  # buildah: "FROM base:1", then "FROM <previous step's id>"
+            comment = "FROM " + (self.from_ref if self.image.id == self.from_id else self.image.short_id)
+        always = run_step and self.p.commit_layer_always
         self.world, self.image = make_image(self.world, self.image, changes, self.config,
-                                            History(" ".join(container_cmd)), container_cmd=container_cmd)
+                                            History(" ".join(container_cmd), comment), container_cmd=container_cmd,
+                                            always_layer=always, layer_owner=container.id if always and container else "")
         if container is not None:
             if container.id in self.world.containers:
                 self.world = self.world.drop_container(container.id)
@@ -477,6 +485,8 @@ class _Builder:
                 raise _Unsupported(ins, f"invalid reference {text!r}") from None
             raise _Stop(self.p.error("build_pull_denied", repo=repo))
         self.image = image
+        self.from_id = image.id
+        self.from_ref = image.id[7:] if refs.full_id(text) is not None or image.id[7:].startswith(text) else str(refs.parse(text))
         env = image.config.env
         if not any(e.partition("=")[0] == "PATH" for e in env):
             env = env + (DEFAULT_PATH,)  # the builder's setDefaultPath
@@ -553,7 +563,7 @@ class _Builder:
                              started=True)
             self.world = self.world.put_container(failed)
             raise _Stop(self.p.error("build_failed", cmd=" ".join(argv), code=step.exit_code), step.exit_code)
-        self.commit(step.fs.upper, argv, container)
+        self.commit(step.fs.upper, argv, container, run_step=True)
 
     def copy(self, ins: Instruction) -> None:
         words = exec_form(ins.rest)

@@ -586,13 +586,28 @@ def diff(world: World, c: cmd.Diff, p: Profile) -> Result:
     return Result(world, "".join(l + "\n" for l in lines))
 
 
+# Podman's mount points: at every start it makes those its image lacks in the container's layer (empty
+# 0755 files and a link, so commit keeps them: 40-podman-history.sh), and its diff leaves these paths out
+# (libpod's initInodes), so a fresh container shows `C /etc` only, one of a committed image nothing.
+PODMAN_MOUNT_POINTS = (("/etc/hostname", fs.file(b"", 0o755)), ("/etc/hosts", fs.file(b"", 0o755)),
+                       ("/etc/mtab", fs.symlink("/proc/mounts")), ("/run/.containerenv", fs.file(b"", 0o755)))
+PODMAN_DIFF_HIDDEN = frozenset({"/dev", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/proc", "/run", "/run/notify",
+                                "/run/.containerenv", "/run/secrets", "/sys", "/etc/mtab"})
+
+
 def diff_lines(world: World, c: Container, p: Profile | None = None) -> tuple[str, ...]:
-    return fs.diff(world.container_view(c), c.rw, dirs_by_mtime=p is not None and p.diff_dirs_by_mtime)
+    lines = fs.diff(world.container_view(c), c.rw, dirs_by_mtime=p is not None and p.diff_dirs_by_mtime)
+    if p is not None and p.start_touches_etc:
+        lines = tuple(l for l in lines if l[2:] not in PODMAN_DIFF_HIDDEN)
+    return lines
 
 
 def touch_etc(world: World, c: Container) -> Container:
-    """The container after its engine wrote its /etc files into the read-write layer (Podman, at every start)."""
-    if "/etc" in c.rw:
-        return c
-    below = world.container_view(c).get("/etc", fs.DIR)
-    return replace(c, rw=c.rw.set("/etc", below))
+    """The container after its engine made the mount points its image lacks in the read-write layer (Podman, at every start)."""
+    own = fs.Rootfs(fs.union(tuple(world.layers[l].changes for l in c.layers)), c.rw)
+    for path, entry in PODMAN_MOUNT_POINTS:
+        if own.lookup(path) is None:
+            if not own.is_dir(fs.parent(path)):
+                own = own.mkdir(fs.parent(path), parents=True)
+            own = own.write(path, entry)
+    return replace(c, rw=own.upper) if own.upper != c.rw else c

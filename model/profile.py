@@ -230,6 +230,9 @@ class Profile:
     commit_layer_always: bool = False
     # commit's history row: CREATED BY ("" : the container's Cmd) and COMMENT ("" : the message;
     # {ref}: the reference the container was created from): Podman writes "/bin/sh", "FROM {ref}" (11-commit.sh:5).
+    # A build step's history comment: none (Docker), or what the step was built on (buildah): "FROM <the
+    # FROM line's reference>" for the first step, then "FROM <the previous step's image id>" (16-build.sh:3).
+    build_rows_name_their_source: bool = False
     commit_created_by: str = ""
     commit_comment: str = ""
 

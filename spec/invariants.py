@@ -77,8 +77,7 @@ _ADDRESSED: dict[int, tuple[Layer, bool]] = {}
 
 
 def layer_ids_are_content_addresses(world: World) -> bool:
-    """A read-only layer is named by its content and its parent (and, where the engine's tar holds more
-    than the changes, its `key`), so it cannot change once written."""
+    """A read-only layer is named by its content, its parent and its key, so it cannot change once written."""
     for lid, layer in world.layers.items():
         hit = _ADDRESSED.get(id(layer))
         if hit is not None and hit[0] is layer:
