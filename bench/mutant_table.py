@@ -1058,3 +1058,10 @@ def commit_row_podman(original):
         witness="create --name ctr1 base:1 true; commit ctr1 img1:latest; history img1:latest")
 def history_by_top_layer(original):
     return lambda w, c, p: original(w, c, replace(p, history_ids_by_top_layer=True))
+
+
+@mutant("stop -t 0 sends SIGKILL alone although the dialect's stop sends SIGTERM first",
+        rule="stop_and_kill_exit_codes_follow_the_workload (law)", seam="TRANSITIONS[Stop]",
+        witness="run -d --name ctr1 base:1 sh -c \"trap 'exit 0' TERM; sleep 1000 & wait\"; stop -t 0 ctr1")
+def stop_zero_kills(original):
+    return lambda w, c, p: original(w, c, replace(p, stop_zero_timeout_kills=True))

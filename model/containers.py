@@ -363,14 +363,17 @@ def _timeout(given: int | None, c: Container) -> int:
     return c.stop_timeout if c.stop_timeout is not None else DEFAULT_STOP_TIMEOUT
 
 
-def _terminate(world: World, c: Container, timeout: int, auto_remove: bool = True) -> World:
+def _terminate(world: World, c: Container, timeout: int, auto_remove: bool = True, p: Profile | None = None) -> World:
     """End a running or paused container as `docker stop` does: SIGTERM, then SIGKILL.
 
     The engine thaws a paused container after signalling it, so its TERM
     handler runs as if it had never been paused.  `restart` turns auto-removal
     off while it stops the container (`auto_remove=False`).
     """
-    step = workload.stop(c.processes[0], world.rootfs(c), max(timeout, 0))
+    if p is not None and p.stop_zero_timeout_kills and timeout <= 0:
+        step = workload.signal(c.processes[0], world.rootfs(c), "KILL")  # no stop signal at all (Podman)
+    else:
+        step = workload.stop(c.processes[0], world.rootfs(c), max(timeout, 0))
     if auto_remove:
         return clock.pass_time(_settle(world, c, step), step.elapsed, skip={c.id})
     world = _settle(world, replace(c, auto_remove=False), step)
@@ -386,7 +389,7 @@ def stop(world: World, c: cmd.Stop, p: Profile) -> Result:
             out.refuse(p.error("stop_paused", id=target.id))
             return
         if target.status in (Status.RUNNING, Status.PAUSED):
-            out.world = _terminate(out.world, target, _timeout(c.timeout, target))
+            out.world = _terminate(out.world, target, _timeout(c.timeout, target), p=p)
         out.print(name)
 
     def lingering(name: str, gone: Container) -> tuple[Callable[[Out], None], ...]:
@@ -480,9 +483,9 @@ def restart(world: World, c: cmd.Restart, p: Profile) -> Result:
                 # container and back on when the stop returns, but the exit is handled
                 # asynchronously and may see it on: the container is removed instead.
                 lost = out.branch()
-                lost.world = _terminate(lost.world, target, _timeout(c.timeout, target))
+                lost.world = _terminate(lost.world, target, _timeout(c.timeout, target), p=p)
                 lost.refuse(p.error("restart_marked_for_removal", name=name))
-            out.world = _terminate(out.world, target, _timeout(c.timeout, target), auto_remove=False)
+            out.world = _terminate(out.world, target, _timeout(c.timeout, target), auto_remove=False, p=p)
             target = out.world.containers[target.id]
         out.world, error, _, _ = _start_one(out.world, target, p)
         if error is not None:

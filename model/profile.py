@@ -175,6 +175,9 @@ class Profile:
     # deleted (`rmi_refuses_parent_with_children` False): the containerd store only untags it
     # (dockspec matrix --verify); Podman deletes it, the children keep their layers.
     rmi_untagged_parent_kept: bool = True
+    # stop / restart with a timeout of 0: SIGTERM, then SIGKILL at once (Docker: a TERM trap may still
+    # run, replays/05); Podman sends SIGKILL alone, so a trap never runs: 137 (replays/42-podman-stop-zero.sh).
+    stop_zero_timeout_kills: bool = False
     # stop or restart of a paused container: 20.10 stops it (thawed, SIGTERM then SIGKILL); podman
     # refuses it, kind paused, and it stays paused (replays/06-pause.sh:24, 20-restart.sh:13).
     stop_refuses_paused: bool = False
