@@ -1062,6 +1062,20 @@ def history_by_top_layer(original):
 
 @mutant("stop -t 0 sends SIGKILL alone although the dialect's stop sends SIGTERM first",
         rule="stop_and_kill_exit_codes_follow_the_workload (law)", seam="TRANSITIONS[Stop]",
-        witness="run -d --name ctr1 base:1 sh -c \"trap 'exit 0' TERM; sleep 1000 & wait\"; stop -t 0 ctr1")
+        witness="run -d --init --name ctr1 base:1 sleep 1000; stop -t 0 ctr1")
 def stop_zero_kills(original):
     return lambda w, c, p: original(w, c, replace(p, stop_zero_timeout_kills=True))
+
+
+@mutant("run --init mounts the init at Podman's /run/podman-init although the dialect's is /sbin/docker-init",
+        rule="init_leaves_its_mount_point", seam="TRANSITIONS[Run]",
+        witness="run --init --name ctr1 base:1 true; diff ctr1")
+def init_path_podman(original):
+    return lambda w, c, p: original(w, c, replace(p, init_path="/run/podman-init"))
+
+
+@mutant("an init that cannot exec the command exits 1 although the dialect's exits 127",
+        rule="lifecycle_follows_the_workload", seam="TRANSITIONS[Run]",
+        witness="run --init --name ctr1 base:1 nosuchcmd")
+def init_cannot_exec_exits_1(original):
+    return lambda w, c, p: original(w, c, replace(p, init_cannot_exec_exit=1))

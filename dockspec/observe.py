@@ -599,6 +599,10 @@ _PODMAN = (
     (r"as it is paused - running or paused containers cannot be removed", ErrorKind.REMOVE_PAUSED),
     # exec, kill: Podman says "not running" of a paused container too (no paused wording)
     (r"can only (kill|create exec sessions on) running containers", ErrorKind.NOT_RUNNING),
+    # exec in a paused container through the socket: "cannot create exec session as container ID is
+    # paused"; the podman CLI refuses the same command, changing nothing, as one in a container not
+    # running (replays/06-pause.sh:14, 43-podman-exec-paused.sh): read as that, the CLI's kind
+    (r"cannot create exec session as container [0-9a-f]+ is paused", ErrorKind.NOT_RUNNING),
     # stop, restart and start refuse a paused container in these words (a running one is
     # stopped or restarted; start of a running one does nothing and succeeds)
     (r"is running or paused, refusing to clean up|in a paused or unknown state"

@@ -169,20 +169,20 @@ def _settle(world: World, c: Container, step: workload.Step) -> World:
 INIT_PATH = "/sbin/docker-init"
 
 
-def init_mountpoint(rootfs: fs.Rootfs) -> fs.Rootfs:
-    """`--init`: the engine bind-mounts docker-init at /sbin/docker-init, making the mount point (and
-    /sbin) in the read-write layer when the image lacks them: diff shows `A /sbin/docker-init`, and
-    commit keeps an empty 0755 file there (replays/28-init.sh)."""
-    if rootfs.exists(INIT_PATH):
+def init_mountpoint(rootfs: fs.Rootfs, path: str = INIT_PATH) -> fs.Rootfs:
+    """`--init`: the engine bind-mounts its init at `path` (the dialect's `init_path`: docker-init at
+    /sbin/docker-init), making the mount point (and its folder) in the read-write layer when the image
+    lacks them: diff shows `A /sbin/docker-init`, and commit keeps an empty 0755 file there (replays/28-init.sh)."""
+    if rootfs.exists(path):
         return rootfs
-    if not rootfs.exists("/sbin"):
-        rootfs = rootfs.mkdir("/sbin")
-    return rootfs.write(INIT_PATH, fs.file(b"", 0o755))
+    if not rootfs.exists(fs.parent(path)):
+        rootfs = rootfs.mkdir(fs.parent(path), parents=True)
+    return rootfs.write(path, fs.file(b"", 0o755))
 
 
 def _start_one(world: World, c: Container, p: Profile) -> tuple[World, EngineError | None, int, workload.Step | None]:
     if c.init:
-        c = replace(c, rw=init_mountpoint(world.rootfs(c)).upper)
+        c = replace(c, rw=init_mountpoint(world.rootfs(c), p.init_path).upper)
     if p.start_touches_etc:
         # Before the runtime runs anything: a command that is not found still leaves /etc changed (03:5).
         c = touch_etc(world, c)
@@ -201,6 +201,8 @@ def _start_one(world: World, c: Container, p: Profile) -> tuple[World, EngineErr
             # docker-init starts, fails to exec the command and exits 127 (126): the container ran.
             denied = isinstance(e, workload.ExecDenied)
             code = p.exit_cannot_invoke if denied else p.exit_not_found
+            if p.init_cannot_exec_exit is not None:
+                code = p.init_cannot_exec_exit
             why = "Permission denied" if denied else "No such file or directory"
             text = f"[FATAL tini (7)] exec {e.name} failed: {why}\n"
             c = replace(c, status=Status.RUNNING, started=True)
@@ -595,7 +597,7 @@ def diff(world: World, c: cmd.Diff, p: Profile) -> Result:
 PODMAN_MOUNT_POINTS = (("/etc/hostname", fs.file(b"", 0o755)), ("/etc/hosts", fs.file(b"", 0o755)),
                        ("/etc/mtab", fs.symlink("/proc/mounts")), ("/run/.containerenv", fs.file(b"", 0o755)))
 PODMAN_DIFF_HIDDEN = frozenset({"/dev", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/proc", "/run", "/run/notify",
-                                "/run/.containerenv", "/run/secrets", "/sys", "/etc/mtab"})
+                                "/run/.containerenv", "/run/secrets", "/sys", "/etc/mtab", "/run/podman-init"})
 
 
 def diff_lines(world: World, c: Container, p: Profile | None = None) -> tuple[str, ...]:

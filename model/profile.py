@@ -175,6 +175,12 @@ class Profile:
     # deleted (`rmi_refuses_parent_with_children` False): the containerd store only untags it
     # (dockspec matrix --verify); Podman deletes it, the children keep their layers.
     rmi_untagged_parent_kept: bool = True
+    # Where `run --init` mounts its init (docker-init; Podman's catatonit at /run/podman-init, which its
+    # diff leaves out: replays/28-init.sh:5).
+    init_path: str = "/sbin/docker-init"
+    # How the init exits when it cannot exec the command: None, as the runtime would (127, 126: tini);
+    # Podman's catatonit exits 1 ("failed to exec pid1", replays/28-init.sh:21).
+    init_cannot_exec_exit: int | None = None
     # stop / restart with a timeout of 0: SIGTERM, then SIGKILL at once (Docker: a TERM trap may still
     # run, replays/05); Podman sends SIGKILL alone, so a trap never runs: 137 (replays/42-podman-stop-zero.sh).
     stop_zero_timeout_kills: bool = False

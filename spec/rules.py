@@ -424,7 +424,8 @@ def _expect_exited(c: Container | None, code: int | None) -> bool:
     return c.status is Status.EXITED and (code is None or c.exit_code == code)
 
 
-def lifecycle_follows_the_workload(before: World, command: object, result: Result) -> bool:
+def lifecycle_follows_the_workload(before: World, command: object, result: Result, *,
+                                   profile: Profile = DOCKER_20_10) -> bool:
     """start, restart, stop, kill, pause, unpause, wait and rm move a container as its workload says, with its exit codes."""
     t = type(command)
     if result.error is not None or t not in (cmd.Start, cmd.Restart, cmd.Stop, cmd.Kill, cmd.Pause, cmd.Unpause,
@@ -442,7 +443,8 @@ def lifecycle_follows_the_workload(before: World, command: object, result: Resul
         if c.init and not command_found(fs.union(tuple(result.world.layers[l].changes for l in c.layers)
                                                  + (fs.INIT_LAYER,)), c.config.argv()):
             # docker-init could not exec the command: it exits 127 (126) and the container with it
-            return _expect_exited(c, c.exit_code) and c.exit_code in (126, 127) and (command.detach or result.exit == c.exit_code)
+            return (_expect_exited(c, c.exit_code) and c.exit_code in _init_cannot_exec(profile)
+                    and (command.detach or result.exit == c.exit_code))
         if command.detach:
             if cid != c.id:
                 return False
@@ -476,6 +478,8 @@ def lifecycle_follows_the_workload(before: World, command: object, result: Resul
             # The engine thaws a paused container after signalling it: same as running,
             # unless its sleep ran out while it was frozen (then it exits as by itself).
             init_exit = w.init_stop_exit if w.init_stop_exit is not None else w.stop_exit
+            if profile.stop_zero_timeout_kills and command.timeout is not None and command.timeout <= 0 and not frozen_out:
+                return _expect_exited(new, KILLED)  # SIGKILL alone: no handler runs
             return _expect_exited(new, w.exit if frozen_out else (init_exit if old.init else w.stop_exit))
         return new == old
     if t is cmd.Wait:
@@ -489,7 +493,7 @@ def lifecycle_follows_the_workload(before: World, command: object, result: Resul
     if t is cmd.Start and old.status is Status.RUNNING:
         return new == old
     if old.init and not command_found(before.rootfs(old).view, old.config.argv()):
-        return new.status is Status.EXITED and new.exit_code in (126, 127)  # docker-init reports it
+        return new.status is Status.EXITED and new.exit_code in _init_cannot_exec(profile)  # docker-init reports it
     if w.blocks:
         return new.status is Status.RUNNING and new.exit_code is None and len(new.processes) == 1
     return _expect_exited(new, w.exit)
@@ -651,12 +655,18 @@ def prune_removes_only_what_nothing_uses(before: World, command: object, result:
     return True
 
 
-def init_leaves_its_mount_point(before: World, command: object, result: Result) -> bool:
-    """A container started with --init has /sbin/docker-init in its read-write layer or image (docker-init's mount point)."""
+def _init_cannot_exec(profile: Profile) -> tuple[int, ...]:
+    """How a container's init exits when it cannot exec the command: 127 or 126 (tini), or the dialect's status."""
+    return (profile.init_cannot_exec_exit,) if profile.init_cannot_exec_exit is not None else (126, 127)
+
+
+def init_leaves_its_mount_point(before: World, command: object, result: Result, *,
+                                profile: Profile = DOCKER_20_10) -> bool:
+    """A container started with --init has its init's mount point (the dialect's `init_path`) in its read-write layer or image."""
     if type(command) not in (cmd.Run, cmd.Start, cmd.Restart) or result.error is not None:
         return True
     for c in result.world.containers.values():
-        if c.init and c.started and not result.world.rootfs(c).exists("/sbin/docker-init"):
+        if c.init and c.started and not result.world.rootfs(c).exists(profile.init_path):
             return False
     return True
 

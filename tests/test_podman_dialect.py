@@ -245,3 +245,24 @@ def test_history_names_the_first_image_on_each_top_layer(p):
     state = snapshot(world, p)
     assert state["history"]["c:4"][0][0] == world.tags["c:3"][7:19]
     assert state["history"]["c:5"][0][0] == world.tags["c:5"][7:19]
+
+
+@pytest.mark.parametrize("p", [P43, P54])
+def test_exec_in_a_paused_container_is_not_running_in_both_front_ends(p):
+    # 43-podman-exec-paused.sh:4, :5 (CLI: 255 attached, 125 detached); conform --seed 501 on 4.3 (the socket's words)
+    world = based("docker run -d --network none --name p1 base:1 sleep 1000", "docker pause p1", p=p)
+    assert run(world, "docker exec p1 true", p).exit == 255
+    r = run(world, "docker exec -d p1 true", p)
+    assert (r.exit, r.error.kind) == (125, K.NOT_RUNNING)
+    socket = "Error response from daemon: cannot create exec session as container " + "ab" * 32 + " is paused\n"
+    assert Classifier(p)(socket) is K.NOT_RUNNING
+
+
+@pytest.mark.parametrize("p", [P43, P54])
+def test_stop_at_zero_kills_and_init_is_catatonit(p):
+    # 42-podman-stop-zero.sh:4 (137, the TERM trap never runs); 28-init.sh:5, :21 (no /sbin/docker-init; exec failure exits 1)
+    world = based("docker run -d --network none --name t1 base:1 sh -c \"trap 'exit 0' TERM; sleep 1000 & wait\"",
+                  "docker stop -t 0 t1", "docker run --init --network none --name j1 base:1 true", p=p)
+    assert world.container_by_name("t1").exit_code == 137
+    assert snapshot(world, p)["diff"]["j1"] == ["C /etc"]
+    assert run(world, "docker run --init --network none --name j2 base:1 nosuchcmd", p).exit == 1

@@ -62,6 +62,9 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     build_rows_name_their_source=True,
     # stop -t 0 / restart -t 0: SIGKILL without the stop signal, a TERM trap never runs: 137 (replays/42-podman-stop-zero.sh)
     stop_zero_timeout_kills=True,
+    # run --init: catatonit at /run/podman-init (replays/28-init.sh:5, :6, :9)
+    init_path="/run/podman-init",
+    init_cannot_exec_exit=1,
     # start writes /etc/hosts, /etc/hostname, /etc/resolv.conf into the container's layer: diff shows C /etc (replays/02-create-start-run.sh:7, 03:5, 23:5)
     start_touches_etc=True,
     # diff compares directories by mtime: a directory copied up is C (replays/09-diff.sh:14, :18)
