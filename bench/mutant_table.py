@@ -1079,3 +1079,17 @@ def init_path_podman(original):
         witness="run --init --name ctr1 base:1 nosuchcmd")
 def init_cannot_exec_exits_1(original):
     return lambda w, c, p: original(w, c, replace(p, init_cannot_exec_exit=1))
+
+
+@mutant("rename to the container's own name succeeds although the dialect refuses it",
+        rule="expected_outcomes (rename)", seam="TRANSITIONS[Rename]",
+        witness="create --name ctr1 base:1 true; rename ctr1 ctr1")
+def rename_same_name_allowed(original):
+    return lambda w, c, p: original(w, c, replace(p, rename_same_name_allowed=True))
+
+
+@mutant("rename keeps a leading / of the new name (an invalid name) although the dialect drops it",
+        rule="expected_outcomes (rename)", seam="TRANSITIONS[Rename]",
+        witness="create --name ctr1 base:1 true; rename ctr1 /ctr2")
+def rename_keeps_slash(original):
+    return lambda w, c, p: original(w, c, replace(p, rename_keeps_slash=True))

@@ -594,6 +594,9 @@ _PODMAN = (
      ErrorKind.NO_SUCH_CONTAINER),
     (r"image not known", ErrorKind.NO_SUCH_IMAGE),
     (r"that name is already in use", ErrorKind.NAME_IN_USE),
+    # rename to a name in use: 4.3 "name X already in use, cannot rename container", 5.4 the database's
+    # "UNIQUE constraint failed" (replays/25-rename.sh:8, :22)
+    (r"name \S+ already in use, cannot rename|renaming container [0-9a-f]+: .*UNIQUE constraint failed", ErrorKind.NAME_IN_USE),
     (r"names must match \[a-zA-Z0-9\]", ErrorKind.INVALID_NAME),
     (r"as it is running - running or paused containers cannot be removed", ErrorKind.REMOVE_RUNNING),
     (r"as it is paused - running or paused containers cannot be removed", ErrorKind.REMOVE_PAUSED),
@@ -617,6 +620,12 @@ _PODMAN = (
 )
 
 
+# Podman's socket ends a missing image's refusal with "image not known" ("no such image:
+# docker.io/library/base:1: image not known"), words Docker's template for a malformed reference,
+# "no such image: {ref}: {detail}", would read as that: they are read first.
+_BEFORE_TEMPLATES = ((re.compile(r"image not known$"), ErrorKind.NO_SUCH_IMAGE),)
+
+
 def _literal(template: str) -> str:
     """The words of a template that are not fields nor the daemon's generic prefixes."""
     text = re.sub(r"\{[a-z_]+\}", "", template)
@@ -635,6 +644,9 @@ class Classifier:
         text = stderr.strip()
         if not text:
             return None
+        for rx, kind in _BEFORE_TEMPLATES:
+            if rx.search(text):
+                return kind
         for rx, kind in self.templates:
             if rx.search(text):
                 return kind

@@ -513,15 +513,15 @@ def rename(world: World, c: cmd.Rename, p: Profile) -> Result:
     if not c.container or not c.new_name:
         return refused(world, p.error("rename_empty"))
     target = find(world, c.container)
-    new = c.new_name.removeprefix("/")
+    new = c.new_name if p.rename_keeps_slash else c.new_name.removeprefix("/")
     error = None
     if target is None:
         error = p.error("no_such_container_daemon", name=c.container)
-    elif target.name == new:
+    elif target.name == new and not p.rename_same_name_allowed:
         error = p.error("rename_same_name")
-    elif not refs.valid_container_name(new):
+    elif not refs.valid_container_name(new) or new.startswith("/"):
         error = p.error("rename_invalid_name", name=new)
-    elif world.container_by_name(new) is not None:
+    elif world.container_by_name(new) not in (None, target):
         error = p.error("rename_name_in_use", name=new, id=world.container_by_name(new).id)
     if error is not None:
         return Result(world, "", error.message + "\n" + p.error("rename_failed", name=c.container).message + "\n",
@@ -601,10 +601,13 @@ PODMAN_DIFF_HIDDEN = frozenset({"/dev", "/etc/hostname", "/etc/hosts", "/etc/res
 
 
 def diff_lines(world: World, c: Container, p: Profile | None = None) -> tuple[str, ...]:
-    lines = fs.diff(world.container_view(c), c.rw, dirs_by_mtime=p is not None and p.diff_dirs_by_mtime)
     if p is not None and p.start_touches_etc:
-        lines = tuple(l for l in lines if l[2:] not in PODMAN_DIFF_HIDDEN)
-    return lines
+        # Podman has no init layer: the container's layer is compared with its image's, and its
+        # mount points are left out (an image without /etc gets `A /etc`)
+        lower = fs.union(tuple(world.layers[l].changes for l in c.layers))
+        lines = fs.diff(lower, c.rw, dirs_by_mtime=p.diff_dirs_by_mtime)
+        return tuple(l for l in lines if l[2:] not in PODMAN_DIFF_HIDDEN)
+    return fs.diff(world.container_view(c), c.rw, dirs_by_mtime=p is not None and p.diff_dirs_by_mtime)
 
 
 def touch_etc(world: World, c: Container) -> Container:

@@ -181,6 +181,11 @@ class Profile:
     # How the init exits when it cannot exec the command: None, as the runtime would (127, 126: tini);
     # Podman's catatonit exits 1 ("failed to exec pid1", replays/28-init.sh:21).
     init_cannot_exec_exit: int | None = None
+    # rename to the container's own name: refused, kind same_name (Docker), or done, nothing changes
+    # (Podman: replays/25-rename.sh:5); a leading "/" of the new name dropped (Docker, Podman 5.4) or
+    # kept, so the name is invalid (Podman 4.3: 25:10).
+    rename_same_name_allowed: bool = False
+    rename_keeps_slash: bool = False
     # stop / restart with a timeout of 0: SIGTERM, then SIGKILL at once (Docker: a TERM trap may still
     # run, replays/05); Podman sends SIGKILL alone, so a trap never runs: 137 (replays/42-podman-stop-zero.sh).
     stop_zero_timeout_kills: bool = False

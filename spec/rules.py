@@ -276,7 +276,7 @@ def expected_outcomes(world: World, command: object, profile: Profile = DOCKER_2
     if t in (cmd.ContainerPrune, cmd.ImagePrune, cmd.SystemPrune):
         return frozenset({prune_outcome(command)})
     if t is cmd.Rename:
-        return frozenset({rename_outcome(world, command.container, command.new_name)})
+        return frozenset({rename_outcome(world, command.container, command.new_name, profile)})
     if t in (cmd.Ps, cmd.Images):
         return frozenset({OK})
     return None  # import, load, build: decided by the bytes they read
@@ -300,17 +300,18 @@ def prune_outcome(command: object) -> K | None:
     return OK
 
 
-def rename_outcome(world: World, old: str, new: str) -> K | None:
-    """rename: both names given, the container found, a different, valid and free new name (daemon/rename.go)."""
+def rename_outcome(world: World, old: str, new: str, profile: Profile = DOCKER_20_10) -> K | None:
+    """rename: both names given, the container found, a different (where the dialect refuses its own name),
+    valid and free new name (daemon/rename.go)."""
     if not old or not new:
-        return K.USAGE
+        return profile.messages["rename_empty"][0]
     c = resolve_container(world, old)
-    new = new.removeprefix("/")
+    new = new if profile.rename_keeps_slash else new.removeprefix("/")
     if c is None:
         return K.NO_SUCH_CONTAINER
     if c.name == new:
-        return K.SAME_NAME
-    if not _valid_name(new):
+        return OK if profile.rename_same_name_allowed else K.SAME_NAME
+    if not _valid_name(new) or new.startswith("/"):
         return K.INVALID_NAME
     if any(x.name == new for x in world.containers.values()):
         return K.NAME_IN_USE

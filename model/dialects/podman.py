@@ -13,6 +13,7 @@ listed in docs/dialects/podman.md and, line by line, in replays/ledger/podman-*.
 """
 from __future__ import annotations
 
+from ..errors import ErrorKind
 from ..profile import DOCKER_20_10, differs
 
 # -- Podman 4.3 (Debian bookworm's podman) --------------------------------------------------
@@ -23,8 +24,6 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     # run/create of a missing image without --pull never: the short name is not resolved (replays/40-podman-refs.sh:3);
     # through the socket "no such image: docker.io/library/REF: image not known" (classified by dockspec.observe)
     "no_such_image_pull": 'Error: short-name "{ref}" did not resolve to an alias and no unqualified-search registries are defined in "/etc/containers/registries.conf"',
-    # inspect of a malformed image reference (replays/29-references.sh:23, :24)
-    "inspect_invalid_reference": "Error: inspecting object: {detail}",
 },
     # exec in a paused container is refused as in one not running (replays/06-pause.sh:14)
     exec_paused_not_running=True,
@@ -65,6 +64,9 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     # run --init: catatonit at /run/podman-init (replays/28-init.sh:5, :6, :9)
     init_path="/run/podman-init",
     init_cannot_exec_exit=1,
+    # rename to its own name succeeds; a leading "/" is kept, an invalid name (replays/25-rename.sh:5, :10)
+    rename_same_name_allowed=True,
+    rename_keeps_slash=True,
     # start writes /etc/hosts, /etc/hostname, /etc/resolv.conf into the container's layer: diff shows C /etc (replays/02-create-start-run.sh:7, 03:5, 23:5)
     start_touches_etc=True,
     # diff compares directories by mtime: a directory copied up is C (replays/09-diff.sh:14, :18)
@@ -114,6 +116,8 @@ PODMAN_5_4 = differs(PODMAN_4_3, "podman-5.4", summary="Podman 5.4 (Debian trixi
     "exec_denied_exec": 'Error: OCI runtime error: runc: exec failed: unable to start container process: exec: "{cmd}": is a directory',
     # inspect of a malformed image reference (replays/29-references.sh:23, :24)
     "inspect_invalid_reference": 'Error: parsing reference "{ref}": {detail}',
+    # rename to an empty name: the server checks it, an invalid name (replays/25-rename.sh:18)
+    "rename_empty": (ErrorKind.INVALID_NAME, "Error: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument"),
 },
     # history prints sizes as Docker does, "2.13MB" (images still "2.13 MB") (replays/01-import-images.sh:8, 21-history-sizes.sh:4)
     history_size_space=False,
@@ -124,6 +128,8 @@ PODMAN_5_4 = differs(PODMAN_4_3, "podman-5.4", summary="Podman 5.4 (Debian trixi
     exit_exec_denied=255,
     # inspect may read an exited container's state as "stopped", racing with podman's clean-up (replays/02-create-start-run.sh:20)
     exited_may_read_stopped=True,
+    # rename drops a leading "/" as Docker does (replays/25-rename.sh:10)
+    rename_keeps_slash=False,
     # ps {{.State}} is the state in lower case, as Docker's (replays/02-create-start-run.sh:6, :13, 04-ps-filters.sh:16)
     ps_state_is_status=False,
 )
