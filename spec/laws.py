@@ -110,8 +110,7 @@ def commit_adds_one_row_and_shows_the_view(world: World, name: str, p: Profile =
 
 
 def history_names_images_as_the_dialect_says(world: World, ref: str, p: Profile = DOCKER_20_10) -> None:
-    """`history`'s first row names the image itself (Docker: by parent pointers), or, where the dialect
-    names rows by the layer tree (`history_ids_by_top_layer`), the oldest image on the same top layer."""
+    """`history`'s first row names the image itself, or the oldest image on its top layer where the dialect names rows by the layer tree."""
     img = world.images[world.tags[ref]]
     out = _ok(step(world, cmd.History(ref, no_trunc=True, quiet=True), p)).stdout.split()
     first = next(i.id for i in world.images.values() if i.layers[-1:] == img.layers[-1:]) \
@@ -154,8 +153,7 @@ def tag_then_rmi_only_untags(world: World, ref: str, p: Profile = DOCKER_20_10) 
 
 def stop_and_kill_exit_codes_follow_the_workload(world: World, argv: tuple[str, ...], pause: bool, kill: bool,
                                                  p: Profile = DOCKER_20_10) -> None:
-    """After `stop -t 0` a container exits as its workload handles SIGTERM (paused or not, where stop thaws it),
-    or 137 where the dialect sends no SIGTERM at a timeout of 0; after `kill`, 137."""
+    """After `stop -t 0` a container exits as its workload handles SIGTERM (paused or not; 137 where the dialect sends no TERM at 0); after `kill`, 137."""
     w = WORKLOADS[argv]
     ran = _ok(step(world, cmd.Run(cmd.Create(BASE_REF, argv, name="law", network="none"), detach=True), p))
     world = ran.world

@@ -301,8 +301,7 @@ def prune_outcome(command: object) -> K | None:
 
 
 def rename_outcome(world: World, old: str, new: str, profile: Profile = DOCKER_20_10) -> K | None:
-    """rename: both names given, the container found, a different (where the dialect refuses its own name),
-    valid and free new name (daemon/rename.go)."""
+    """rename: both names given, the container found, a different (as the dialect says), valid and free new name (daemon/rename.go)."""
     if not old or not new:
         return profile.messages["rename_empty"][0]
     c = resolve_container(world, old)
@@ -537,8 +536,7 @@ def _printed_image(result: Result) -> str:
 
 
 def commit_adds_one_history_row(before: World, command: object, result: Result, *, profile: Profile = DOCKER_20_10) -> bool:
-    """`commit` makes one image whose parent is the container's image and whose history has exactly one more row
-    (and one more layer when the container changed something, or always where the dialect writes an empty tar)."""
+    """`commit` makes one image on the container's image with one more history row, and a layer when the container changed something (or always, as the dialect says)."""
     if type(command) is not cmd.Commit or result.error is not None:
         return True
     c = resolve_container(before, command.container)
