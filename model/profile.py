@@ -186,6 +186,10 @@ class Profile:
     # kept, so the name is invalid (Podman 4.3: 25:10).
     rename_same_name_allowed: bool = False
     rename_keeps_slash: bool = False
+    # rm of several containers prints each name in the order given (Docker), or as each removal ends
+    # (Podman removes them in parallel: replays/25-rename.sh:23, 28-init.sh:26, 26-prune.sh:36): the
+    # model prints the given order, and replay compares the names as a set.
+    rm_prints_in_any_order: bool = False
     # stop / restart with a timeout of 0: SIGTERM, then SIGKILL at once (Docker: a TERM trap may still
     # run, replays/05); Podman sends SIGKILL alone, so a trap never runs: 137 (replays/42-podman-stop-zero.sh).
     stop_zero_timeout_kills: bool = False

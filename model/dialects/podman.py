@@ -67,6 +67,8 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     # rename to its own name succeeds; a leading "/" is kept, an invalid name (replays/25-rename.sh:5, :10)
     rename_same_name_allowed=True,
     rename_keeps_slash=True,
+    # rm of several containers prints them as each removal ends (replays/25-rename.sh:23, 28-init.sh:26)
+    rm_prints_in_any_order=True,
     # start writes /etc/hosts, /etc/hostname, /etc/resolv.conf into the container's layer: diff shows C /etc (replays/02-create-start-run.sh:7, 03:5, 23:5)
     start_touches_etc=True,
     # diff compares directories by mtime: a directory copied up is C (replays/09-diff.sh:14, :18)
