@@ -638,10 +638,23 @@ class Adapter:
             self._prune(out, self.api.prune_containers, self._prune_filters(c.filters))
         return out
 
+    def _prune_images(self, out: Outcome, filters, all_: bool) -> int:
+        if not (self.podman and all_):
+            return self._prune(out, self.api.prune_images, self._prune_filters(filters, dangling=not all_))
+        # Podman's compat handler always adds dangling=true, and 4.3 refuses a second, different
+        # one ("specifying dangling filter more than once"): `-a` goes to Podman's own endpoint,
+        # which prunes as `podman image prune -a` does (what the dialect models)
+        def libpod_prune(filters):
+            r = self.api.post(self.api._url("/libpod/images/prune"), params={"all": "true", "filters": json.dumps(filters)})
+            self.api._raise_for_status(r)
+            return {"SpaceReclaimed": sum(row.get("Size") or 0 for row in r.json() or [])}
+
+        return self._prune(out, libpod_prune, self._prune_filters(filters))
+
     def do_imageprune(self, c: cmd.ImagePrune) -> Outcome:
         out = Outcome(0)
         if c.force:
-            self._prune(out, self.api.prune_images, self._prune_filters(c.filters, dangling=not c.all))
+            self._prune_images(out, c.filters, c.all)
         return out
 
     def do_systemprune(self, c: cmd.SystemPrune) -> Outcome:
@@ -649,7 +662,7 @@ class Adapter:
         if c.force:
             self._prune(out, self.api.prune_containers, self._prune_filters(c.filters))
             if out.exit == 0:
-                self._prune(out, self.api.prune_images, self._prune_filters(c.filters, dangling=not c.all))
+                self._prune_images(out, c.filters, c.all)
         return out
 
     # read-only verbs change nothing on the engine: the lockstep compares their

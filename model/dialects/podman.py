@@ -77,7 +77,9 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     # rmi of a missing image 1, of one a container uses 2; exec in a container not running 255
     # (replays/07-rm.sh:6, 06-pause.sh:16, 01-import-images.sh:19, 12-rmi-conflicts.sh:4, 08-exec.sh:4, :14)
     exit_refused_by={"rm remove_running": 2, "rm remove_paused": 2, "rm no_such_container": 1,
-                     "rmi no_such_image": 1, "rmi image_in_use": 2, "exec not_running": 255},
+                     "rmi no_such_image": 1, "rmi image_in_use": 2, "exec not_running": 255,
+                     # a failed build step exits with its own status, 1 too (replays/44-podman-prune-build.sh:4)
+                     "build build_failed": 1},
     # exec of a command the container lacks exits 127, as run does (replays/08-exec.sh:8)
     exit_exec_not_found=127,
     # rmi deletes the image only, never its untagged parents (replays/14-rmi-children.sh:12)

@@ -1,0 +1,7 @@
+# a build whose RUN cannot be run: its image has no /bin/sh (buildah: a failed step, exit 1)
+docker import base.tar base:1
+docker run --network none --name k1 base:1 rm /bin/sh
+docker commit k1 nosh:1
+docker build --network none -t n:1 contexts/nosh
+docker images -a --format '{{.Repository}}:{{.Tag}}'
+docker ps -a --format '{{.Names}} {{.Status}}'
