@@ -952,7 +952,7 @@ def prune_invalid_filter(original):
 @mutant("run --init leaves no mount point for docker-init in the container", rule="init_leaves_its_mount_point",
         seam="model.containers.init_mountpoint", witness="run --init --name ctr1 base:1 true; diff ctr1")
 def init_no_mountpoint(original):
-    return lambda rootfs: rootfs
+    return lambda rootfs, path="/sbin/docker-init": rootfs
 
 
 @mutant("run --init records the flag but runs the command as PID 1, which ignores TERM (stop gives 137, not 143)",

@@ -62,7 +62,7 @@ from . import commands as cmd
 from . import fs, names, refs, workload
 from .errors import EngineError, UnsupportedWorkload
 from .images import find as find_image
-from .images import make_image, set_tag
+from .images import make_image, set_tag, source_name
 from .profile import Profile
 from .result import Result, refused
 from .values import Config, Container, History, Image, Status, World, sha256
@@ -486,7 +486,7 @@ class _Builder:
             raise _Stop(self.p.error("build_pull_denied", repo=repo))
         self.image = image
         self.from_id = image.id
-        self.from_ref = image.id[7:] if refs.full_id(text) is not None or image.id[7:].startswith(text) else str(refs.parse(text))
+        self.from_ref = source_name(self.world, image.id, text, self.p)
         env = image.config.env
         if not any(e.partition("=")[0] == "PATH" for e in env):
             env = env + (DEFAULT_PATH,)  # the builder's setDefaultPath

@@ -388,7 +388,7 @@ def stop(world: World, c: cmd.Stop, p: Profile) -> Result:
 
     def one(out: Out, name: str, target: Container) -> None:
         if target.status is Status.PAUSED and p.stop_refuses_paused:
-            out.refuse(p.error("stop_paused", id=target.id))
+            out.refuse(p.error("stop_paused_auto_remove" if target.auto_remove else "stop_paused", id=target.id))
             return
         if target.status in (Status.RUNNING, Status.PAUSED):
             out.world = _terminate(out.world, target, _timeout(c.timeout, target), p=p)

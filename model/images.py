@@ -122,7 +122,7 @@ def commit(world: World, c: cmd.Commit, p: Profile) -> Result:
         return refused(world, p.error("commit_image_gone", id=target.image, hex=target.image[7:], root="<data-root>"))
     # The engine records the container's Cmd (not its Entrypoint) as "created by" (Podman: its own words).
     row = History(p.commit_created_by or " ".join(target.config.cmd or ()),
-                  p.commit_comment.format(ref=_commit_source(target)) if p.commit_comment else c.message)
+                  p.commit_comment.format(ref=source_name(world, target.image, target.image_ref, p)) if p.commit_comment else c.message)
     world, img = make_image(world, parent, target.rw, target.config, row, container_cmd=target.config.cmd,
                             container=target.id, always_layer=p.commit_layer_always,
                             layer_owner=target.id if p.commit_layer_always else "")
@@ -131,15 +131,19 @@ def commit(world: World, c: cmd.Commit, p: Profile) -> Result:
     return Result(world, (img.id[7:] if p.cli_bare_ids else img.id) + "\n")
 
 
-def _commit_source(c: Container) -> str:
-    """The reference a container was created from, as the engine normalises it (`base` is
-    `base:latest`); its image's bare id when it was created by id."""
-    if refs.full_id(c.image_ref) == c.image[7:] or c.image_ref in (c.image, c.image[7:]):
-        return c.image[7:]
+def source_name(world: World, image_id: str, typed: str, p: Profile) -> str:
+    """How a `FROM` row names the image a commit or build step started from: the reference as typed,
+    normalised (`base` is `base:latest`; podman 5.4), or, where the dialect says
+    (`from_row_names_first_tag`, podman 4.3), the first of the image's names, the oldest tag still on it
+    (replays/44-podman-prune-build.sh:10, :13); the image's bare id when it was named by id or has no name."""
+    if p.from_row_names_first_tag:
+        return next((t for t, i in world.tags.items() if i == image_id), image_id[7:])
+    if refs.full_id(typed) == image_id[7:] or typed in (image_id, image_id[7:]) or image_id[7:].startswith(typed):
+        return image_id[7:]
     try:
-        return str(refs.parse(c.image_ref))
+        return str(refs.parse(typed))
     except refs.InvalidReference:
-        return c.image_ref
+        return typed
 
 
 def tag(world: World, c: cmd.Tag, p: Profile) -> Result:

@@ -72,6 +72,8 @@ _DOCKER_20_10_MESSAGES = {
     "no_command": (ErrorKind.USAGE, "Error response from daemon: No command specified"),
     # stop/restart of a paused container where the dialect refuses it (`stop_refuses_paused`; not 20.10)
     "stop_paused": (ErrorKind.PAUSED, "Error: container {id} is running or paused, refusing to clean up: container state improper"),
+    # stop of a paused --rm container, where stop refuses a paused one: as stop_paused (podman 5.4: its removal's words)
+    "stop_paused_auto_remove": (ErrorKind.PAUSED, "Error: container {id} is running or paused, refusing to clean up: container state improper"),
     "wait_paused": (ErrorKind.PAUSED, "dockspec: waiting on paused container {id} would never return"),
     "bad_archive": (ErrorKind.NO_SUCH_FILE, "{detail}"),
     "bad_import": (ErrorKind.NO_SUCH_FILE, "Error response from daemon: {detail}"),
@@ -247,10 +249,12 @@ class Profile:
     # its own /etc/hostname, so its layer is its own (never shared with another container's).
     commit_layer_always: bool = False
     # commit's history row: CREATED BY ("" : the container's Cmd) and COMMENT ("" : the message;
-    # {ref}: the reference the container was created from): Podman writes "/bin/sh", "FROM {ref}" (11-commit.sh:5).
+    # {ref}: the container's image, as `from_row_names_first_tag` says): Podman writes "/bin/sh", "FROM {ref}" (11-commit.sh:5).
     # A build step's history comment: none (Docker), or what the step was built on (buildah): "FROM <the
     # FROM line's reference>" for the first step, then "FROM <the previous step's image id>" (16-build.sh:3).
     build_rows_name_their_source: bool = False
+    # A FROM row names the reference typed (podman 5.4) or the image's first name (podman 4.3: 44:10, :13).
+    from_row_names_first_tag: bool = False
     commit_created_by: str = ""
     commit_comment: str = ""
 

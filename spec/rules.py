@@ -241,7 +241,9 @@ def expected_outcomes(world: World, command: object, profile: Profile = DOCKER_2
         if t is cmd.Exec and profile.exec_paused_not_running:
             by_status = {**by_status, Status.PAUSED: K.NOT_RUNNING}
         if t in (cmd.Stop, cmd.Restart) and profile.stop_refuses_paused:
-            by_status = {**by_status, Status.PAUSED: K.PAUSED}
+            # (a stop of a --rm container is refused in the words, and kind, of its removal where the dialect says so)
+            key = "stop_paused_auto_remove" if t is cmd.Stop and c is not None and c.auto_remove else "stop_paused"
+            by_status = {**by_status, Status.PAUSED: profile.messages[key][0]}
         return _one_container(world, name, by_status, argv)
     if t is cmd.Commit:
         out = set()

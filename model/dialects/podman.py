@@ -59,6 +59,8 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     commit_comment="FROM {ref}",
     # buildah's rows name what each step was built on; a RUN step always writes a layer (16-build.sh:3, 40-podman-history.sh)
     build_rows_name_their_source=True,
+    # ... by the image's first name, the oldest tag still on it (replays/44-podman-prune-build.sh:10, :13)
+    from_row_names_first_tag=True,
     # stop -t 0 / restart -t 0: SIGKILL without the stop signal, a TERM trap never runs: 137 (replays/42-podman-stop-zero.sh)
     stop_zero_timeout_kills=True,
     # run --init: catatonit at /run/podman-init (replays/28-init.sh:5, :6, :9)
@@ -120,6 +122,8 @@ PODMAN_5_4 = differs(PODMAN_4_3, "podman-5.4", summary="Podman 5.4 (Debian trixi
     "exec_denied_exec": 'Error: OCI runtime error: runc: exec failed: unable to start container process: exec: "{cmd}": is a directory',
     # inspect of a malformed image reference (replays/29-references.sh:23, :24)
     "inspect_invalid_reference": 'Error: parsing reference "{ref}": {detail}',
+    # stop of a paused --rm container: refused in its removal's words (replays/06-pause.sh:26)
+    "stop_paused_auto_remove": (ErrorKind.REMOVE_PAUSED, "Error: cannot remove container {id} as it is paused - running or paused containers cannot be removed without force: container state improper"),
     # rename to an empty name: the server checks it, an invalid name (replays/25-rename.sh:18)
     "rename_empty": (ErrorKind.INVALID_NAME, "Error: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument"),
 },
@@ -132,6 +136,8 @@ PODMAN_5_4 = differs(PODMAN_4_3, "podman-5.4", summary="Podman 5.4 (Debian trixi
     exit_exec_denied=255,
     # inspect may read an exited container's state as "stopped", racing with podman's clean-up (replays/02-create-start-run.sh:20)
     exited_may_read_stopped=True,
+    # FROM rows name the reference typed (replays/44-podman-prune-build.sh:10, :13)
+    from_row_names_first_tag=False,
     # rename drops a leading "/" as Docker does (replays/25-rename.sh:10)
     rename_keeps_slash=False,
     # ps {{.State}} is the state in lower case, as Docker's (replays/02-create-start-run.sh:6, :13, 04-ps-filters.sh:16)
