@@ -1082,14 +1082,14 @@ def init_cannot_exec_exits_1(original):
 
 
 @mutant("rename to the container's own name succeeds although the dialect refuses it",
-        rule="expected_outcomes (rename)", seam="TRANSITIONS[Rename]",
+        rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Rename]",
         witness="create --name ctr1 base:1 true; rename ctr1 ctr1")
 def rename_same_name_allowed(original):
     return lambda w, c, p: original(w, c, replace(p, rename_same_name_allowed=True))
 
 
 @mutant("rename keeps a leading / of the new name (an invalid name) although the dialect drops it",
-        rule="expected_outcomes (rename)", seam="TRANSITIONS[Rename]",
+        rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Rename]",
         witness="create --name ctr1 base:1 true; rename ctr1 /ctr2")
 def rename_keeps_slash(original):
     return lambda w, c, p: original(w, c, replace(p, rename_keeps_slash=True))
