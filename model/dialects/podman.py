@@ -7,9 +7,10 @@ mapped to Podman's wording, an exit status, or a policy of `model.profile.Profil
 set to Podman's choice, with a comment naming the replay lines that show it
 (tests/test_podman_dialect.py checks each).  `podman build` is buildah
 (`builder="buildah"`, model/builders/buildah.py).  podman-5.4 is described as its
-differences from podman-4.3.  What is still not modelled (sizes of committed and
-built layers, buildah's output and history rows, import ids of the CLI, ...) is
-listed in docs/dialects/podman.md and, line by line, in replays/ledger/podman-*.txt.
+differences from podman-4.3.  Sizes are compared as `<size>` (`sizes_modelled=False`:
+an image's size holds its config's variable-length time).  What is still not modelled
+(buildah's output and COPY sums, prune's output, import ids of the CLI, ...) is listed
+in docs/dialects/podman.md and, line by line, in replays/ledger/podman-*.txt.
 """
 from __future__ import annotations
 
