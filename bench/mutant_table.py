@@ -18,8 +18,8 @@ imported base image) prints or leaves behind.  A seam that is gone, or a patch
 that changes nothing, is a broken bench, never a kill.  `arm` returns an undo
 function, so tests/test_mutants_bench.py can check every mutant in one process.
 
-A witness is docker command lines separated by `;` or newlines; `{REF}` stands
-for the short id of the image REF names at that point.
+A witness is docker command lines separated by `;`, or by newlines (a line may then hold `;` in a quoted
+script); `{REF}` stands for the short id of the image REF names at that point.
 """
 from __future__ import annotations
 
@@ -96,7 +96,7 @@ def _seam(seam: str) -> tuple[Callable[[], object], Callable[[object], None]]:
         if key == "messages" or key not in profile.Profile.__dataclass_fields__:
             raise BrokenMutant(f"seam {seam}: Profile has no policy {key!r}")
         return (lambda: getattr(target, key)), (lambda v: object.__setattr__(target, key, v))
-    if m := re.fullmatch(r"(model\.\w+)\.(\w+)", seam):
+    if m := re.fullmatch(r"(model(?:\.\w+)+)\.(\w+)", seam):
         try:
             module = importlib.import_module(m[1])
         except ImportError as e:
@@ -134,6 +134,10 @@ def clear_caches() -> None:
 CONTEXTS = {
     "run-touch": {"Dockerfile": b"FROM base:1\nRUN touch /tmp/f1\n"},
     "run-fail": {"Dockerfile": b"FROM base:1\nRUN touch /tmp/f1\nRUN false\n"},
+    "stages": {"Dockerfile": b"FROM base:1 AS a\nRUN touch /tmp/a\nFROM base:1 AS b\nRUN touch /tmp/b\n"
+                             b"FROM a AS c\nCOPY --from=a /tmp/a /copied\n"},
+    "args": {"Dockerfile": b"FROM base:1\nARG A=d\nRUN echo $A > /tmp/a\n"},
+    "ignored": {"Dockerfile": b"FROM base:1\nCOPY . /ctx\n", ".dockerignore": b"*.log\n", "a.log": b"a", "b.txt": b"b"},
 }
 
 
@@ -149,6 +153,15 @@ class _Files:
     def tree(self, path: str) -> dict[str, bytes]:
         return CONTEXTS[path]
 
+    def entries(self, path: str) -> dict:
+        """`docker cp`'s host side: what a witness's `cp` out wrote, or `hello.txt` (a one-line file)."""
+        from model import fs
+
+        data = self.data.get(path, b"hello\n" if path == "hello.txt" else None)
+        if data is None:
+            return {}
+        return {"": data if isinstance(data, fs.Entry) else fs.file(data)}
+
 
 def run_witness(script: str) -> tuple:
     """Run a witness on the model, from the imported base image: each line's output, and the final state."""
@@ -160,7 +173,8 @@ def run_witness(script: str) -> tuple:
     world = step(World(), import_base()).world
     files = _Files()
     seen = []
-    for line in (l.strip() for l in re.split(r"[;\n]", script)):
+    # lines: one per line when there are several (a line may then hold `;` in a quoted script), else split at `;`
+    for line in (l.strip() for l in (script.split("\n") if "\n" in script else script.split(";"))):
         if not line:
             continue
 
@@ -169,7 +183,9 @@ def run_witness(script: str) -> tuple:
             if img is None:
                 raise BrokenMutant(f"witness line {line!r}: no image {m[1]!r}")
             return img.short_id
-        words = ["docker"] + shlex.split(re.sub(r"\{([^}]+)\}", short_id, line))
+        words = shlex.split(re.sub(r"\{([\w.:/-]+)\}", short_id, line))
+        env = [w for w in words[:1] if w.startswith("DOCKER_BUILDKIT=")]  # a line may choose the builder
+        words = env + ["docker"] + words[len(env):]
         _, command = parse(words, files)
         r = step(world, command)
         files.data.update(r.files)
@@ -616,6 +632,30 @@ def export_omits_rw(original):
         c = world.containers[container_id]
         return fs.union(tuple(world.layers[l].changes for l in c.layers) + (fs.INIT_LAYER,))
     return export_view
+
+
+# -- docker cp (spec.laws.cp_in_lands_in_the_layer) ---------------------------------------------
+
+
+@mutant("cp into a container writes nothing into its read-write layer", rule="cp_in_lands_in_the_layer (law)",
+        seam="model.copy.lands_in_layer", witness="create --name ctr1 base:1 true; cp hello.txt ctr1:/tmp/f1; diff ctr1")
+def cp_lost(original):
+    return lambda rootfs, path, entry: rootfs
+
+
+@mutant("cp onto a started container's mounted /etc/hosts writes into its layer instead of failing busy",
+        rule="cp_in_lands_in_the_layer (law)", seam="TRANSITIONS[Cp]",
+        witness=RUNNING + "; cp hello.txt ctr1:/etc/hosts; diff ctr1")
+def cp_through_mount(original):
+    def cp(world, c, p):
+        r = original(world, c, p)
+        if r.error is None or r.error.kind is not K.BUSY:
+            return r
+        target = world.container_by_name(c.container) or world.containers.get(c.container)
+        unstarted = world.put_container(replace(target, started=False))
+        done = original(unstarted, c, p)
+        return replace(done, world=done.world.put_container(replace(done.world.containers[target.id], started=True)))
+    return cp
 
 
 @mutant("load drops the image's history", rule="save_rmi_load_restores (law)", seam="TRANSITIONS[Load]",
@@ -1093,3 +1133,95 @@ def rename_same_name_allowed(original):
         witness="create --name ctr1 base:1 true; rename ctr1 /ctr2")
 def rename_keeps_slash(original):
     return lambda w, c, p: original(w, c, replace(p, rename_keeps_slash=True))
+
+
+@mutant("image prune works on names (the containerd store's way) although the dialect prunes images",
+        rule="prune_removes_only_what_nothing_uses", seam="TRANSITIONS[ImagePrune]",
+        witness="tag base:1 img1; run -d --name ctr1 base:1 sleep 1000; rmi base:1; image prune -a -f")
+def prune_names_not_images(original):
+    # the transition acts as the containerd store does, while the spec reads 20.10's policy
+    return lambda w, c, p: original(w, c, replace(p, prune_by_name=True))
+
+
+@mutant("rmi of an image's last tag keeps the image for the stopped containers that use it (the containerd store's way) "
+        "although the dialect deletes it", rule="rmi_force_of_the_last_tag_of_an_image_in_use (law)", seam="TRANSITIONS[Rmi]",
+        witness="create --name ctr1 base:1 true; rmi -f base:1")
+def rmi_keeps_image_in_use(original):
+    return lambda w, c, p: original(w, c, replace(p, rmi_keeps_image_in_use=True))
+
+
+@mutant("stop -t 0 of a container whose TERM trap exits at once is certain the trap runs: the SIGKILL race is not offered",
+        rule="races_only_on_auto_removal", seam="TRANSITIONS[Stop]",
+        witness="run -d --name ctr1 base:1 sh -c 'trap \"exit 0\" TERM; sleep 1000 & wait'\nstop -t 0 ctr1")
+@_after
+def stop_kill_race_not_offered(world, c, r):
+    return replace(r, alternatives=())
+
+
+# -- the shell's word expansions (model.workload.expand) ----------------------------------------
+
+
+@mutant("${x#p} and ${x%p} remove the longest match, as ## and %% do",
+        rule="parameter_patterns_remove_the_shortest_or_longest_match (law)",
+        seam="model.workload.expand.remove_pattern",
+        witness="run --name ctr1 base:1 sh -c 'x=a/b/c && echo ${x#*/}'")
+def pattern_removal_greedy(original):
+    return lambda value, op, pattern: original(value, op * 2 if len(op) == 1 else op, pattern)
+
+
+# -- the build flags (spec/build_laws.py; replays/36-39) ----------------------------------------------
+
+
+@mutant("build --rm=false removes every step's container anyway (the classic builder keeps them)",
+        rule="rm_flags_decide_which_step_containers_stay (law)", seam="TRANSITIONS[Build]",
+        witness="build --rm=false -t img1:latest run-touch; ps -a")
+def build_rm_false_ignored(original):
+    return lambda w, c, p: original(w, replace(c, rm=True), p)
+
+
+@mutant("build --force-rm keeps the failed step's container", rule="rm_flags_decide_which_step_containers_stay (law)",
+        seam="TRANSITIONS[Build]", witness="build --force-rm -t bad:1 run-fail; ps -a")
+def build_force_rm_ignored(original):
+    return lambda w, c, p: original(w, replace(c, force_rm=False), p)
+
+
+@mutant("build --target builds and tags the last stage instead of the target",
+        rule="target_builds_the_stages_it_needs (law)", seam="TRANSITIONS[Build]",
+        witness="build --target a -t img1:latest stages")
+def build_target_ignored(original):
+    return lambda w, c, p: original(w, replace(c, target=None), p)
+
+
+@mutant("BuildKit runs every stage before the target, not only those the target reads",
+        rule="target_builds_the_stages_it_needs (law)", seam="model.build.needed",
+        witness="DOCKER_BUILDKIT=1 build --target c -t img1:latest stages")
+def buildkit_runs_every_stage(original):
+    return lambda all_stages, target: all_stages[: target.index + 1]
+
+
+@mutant("build --build-arg is dropped: a RUN sees the ARG's default",
+        rule="build_arg_reaches_run_and_unused_ones_are_named (law)", seam="TRANSITIONS[Build]",
+        witness="build --build-arg A=x -t img1:latest args; history img1:latest")
+def build_args_ignored(original):
+    return lambda w, c, p: original(w, replace(c, build_args=()), p)
+
+
+@mutant("a --build-arg no ARG declares goes unmentioned (no 'were not consumed' warning)",
+        rule="build_arg_reaches_run_and_unused_ones_are_named (law)", seam="model.build.unused_args",
+        witness="build --build-arg ZED=1 -t img1:latest run-touch")
+def build_unused_arg_silent(original):
+    return lambda b: []
+
+
+@mutant(".dockerignore is ignored: excluded files are sent and copied",
+        rule="dockerignore_leaves_excluded_files_out (law)", seam="model.dockerignore.apply",
+        witness="build -t img1:latest ignored; history --no-trunc img1:latest")
+def dockerignore_ignored(original):
+    return lambda context, dockerfile_name="Dockerfile": dict(context)
+
+
+@mutant("BuildKit's ARG row shows the build's value although the dialect writes the Dockerfile's default",
+        rule="build_arg_reaches_run_and_unused_ones_are_named (law)", seam="TRANSITIONS[Build]",
+        witness="DOCKER_BUILDKIT=1 build --build-arg A=x -t img1:latest args; history img1:latest")
+def buildkit_arg_row_value(original):
+    return lambda w, c, p: original(w, c, replace(p, buildkit_arg_row_value=True))

@@ -103,6 +103,14 @@ def remove_run(api, run_ids: set[str], image_ids: set[str]) -> list[str]:
                 or c.get("ImageID") in image_ids)
     for c in api.containers(all=True):
         if ours_c(c):
+            if container_row(c).get("State") == "running":
+                # Podman's forced removal of a running container waits out its 10 s stop timeout
+                # (ENGINES.md); a stop with no timeout kills it at once (Docker's removal does too)
+                try:
+                    api.stop(c["Id"], timeout=0)
+                except Exception as e:
+                    if _status(e) not in (304, 404, 409, 500):
+                        raise
             try:
                 api.remove_container(c["Id"], force=True)
                 done.append(c["Id"])
@@ -331,22 +339,33 @@ class Adapter:
         except Exception as e:
             self._refused(e, out, 125)
             return out
+        # A foreground run listens before it starts, as the CLI does: a `--rm` container may be
+        # gone (exit code and logs with it) by the time `start` returns on a loaded engine.
+        died = output = None
+        if not c.detach:
+            died = self.api.events(filters={"container": cid, "event": "die"}, decode=True)
+            output = self.api.attach(cid, stdout=True, stderr=False, stream=True, logs=True)
         try:
             self.api.start(cid)
         except Exception as e:
+            for stream in (died, output):
+                _close(stream)
             status, msg = self.refusal(e)
             code = 127 if ("not found" in msg or "no such file" in msg) else 126
             self._refused(e, out, code)
             return out
         if c.detach:
             return Outcome(0, cid + "\n")
-        res = self.api.wait(cid, timeout=60)
-        code = res.get("StatusCode", 0)
         try:
-            logs = self.api.logs(cid, stdout=True, stderr=False).decode(errors="replace")
-        except Exception:
-            logs = ""
-        return Outcome(code, logs)
+            logs = b"".join(output).decode(errors="replace")
+            event = next(died, None)
+        finally:
+            for stream in (died, output):
+                _close(stream)
+        said = (event or {}).get("Actor", {}).get("Attributes", {}).get("exitCode")
+        if said is None:  # an engine whose events do not say: the container is still there to ask
+            said = self.api.wait(cid, timeout=60).get("StatusCode", 0)
+        return Outcome(int(said), logs)
 
     def _each(self, names, fn, exit: int = 1, echo: bool = True) -> Outcome:
         out = Outcome(0)
@@ -573,8 +592,12 @@ class Adapter:
                 info = tarfile.TarInfo(path)
                 info.size = len(data)
                 tar.addfile(info, io.BytesIO(data))
-        dockerfile = re.sub(r"(?im)^(\s*FROM\s+)(\S+)", lambda m: m.group(1) + self.name(m.group(2)), c.dockerfile)
-        ctx = dict(c.context)
+        from model import dockerignore
+
+        from .dockerfile import prefix_from
+
+        dockerfile = prefix_from(c.dockerfile, self.name)
+        ctx = dockerignore.apply(c.context, c.dockerfile_name)  # what the CLI would send
         buf = io.BytesIO()
         with tarfile.open(fileobj=buf, mode="w") as tar:
             ctx[c.dockerfile_name] = dockerfile.encode()
@@ -586,7 +609,8 @@ class Adapter:
         try:
             tags = [self.name(t) for t in c.tags]
             for item in self.api.build(fileobj=buf, custom_context=True, tag=tags[0] if tags else None,
-                                       nocache=c.no_cache, network_mode="none", rm=True, decode=True,
+                                       nocache=c.no_cache, network_mode="none", rm=c.rm, forcerm=c.force_rm,
+                                       buildargs=dict(c.build_args) or None, target=c.target, decode=True,
                                        dockerfile=c.dockerfile_name, labels=None):
                 if "stream" in item:
                     out.stdout += item["stream"]
@@ -745,3 +769,13 @@ def _split_ref(ref: str) -> tuple[str, str | None]:
         repo, tag = ref.rsplit(":", 1)
         return repo, tag
     return ref, None
+
+
+def _close(stream) -> None:
+    """Close an SDK stream (an events or attach generator), if it was opened."""
+    close = getattr(stream, "close", None)
+    if close is not None:
+        try:
+            close()
+        except Exception:
+            pass

@@ -38,6 +38,8 @@ class UsageError(ValueError):
 class Files(Protocol):
     def read(self, path: str) -> bytes: ...
     def tree(self, path: str) -> dict[str, bytes]: ...
+    # `docker cp`: what the host has at a path (relative path -> model.fs.Entry, "" the path itself)
+    def entries(self, path: str) -> dict: ...
 
 
 @dataclass(frozen=True)
@@ -112,8 +114,11 @@ VERBS: dict[str, Verb] = {
     "load": Verb((F("-i", "--input", kind="value"), F("-q", "--quiet")), "docker load [OPTIONS]", 0, 0),
     "import": Verb((F("-m", "--message", kind="value", default=""), F("-c", "--change", kind="list"), F("--platform", kind="value")),
                    "docker import [OPTIONS] file|URL|- [REPOSITORY[:TAG]]", 1, 2),
+    "cp": Verb((F("-a", "--archive"), F("-L", "--follow-link")),
+               "docker cp [OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n\tdocker cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH", 2, 2, exact=True),
     "build": Verb((F("-t", "--tag", kind="list"), F("-f", "--file", kind="value"), F("--no-cache"), F("-q", "--quiet"),
-                   F("--network", kind="value", default="default"), F("--rm", default=True), F("--force-rm")),
+                   F("--network", kind="value", default="default"), F("--rm", default=True), F("--force-rm"),
+                   F("--build-arg", kind="list"), F("--target", kind="value")),
                   "docker build [OPTIONS] PATH | URL | -", 1, 1, exact=True),
 }
 ALIASES = {"container": None, "image": None, "system": None}
@@ -122,7 +127,8 @@ SUBCOMMANDS = {("container", "ls"): "ps", ("container", "list"): "ps", ("image",
                ("image", "tag"): "tag", ("image", "save"): "save", ("image", "load"): "load", ("image", "import"): "import",
                ("image", "build"): "build", ("image", "inspect"): "inspect", ("container", "inspect"): "inspect",
                ("container", "rename"): "rename", ("container", "prune"): "container prune",
-               ("image", "prune"): "image prune", ("system", "prune"): "system prune"}
+               ("image", "prune"): "image prune", ("system", "prune"): "system prune",
+               ("container", "cp"): "cp"}
 
 
 def _bool_value(text: str, flag: str) -> bool:
@@ -320,7 +326,58 @@ def _build(v: dict, args: list[str], files: Files) -> cmd.Build:
         raise UsageError(f"unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat {args[0]}/{name}: no such file or directory", exit=1)
     modes = files.modes(args[0]) if hasattr(files, "modes") else {}
     return cmd.Build(dockerfile=context[name].decode(), context=frozendict(context), tags=v["tag"], no_cache=v["no_cache"],
-                     quiet=v["quiet"], dockerfile_name=name, network=v["network"], modes=frozendict(modes))
+                     quiet=v["quiet"], dockerfile_name=name, network=v["network"], modes=frozendict(modes),
+                     rm=v["rm"], force_rm=v["force_rm"], build_args=_build_args(v["build_arg"]), target=v["target"])
+
+
+def _build_args(items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """`--build-arg K=V`; `K` alone (the client's own environment variable K) is not modelled."""
+    out = []
+    for item in items:
+        key, eq, value = item.partition("=")
+        if not eq:
+            raise UsageError(f"dockspec: build --build-arg {item!r} without a value (taken from the client's "
+                             "environment) is not modelled; write --build-arg NAME=VALUE", exit=125)
+        out.append((key, value))
+    return tuple(out)
+
+
+def split_cp_arg(arg: str) -> tuple[str | None, str]:
+    """The CLI's splitCpArg: `CONTAINER:PATH`, or a host path (absolute, or starting with ".")."""
+    if arg.startswith("/"):
+        return None, arg
+    container, colon, path = arg.partition(":")
+    if not colon or container.startswith("."):
+        return None, arg
+    return container, path
+
+
+def _cp(v: dict, args: list[str], files: Files) -> cmd.Cp:
+    """`docker cp`: the host side read through `files` (docs/cp.md says what is modelled)."""
+    import posixpath
+
+    for flag in ("archive", "follow_link"):
+        if v[flag]:
+            raise UsageError(f"dockspec: docker cp --{flag.replace('_', '-')} is not modelled (docs/cp.md)", exit=125)
+    (src_ctr, src), (dst_ctr, dst) = split_cp_arg(args[0]), split_cp_arg(args[1])
+    if src_ctr is None and dst_ctr is None:
+        raise UsageError("must specify at least one container source", exit=1)
+    if src_ctr is not None and dst_ctr is not None:
+        raise UsageError("copying between containers is not supported", exit=1)
+    host_path = dst if src_ctr is not None else src
+    if host_path == "-":
+        raise UsageError("dockspec: docker cp of a tar stream ('-') is not modelled (docs/cp.md)", exit=125)
+    if not hasattr(files, "entries"):
+        raise UsageError("dockspec: docker cp needs the script's files", exit=125)
+    bare = host_path.rstrip("/") or "/"
+    if bare.endswith("/.") or bare == ".":
+        bare = posixpath.dirname(bare) or "."
+    host = frozendict(files.entries(bare))
+    if src_ctr is not None:
+        folder = posixpath.dirname(posixpath.normpath(host_path)) or "."
+        parent = folder == "." or files.entries(folder).get("") is not None
+        return cmd.Cp(src_ctr, src, host_path, into=False, host=host, host_parent=parent)
+    return cmd.Cp(dst_ctr, dst, host_path, into=True, host=host)
 
 
 BUILDERS: dict[str, Callable[[dict, list[str], Files], object]] = {
@@ -356,4 +413,5 @@ BUILDERS: dict[str, Callable[[dict, list[str], Files], object]] = {
     "import": lambda v, a, f: cmd.Import(f.read(a[0]), a[1] if len(a) > 1 else None, "-", v["message"],
                                          _import_changes(v["change"])),
     "build": _build,
+    "cp": _cp,
 }

@@ -1,4 +1,4 @@
-"""Private engines by name: `dockspec engine up|down|status [NAME...]`.
+"""Private engines by name: `dockspec engine up|down|status|install [NAME...]`.
 
 Each engine (`dockspec.engines`) lives in a folder of its own,
 `$DOCKSPEC_ENGINE_DIR/NAME` (default base /tmp/dockspec-engine): its own
@@ -66,6 +66,24 @@ def up_cmd(names) -> None:
         for n in _names(names):
             url = up(n)
             click.echo(url if not names else f"{n} {url}")
+    except EngineUnavailable as e:
+        click.echo(f"dockspec engine: {e}", err=True)
+        sys.exit(2)
+
+
+@engine.command("install")
+@click.argument("names", nargs=-1)
+def install_cmd(names) -> None:
+    """Install the engines NAMES when missing (downloads go to the cache); start nothing."""
+    try:
+        for n in _names(names):
+            try:
+                engines.get(n).install()
+            except EngineUnavailable:
+                raise
+            except Exception as e:  # a download or unpack that failed: say which engine
+                raise EngineUnavailable(f"cannot install {n}: {e}") from e
+            click.echo(f"{n} installed")
     except EngineUnavailable as e:
         click.echo(f"dockspec engine: {e}", err=True)
         sys.exit(2)

@@ -467,6 +467,9 @@ class Bijection:
                 loose_e.append(c)
         loose_m = [c for c in world.containers.values() if c.id not in self.m2e]
         if loose_e and len(loose_e) == len(loose_m):
+            # the engine lists containers newest first, to the nanosecond; `Created` has whole seconds
+            # (a build's --rm=false step containers share one): oldest first, ties in the engine's order
+            loose_e.reverse()
             loose_e.sort(key=lambda c: (c.get("Created") or 0))
             loose_m.sort(key=lambda c: c.created)
             for mc, ec in zip(loose_m, loose_e):
@@ -578,8 +581,9 @@ _EXTRA = (
     (r"returned a non-zero code", ErrorKind.BUILD_FAILED),
     (r"Dockerfile parse error|unknown instruction", ErrorKind.BAD_DOCKERFILE),
     (r"unable to prepare context", ErrorKind.NO_SUCH_FILE),
-    (r"requires (at least|at most|exactly|no) |unknown (shorthand )?flag|is not a docker command|flag needs an argument|invalid argument|No command specified|Invalid filter", ErrorKind.USAGE),
-    (r"no such file or directory|Error processing tar file|archive/tar: invalid tar header|unexpected EOF", ErrorKind.NO_SUCH_FILE),
+    (r"requires (at least|at most|exactly|no) |unknown (shorthand )?flag|is not a docker command|flag needs an argument|invalid argument|No command specified|Invalid filter"
+     r"|must specify at least one container source|copying between containers is not supported", ErrorKind.USAGE),
+    (r"no such file or directory|Error processing tar file|archive/tar: invalid tar header|unexpected EOF|unrecognized image format", ErrorKind.NO_SUCH_FILE),
 )
 
 

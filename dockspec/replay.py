@@ -43,6 +43,7 @@ from model.values import Status
 from . import argv as argv_mod
 from .failures import DockspecBug, EngineFault, name_failure
 from .dialects import dialect_for
+from .dockerfile import prefix_from
 from .settle import settle
 from .observe import LABEL, Bijection, Classifier, Observer, Owner, engine_snapshot, full_id, normalise
 from .script import Line, ScriptFiles, run_lines, split_lines
@@ -61,6 +62,7 @@ ROLES = {
     "commit": "ci", "rmi": "i*", "history": "i*", "save": "i*", "tag": "i*", "inspect": "i*", "images": "i*",
     "import": "-i", "build": "-", "load": "-", "ps": "-",
     "rename": "cn",  # n: a new container name, prefixed as `--name` is (only when valid)
+    "cp": "pp",  # p: `CONTAINER:PATH` (the container prefixed) or a host path (left alone)
 }
 NAME_FLAGS = {"create": {"--name"}, "run": {"--name"}, "build": {"-t", "--tag"}}
 FILTER_KEYS = {"name", "ancestor", "reference", "before", "since"}
@@ -154,7 +156,10 @@ def rewrite(words: list[str], prefix: str, label: str | None = None) -> list[str
             i += 1 if eq else 2
             continue
         role = _role(verb, k)
-        if role == "n":
+        if role == "p":
+            ctr, path = argv_mod.split_cp_arg(w)
+            out.append(w if ctr is None else f"{name(ctr)}:{path}")
+        elif role == "n":
             valid = re.fullmatch(r"/?[a-zA-Z0-9][a-zA-Z0-9_.-]+", w)
             out.append(("/" if w.startswith("/") else "") + name(w.removeprefix("/")) if valid else w)
         else:
@@ -179,7 +184,7 @@ def prepare_folder(src: Path, dst: Path, prefix: str) -> None:
             s, d = Path(dirpath) / n, dst / rel / n
             if n.startswith("Dockerfile"):
                 text = s.read_text()
-                text = re.sub(r"(?im)^(\s*FROM\s+)(?!scratch\b)(\S+)", lambda m: m.group(1) + prefix + m.group(2), text)
+                text = prefix_from(text, lambda ref: prefix + ref)
                 d.write_text(text)
             elif n.endswith(".sh"):
                 continue

@@ -35,28 +35,41 @@ class Line:
 
 
 def split_lines(text: str) -> list[Line]:
-    """The script's command lines, with continuation lines joined."""
+    """The script's command lines, with continuation lines joined.
+
+    A line ending in `\\` goes on on the next line; so does a quoted word left
+    open, as in a shell, with the newline kept in the word (`sh -c '...'` over
+    several lines).
+    """
     out: list[Line] = []
-    pending: list[str] = []
+    pending: str | None = None
     start = 0
     for number, raw in enumerate(text.splitlines(), 1):
-        if not pending:
+        if pending is None:
             start = number
-        if raw.endswith("\\") and not raw.endswith("\\\\"):
-            pending.append(raw[:-1])
-            continue
-        pending.append(raw)
-        joined = " ".join(pending)
-        pending = []
+            joined = raw
+        else:
+            joined = pending + raw
+        pending = None
         try:
             words = shlex.split(joined, comments=True)
         except ValueError as e:
+            if "No closing quotation" in str(e):
+                pending = joined + "\n"
+                continue
+            if joined.endswith("\\") and not joined.endswith("\\\\"):
+                pending = joined[:-1] + " "
+                continue
             out.append(Line(start, joined.strip(), None, f"line {start}: {e}"))
+            continue
+        if joined.endswith("\\") and not joined.endswith("\\\\"):
+            pending = joined[:-1] + " "  # `\\` after a comment: shlex dropped it with the comment
             continue
         if words:
             out.append(Line(start, joined.strip(), tuple(words)))
-    if pending:
-        out.append(Line(start, " ".join(pending).strip(), None, f"line {start}: unexpected end of script after '\\'"))
+    if pending is not None:
+        why = "a quoted word is not closed" if pending.endswith("\n") else "unexpected end of script after '\\'"
+        out.append(Line(start, pending.strip(), None, f"line {start}: {why}"))
     return out
 
 
@@ -67,6 +80,8 @@ class ScriptFiles:
         self.base = base
         self.written: dict[str, bytes] = {}
         self.stdin = stdin
+        # what `docker cp` out wrote (normalised relative path -> model.fs.Entry): files, folders, links
+        self.made: dict[str, object] = {}
 
     def _path(self, path: str) -> Path:
         return self.base / path
@@ -76,6 +91,8 @@ class ScriptFiles:
             return self.stdin
         if path in self.written:
             return self.written[path]
+        if _key(path) in self.written:
+            return self.written[_key(path)]
         try:
             return self._path(path).read_bytes()
         except FileNotFoundError:
@@ -109,8 +126,72 @@ class ScriptFiles:
                 out[str(full.relative_to(root))] = full.stat().st_mode
         return out
 
-    def write(self, path: str, data: bytes) -> None:
+    def write(self, path: str, data) -> None:
+        """Keep what a command wrote: bytes (save -o, export -o), or an entry `docker cp` made."""
+        from model import fs
+
+        if isinstance(data, fs.Entry):
+            key = _key(path)
+            self.made[key] = data
+            if data.kind is fs.Kind.FILE:
+                self.written[key] = data.data
+            else:
+                self.written.pop(key, None)
+            return
         self.written[path] = data
+        self.made.pop(_key(path), None)
+
+    def entries(self, path: str) -> dict:
+        """What the host has at `path` for `docker cp`: relative path -> model.fs.Entry ("" is `path`).
+
+        What the script wrote wins over its folder on disk (whole trees: a folder `docker cp`
+        made is read from memory only); empty when nothing is there.
+        """
+        from model import fs
+
+        key = _key(path)
+        mine = {k: e for k, e in self.made.items() if k == key or k.startswith(key + "/") or key == "."}
+        if key in self.written and key not in mine:
+            return {"": fs.file(self.written[key])}
+        if mine:
+            out = {("" if k == key else k[len(key) + 1:] if key != "." else k): e for k, e in mine.items()}
+            out.setdefault("", fs.DIR)
+            return out
+        return _disk_entries(self._path(path))
+
+
+def _key(path: str) -> str:
+    import posixpath
+
+    return posixpath.normpath(path)
+
+
+def _disk_entries(root: Path) -> dict:
+    """A host path's entries as `docker cp` archives them: files, folders and links with their modes."""
+    import stat as st
+
+    from model import fs
+
+    def one(p: Path):
+        s = os.lstat(p)
+        mode = st.S_IMODE(s.st_mode)
+        if st.S_ISLNK(s.st_mode):
+            return fs.symlink(os.readlink(p))
+        if st.S_ISDIR(s.st_mode):
+            return fs.Entry(fs.Kind.DIR, mode=mode)
+        return fs.file(p.read_bytes(), mode)
+
+    try:
+        top = one(root)
+    except (FileNotFoundError, NotADirectoryError):
+        return {}
+    out = {"": top}
+    if top.kind is fs.Kind.DIR:
+        for dirpath, dirnames, names in os.walk(root):
+            for n in sorted(dirnames) + sorted(names):
+                full = Path(dirpath) / n
+                out[str(full.relative_to(root))] = one(full)
+    return out
 
 
 @dataclass

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 
+from model import fs
 from model.values import Status
 
 from .observe import Owner
@@ -63,6 +64,21 @@ def settle(api, owner: Owner, world, engine_name, *, execs: bool = False, timeou
                 waiting = "its detached execs to end"
                 if not _execs_done(api, c["Id"], deadline):
                     late.append(f"{name}: waited {timeout:.0f} s for {waiting}")
+            written = _written(model) if model is not None and model.status is Status.RUNNING else set()
+            if written and state == "running":
+                # the files the model's workload has written by now (a `run -d` that renders a config,
+                # then sleeps): a loaded engine's container may not have got that far yet
+                waiting = "its workload's writes"
+                shown: set[str] = set()
+
+                def all_shown(cid=c["Id"]) -> bool:
+                    shown.clear()
+                    shown.update(_diff_paths(api, cid))
+                    return written <= shown
+
+                if not _until(all_shown, min(deadline, time.monotonic() + 5)):
+                    late.append(f"{name}: waited 5 s for {waiting}, the engine's diff still lacked "
+                                + ", ".join(sorted(written - shown)))
         except Exception as e:
             status = getattr(getattr(e, "response", None), "status_code", None)
             if status is None and not _is_timeout(e):
@@ -71,6 +87,15 @@ def settle(api, owner: Owner, world, engine_name, *, execs: bool = False, timeou
             if status is None:
                 late.append(f"{name}: waited {timeout:.0f} s for {waiting}, the engine still showed it {state}")
     return late
+
+
+def _written(model) -> set[str]:
+    """The regular files in a model container's read-write layer."""
+    return {path for path, entry in model.rw.items() if entry.kind is fs.Kind.FILE}
+
+
+def _diff_paths(api, cid: str) -> set[str]:
+    return {d["Path"] for d in (api.diff(cid) or ())}
 
 
 def _until(check, deadline: float) -> bool:

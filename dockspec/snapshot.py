@@ -27,7 +27,8 @@ def snapshot(world: World, profile: Profile = DOCKER_20_10) -> dict:
     out_containers = {}
     diffs = {}
     for c in sorted(world.containers.values(), key=lambda c: c.name):
-        row = listing.ps_row(world, c, keep_ref=profile.container_image_keeps_ref)
+        row = listing.ps_row(world, c, keep_ref=profile.container_image_keeps_ref,
+                              tag_ref=profile.container_image_ref_tagged)
         out_containers[c.name] = {
             "status": c.status.value,
             "exit_code": c.exit_code if c.status is Status.EXITED else None,

@@ -36,11 +36,30 @@ container stays (`Exited (N)`, the builder's `--rm` only removes containers of
 steps that succeeded), nothing is tagged, the CLI prints `The command '...'
 returned a non-zero code: N` on stderr and exits with N.
 
+The build flags (docs/build.md; replays/36-39):
+
+* `--rm=false`: every step's container stays (a RUN's `Exited (0)`, a `#(nop)`
+  step's `Created`), and no "Removing intermediate container" line is printed;
+  `--force-rm` removes every step's container, the failed one too (it wins over
+  `--rm=false`).
+* `ARG K[=default]`: a `#(nop)  ARG K=default` step; from there on the stage's
+  RUN steps see K (the `--build-arg` value, else the default; an ARG with
+  neither is unset) in their environment, and their Cmd (history row, cache key)
+  starts `|N K=V ...`, the set args ENV does not override, sorted.  ARGs before
+  the first FROM are meta args: only FROM lines see them.  A `--build-arg` no
+  ARG declares gives `[Warning] One or more build-args [K] were not consumed`.
+* `FROM image AS name` starts a stage; `FROM name` and `COPY --from=name|N` use
+  an earlier stage's image; every stage's images stay (untagged intermediates);
+  `--target name` builds the stages up to that one and tags its image.
+* `.dockerignore` (model/dockerignore.py): the client leaves excluded files out
+  of the context it sends.
+
 What the model leaves out, refusing rather than guessing: instructions other
-than FROM, RUN, COPY, ENV, LABEL, CMD, ENTRYPOINT and WORKDIR, multi-stage
-builds, `FROM scratch`, instruction flags (`COPY --chown`), wildcards in COPY
-sources, `.dockerignore`, and parameter expansions other than `$V`, `${V}`,
-`${V:-w}` and `${V:+w}`.  The context arrives as `path -> bytes` (a key ending
+than FROM, RUN, COPY, ENV, LABEL, CMD, ENTRYPOINT, WORKDIR and ARG, `FROM
+scratch`, instruction flags other than `COPY --from` (`COPY --chown`), a
+directory or several sources copied `--from` another stage, wildcards in COPY
+sources, an ARG naming several args, and parameter expansions other than `$V`,
+`${V}`, `${V:-w}` and `${V:+w}`.  The context arrives as `path -> bytes` (a key ending
 in `/` is an empty directory); every file is copied with mode 0644.  The
 "Sending build context" size is the size of the tar the CLI would send (one
 512-byte header per entry, contents padded to 512, 1024 bytes of trailer);
@@ -59,13 +78,16 @@ from dockerfile_parse import DockerfileParser
 from frozendict import frozendict
 
 from . import commands as cmd
-from . import fs, names, refs, workload
+from . import dockerignore, fs, names, refs, workload
 from .errors import EngineError, UnsupportedWorkload
 from .images import find as find_image
 from .images import make_image, set_tag, source_name
 from .profile import Profile
 from .result import Result, refused
 from .values import Config, Container, History, Image, Status, World, sha256
+
+# Functions the mutation bench may patch (bench/mutant_table.py): the transitions call them by name.
+MUTATION_SEAMS = ("needed", "unused_args")
 
 DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 SHELL = ("/bin/sh", "-c")
@@ -75,7 +97,7 @@ KNOWN = frozenset({
     "FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT",
     "VOLUME", "USER", "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL",
 })
-MODELLED = frozenset({"FROM", "RUN", "CMD", "LABEL", "ENV", "COPY", "ENTRYPOINT", "WORKDIR"})
+MODELLED = frozenset({"FROM", "RUN", "CMD", "LABEL", "ENV", "COPY", "ENTRYPOINT", "WORKDIR", "ARG"})
 
 _STDERR_ON, _STDERR_OFF = "\x1b[91m", "\x1b[0m"  # how the build stream colours a RUN's stderr
 
@@ -140,6 +162,19 @@ def parse_dockerfile(text: str) -> tuple[Instruction, ...]:
     return tuple(out)
 
 
+def _flags(ins: Instruction) -> tuple[dict[str, str], str]:
+    """An instruction's leading `--name=value` flags and the rest of its line."""
+    flags, rest = {}, ins.rest
+    while rest.startswith("--"):
+        word, _, rest = rest.partition(" ")
+        name, eq, value = word[2:].partition("=")
+        if not eq:
+            raise _Unsupported(ins, f"flag --{name} without a value is not modelled")
+        flags[name.lower()] = value
+        rest = rest.lstrip()
+    return flags, rest
+
+
 def _validate(instructions: tuple[Instruction, ...], p: Profile) -> None:
     """Refuse up front what the engine would refuse at parse time, or the model cannot run."""
     for ins in instructions:
@@ -147,24 +182,81 @@ def _validate(instructions: tuple[Instruction, ...], p: Profile) -> None:
             raise _Stop(p.error("build_unknown_instruction", line=ins.line, instruction=ins.keyword))
     if not instructions:
         raise _Unsupported(None, "empty Dockerfile")
-    if instructions[0].keyword != "FROM":
-        if "FROM" in (i.keyword for i in instructions):
-            raise _Unsupported(instructions[0], "instructions before FROM")
+    first = next((k for k, i in enumerate(instructions) if i.keyword == "FROM"), None)
+    if first is None:
         raise _Stop(p.error("bad_dockerfile", detail="no build stage in current context"))
+    for ins in instructions[:first]:
+        if ins.keyword != "ARG":
+            raise _Unsupported(ins, "instructions before FROM other than ARG")
     for ins in instructions:
         if ins.keyword not in MODELLED:
             raise _Unsupported(ins, "instruction not modelled")
-        if ins.keyword == "FROM" and ins is not instructions[0]:
-            raise _Unsupported(ins, "multi-stage builds are not modelled")
-        if ins.keyword != "RUN" and ins.rest.startswith("--") or ins.keyword == "RUN" and ins.rest.startswith("--mount"):
-            raise _Unsupported(ins, "instruction flags are not modelled")
         if not ins.rest:
             raise _Unsupported(ins, "missing arguments")
-    words = instructions[0].rest.split()
-    if len(words) not in (1, 3) or len(words) == 3 and words[1].lower() != "as":
-        raise _Unsupported(instructions[0], "FROM takes an image and an optional AS name")
-    if words[0] == "scratch":
-        raise _Unsupported(instructions[0], "FROM scratch is not modelled")
+        if ins.rest.startswith("--"):
+            flags, _ = _flags(ins)
+            if ins.keyword != "COPY" or set(flags) != {"from"}:
+                raise _Unsupported(ins, "instruction flags other than COPY --from are not modelled")
+        if ins.keyword == "ARG" and len(_words(ins.rest)) != 1:
+            raise _Unsupported(ins, "an ARG naming several args is not modelled")
+        if ins.keyword == "FROM":
+            words = ins.rest.split()
+            if len(words) not in (1, 3) or len(words) == 3 and words[1].lower() != "as":
+                raise _Unsupported(ins, "FROM takes an image and an optional AS name")
+            if words[0] == "scratch":
+                raise _Unsupported(ins, "FROM scratch is not modelled")
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One stage of a Dockerfile: its FROM, its name (lower case, or None) and the instructions after it."""
+
+    index: int
+    name: str | None
+    from_: Instruction
+    body: tuple[Instruction, ...]
+
+    def deps(self) -> set[str]:
+        """Names (or indices) of the stages this one reads: its FROM, its COPY --from."""
+        out = {self.from_.rest.split()[0].lower()}
+        for ins in self.body:
+            if ins.keyword == "COPY" and ins.rest.startswith("--"):
+                out.add(_flags(ins)[0]["from"].lower())
+        return out
+
+
+def stages(instructions: tuple[Instruction, ...]) -> tuple[tuple[Instruction, ...], tuple[Stage, ...]]:
+    """The meta ARGs (before the first FROM) and the stages of a validated Dockerfile."""
+    first = next(k for k, i in enumerate(instructions) if i.keyword == "FROM")
+    starts = [k for k, i in enumerate(instructions) if i.keyword == "FROM"] + [len(instructions)]
+    out = []
+    for n, (a, b) in enumerate(zip(starts, starts[1:])):
+        words = instructions[a].rest.split()
+        out.append(Stage(n, words[2].lower() if len(words) == 3 else None, instructions[a], instructions[a + 1 : b]))
+    return instructions[:first], tuple(out)
+
+
+def find_stage(all_stages: tuple[Stage, ...], name: str) -> Stage | None:
+    """The stage `name` names: its AS name, or its index."""
+    for s in all_stages:
+        if s.name == name.lower() or name.isdigit() and int(name) == s.index:
+            return s
+    return None
+
+
+def needed(all_stages: tuple[Stage, ...], target: Stage) -> tuple[Stage, ...]:
+    """The stages `target` depends on, itself included, in Dockerfile order (what BuildKit runs)."""
+    want, todo = set(), [target]
+    while todo:
+        s = todo.pop()
+        if s.index in want:
+            continue
+        want.add(s.index)
+        for d in s.deps():
+            dep = find_stage(all_stages[: s.index], d)
+            if dep is not None:
+                todo.append(dep)
+    return tuple(s for s in all_stages if s.index in want)
 
 
 def exec_form(rest: str) -> tuple[str, ...] | None:
@@ -385,17 +477,19 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def tarsum(name: str, mode: int, size: int, typeflag: str, data: bytes = b"") -> str:
+def tarsum(name: str, mode: int, size: int, typeflag: str, data: bytes = b"", owner: str = "") -> str:
     """The legacy builder's sum of one context entry: tar header fields (no mtime), then content.
 
-    Owner ids count as 0 (root), as for a context checked out by root.
+    Owner ids count as 0 (root), as for a context checked out by root; `owner` is the user and
+    group name the header carries (none in a context the client sent; `root` for a file the daemon
+    reads from an image, `COPY --from`).
 
     >>> tarsum("three.txt", 0o100644, 3, "0", b"abc")[:12]
     '340661e2d25c'
     """
     h = hashlib.sha256()
     for key, value in (("name", name), ("mode", str(mode)), ("uid", "0"), ("gid", "0"), ("size", str(size)),
-                       ("typeflag", typeflag), ("linkname", ""), ("uname", ""), ("gname", ""),
+                       ("typeflag", typeflag), ("linkname", ""), ("uname", owner), ("gname", owner),
                        ("devmajor", "0"), ("devminor", "0")):
         h.update((key + value).encode())
     h.update(data)
@@ -405,8 +499,21 @@ def tarsum(name: str, mode: int, size: int, typeflag: str, data: bytes = b"") ->
 # -- the build -------------------------------------------------------------------------
 
 
+def sent_context(c: cmd.Build) -> dict:
+    """The context the client sends: `c.context` without what `.dockerignore` excludes."""
+    try:
+        return dockerignore.apply(c.context, c.dockerfile_name)
+    except dockerignore.BadPattern as e:
+        raise _Unsupported(None, f".dockerignore: {e}") from None
+
+
 class _Builder:
-    """The state of one build between steps: the world, the current image and run configuration, the output."""
+    """The state of one build between steps: the world, the current image and run configuration, the output.
+
+    Per stage: `image`, `config`, `args` (the stage's ARGs, in order, with their values: None when
+    unset) and `trail` (the instructions whose steps the stage added above its base image, each with
+    the args a RUN saw, for BuildKit's history rows).  `done` keeps each finished stage by name and index.
+    """
 
     def __init__(self, world: World, c: cmd.Build, p: Profile):
         self.world = world
@@ -416,12 +523,42 @@ class _Builder:
         self.image: Image | None = None
         self.config = Config()
         self.cmd_set = False
-        self.files, self.dirs = _context_entries(c.context)
-        self.from_ref = ""  # the FROM line's reference, as the engine normalises it
+        self.files, self.dirs = _context_entries(sent_context(c))
+        self.build_args = dict(c.build_args)
+        self.meta: dict[str, str | None] = {}
+        self.args: dict[str, str | None] = {}
+        self.referenced: set[str] = set()
+        self.trail: tuple[tuple[Instruction, tuple[tuple[str, str | None], ...]], ...] = ()
+        self.done: dict[str, tuple[Image, tuple]] = {}
+        self.from_ref = ""  # the stage's FROM reference, as the engine normalises it (buildah's history comment)
         self.from_id = ""
 
     def say(self, line: str) -> None:
         self.out.append(line + "\n")
+
+    # -- args --------------------------------------------------------------------------
+
+    def arg_pairs(self) -> list[str]:
+        """`K=V` for each set arg of the stage that ENV does not override (the engine's FilterAllowed)."""
+        env = {e.partition("=")[0] for e in self.config.env}
+        return [f"{k}={v}" for k, v in self.args.items() if v is not None and k not in env]
+
+    def expand_env(self) -> tuple[str, ...]:
+        """What `$V` sees in ENV, LABEL, WORKDIR, COPY and ARG: the environment, then the set args."""
+        return self.config.env + tuple(self.arg_pairs())
+
+    def meta_arg(self, ins: Instruction) -> None:
+        key, eq, default = _words(ins.rest)[0].partition("=")
+        self.referenced.add(key)
+        env = tuple(f"{k}={v}" for k, v in self.meta.items() if v is not None)
+        self.meta[key] = self.build_args.get(key, expand(default, env, ins) if eq else None)
+
+    def arg(self, ins: Instruction) -> None:
+        key, eq, default = _words(ins.rest)[0].partition("=")
+        default = expand(default, self.expand_env(), ins) if eq else None
+        self.referenced.add(key)
+        self.args[key] = self.build_args.get(key, default)
+        self.nop("ARG " + key + ("=" + default if default is not None else ""))
 
     # -- cache and commits -------------------------------------------------------------
 
@@ -438,15 +575,24 @@ class _Builder:
         self.say(" ---> Using cache")
         return True
 
-    def container(self, argv: tuple[str, ...]) -> Container:
+    def container(self, argv: tuple[str, ...], env: tuple[str, ...] | None = None) -> Container:
         """A build step's temporary container on the current image (` ---> Running in ...`)."""
         self.world = self.world.tick()
         cid = sha256("build-container", self.world.clock, self.image.id, argv)
         taken = {x.name for x in self.world.containers.values()}
-        config = replace(self.config, cmd=argv, entrypoint=None)
+        config = replace(self.config, cmd=argv, entrypoint=None, env=self.config.env if env is None else env)
         self.say(f" ---> Running in {cid[:12]}")
         return Container(id=cid, name=names.generate(cid, taken), image=self.image.id, image_ref=self.image.id,
                          config=config, layers=self.image.layers, labels=config.labels, created=self.world.clock)
+
+    def finish(self, container: Container, failed: bool = False) -> None:
+        """A step's container after its step: removed (`--rm` after a success, `--force-rm` always) or kept."""
+        if self.c.force_rm or (self.c.rm and not failed):
+            if container.id in self.world.containers:
+                self.world = self.world.drop_container(container.id)
+            self.say(self.p.build_removed_container.format(short=container.short_id))
+        else:
+            self.world = self.world.put_container(container)
 
     def commit(self, changes: fs.Changes, container_cmd: tuple[str, ...], container: Container | None,
                run_step: bool = False) -> None:
@@ -458,9 +604,7 @@ class _Builder:
                                             History(" ".join(container_cmd), comment), container_cmd=container_cmd,
                                             always_layer=always, layer_owner=container.id if always and container else "")
         if container is not None:
-            if container.id in self.world.containers:
-                self.world = self.world.drop_container(container.id)
-            self.say(self.p.build_removed_container.format(short=container.short_id))
+            self.finish(container)
 
     def nop(self, comment: str, one_word: bool = False, changes=None) -> None:
         """Commit a container that never runs, its Cmd naming the step (`#(nop) `)."""
@@ -468,7 +612,8 @@ class _Builder:
         if self.cached(container_cmd):
             return
         container = self.container(container_cmd)
-        self.commit(changes(self.view()) if changes else fs.EMPTY, container_cmd, container)
+        upper = changes(self.view()) if changes else fs.EMPTY
+        self.commit(upper, container_cmd, replace(container, rw=upper))
 
     def view(self) -> fs.Rootfs:
         return fs.Rootfs(self.world.image_view(self.image))
@@ -476,26 +621,39 @@ class _Builder:
     # -- instructions ------------------------------------------------------------------
 
     def from_(self, ins: Instruction) -> None:
+        """FROM: an earlier stage's image, or an image of the engine (its reference may use meta args)."""
         text = ins.rest.split()[0]
-        image = find_image(self.world, text)
-        if image is None:
-            try:
-                repo = refs.parse(text).repo
-            except refs.InvalidReference:
-                raise _Unsupported(ins, f"invalid reference {text!r}") from None
-            raise _Stop(self.p.error("build_pull_denied", repo=repo))
-        self.image = image
-        self.from_id = image.id
-        self.from_ref = source_name(self.world, image.id, text, self.p)
-        env = image.config.env
+        stage = self.done.get(text.lower())
+        if stage is not None:
+            self.image, self.trail = stage
+        else:
+            meta = tuple(f"{k}={v}" for k, v in self.meta.items() if v is not None)
+            text = expand(text, meta, ins)
+            image = find_image(self.world, text)
+            if image is None:
+                try:
+                    repo = refs.parse(text).repo
+                except refs.InvalidReference:
+                    raise _Unsupported(ins, f"invalid reference {text!r}") from None
+                raise _Stop(self.p.error("build_pull_denied", repo=repo))
+            self.image, self.trail = image, ()
+            self.from_ref = source_name(self.world, image.id, text, self.p)
+        self.from_id = self.image.id if stage is None else ""
+        env = self.image.config.env
         if not any(e.partition("=")[0] == "PATH" for e in env):
             env = env + (DEFAULT_PATH,)  # the builder's setDefaultPath
-        self.config = replace(image.config, env=env)
+        self.config = replace(self.image.config, env=env)
+        self.cmd_set = False
+        self.args = {}
+
+    def end_stage(self, stage: "Stage") -> None:
+        for key in ((stage.name, str(stage.index)) if stage.name else (str(stage.index),)):
+            self.done[key] = (self.image, self.trail)
 
     def env(self, ins: Instruction) -> None:
         env = list(self.config.env)
         shown = []
-        for key, value in _pairs(ins, self.config.env):
+        for key, value in _pairs(ins, self.expand_env()):
             item = f"{key}={value}"
             shown.append(item)
             at = [k for k, e in enumerate(env) if e.partition("=")[0] == key]
@@ -508,7 +666,7 @@ class _Builder:
 
     def label(self, ins: Instruction) -> None:
         labels = dict(self.config.labels)
-        pairs = _pairs(ins, self.config.env)
+        pairs = _pairs(ins, self.expand_env())
         labels.update(pairs)
         self.config = replace(self.config, labels=frozendict(labels))
         self.nop("LABEL " + " ".join(f"{k}={v}" for k, v in pairs))
@@ -526,7 +684,7 @@ class _Builder:
         self.nop("ENTRYPOINT " + go_list(argv))
 
     def workdir(self, ins: Instruction) -> None:
-        path = fs.normpath(expand(ins.rest, self.config.env, ins), self.config.working_dir or "/")
+        path = fs.normpath(expand(ins.rest, self.expand_env(), ins), self.config.working_dir or "/")
         self.config = replace(self.config, working_dir=path)
 
         def mkdir(rootfs: fs.Rootfs) -> fs.Changes:
@@ -539,16 +697,20 @@ class _Builder:
 
     def run(self, ins: Instruction) -> None:
         argv = _command_line(ins.rest)
-        if self.cached(argv):
+        pairs = self.arg_pairs()
+        # The step's Cmd (history row, cache key) names the args the RUN sees: `|N K=V ... argv`.
+        saved = (f"|{len(pairs)}", *sorted(pairs), *argv) if pairs else argv
+        if self.cached(saved):
             return
-        container = self.container(argv)
+        env = self.config.env + tuple(pairs)
+        container = self.container(argv, env)
         # A RUN step is a container: it sees the init layer and the bind mounts too.
         rootfs = fs.Rootfs(fs.union(self.world.layer_stack(self.image) + (fs.INIT_LAYER,)), fs.EMPTY, fs.BIND_MOUNTS)
         try:
-            proc = workload.spawn(argv, rootfs, self.config.env, self.config.working_dir or "/", pid1=True)
+            proc = workload.spawn(argv, rootfs, env, self.config.working_dir or "/", pid1=True)
         except workload.ExecNotFound as e:
-            # The runtime cannot exec: the container stays, never started.
-            self.world = self.world.put_container(replace(container, exit_code=self.p.exit_not_found))
+            # The runtime cannot exec: the container stays, never started (unless --force-rm).
+            self.finish(replace(container, exit_code=self.p.exit_not_found), failed=True)
             raise _Stop(self.p.error("build_exec_not_found", cmd=e.name)) from None
         except UnsupportedWorkload as e:
             raise _Unsupported(ins, str(e)) from None
@@ -557,20 +719,23 @@ class _Builder:
             self.out.append(step.stdout)
         if step.stderr:
             self.out.append(_STDERR_ON + step.stderr + _STDERR_OFF)
+        ran = replace(container, rw=step.fs.upper, status=Status.EXITED, exit_code=step.exit_code, started=True)
         if step.exit_code:
             # `--rm` (the default) removes a step's container only when the step succeeded.
-            failed = replace(container, rw=step.fs.upper, status=Status.EXITED, exit_code=step.exit_code,
-                             started=True)
-            self.world = self.world.put_container(failed)
+            self.finish(ran, failed=True)
             raise _Stop(self.p.error("build_failed", cmd=" ".join(argv), code=step.exit_code), step.exit_code)
-        self.commit(step.fs.upper, argv, container, run_step=True)
+        self.commit(step.fs.upper, saved, ran, run_step=True)
 
     def copy(self, ins: Instruction) -> None:
-        words = exec_form(ins.rest)
-        words = [expand(w, self.config.env, ins) for w in (words if words is not None else ins.rest.split())]
+        flags, rest = _flags(ins)
+        words = exec_form(rest)
+        words = [expand(w, self.expand_env(), ins) for w in (words if words is not None else rest.split())]
         if len(words) < 2:
             raise _Unsupported(ins, "COPY needs a source and a destination")
         sources, dest = words[:-1], words[-1]
+        if "from" in flags:
+            self._copy_from(ins, flags["from"], sources, dest)
+            return
         if len(sources) > 1 and not dest.endswith("/"):
             raise _Unsupported(ins, "several sources need a destination ending in /")
         found = []
@@ -596,6 +761,38 @@ class _Builder:
         try:
             for rel, is_dir in found:
                 rootfs = self._copy_dir(rootfs, rel, target) if is_dir else self._copy_file(rootfs, rel, target, dest)
+        except fs.FsError as e:
+            raise _Unsupported(ins, f"COPY over a non-directory ({e})") from None
+        self.commit(rootfs.upper, container_cmd, None)
+
+    def _copy_from(self, ins: Instruction, name: str, sources: list[str], dest: str) -> None:
+        """COPY --from=STAGE (an earlier stage's name or index, or an image): one file of that image."""
+        stage = self.done.get(name.lower())
+        image = stage[0] if stage is not None else find_image(self.world, name)
+        if image is None:
+            raise _Unsupported(ins, f"COPY --from={name}: no earlier stage or image of that name")
+        if len(sources) != 1:
+            raise _Unsupported(ins, "several sources copied --from another stage are not modelled")
+        path = fs.normpath(sources[0], "/")
+        entry = fs.Rootfs(self.world.image_view(image)).lookup(path)
+        if entry is None:
+            raise _Stop(self.p.error("build_copy_missing", path=sources[0]))
+        if entry.kind is not fs.Kind.FILE:
+            raise _Unsupported(ins, "a directory or link copied --from another stage is not modelled")
+        # The sum of a file read from an image's file system: its header as the daemon's own stat gives
+        # it, owner names looked up (root), then the content (builder/remotecontext/lazycontext.go).
+        bits = 0o177777 if self.p.copy_sum_type_bits else 0o7777
+        digest = "file:" + tarsum(path.lstrip("/"), (0o100000 | entry.mode) & bits, len(entry.data), "0",
+                                  entry.data, owner="root")
+        container_cmd = SHELL + (f"#(nop) COPY {digest} in {dest} ",)
+        if self.cached(container_cmd):
+            return
+        target = fs.normpath(dest, self.config.working_dir or "/")
+        rootfs = self.view()
+        if dest.endswith("/") or rootfs.is_dir(target):
+            target = fs.normpath(posixpath.basename(path), target)
+        try:
+            rootfs = rootfs.mkdir(fs.parent(target), parents=True).write(target, fs.file(entry.data, entry.mode))
         except fs.FsError as e:
             raise _Unsupported(ins, f"COPY over a non-directory ({e})") from None
         self.commit(rootfs.upper, container_cmd, None)
@@ -646,6 +843,50 @@ def _cache_key(container_cmd: tuple[str, ...], config: Config) -> tuple:
     return (tuple(container_cmd), tuple(config.env), dict(config.labels), config.entrypoint)
 
 
+def plan(instructions: tuple[Instruction, ...], target: str | None, p: Profile,
+         only_needed: bool) -> tuple[tuple[Instruction, ...], tuple[Stage, ...]]:
+    """The meta ARGs and the stages a build runs: up to `--target` (every stage before it, or, with
+    `only_needed` as BuildKit, only those it depends on); the last stage's when no target is given."""
+    meta, all_stages = stages(instructions)
+    last = all_stages[-1]
+    if target is not None:
+        last = next((s for s in all_stages if s.name == target.lower()), None)
+        if last is None:
+            raise _Stop(p.error("buildkit_target_missing" if only_needed else "build_target_missing", target=target))
+    if only_needed:
+        return meta, needed(all_stages, last)
+    return meta, all_stages[: last.index + 1]
+
+
+def dispatch(b: _Builder, meta: tuple[Instruction, ...], run: tuple[Stage, ...], steps: dict) -> None:
+    """Run the meta ARGs, then each stage's FROM and instructions, printing the classic builder's steps."""
+    total = len(meta) + sum(1 + len(s.body) for s in run)
+    n = 0
+    for ins in meta:
+        n += 1
+        b.say(f"Step {n}/{total} : {ins.original}")
+        b.meta_arg(ins)  # no image yet: no ` ---> ` line
+    for stage in run:
+        for ins in (stage.from_,) + stage.body:
+            n += 1
+            b.say(f"Step {n}/{total} : {ins.original}")
+            steps[ins.keyword](ins)
+            if ins is not stage.from_:  # the stage's args as this step left them (a RUN does not change them)
+                b.trail += ((ins, tuple(b.args.items())),)
+            b.say(f" ---> {b.image.short_id}")
+        b.end_stage(stage)
+
+
+def steps_of(b: _Builder) -> dict:
+    return {"FROM": b.from_, "RUN": b.run, "COPY": b.copy, "ENV": b.env, "LABEL": b.label,
+            "CMD": b.cmd, "ENTRYPOINT": b.entrypoint, "WORKDIR": b.workdir, "ARG": b.arg}
+
+
+def unused_args(b: _Builder) -> list[str]:
+    """The `--build-arg`s no ARG of the stages run (nor a meta ARG) declares, sorted."""
+    return sorted(k for k in b.build_args if k not in b.referenced)
+
+
 def build(world: World, c: cmd.Build, p: Profile) -> Result:
     """`docker build` (legacy builder): one intermediate image per instruction, then the tags."""
     tags = []
@@ -654,18 +895,14 @@ def build(world: World, c: cmd.Build, p: Profile) -> Result:
             tags.append(refs.parse(text))
         except refs.InvalidReference as e:
             return refused(world, p.error("build_invalid_tag", ref=text, detail=e), exit=125)
-    b = _Builder(world, c, p)
-    # The CLI's progress line ends "\r\r\n"; read as text that is the line and an empty one.
-    b.say(f"Sending build context to Docker daemon {human_size(context_size(c.context)):>8}\n")
     try:
+        b = _Builder(world, c, p)
+        # The CLI's progress line ends "\r\r\n"; read as text that is the line and an empty one.
+        b.say(f"Sending build context to Docker daemon {human_size(context_size(sent_context(c))):>8}\n")
         instructions = parse_dockerfile(c.dockerfile)
         _validate(instructions, p)
-        steps = {"FROM": b.from_, "RUN": b.run, "COPY": b.copy, "ENV": b.env, "LABEL": b.label,
-                 "CMD": b.cmd, "ENTRYPOINT": b.entrypoint, "WORKDIR": b.workdir}
-        for n, ins in enumerate(instructions, 1):
-            b.say(f"Step {n}/{len(instructions)} : {ins.original}")
-            steps[ins.keyword](ins)
-            b.say(f" ---> {b.image.short_id}")
+        meta, run = plan(instructions, c.target, p, only_needed=False)
+        dispatch(b, meta, run, steps_of(b))
     except _Unsupported as e:
         where = e.instruction
         error = p.error("build_unsupported", line=where.line if where else 1,
@@ -676,6 +913,9 @@ def build(world: World, c: cmd.Build, p: Profile) -> Result:
         if c.quiet:
             return Result(b.world, "", text + e.error.message + "\n", e.exit, e.error)
         return Result(b.world, text, e.error.message + "\n", e.exit, e.error)
+    left = unused_args(b)
+    if left:
+        b.say(f"[Warning] One or more build-args [{' '.join(left)}] were not consumed")
     b.say(f"Successfully built {b.image.short_id}")
     for ref in tags:
         b.world = set_tag(b.world, ref, b.image.id)

@@ -111,6 +111,26 @@ class Export:
 
 
 @dataclass(frozen=True, slots=True)
+class Cp:
+    """`docker cp`: host -> container (`into`) or container -> host.
+
+    `path` is the container's side as typed after `CONTAINER:`, `host_path` the
+    host's side as typed.  `host` is what the host has at `host_path` (the
+    parser reads it: the script's folder, or what earlier lines wrote there):
+    relative path -> `model.fs.Entry`, "" for `host_path` itself, "a/b" for
+    what lies beneath a directory; empty when nothing is there.  For a copy
+    out, `host_parent` says whether the folder `host_path` would go in exists.
+    """
+
+    container: str
+    path: str
+    host_path: str
+    into: bool
+    host: frozendict = frozendict()
+    host_parent: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class Commit:
     container: str
     ref: str | None = None
@@ -223,3 +243,9 @@ class Build:
     modes: frozendict = frozendict()
     # "classic" or "buildkit" (`DOCKER_BUILDKIT=0|1` on the line); None: the dialect's `builder`.
     builder: str | None = None
+    # --rm (default true): remove a step's container after the step succeeded; --force-rm: always.
+    rm: bool = True
+    force_rm: bool = False
+    # --build-arg K=V, in the order given (a later K wins); --target STAGE.
+    build_args: tuple[tuple[str, str], ...] = ()
+    target: str | None = None

@@ -26,7 +26,7 @@ from frozendict import frozendict
 
 from . import commands as cmd
 from . import clock, fs, names, refs, workload
-from .errors import EngineError, UnsupportedWorkload
+from .errors import EngineError, ErrorKind, UnsupportedWorkload
 from .profile import Profile
 from .result import Out, Result, refused
 from .values import Config, Container, Status, World, sha256
@@ -333,7 +333,12 @@ def run(world: World, c: cmd.Run, p: Profile) -> Result:
     if created.error is not None:
         return replace(created, exit=p.exit_run_failed, stderr=_run_prefix(created.stderr, p))
     cid = created.stdout.strip()
+    before = world
     world, error, code, step = _start_one(created.world, created.world.containers[cid], p)
+    if error is not None and error.kind is ErrorKind.UNSUPPORTED_WORKLOAD:
+        # Found only when the process starts (a program on PATH the language does not know):
+        # the whole run is refused, and the container it made is not left behind.
+        return Result(before, "", _run_prefix(error.message + "\n", p), code, error)
     if error is not None:
         return Result(world, cid + "\n" if c.detach else "", _run_prefix(error.message + "\n", p), code, error)
     if c.detach:
@@ -365,15 +370,18 @@ def _timeout(given: int | None, c: Container) -> int:
     return c.stop_timeout if c.stop_timeout is not None else DEFAULT_STOP_TIMEOUT
 
 
-def _terminate(world: World, c: Container, timeout: int, auto_remove: bool = True, p: Profile | None = None) -> World:
+def _terminate(world: World, c: Container, timeout: int, auto_remove: bool = True, killed_first: bool = False,
+               p: Profile | None = None) -> World:
     """End a running or paused container as `docker stop` does: SIGTERM, then SIGKILL.
 
     The engine thaws a paused container after signalling it, so its TERM
     handler runs as if it had never been paused.  `restart` turns auto-removal
-    off while it stops the container (`auto_remove=False`).
+    off while it stops the container (`auto_remove=False`); `killed_first`: the SIGKILL of a
+    `-t 0` stop landed before PID 1 ran its TERM trap (`_kill_race`).
     """
-    if p is not None and p.stop_zero_timeout_kills and timeout <= 0:
-        step = workload.signal(c.processes[0], world.rootfs(c), "KILL")  # no stop signal at all (Podman)
+    if killed_first or (p is not None and p.stop_zero_timeout_kills and timeout <= 0):
+        # the race's SIGKILL landed first (Docker), or no stop signal at all at -t 0 (Podman)
+        step = workload.signal(c.processes[0], world.rootfs(c), "KILL")
     else:
         step = workload.stop(c.processes[0], world.rootfs(c), max(timeout, 0))
     if auto_remove:
@@ -381,6 +389,16 @@ def _terminate(world: World, c: Container, timeout: int, auto_remove: bool = Tru
     world = _settle(world, replace(c, auto_remove=False), step)
     world = world.put_container(replace(world.containers[c.id], auto_remove=c.auto_remove))
     return clock.pass_time(world, step.elapsed, skip={c.id})
+
+
+def _kill_race(world: World, c: Container, timeout: int, p: Profile) -> bool:
+    """`-t 0` of a container whose PID 1 ends in its TERM trap: SIGKILL may land first (137).
+
+    Not under a dialect whose `-t 0` sends SIGKILL alone (Podman): there is no race to lose.
+    """
+    if p.stop_zero_timeout_kills and timeout <= 0:
+        return False
+    return bool(c.processes) and workload.term_races_kill(c.processes[0], world.rootfs(c), timeout)
 
 
 def stop(world: World, c: cmd.Stop, p: Profile) -> Result:
@@ -391,7 +409,12 @@ def stop(world: World, c: cmd.Stop, p: Profile) -> Result:
             out.refuse(p.error("stop_paused_auto_remove" if target.auto_remove else "stop_paused", id=target.id))
             return
         if target.status in (Status.RUNNING, Status.PAUSED):
-            out.world = _terminate(out.world, target, _timeout(c.timeout, target), p=p)
+            timeout = _timeout(c.timeout, target)
+            if _kill_race(out.world, target, timeout, p):
+                killed = out.branch()
+                killed.world = _terminate(killed.world, target, timeout, killed_first=True, p=p)
+                killed.print(name)
+            out.world = _terminate(out.world, target, timeout, p=p)
         out.print(name)
 
     def lingering(name: str, gone: Container) -> tuple[Callable[[Out], None], ...]:
@@ -487,7 +510,16 @@ def restart(world: World, c: cmd.Restart, p: Profile) -> Result:
                 lost = out.branch()
                 lost.world = _terminate(lost.world, target, _timeout(c.timeout, target), p=p)
                 lost.refuse(p.error("restart_marked_for_removal", name=name))
-            out.world = _terminate(out.world, target, _timeout(c.timeout, target), auto_remove=False, p=p)
+            timeout = _timeout(c.timeout, target)
+            if _kill_race(out.world, target, timeout, p):
+                killed = out.branch()
+                killed.world = _terminate(killed.world, target, timeout, auto_remove=False, killed_first=True, p=p)
+                killed.world, error, _, _ = _start_one(killed.world, killed.world.containers[target.id], p)
+                if error is not None:
+                    killed.refuse(error)
+                else:
+                    killed.print(name)
+            out.world = _terminate(out.world, target, timeout, auto_remove=False, p=p)
             target = out.world.containers[target.id]
         out.world, error, _, _ = _start_one(out.world, target, p)
         if error is not None:

@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Callable
 
 from . import commands as cmd
-from . import containers, images, listing, prune, transfer
+from . import containers, copy, images, listing, prune, transfer
 from .profile import DOCKER_20_10, Profile
 from .errors import UnsupportedWorkload
 from .result import Result, refused
@@ -56,6 +56,7 @@ TRANSITIONS: dict[type, Callable[[World, object, Profile], Result]] = {
     cmd.History: listing.history,
     cmd.Inspect: listing.inspect,
     cmd.Build: _build,
+    cmd.Cp: copy.cp,
 }
 
 # The docker verb each command value stands for (coverage tables, scripts).
@@ -67,6 +68,7 @@ VERBS: dict[type, str] = {
     cmd.Images: "images", cmd.History: "history", cmd.Inspect: "inspect", cmd.Build: "build",
     cmd.Rename: "rename",
     cmd.ContainerPrune: "container prune", cmd.ImagePrune: "image prune", cmd.SystemPrune: "system prune",
+    cmd.Cp: "cp",
 }
 
 

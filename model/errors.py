@@ -33,6 +33,8 @@ class ErrorKind(enum.Enum):
     BUILD_FAILED = "build_failed"
     BAD_DOCKERFILE = "bad_dockerfile"
     NO_SUCH_FILE = "no_such_file"
+    BUSY = "busy"  # cp onto a mount point (a started container's /etc/hostname, hosts, resolv.conf)
+    FILE_CONFLICT = "file_conflict"  # cp of a directory onto a file, or of a file onto a directory
     USAGE = "usage"
 
 

@@ -257,7 +257,8 @@ def _rmi_one(world: World, text: str, force: bool, prune: bool, p: Profile, out:
         raise _Conflict(p.error("invalid_reference", detail=bad, ref=text))
     img = find(world, text)
     if img is None:
-        raise _Conflict(p.error("no_such_image", ref=text))
+        tagged = text if refs.full_id(text) or ":" in text.rsplit("/", 1)[-1] else text + ":latest"
+        raise _Conflict(p.error("rmi_no_such_image", ref=text, tagged=tagged))
     by_id = refs.is_id_prefix(text, img.id[7:]) or refs.full_id(text) is not None
     tags = world.image_tags(img.id)
     if force and p.rmi_force_removes_containers and (by_id or len(tags) == 1):
@@ -273,6 +274,8 @@ def _rmi_one(world: World, text: str, force: bool, prune: bool, p: Profile, out:
         out.append(f"Untagged: {_shown(ref, p)}")
         if world.image_tags(img.id):
             return world
+        if p.rmi_keeps_image_in_use and world.containers_of(img.id):
+            return world  # the containerd store: dangling, for the containers that use it
         return _delete(world, img, force, prune, True, p, out)
     elif len(tags) == 1:
         # By id, a single tag is removed with the image; two or more (even of

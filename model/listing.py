@@ -54,7 +54,7 @@ def _stack_size(world: World, c: Container) -> int:
     return sum(world.layers[lid].size for lid in c.layers)
 
 
-def ps_row(world: World, c: Container, no_trunc: bool = False, keep_ref: bool = False) -> dict:
+def ps_row(world: World, c: Container, no_trunc: bool = False, keep_ref: bool = False, tag_ref: bool = False) -> dict:
     command = command_text(c.config.argv())
     # The reference as typed, while it still names the container's image;
     # once it names another image, or nothing, the image's id (with `keep_ref`: the reference, as podman).
@@ -62,6 +62,8 @@ def ps_row(world: World, c: Container, no_trunc: bool = False, keep_ref: bool = 
     image = c.image_ref if keep_ref or (named is not None and named.id == c.image) else c.image
     if image == c.image or refs.full_id(image) == c.image[7:]:
         image = c.image if no_trunc else c.image[7:19]
+    elif tag_ref and image == c.image_ref and not refs.is_id_prefix(image, c.image[7:]):
+        image = str(refs.parse(image))  # `img1` -> `img1:latest` (the dialect's container_image_ref_tagged)
     labels = c.labels
     return {
         "ID": c.id if no_trunc else c.short_id,
@@ -153,7 +155,7 @@ def ps(world: World, c: cmd.Ps, p: Profile) -> Result:
         containers = containers[::-1]
     if c.quiet:
         return Result(world, "".join((x.id if c.no_trunc else x.short_id) + "\n" for x in containers))
-    rows = [_ps_shown(ps_row(world, x, c.no_trunc, p.container_image_keeps_ref), x, p) for x in containers]
+    rows = [_ps_shown(ps_row(world, x, c.no_trunc, p.container_image_keeps_ref, p.container_image_ref_tagged), x, p) for x in containers]
     fmt = c.format or "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}" + \
         ("\t{{.Size}}" if c.size else "")
     return _formatted(world, fmt, rows, PS_HEADERS)

@@ -29,6 +29,9 @@ _DOCKER_20_10_MESSAGES = {
     "no_such_object": (ErrorKind.NO_SUCH_CONTAINER, "Error: No such object: {name}"),
     "no_such_image": (ErrorKind.NO_SUCH_IMAGE, "Error: No such image: {ref}"),
     "no_such_image_daemon": (ErrorKind.NO_SUCH_IMAGE, "Error response from daemon: No such image: {ref}"),
+    # rmi of a missing image ({tagged}: the reference with its tag, `img1` -> `img1:latest`; 20.10's CLI says
+    # the reference as typed, the 26.1 and 28.5 daemons the tagged one: `dockspec matrix --wording --verify`)
+    "rmi_no_such_image": (ErrorKind.NO_SUCH_IMAGE, "Error: No such image: {ref}"),
     # Without --pull never the CLI tries to pull; offline, the wording after the
     # first line depends on the machine's resolver, so only the kind is compared.
     "no_such_image_pull": (ErrorKind.NO_SUCH_IMAGE, "Unable to find image '{ref}' locally\nError response from daemon: pull access denied for {repo}, repository does not exist or may require 'docker login'"),
@@ -76,6 +79,8 @@ _DOCKER_20_10_MESSAGES = {
     "stop_paused_auto_remove": (ErrorKind.PAUSED, "Error: container {id} is running or paused, refusing to clean up: container state improper"),
     "wait_paused": (ErrorKind.PAUSED, "dockspec: waiting on paused container {id} would never return"),
     "bad_archive": (ErrorKind.NO_SUCH_FILE, "{detail}"),
+    # load of a tar that holds no image (an `export`): as a broken archive (replays/56-load-export.sh)
+    "load_not_an_image": (ErrorKind.NO_SUCH_FILE, "Error processing tar file(exit status 1): unexpected EOF"),
     "bad_import": (ErrorKind.NO_SUCH_FILE, "Error response from daemon: {detail}"),
     "save_no_such_image": (ErrorKind.NO_SUCH_IMAGE, "Error response from daemon: reference does not exist"),
     # prune (replays/26-prune.sh): a filter the daemon rejects; until= of a time the model cannot place
@@ -92,12 +97,33 @@ _DOCKER_20_10_MESSAGES = {
     # read the image's config from its data-root (which the model writes as <data-root>).
     "commit_image_gone": (ErrorKind.NO_SUCH_IMAGE, "Error response from daemon: failed to get digest {id}: open {root}/image/overlay2/imagedb/content/sha256/{hex}: no such file or directory"),
     "no_such_file": (ErrorKind.NO_SUCH_FILE, "open {path}: no such file or directory"),
+    # docker cp (replays/33-cp.sh, docs/cp.md).  20.10's client words the daemon's 404 the same for a
+    # missing container and a missing path in one ("No such container:path"), so both convey one kind.
+    "cp_no_such_container": (ErrorKind.NO_SUCH_CONTAINER, "Error: No such container:path: {name}:{path}"),
+    "cp_no_such_path": (ErrorKind.NO_SUCH_CONTAINER, "Error: No such container:path: {name}:{path}"),
+    "cp_no_such_host_path": (ErrorKind.NO_SUCH_FILE, "lstat {path}: no such file or directory"),
+    "cp_output_dir_missing": (ErrorKind.NO_SUCH_FILE, 'invalid output path: directory "{path}" does not exist'),
+    "cp_no_such_directory": (ErrorKind.NO_SUCH_FILE, "no such directory"),
+    "cp_not_a_directory": (ErrorKind.NO_SUCH_FILE, "not a directory"),
+    "cp_extraction_not_directory": (ErrorKind.NO_SUCH_FILE, "Error response from daemon: extraction point is not a directory"),
+    "cp_source_not_directory": (ErrorKind.NO_SUCH_FILE, "Error response from daemon: lstat {root}{path}: not a directory"),
+    "cp_cannot_copy_directory": (ErrorKind.FILE_CONFLICT, "cannot copy directory"),
+    "cp_overwrite_directory": (ErrorKind.FILE_CONFLICT, 'Error response from daemon: Error processing tar file(exit status 1): cannot overwrite directory "{path}" with non-directory "{dest}"'),
+    "cp_overwrite_non_directory": (ErrorKind.FILE_CONFLICT, 'Error response from daemon: Error processing tar file(exit status 1): cannot overwrite non-directory "{path}" with directory "{dest}"'),
+    "cp_busy": (ErrorKind.BUSY, "Error response from daemon: Error processing tar file(exit status 1): unlinkat {path}: device or resource busy"),
+    "cp_empty_path": (ErrorKind.USAGE, "Error response from daemon: bad parameter: pathcannot be empty"),
+    "cp_not_modelled": (ErrorKind.UNSUPPORTED_WORKLOAD, "dockspec: docker cp: {detail} is not modelled (docs/cp.md)"),
     "bad_dockerfile": (ErrorKind.BAD_DOCKERFILE, "Error response from daemon: {detail}"),
     "build_failed": (ErrorKind.BUILD_FAILED, "The command '{cmd}' returned a non-zero code: {code}"),
     "build_pull_denied": (ErrorKind.NO_SUCH_IMAGE, "pull access denied for {repo}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied"),
     "build_invalid_tag": (ErrorKind.INVALID_REFERENCE, "invalid argument \"{ref}\" for \"-t, --tag\" flag: {detail}\nSee 'docker build --help'."),
     "build_unknown_instruction": (ErrorKind.BAD_DOCKERFILE, "Error response from daemon: dockerfile parse error line {line}: unknown instruction: {instruction}"),
     "build_unsupported": (ErrorKind.BAD_DOCKERFILE, "dockspec: unsupported Dockerfile instruction at line {line}: {instruction} ({detail})"),
+    # --target naming no stage (replays/38-multistage.sh): the classic builder, BuildKit
+    "build_target_missing": (ErrorKind.BAD_DOCKERFILE, "Error response from daemon: failed to reach build target {target} in Dockerfile"),
+    "buildkit_target_missing": (ErrorKind.BAD_DOCKERFILE, 'ERROR: failed to solve: target stage "{target}" could not be found'),
+    # a build flag the dialect's builder does not model (not seen on its engine): refused, not guessed
+    "build_flag_unsupported": (ErrorKind.USAGE, "dockspec: build {flag} is not modelled for the {builder} builder"),
     "build_copy_missing": (ErrorKind.NO_SUCH_FILE, "COPY failed: file not found in build context or excluded by .dockerignore: stat {path}: file does not exist"),
     # BuildKit (model/builders/buildkit.py; not 20.10's default builder): a RUN that exits non-zero, a bad tag
     # (the wording of the 23+ clients' BuildKit: replays/17-build-fail.sh:3, :10 on Docker 26.1)
@@ -138,6 +164,10 @@ class Profile:
     # exits 0 unless another image failed otherwise; 20.10's CLI as well as the 23+ ones (seen by
     # `dockspec matrix --verify` on docker-20.10: `rmi -f img1` with no img1 exits 0; tests/test_matrix.py).
     rmi_force_ignores_missing: bool = True
+    # rmi (-f) of the last tag of an image a container uses: 20.10 deletes it under a stopped
+    # container (a running one holds it, dangling); the containerd store keeps it, dangling, under
+    # any container (replays/57-rmi-force-in-use.sh:6).
+    rmi_keeps_image_in_use: bool = False
     # rmi without --no-prune also deletes untagged parents nobody uses.
     rmi_prunes_parents: bool = True
     # image inspect shows ContainerConfig (the committing container's config); the API
@@ -158,9 +188,18 @@ class Profile:
     # A BuildKit build of what an image already holds (a fully cached rebuild) gives that image
     # again; the containerd image store makes a new one (replays/16-build.sh:13).
     buildkit_rebuild_same_image: bool = True
+    # BuildKit's history row of `ARG K=default`: the default as written (26.1), or the value the build gave
+    # K, a --build-arg's or the default, `ARG K` when unset (28.5; replays/37-build-args.sh:8, :11).
+    buildkit_arg_row_value: bool = False
     # The builder `docker build` uses when the line does not say (DOCKER_BUILDKIT=0|1): "classic" (the
     # legacy builder, 20.10's default) or "buildkit" (the 23+ clients' default); model/builders/.
     builder: str = "classic"
+    # image prune: 20.10 prunes images, deleting each candidate's tags one at a time as rmi would and
+    # skipping an image a container uses; the containerd image store prunes *names*
+    # (daemon/containerd/image_prune.go): it keeps the name a container was created from, the dangling
+    # image of a container's image, and the last name of an image a container was created from by id,
+    # and deletes every other name, even the last one of an image a container uses (replays/55-prune-names.sh).
+    prune_by_name: bool = False
     # prune without -f, answered "N": 20.10's client still prints "Total reclaimed space: 0B" (container
     # and image prune); 28.5's prints nothing more (replays/26-prune.sh:9, :27).
     prune_declined_total: bool = True
@@ -213,6 +252,8 @@ class Profile:
     # A container's IMAGE (ps, the snapshot) is the reference it was made with while that still names its
     # image, else the image's id (Docker); podman keeps the reference for good (replays/15-rmi-in-use-untag.sh:5, :8).
     container_image_keeps_ref: bool = False
+    # ... and writes it with its tag: `create ... img1` shows `img1:latest` (podman: replays/50-matrix-podman.sh:5, :7).
+    container_image_ref_tagged: bool = False
     # rm -f / rmi -f of a name that does not exist: Docker's CLI says "No such ..." on stderr (exit 0);
     # podman says nothing at all (replays/07-rm.sh:10, 14-rmi-children.sh:7, 15-rmi-in-use-untag.sh:11, :12).
     force_ignores_missing_silently: bool = False

@@ -14,6 +14,15 @@ cli/command/{container,image,system}/prune.go; replays/26-prune.sh)
   order: sorted), parents pruned; a conflict (a container uses it) skips it
   silently.  The lines are rmi's, in lower case ("untagged: ", "deleted: ");
   the space reclaimed is the size of the layers deleted.
+* The containerd image store (Docker 25+ with containerd-snapshotter) prunes
+  *names*, not images (daemon/containerd/image_prune.go; replays/55-prune-names.sh):
+  the candidates are every name (`-a`) or the dangling images (an untagged
+  image is one dangling name); the name each container was created from stays,
+  as does its image's dangling name; an image a container was created from by
+  id keeps its last name.  The others go in sorted order, the last name of an
+  image deleting the image even while a container uses it (the container keeps
+  its layers).  Lines: "untagged: NAME" (a dangling image's name is its id),
+  "deleted: ID" when the image goes.
 * `system prune` is container prune, then (networks: none here) image prune,
   one total.  BuildKit's build cache is not modelled.
 * Filters: `label=K[=V]`, `label!=K[=V]` (the container's labels, the image's
@@ -28,7 +37,10 @@ from __future__ import annotations
 
 import re
 
+from dataclasses import replace
+
 from . import commands as cmd
+from . import refs
 from .images import _Conflict, _rmi_one
 from .profile import Profile
 from .result import Result, refused
@@ -123,6 +135,8 @@ def _candidates(world: World, all_: bool, filters) -> list[Image]:
 
 
 def _prune_images(world: World, all_: bool, filters, p: Profile) -> tuple[World, list[str], int]:
+    if p.prune_by_name:
+        return _prune_names(world, all_, filters)
     lines: list[str] = []
     before = world.layers
     for img in _candidates(world, all_, filters):
@@ -136,6 +150,70 @@ def _prune_images(world: World, all_: bool, filters, p: Profile) -> tuple[World,
             except _Conflict:
                 continue
             lines.extend(l[0].lower() + l[1:] for l in out)
+    space = sum(layer.size for lid, layer in before.items() if lid not in world.layers)
+    return world, lines, space
+
+
+def _names(world: World) -> dict[str, str]:
+    """Every image name of the containerd store -> image id; an untagged image is named by its id."""
+    named = {tag: iid for tag, iid in world.tags.items()}
+    named.update({img.id: img.id for img in world.images.values() if not world.image_tags(img.id)})
+    return named
+
+
+def prunable_names(world: World, all_: bool, filters, names: dict[str, str] | None = None) -> list[str]:
+    """The names the containerd store's image prune deletes, in the order it reports them (sorted);
+    `names`: the store's names (`_names(world)`), when the caller has them already."""
+    names = _names(world) if names is None else names
+    candidates = {n for n, iid in names.items()
+                  if (all_ or n == iid) and _labels_match(world.images[iid].config.labels, filters) and _old_enough(filters)}
+    used_ids = set()
+    for c in world.containers.values():
+        candidates.discard(c.image)  # the dangling image of a container's image
+        if refs.is_id_prefix(c.image_ref, c.image[7:]):  # by its id, full or truncated
+            used_ids.add(c.image)
+        else:
+            try:
+                candidates.discard(str(refs.parse(c.image_ref)))
+            except refs.InvalidReference:
+                pass
+    count: dict[str, int] = {}
+    for iid in names.values():
+        count[iid] = count.get(iid, 0) + 1
+    for n in sorted(candidates, key=_store_name):
+        iid = names[n]
+        if count[iid] > 1:
+            count[iid] -= 1
+        elif iid in used_ids:
+            candidates.discard(n)
+    return sorted(candidates, key=_store_name)
+
+
+def _store_name(name: str) -> str:
+    """The name as the containerd store keeps it, which orders the prune: `docker.io/library/img:1`,
+    `moby-dangling@sha256:...` for a dangling image."""
+    if name.startswith("sha256:"):
+        return "moby-dangling@" + name
+    first = name.split("/", 1)[0]
+    if "/" in name and ("." in first or ":" in first or first == "localhost"):
+        return name
+    return ("docker.io/" if "/" in name else "docker.io/library/") + name
+
+
+def _prune_names(world: World, all_: bool, filters) -> tuple[World, list[str], int]:
+    names = _names(world)
+    before = world.layers
+    lines: list[str] = []
+    for n in prunable_names(world, all_, filters, names):
+        iid = names[n]
+        lines.append(f"untagged: {n if n != iid else iid}")
+        if n != iid:
+            world = replace(world, tags=world.tags.delete(n))
+        if not world.image_tags(iid):
+            world = replace(world, images=world.images.delete(iid))
+            lines.append(f"deleted: {iid}")
+            world, gone = world.release_layers()
+            lines.extend(f"deleted: sha256:{lid}" for lid in gone)
     space = sum(layer.size for lid, layer in before.items() if lid not in world.layers)
     return world, lines, space
 

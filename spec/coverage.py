@@ -21,6 +21,12 @@ EXEMPT: dict[str, str] = {
     "images": "cannot be refused",
 }
 
+# Verbs the machines do not drive yet, each checked elsewhere (say where).  Once a machine runs
+# one, it must both succeed and be refused like any other verb.
+ELSEWHERE: dict[str, str] = {
+    "cp": "law cp_in_lands_in_the_layer and replays/33-cp.sh (no machine rule: the adapter does not drive cp)",
+}
+
 
 @dataclass
 class Coverage:
@@ -44,6 +50,8 @@ class Coverage:
         if verb in self.skipped:
             return f"skipped: {self.skipped[verb]}"
         seen = self.outcomes(verb)
+        if verb in ELSEWHERE and not seen:
+            return f"skipped: {ELSEWHERE[verb]}"
         if verb in EXEMPT:
             return f"exempt: {EXEMPT[verb]}" if seen else "never run"
         succeeded = OK in seen

@@ -21,13 +21,14 @@ a rule that holds only in some dialects says so with `spec.policies.only_where`.
 """
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from model import commands as cmd
 from model import fs, refs, workload
 from model.errors import ErrorKind as K
 from model.profile import DOCKER_20_10, Profile
-from model.result import Result
+from model.result import Result, outcomes
 from model.values import Container, Image, Status, World
 
 from . import policies
@@ -398,7 +399,7 @@ def layers_go_only_with_rmi(before: World, command: object, result: Result) -> b
     gone = [lid for lid in before.layers if lid not in result.world.layers]
     if not gone:
         return True
-    if type(command) not in (cmd.Rm, cmd.Run, cmd.Stop, cmd.Kill, cmd.Restart, cmd.Wait,  # rm, a --rm container exiting
+    if type(command) not in (cmd.Rm, cmd.Run, cmd.Start, cmd.Stop, cmd.Kill, cmd.Restart, cmd.Wait,  # rm, a --rm container exiting
                              cmd.ContainerPrune):
         return False
     held_by_images = {lid for img in before.images.values() for lid in img.layers}
@@ -578,6 +579,21 @@ def rmi_by_id_deletes_the_image(before: World, command: object, result: Result) 
     return _ref(text) not in after.tags
 
 
+def _kill_racing(before: World, command: object) -> set[str]:
+    """The containers a `stop`/`restart -t 0` may SIGKILL before their PID 1 runs its TERM trap."""
+    if not isinstance(command, (cmd.Stop, cmd.Restart)):
+        return set()
+    racing = set()
+    for text in command.containers:
+        c = resolve_container(before, text)
+        if c is None or c.status not in LIVE or not c.processes:
+            continue
+        timeout = command.timeout if command.timeout is not None else c.stop_timeout
+        if timeout == 0 and workload.term_races_kill(c.processes[0], before.rootfs(c), 0):
+            racing.add(c.id)
+    return racing
+
+
 def _racing(before: World, command: object, after: World, profile: Profile = DOCKER_20_10) -> tuple[set[str], set[str]]:
     """The `--rm` containers whose asynchronous removal this command races with: (ended, maybe).
 
@@ -594,7 +610,9 @@ def _racing(before: World, command: object, after: World, profile: Profile = DOC
             continue
         if c.id in seen and c.id not in after.containers:
             ended.add(c.id)  # the removal may not have happened yet when the later target is handled
-        if isinstance(command, cmd.Restart) and c.status in LIVE and not (
+        # live before the command, or named again: the first restart started it (`restart X X` of a created one)
+        live = c.status in LIVE or c.id in seen
+        if isinstance(command, cmd.Restart) and live and not (
                 c.status is Status.PAUSED and profile.stop_refuses_paused):  # refused: no race
             maybe.add(c.id)  # the exit may be handled with auto-removal already back on
         seen.append(c.id)
@@ -624,8 +642,9 @@ def _labels_match(labels, filters) -> bool:
     return True
 
 
-def prune_removes_only_what_nothing_uses(before: World, command: object, result: Result) -> bool:
-    """Prune removes only what nothing uses: nothing without -f (the prompt says N); stopped containers whose labels match; images no container or child uses, tags only with -a."""
+def prune_removes_only_what_nothing_uses(before: World, command: object, result: Result, *,
+                                         profile: Profile = DOCKER_20_10) -> bool:
+    """Prune removes only what nothing uses: nothing without -f (the prompt says N); stopped containers whose labels match; images no container or child uses (where the store prunes names: the name a container was made from and its image's dangling name), tags only with -a."""
     t = type(command)
     if t not in (cmd.ContainerPrune, cmd.ImagePrune, cmd.SystemPrune) or result.error is not None:
         return True
@@ -644,10 +663,18 @@ def prune_removes_only_what_nothing_uses(before: World, command: object, result:
     if t is cmd.ContainerPrune:
         return after.images == before.images and after.tags == before.tags
     for c in after.containers.values():
-        if c.image in before.images and c.image not in after.images:
+        if profile.prune_by_name:  # the containerd store keeps names, not images
+            ref = None if refs.is_id_prefix(c.image_ref, c.image[7:]) else _ref(c.image_ref)
+            if ref is not None and before.tags.get(ref) == c.image and after.tags.get(ref) != c.image:
+                return False
+            if c.image in before.images and not before.image_tags(c.image) and c.image not in after.images:
+                return False
+        elif c.image in before.images and c.image not in after.images:
             return False
     for img in after.images.values():
-        if img.parent and img.parent in before.images and img.parent not in after.images:
+        # (a parent goes with its children's layers kept where rmi deletes parents: Podman, replays/14-rmi-children.sh)
+        if (img.parent and img.parent in before.images and img.parent not in after.images
+                and (profile.rmi_refuses_parent_with_children or profile.prune_by_name)):
             return False
     if not command.all:
         kept = {t_: i for t_, i in before.tags.items()}
@@ -672,26 +699,30 @@ def init_leaves_its_mount_point(before: World, command: object, result: Result, 
     return True
 
 
-def races_only_on_auto_removal(before: World, command: object, result: Result) -> bool:
-    """Only a `--rm` container's asynchronous removal makes a command race; its outcomes differ in nothing else."""
-    # Races: a start/stop/kill/restart naming an ended --rm container again (the later target may
 def races_only_on_auto_removal(before: World, command: object, result: Result, *,
                                profile: Profile = DOCKER_20_10) -> bool:
-    """Only a `--rm` container's asynchronous removal (or podman's clean-up, read by inspect) makes a command race; its outcomes differ in nothing else."""
+    """Only a `--rm` container's asynchronous removal (or podman's clean-up, read by inspect), or a `-t 0` SIGKILL racing a TERM trap, makes a command race; its outcomes differ in nothing else."""
     # Races: a stop/kill/restart naming an ended --rm container again (the later target may
     # still find it); a restart of a live --rm container (the exit may be handled with
     # auto-removal on: "marked for removal", and the container goes).  The documented
     # outcome is the first; the others may differ only in whether those containers are gone.
     ended, maybe = _racing(before, command, result.world, profile)
+    killed = _kill_racing(before, command)  # may, not must, differ: a restarted one runs again either way
     if type(command) is cmd.Inspect and profile.exited_may_read_stopped:
         # the other race of podman 5.4: an exited container read as "stopped"; nothing else differs
         return all(alt.world == result.world and alt.exit == result.exit for alt in result.alternatives)
-    if not ended and not maybe:
+    if not ended and not maybe and not killed:
         return not result.alternatives
-    if not result.alternatives:
+    if not result.alternatives and (ended or maybe):
         return False
-    keep = {k: v for k, v in result.world.containers.items() if k not in maybe}
-    return all({k: v for k, v in alt.world.containers.items() if k not in maybe} == keep
+    if type(command) is cmd.Stop and result.error is None:
+        for cid in killed:  # the SIGKILL that lands first must be offered: exit 137
+            codes = {o.world.containers[cid].exit_code for o in outcomes(result) if cid in o.world.containers}
+            if codes and 128 + workload.SIGKILL not in codes:
+                return False
+    racing = maybe | killed
+    keep = {k: v for k, v in result.world.containers.items() if k not in racing}
+    return all({k: v for k, v in alt.world.containers.items() if k not in racing} == keep
                and not ended & set(alt.world.containers)
                and alt.world.images == result.world.images and alt.world.tags == result.world.tags
                for alt in result.alternatives)

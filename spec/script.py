@@ -16,6 +16,7 @@ import shlex
 from typing import Callable, Iterable
 
 from model import commands as cmd
+from model import fs
 
 from .fixtures import BASE_TAR_NAME, base_tar
 
@@ -152,6 +153,9 @@ def to_argv(c: object, name_of: NameOf = default_name) -> list[str]:
         flags += (["--no-cache"] if c.no_cache else []) + (["-q"] if c.quiet else [])
         flags += ["--network", c.network] if c.network != "default" else []
         return ["docker", "build", *flags, context_name(c.context)]
+    if t is cmd.Cp:
+        inside = f"{c.container}:{c.path}"
+        return ["docker", "cp", *((c.host_path, inside) if c.into else (inside, c.host_path))]
     raise TypeError(f"not a docker command: {c!r}")
 
 
@@ -161,6 +165,15 @@ def files_of(c: object, name_of: NameOf = default_name) -> dict[str, object]:
         return {name_of(c.data): c.data}
     if isinstance(c, cmd.Build):
         return {context_name(c.context): dict(c.context)}
+    if isinstance(c, cmd.Cp):  # what the host has at the host path (and its folder, for a copy out)
+        import posixpath
+
+        bare = c.host_path.rstrip("/") or "/"
+        if bare.endswith("/.") or bare == ".":
+            bare = posixpath.dirname(bare) or "."
+        folder = posixpath.dirname(posixpath.normpath(c.host_path)) or "."
+        out = {folder: {"": fs.DIR}} if not c.into and c.host_parent and folder != "." else {}
+        return {**out, bare: dict(c.host)}
     return {}
 
 
@@ -175,6 +188,9 @@ class MemoryFiles:
 
     def tree(self, path: str) -> dict[str, bytes]:
         return dict(self.files[path])
+
+    def entries(self, path: str) -> dict:
+        return dict(self.files.get(path, {}))
 
 
 def line(argv: list[str]) -> str:

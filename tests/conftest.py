@@ -25,6 +25,19 @@ def pytest_configure(config):
         os.environ.pop("DOCKSPEC_DOCKER_HOST", None)  # the engine make test started is the controller's
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests of one named engine (a `name` parameter naming a known engine) form one xdist group:
+    under `--dist loadgroup` (scripts/with-engine.sh --workers N) they run in one worker, which
+    starts that engine once, and the engines' tests spread over the workers."""
+    from dockspec import engines
+
+    known = set(engines.names())
+    for item in items:
+        name = getattr(item, "callspec", None) and item.callspec.params.get("name")
+        if isinstance(name, str) and name in known:
+            item.add_marker(pytest.mark.xdist_group(name))
+
+
 def need_engine(name: str | None = None):
     """(url, engine started here or None); fails in CI, skips elsewhere, when none can be had."""
     from dockspec import engines

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 
 import pytest
 from click.testing import CliRunner
@@ -175,15 +174,13 @@ def test_progress_is_plain_lines_off_a_terminal(tmp_path):
 @pytest.mark.engine
 def test_the_cover_exercises_every_reachable_edge_on_docker_20_10(named_engine, tmp_path):
     """`conform --cover edges --private docker-20.10` at the default bound: every deterministic edge
-    confirmed on the engine, conforms, in CI time."""
+    confirmed on the engine, conforms (its cost is bench/cover_speed's, not a timed test's)."""
     from dockspec.conform import conform
 
     named_engine("docker-20.10")
     report = tmp_path / "cover.json"
-    t0 = time.monotonic()
     r = CliRunner().invoke(conform, ["--cover", "edges", "--private", "docker-20.10", "--examples", "0", "--json",
                                      "--report", str(report), "--junit", str(tmp_path / "cover.xml")])
-    seconds = time.monotonic() - t0
     out = json.loads(r.stdout.strip().splitlines()[-1])
     assert out["verdict"] == "conforms", out.get("divergence") or out.get("error")
     e = out["edges"]
@@ -192,7 +189,6 @@ def test_the_cover_exercises_every_reachable_edge_on_docker_20_10(named_engine, 
     assert e["exercised"] == e["total"] - e["nondeterministic"] + e["nondeterministic_exercised"]
     assert 'name="edges.exercised"' in (tmp_path / "cover.xml").read_text()
     assert sum(1 for row in json.loads(report.read_text())["all_edges"] if row["count"]) == e["exercised"]
-    assert seconds < 180, f"the cover took {seconds:.0f} s"
 
 
 @pytest.mark.engine

@@ -282,3 +282,26 @@ def test_an_engine_is_compared_with_its_own_dialect_unless_told_otherwise():
     assert dialect_for(None, None).name == "docker-20.10"
     with pytest.raises(click.BadParameter, match="docker-20.10"):
         dialect_for("docker-1.0", None)
+
+
+def test_the_containerd_store_prunes_names_and_20_10_images():
+    """`image prune -a` with a container made from img1 while base:1 and img2 name the same image:
+    20.10 keeps the last tag in sorted order (img2), the containerd store the name the container was
+    made from (img1); replays/55-prune-names.sh shows both on the engines."""
+    w = base_world()
+    for c in (cmd.Tag(BASE_REF, "img1"), cmd.Tag(BASE_REF, "img2"),
+              cmd.Run(cmd.Create("img1", ("sleep", "1000"), name="ctr1", network="none"), True)):
+        w = step(w, c).world
+    prune = cmd.ImagePrune(all=True, force=True)
+    kept = {}
+    for name in ("docker-20.10", "docker-28.5-containerd"):
+        profile = dialects.get(name)
+        r = step(w, prune, profile)
+        assert r.error is None and rules.prune_removes_only_what_nothing_uses(w, prune, r, profile=profile)
+        kept[name] = sorted(r.world.tags)
+    assert kept == {"docker-20.10": ["img2:latest"], "docker-28.5-containerd": ["img1:latest"]}
+    # the containerd store deletes the image's last name under a container made from another name
+    w2 = step(w, cmd.Rmi(("img1",))).world
+    r = step(w2, prune, dialects.get("docker-28.5-containerd"))
+    assert not r.world.images and r.world.container_by_name("ctr1") is not None
+    assert step(w2, prune).world.images == w2.images  # 20.10: in use, kept

@@ -112,8 +112,11 @@ def test_a_bad_dialect_name_is_a_clear_error_naming_it(value):
 def test_markdown_lists_the_differing_cells_with_their_scripts():
     m = build([DOCKER_20_10, NO_PAUSED_COMMIT], SMALL)
     text = to_markdown(m)
-    assert "| [D1](#d1) | `docker commit C img1` |" in text and "### D1" in text
-    assert text.count("```sh") == len(m.differing) and "docker pause ctr1" in text
+    assert "## `docker commit C img1`" in text and '<a id="d1"></a>**D1**' in text
+    assert text.count("| [D") == text.count("```sh") == len(m.differing) and "docker pause ctr1" in text
+    # one column per dialect; the pair table counts the rows where the two differ
+    assert "| # | state | 20.10 | no paused-commit |" in text
+    assert f"| 20.10 | {len(m.differing)} |" in text
 
 
 def test_explore_canonicalises_an_engine_with_no_image_left():
@@ -144,3 +147,79 @@ def test_verify_confirms_and_refutes_on_docker_20_10_and_26_1(named_engine):
     seen = cell.verified["engines"]["docker-20.10"]
     assert seen["line"] == "docker rmi -f img1" and seen["differs"] == ["exit"]
     assert seen["model"]["exit"] == 1 and seen["engine"]["exit"] == 0
+
+
+# A fixed, CI-sized set of differing cells, one per reason Docker and Podman differ at this bound:
+# each cell's script is replayed on every engine of DOCKSPEC_TEST_ENGINES in that engine's dialect.
+CI_BOUNDS = Bounds(images=1, containers=1, files=0, depth=3)
+CI_CELLS = (
+    ("docker stop -t 0 C", "C paused (sleep)"),  # stop_refuses_paused
+    ("docker rm C", "C running (sleep)"),  # exit_refused_by: rm remove_running
+    ("docker rm -f C", "C absent"),  # force_ignores_missing_silently
+    ("docker rmi -f base:1", "base:1 used by a running container, a container was created from base:1"),  # rmi_force_removes_containers
+    ("docker run -d --network none --pull never --name C img1 true", "C absent; img1 present"),  # start_touches_etc, container_image_ref_tagged
+    ("docker unpause C", "C running (sleep)"),  # exit_refused
+)
+TEST_ENGINES = __import__("os").environ.get("DOCKSPEC_TEST_ENGINES", "docker-20.10").split()
+
+
+def _ci_cells():
+    m = build(None, CI_BOUNDS)
+    by_key = {(c.command, c.state): c for c in m.cells}
+    missing = [k for k in CI_CELLS if k not in by_key]
+    assert not missing, f"cells no longer in the matrix at {CI_BOUNDS}: {missing}"
+    return m, [by_key[k] for k in CI_CELLS]
+
+
+def test_the_ci_cells_differ_between_docker_and_podman():
+    _, cells = _ci_cells()
+    for c in cells:
+        assert c.differs, c.command
+        docker = {c.outcomes[d].key() for d in c.outcomes if d.startswith("docker-")}
+        podman = {c.outcomes[d].key() for d in c.outcomes if d.startswith("podman-")}
+        assert len(docker) == 1 and len(podman) == 1 and docker != podman, (c.command, c.state)
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("name", TEST_ENGINES)
+def test_verify_confirms_the_ci_cells_on_each_engine(named_engine, name):
+    import time
+
+    named_engine(name)
+    m, cells = _ci_cells()
+    t0 = time.perf_counter()
+    counts = verify(m, only=[name], cells=cells)
+    seconds = time.perf_counter() - t0
+    refuted = {c.command + " when " + c.state: c.verified["engines"][name] for c in cells
+               if c.verified["status"] != "confirmed"}
+    assert not refuted, f"{name} refutes: {json.dumps(refuted, indent=1)}"
+    assert counts == {"confirmed": len(cells), "refuted": 0, "not verified": 0}
+    assert seconds < 60, f"{name}: {seconds:.0f} s for {len(cells)} cells"
+
+
+@pytest.mark.parametrize("name", ["podman-4.3", "podman-5.4"])
+def test_podman_keeps_a_containers_reference_with_its_tag(name, tmp_path):
+    # replays/50-matrix-podman.sh:7 (found by `dockspec matrix --verify`): `ctr1 localhost/img1:latest`
+    script = ("docker import base.tar base:1\ndocker tag base:1 img1\n"
+              "docker create --network none --name ctr1 img1 true\ndocker create --network none --name ctr2 base:1 true\n"
+              "docker ps -a --format '{{.Names}} {{.Image}}'\n")
+    podman = _simulate_last(script, dialects.get(name), tmp_path)
+    docker = _simulate_last(script, DOCKER_20_10, tmp_path)
+    assert podman.stdout.splitlines() == ["ctr1 localhost/img1:latest", "ctr2 localhost/base:1"]
+    assert docker.stdout.splitlines() == ["ctr2 base:1", "ctr1 img1"]
+
+
+def test_with_wording_verify_compares_the_commands_stderr_ids_masked():
+    from types import SimpleNamespace
+
+    from dockspec.matrix.verify import _refuting
+
+    cell = SimpleNamespace(compare_wording=True)
+    side = lambda err: {"exit": 1, "error_kind": "not_running", "stderr": err, "state": {}}  # noqa: E731
+    same = SimpleNamespace(differs=[], model=side("Container " + "a" * 64 + " is not running"),
+                           engine=side("Container <id64> is not running"))
+    other = SimpleNamespace(differs=[], model=side("Error response from daemon: No such container: ctr1"),
+                            engine=side('Error: no container with name or ID "ctr1" found: no such container'))
+    assert _refuting(same, cell, last=True) == []
+    assert _refuting(other, cell, last=True) == ["stderr"]
+    assert _refuting(other, cell, last=False) == [] and _refuting(other, SimpleNamespace(compare_wording=False), True) == []

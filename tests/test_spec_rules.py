@@ -157,6 +157,18 @@ def test_restart_of_a_running_auto_remove_container_may_lose_it():
     assert not rules.races_only_on_auto_removal(before, command, replace(r, alternatives=()))
 
 
+def test_restart_twice_of_a_created_auto_remove_container_races_the_second_time():
+    """`restart -t 0 X X` of a created `--rm` container: the first restart starts it, the second
+    races its removal as a restart of a running one does (found by `dockspec check --dialect
+    docker-28.5-containerd`: the rule read the status before the command only)."""
+    before = _world(cmd.Create(BASE_REF, ("sleep", "1000"), name="c1", network="none", auto_remove=True))
+    command = cmd.Restart(("c1", "c1"), 0)
+    r = step(before, command)
+    assert len(outcomes(r)) == 2
+    assert rules.races_only_on_auto_removal(before, command, r)
+    assert not rules.races_only_on_auto_removal(before, command, replace(r, alternatives=()))
+
+
 def test_wait_prints_the_exit_code_a_failed_restart_left():
     """Docker 20.10: a restart whose command is missing leaves a created container with exit code 127; `wait` prints 127."""
     saved = step(_world(), cmd.Save((BASE_REF,), output="s.tar"))

@@ -8,6 +8,7 @@ from frozendict import frozendict
 from dockspec.argv import parse
 from dockspec.script import run_script
 from model import commands as cmd
+from model import fs
 from model.engine import TRANSITIONS
 from spec.script import MemoryFiles, files_of, render, to_argv
 
@@ -69,6 +70,10 @@ COMMANDS = {
     cmd.ContainerPrune: st.builds(cmd.ContainerPrune, st.booleans(), prune_filters),
     cmd.ImagePrune: st.builds(cmd.ImagePrune, st.booleans(), st.booleans(), prune_filters),
     cmd.SystemPrune: st.builds(cmd.SystemPrune, st.booleans(), st.booleans(), prune_filters),
+    cmd.Cp: st.builds(cmd.Cp, st.sampled_from(("c1", "ctr2")), st.sampled_from(("/tmp/f", "/tmp/", "tmp/x", "")),
+                      st.sampled_from(("hello.txt", "out", "dir/.", "a/b")), st.booleans(),
+                      st.sampled_from((frozendict(), frozendict({"": fs.file(b"x")}),
+                                       frozendict({"": fs.DIR, "f": fs.file(b"y", 0o755)}))), st.just(True)),
 }
 
 

@@ -606,7 +606,9 @@ def test_other_signals_and_unknown_ones():
 
 
 @pytest.mark.parametrize("script, word", [
-    ("echo `id`", "`"),
+    ("echo ${x/a/b}", "${x/a/b}"),
+    ("cat <<< word", "<<<"),
+    ("echo ${x:1:2}", "${x:1:2}"),
     ("echo hi 3> /dev/null", "3>"),
     ("echo hi 2>&3", ">&3"),
     ("echo hi >&-", ">&-"),

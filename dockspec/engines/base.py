@@ -122,6 +122,45 @@ def stop_pid(pidfile: Path, grace: float = 15.0) -> bool:
     return True
 
 
+def kill_tree(pid: int) -> None:
+    """SIGKILL `pid`'s descendants, deepest first, then `pid` (a container's processes under its shim)."""
+    children: dict[int, list[int]] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(d.name))
+
+    def kill(p: int) -> None:
+        for c in children.get(p, ()):
+            kill(c)
+        try:
+            os.kill(p, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    kill(pid)
+
+
+def leftovers(*roots: Path) -> list[int]:
+    """Processes still running whose command line names one of the engine folders `roots` (containerd,
+    shims, conmon)."""
+    found = []
+    needles = [str(r).encode() for r in roots]
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            cmdline = (d / "cmdline").read_bytes()
+            if any(n in cmdline for n in needles):
+                found.append(int(d.name))
+        except OSError:
+            continue
+    return [p for p in found if p != os.getpid()]
+
+
 class Engine(ABC):
     """A private engine, by name."""
 

@@ -38,9 +38,10 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
-from .base import Engine, EngineUnavailable, cache_dir, offline, stop_pid
+from .base import Engine, EngineUnavailable, cache_dir, kill_tree, leftovers, offline, stop_pid
 
 HOST_BIND = "/tmp"  # the machine's folder bound (non-recursively) into a foreign root
 
@@ -212,6 +213,7 @@ class Podman(Engine):
                 except subprocess.TimeoutExpired:
                     pass
         running = stop_pid(r / "service.pid", grace=10.0)
+        self._reap()
         if was:
             subprocess.run(["umount", str(self.nsfile)], capture_output=True)
         # the container mounts died with the namespace: start afresh, as after a reboot
@@ -219,6 +221,22 @@ class Podman(Engine):
             shutil.rmtree(r / d, ignore_errors=True)
         (r / "docker.sock").unlink(missing_ok=True)
         return was or running
+
+
+    def _reap(self, grace: float = 15.0) -> None:
+        """Wait for the engine's own processes to end, then SIGKILL what is left (and what it runs).
+
+        After `stop` a container's conmon still runs its exit command (`podman container
+        cleanup`) for a moment, and under load for longer: seen alive after `down()` returned."""
+        marks = [self.root()]  # not the trixie tree: other engine folders share it
+        deadline = time.monotonic() + grace
+        while leftovers(*marks) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for pid in leftovers(*marks):
+            kill_tree(pid)
+        deadline = time.monotonic() + 5
+        while leftovers(*marks) and time.monotonic() < deadline:
+            time.sleep(0.05)
 
 
 class Bookworm(Podman):

@@ -41,13 +41,17 @@ def _dialects(ctx: click.Context, param: click.Parameter, value: str | None) -> 
                    "(`dockspec engine up NAME`) and mark it confirmed or refuted.")
 @click.option("--engines", "only", default=None, metavar="A,B,...",
               help="With --verify: only these engines (default: every dialect's engine that answers).")
+@click.option("--up", "start", is_flag=True,
+              help="With --verify: bring each dialect's engine that is down up for its column of cells, and down after it.")
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 8),
+              help="With --verify: engines verified side by side (with --up, at most this many run at once).")
 @click.option("--depth", default=DEFAULT_BOUNDS.depth, show_default=True, help="Commands from the start state.")
 @click.option("--containers", default=DEFAULT_BOUNDS.containers, show_default=True, help="Container names ctr1..ctrN.")
 @click.option("--images", default=DEFAULT_BOUNDS.images, show_default=True, help="Image tags img1..imgN.")
 @click.option("--files", default=DEFAULT_BOUNDS.files, show_default=True, help="Files /tmp/f1../tmp/fN.")
 @click.option("--wording", is_flag=True, help="Count a difference in stderr/stdout wording alone as a difference too.")
 @click.option("--all", "all_cells", is_flag=True, help="On a terminal, list every cell, not only the differing ones.")
-def matrix(dialects, as_json, markdown, verify, only, depth, containers, images, files, wording, all_cells) -> None:
+def matrix(dialects, as_json, markdown, verify, only, start, jobs, depth, containers, images, files, wording, all_cells) -> None:
     """Where the dialects disagree: every command in every state class, under every dialect.
 
     Each command of `dockspec explore`'s alphabet (plus `rmi [-f] base:1`) in
@@ -75,12 +79,12 @@ def matrix(dialects, as_json, markdown, verify, only, depth, containers, images,
                                          param_hint="'--engines'")
         t0 = time.perf_counter()
 
-        def progress(i: int, n: int, cell) -> None:
-            if not as_json:
-                click.echo(f"verifying {i + 1}/{n}: {cell.command} when {cell.state}", err=True)
+        def progress(dialect: str, i: int, n: int, cell) -> None:
+            if True:  # stderr: the JSON on stdout stays whole
+                click.echo(f"verifying on {dialect} {i + 1}/{n}: {cell.command} when {cell.state}", err=True)
 
         try:
-            counts = run_verify(m, wanted, progress=progress)
+            counts = run_verify(m, wanted, progress=progress, start=start, jobs=jobs)
         except EngineFault as e:
             click.echo(f"dockspec matrix: engine failed: {e}", err=True)
             sys.exit(e.exit_status)
@@ -92,7 +96,16 @@ def matrix(dialects, as_json, markdown, verify, only, depth, containers, images,
             click.echo("dockspec matrix: --verify found no engine up; start them with `dockspec engine up NAME`", err=True)
         status = 1 if counts["refuted"] else 0
     if markdown:
-        text = to_markdown(m)
+        words = ["dockspec matrix"]
+        if dialects:
+            words.append("--dialects " + ",".join(dialects))
+        for opt, value, default in (("--depth", depth, DEFAULT_BOUNDS.depth), ("--containers", containers, DEFAULT_BOUNDS.containers),
+                                    ("--images", images, DEFAULT_BOUNDS.images), ("--files", files, DEFAULT_BOUNDS.files)):
+            if value != default:
+                words.append(f"{opt} {value}")
+        words += ["--wording"] * wording + ["--verify"] * verify + ["--up"] * (verify and start)
+        words += [f"--jobs {jobs}"] * (verify and jobs > 1) + [f"--engines {only}"] * bool(verify and only)
+        text = to_markdown(m, " ".join(words + ["--markdown", markdown]))
         if markdown == "-":
             click.echo(text, nl=False)
         else:

@@ -2,33 +2,35 @@
 
 Theory of operation
 -------------------
-1. **The graph.**  `dockspec.explore.state_graph` explores the model in the
-   first dialect (the *reference*) from `docker import base.tar base:1`,
-   within `bounds`, over the explore alphabet plus `rmi [-f] base:1` (so a
-   parent image with children can be removed within one image tag).
+1. **The product graph.**  A script (a sequence of docker lines) leaves each
+   dialect in a world of its own: Podman's `run` writes /etc into the
+   container's layer, its `rmi -f` removes the containers Docker keeps.  So a
+   node is one world per dialect, all reached by the same script from
+   `docker import base.tar base:1`, explored breadth first within `bounds`
+   over the explore alphabet plus `rmi [-f] base:1` (so a parent image with
+   children can be removed within one image tag).  Equal worlds are one
+   object, and nodes are keyed up to ids (`dockspec.explore.Canon`, "ids").
 
 2. **Every cell of every state.**  Every command of the alphabet steps in
-   every state of the graph, in every dialect.  Most steps read no choice a
-   dialect makes, so the reference steps once through a *recording* profile
-   (`Recording`) that notes which policies and message keys the transition
-   read; a dialect that agrees with the reference on all of them gets the
-   same result without a step of its own (the transitions are pure functions
-   of state, command and profile).  The keys on which dialects disagree are
-   the cell's `policies`: the reason for the difference.
+   every node, in every dialect's own world.  Dialects that share a world step
+   together: one of them steps through a *recording* profile (`Recording`)
+   that notes which policies and message keys the transition read; a dialect
+   that agrees with it on all of them gets the same result without a step of
+   its own (the transitions are pure functions of state, command and profile).
+   The keys on which dialects disagree are the cell's `policies`: the reason
+   for the difference.
 
-3. **States every dialect reaches.**  A script reaches one state in every
-   dialect only along commands that leave every dialect in the same state.
-   Those edges of the graph form the *agreement graph*; its breadth-first
-   shortest paths (networkx) give each state the shortest script that reaches
-   it in every dialect.  States reachable only through a difference are left
-   out (counted in `Matrix.unreached`): the difference before them is a cell
-   of its own.
+3. **Scripts.**  The breadth-first path to a node is the shortest script
+   that reaches it, in every dialect at once.
 
 4. **Rows.**  Cells are grouped by command and state class
    (`dockspec.matrix.classes`); a row's script is the shortest one to a state
    of its class where the dialects differ (or, when none does, to any state of
    it), followed by the command.  A row whose states give more than one outcome
-   vector counts them in `variants`.
+   vector counts them in `variants`.  Where the dialects' worlds fall in
+   different classes (Docker's C still runs, Podman's was removed by an
+   earlier `rmi -f`), the step is no row: the difference is the earlier
+   command's, a row of its own; such steps are counted in `Matrix.unreached`.
 
 An outcome is "ok" or the error kind (`model.errors.ErrorKind`), the exit
 status, and what changed.  Cells differ on those; stderr wording alone is
@@ -49,7 +51,7 @@ from model.profile import Profile
 from model.result import Result
 from model.values import World
 
-from ..explore import BASE_REF, START_LINE, Bounds, Move, _move, alphabet, base_state, state_graph
+from ..explore import BASE_REF, START_LINE, Bounds, Canon, Move, _move, alphabet, base_state
 from .classes import changes, command_of, state_class
 
 __all__ = ["DEFAULT_BOUNDS", "Outcome", "Cell", "Matrix", "UnknownDialect", "build", "moves_for", "Recording"]
@@ -69,7 +71,7 @@ class Recording(Profile):
     >>> p = Recording.of(registry.get("docker-20.10"))
     >>> r = engine.step(base_state(), cmd.Rmi(("nosuch",), force=True), p)
     >>> sorted(p.reads, key=repr)
-    ['exit_refused', 'exit_refused_by', 'force_ignores_missing_silently', 'rmi_force_ignores_missing', 'rmi_prunes_parents', ('message', 'no_such_image')]
+    ['exit_refused', 'exit_refused_by', 'force_ignores_missing_silently', 'rmi_force_ignores_missing', 'rmi_prunes_parents', ('message', 'rmi_no_such_image')]
     """
 
     @classmethod
@@ -185,8 +187,8 @@ class Matrix:
     dialects: tuple[str, ...]
     cells: list[Cell]
     bounds: Bounds
-    states: int = 0  # states of the explored graph
-    unreached: int = 0  # states reached only through a difference (no common script)
+    states: int = 0  # nodes of the product graph whose commands were compared
+    unreached: int = 0  # steps in states the dialects reached in different classes (no row)
     steps: int = 0  # transitions computed
     seconds: float = 0.0
     extra: dict = field(default_factory=dict)
@@ -212,43 +214,48 @@ def _outcome(before: World, r: Result, move: Move) -> Outcome:
 
 
 class _Steps:
-    """Steps one command in every dialect, once per group of dialects that agree on what the step read."""
+    """Steps one command in a group of dialects that share one world, once per set of dialects
+    that agree on what the step read (the group's first dialect records the reads)."""
 
     def __init__(self, profiles: Sequence[Profile]):
         self.profiles = tuple(profiles)
-        self.rec = Recording.of(profiles[0])  # the reference, recording what each step reads
-        self.plans: dict[tuple, tuple[tuple[int, ...], tuple[Profile, ...], tuple[str, ...]]] = {}
+        self.recs: dict[int, Recording] = {}
+        self.plans: dict[tuple, tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]]] = {}
         self.count = 0
 
-    def plan(self, reads: tuple) -> tuple[tuple[int, ...], tuple[Profile, ...], tuple[str, ...]]:
-        """For the reads of one step: each dialect's group (0: the reference's), a profile per other group,
-        and the reads on which some dialect disagrees with the reference."""
-        found = self.plans.get(reads)
+    def _plan(self, group: tuple[int, ...], reads: tuple) -> tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]]:
+        """For the reads of one step in `group`: each dialect's sub-group (0: the group's first), the
+        dialect stepping each further sub-group, and the reads on which the group disagrees."""
+        found = self.plans.get((group, reads))
         if found is None:
-            sigs: dict[tuple, int] = {}
-            groups, extra, split = [], [], set()
-            ref = tuple(_value(self.profiles[0], k) for k in reads)
-            sigs[ref] = 0
-            for p in self.profiles:
-                sig = tuple(_value(p, k) for k in reads)
+            ref = tuple(_value(self.profiles[group[0]], k) for k in reads)
+            sigs: dict[tuple, int] = {ref: 0}
+            subs, extra, split = [], [], set()
+            for i in group:
+                sig = tuple(_value(self.profiles[i], k) for k in reads)
                 if sig not in sigs:
                     sigs[sig] = len(sigs)
-                    extra.append(p)
+                    extra.append(i)
                     split.update(k for k, a, b in zip(reads, sig, ref) if a != b)
-                groups.append(sigs[sig])
-            found = self.plans[reads] = (tuple(groups), tuple(extra),
-                                         tuple(_read_name(k) for k in sorted(split, key=repr)))
+                subs.append(sigs[sig])
+            found = self.plans[(group, reads)] = (tuple(subs), tuple(extra),
+                                                  tuple(_read_name(k) for k in sorted(split, key=repr)))
         return found
 
-    def others(self, world: World, move: Move, r0: Result, reads: set) -> tuple[list[Result], tuple[str, ...]]:
-        """Given the reference's result `r0` and what its step read: the result in every dialect
-        (one object per group of dialects), and the reads the dialects disagree on."""
-        groups, extra, split = self.plan(tuple(sorted(reads, key=repr)))
+    def step(self, world: World, move: Move, group: tuple[int, ...]) -> tuple[list[Result], tuple[str, ...]]:
+        """The result of `move` in `world` for every dialect of `group` (one object per sub-group
+        that agrees), and the reads the group's dialects disagree on."""
+        rec = self.recs.get(group[0])
+        if rec is None:
+            rec = self.recs[group[0]] = Recording.of(self.profiles[group[0]])
+        rec.reads.clear()
+        r0 = engine.step(world, move.command, rec)
+        subs, extra, split = self._plan(group, tuple(sorted(rec.reads, key=repr)))
         self.count += 1 + len(extra)
         if not extra:
-            return [r0] * len(groups), split
-        results = [r0] + [engine.step(world, move.command, p) for p in extra]
-        return [results[g] for g in groups], split
+            return [r0] * len(group), split
+        results = [r0] + [engine.step(world, move.command, self.profiles[i]) for i in extra]
+        return [results[s] for s in subs], split
 
 
 def _differs(results: list[Result], outcomes: list[Outcome]) -> tuple[bool, bool]:
@@ -257,6 +264,36 @@ def _differs(results: list[Result], outcomes: list[Outcome]) -> tuple[bool, bool
     worlds = any(r is not first and r.world != first.world for r in results)
     keys = {o.key() for o in outcomes}
     return worlds or len(keys) > 1, worlds
+
+
+def _groups(worlds: tuple[World, ...]) -> list[tuple[int, ...]]:
+    """The dialects (by index) that share one world, in order of first appearance."""
+    seen: dict[int, list[int]] = {}
+    for i, w in enumerate(worlds):
+        seen.setdefault(id(w), []).append(i)
+    return [tuple(g) for g in seen.values()]
+
+
+def _interned(worlds: list[World]) -> tuple[World, ...]:
+    """The tuple of worlds, equal worlds made one object (so dialects that agree again step together)."""
+    out: list[World] = []
+    for w in worlds:
+        for u in out:
+            if u is w or u == w:
+                w = u
+                break
+        out.append(w)
+    return tuple(out)
+
+
+def _class(worlds: tuple[World, ...], move: Move) -> str | None:
+    """The state class of every dialect's world, or None where the dialects' worlds fall in
+    different classes (they got there by a difference earlier in the script: a row of its own)."""
+    ref = state_class(worlds[0], move)
+    for w in worlds[1:]:
+        if w is not worlds[0] and state_class(w, move) != ref:
+            return None
+    return ref
 
 
 def build(dialects: Sequence[str | Profile] | None = None, bounds: Bounds = DEFAULT_BOUNDS,
@@ -275,74 +312,93 @@ def build(dialects: Sequence[str | Profile] | None = None, bounds: Bounds = DEFA
     if len(set(names)) != len(names):
         raise ValueError(f"a dialect is named twice: {', '.join(names)}")
     moves = moves_for(bounds)
-    step_all = _Steps(profiles)
-    rec = step_all.rec
-    reference: dict[tuple[int, int], tuple[Result, frozenset]] = {}
+    steps = _Steps(profiles)
+    canon = Canon(bounds, "ids")  # up to ids only: every dialect's world keeps the same names
+    start = base_state()
+    max_images = len(start.images) + bounds.images
 
-    def seen(u: int, mi: int, r: Result) -> None:  # explore's own step, in the reference dialect
-        reference[(u, mi)] = (r, frozenset(rec.reads))
-        rec.reads.clear()
-
-    # 1.-2. the graph, every command in every expanded state in every dialect: explore steps the
-    # reference (recording what each step read), the other dialects step only where they choose otherwise
-    G = state_graph(base_state(), bounds, moves, invariants=(), profile=rec, on_step=seen)
+    # 1.-2. the product graph: a node is one world per dialect, reached by the same script; every
+    # command steps in every dialect's own world (dialects sharing a world step together)
+    nodes: list[tuple[World, ...]] = [tuple(start for _ in profiles)]
+    parent: list[tuple[int, int] | None] = [None]
+    keys: dict[tuple, int] = {tuple(canon.key(w) for w in nodes[0]): 0}
+    rows: dict[tuple[str, str], dict] = {}
+    apart = 0  # steps in states the dialects reached in different classes
+    frontier, level = [0], 0
+    while frontier and (bounds.depth is None or level < bounds.depth):
+        level += 1
+        expand = bounds.depth is None or level < bounds.depth  # the last level's commands are cells, not edges
+        next_frontier: list[int] = []
+        for u in frontier:
+            ws = nodes[u]
+            groups = _groups(ws)
+            for mi, move in enumerate(moves):
+                results: list[Result | None] = [None] * len(ws)
+                split: set[str] = set()
+                worlds_differ = False
+                for g in groups:
+                    rs, sp = steps.step(ws[g[0]], move, g)
+                    split.update(sp)
+                    for i, r in zip(g, rs):
+                        results[i] = r
+                    worlds_differ |= any(r is not rs[0] and r.world != rs[0].world for r in rs)
+                memo: dict[int, Outcome] = {}
+                outs = [memo.get(id(r)) or memo.setdefault(id(r), _outcome(ws[i], r, move)) for i, r in enumerate(results)]
+                if worlds_differ and len({o.key() for o in outs}) == 1:  # the summary misses what differs: say so
+                    distinct: list[World] = []
+                    outs = [o if r.world == results[0].world else
+                            Outcome(o.result, o.exit, o.changed + (f"state differs ({_index(distinct, r.world)})",), o.message)
+                            for r, o in zip(results, outs)]
+                differs = worlds_differ or len({o.key() for o in outs}) > 1
+                words = len(memo) > 1 and len({(r.stderr, r.stdout) for r in results}) > 1
+                cls = _class(ws, move)
+                if cls is None:
+                    apart += 1
+                    row = {"states": 0, "vectors": set(), "policies": set(), "differs": True, "wording": False}
+                else:
+                    row = rows.get((command_of(move), cls))
+                if row is None:
+                    key = (command_of(move), cls)
+                    row = rows[key] = {"node": u, "move": mi, "outs": tuple(outs), "differs": False, "states": 0,
+                                       "vectors": set(), "policies": set(), "wording": False}
+                row["states"] += 1
+                row["vectors"].add(tuple(o.key() for o in outs))
+                row["wording"] |= words
+                if differs or (words and compare_wording):
+                    row["policies"].update(split)
+                    if not row["differs"]:
+                        row.update(node=u, move=mi, outs=tuple(outs), differs=True)
+                if not expand:
+                    continue
+                after = _interned([r.world for r in results])
+                if all(a is w for a, w in zip(after, ws)) or any(len(w.images) > max_images for w in after):
+                    continue
+                k = tuple(canon.key(w) for w in after)
+                if k not in keys:
+                    keys[k] = len(nodes)
+                    nodes.append(after)
+                    parent.append((u, mi))
+                    next_frontier.append(keys[k])
+        frontier = next_frontier if expand else []
     if progress is not None:
-        progress("explored", G.number_of_nodes(), len(reference))
-    per: dict[tuple[int, int], tuple] = {}  # (node, move) -> (differs, worlds differ, outcome vector, policies, wording)
-    for (u, mi), (r0, reads) in reference.items():
-        w = G.nodes[u]["world"]
-        move = moves[mi]
-        results, split = step_all.others(w, move, r0, reads)
-        memo: dict[int, Outcome] = {}
-        outs = [memo.get(id(r)) or memo.setdefault(id(r), _outcome(w, r, move)) for r in results]
-        differs, worlds = _differs(results, outs)
-        if worlds and len({o.key() for o in outs}) == 1:  # the summary misses what differs: say so
-            distinct: list[World] = []
-            outs = [o if r.world == results[0].world else
-                    Outcome(o.result, o.exit, o.changed + (f"state differs ({_index(distinct, r.world)})",), o.message)
-                    for r, o in zip(results, outs)]
-        wording = len(memo) > 1 and len({(r.stderr, r.stdout) for r in results}) > 1
-        per[(u, mi)] = (differs, worlds, tuple(outs), split, wording)
+        progress("explored", len(nodes), steps.count)
 
-    # 3. the agreement graph: edges that leave every dialect in one state
-    H = nx.DiGraph()
-    H.add_nodes_from(G.nodes)
-    for u, v, key in G.edges(keys=True):
-        if isinstance(key, int) and not per[(u, key)][1] and u != v and not H.has_edge(u, v):
-            H.add_edge(u, v, move=key)
-    paths = nx.single_source_shortest_path(H, 0)
+    # 3. each node's script: the commands of the breadth-first path to it (the shortest)
+    def script(u: int, mi: int) -> tuple[str, ...]:
+        lines = [moves[mi].line]
+        while parent[u] is not None:
+            u, m = parent[u]
+            lines.append(moves[m].line)
+        return (START_LINE, *reversed(lines))
 
     # 4. rows: command x state class
-    order = sorted((n for n in paths if (n, 0) in per), key=lambda n: (len(paths[n]), n))
-    rows: dict[tuple[str, str], dict] = {}
-    for u in order:
-        w = G.nodes[u]["world"]
-        for mi, move in enumerate(moves):
-            differs, _, outs, split, wording = per[(u, mi)]
-            key = (command_of(move), state_class(w, move))
-            row = rows.get(key)
-            if row is None:
-                row = rows[key] = {"node": u, "move": mi, "outs": outs, "differs": False, "states": 0,
-                                   "vectors": set(), "policies": set(), "wording": False}
-            row["states"] += 1
-            row["vectors"].add(tuple(o.key() for o in outs))
-            row["wording"] |= wording
-            if differs or (wording and compare_wording):
-                row["policies"].update(split)
-                if not row["differs"]:
-                    row.update(node=u, move=mi, outs=outs, differs=True)
-
-    def script(u: int, mi: int) -> tuple[str, ...]:
-        p = paths[u]
-        return (START_LINE, *(moves[H.edges[a, b]["move"]].line for a, b in zip(p, p[1:])), moves[mi].line)
-
     cells = [Cell(state=s, command=c, outcomes=dict(zip(names, row["outs"])), differs=row["differs"],
                   script=script(row["node"], row["move"]), states=row["states"], variants=len(row["vectors"]),
                   policies=tuple(sorted(row["policies"])), wording=row["wording"], compare_wording=compare_wording)
              for (c, s), row in rows.items()]
     cells.sort(key=lambda c: (_verb_order(c.command), c.command, c.state))
-    return Matrix(names, cells, bounds, states=G.number_of_nodes(), unreached=G.number_of_nodes() - len(paths),
-                  steps=step_all.count, seconds=time.perf_counter() - t0, profiles=tuple(profiles))
+    return Matrix(names, cells, bounds, states=len(nodes), unreached=apart,
+                  steps=steps.count, seconds=time.perf_counter() - t0, profiles=tuple(profiles))
 
 
 def _index(distinct: list, world: World) -> int:

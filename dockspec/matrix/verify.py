@@ -18,7 +18,9 @@ one refuted it; dialects without an engine are listed as not verified.
 """
 from __future__ import annotations
 
+import re
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -35,8 +37,10 @@ __all__ = ["available_engines", "verify", "verify_cell"]
 ATTEMPTS = 2
 
 
-def available_engines(dialects: Iterable[str], only: Iterable[str] | None = None) -> tuple[dict[str, object], dict[str, str]]:
-    """(dialect -> engine, for the engines that answer; dialect -> why not, for the others)."""
+def available_engines(dialects: Iterable[str], only: Iterable[str] | None = None,
+                      start: bool = False) -> tuple[dict[str, object], dict[str, str]]:
+    """(dialect -> engine, for the engines that answer, or with `start` that can be started;
+    dialect -> why not, for the others)."""
     from .. import engines
 
     wanted = set(only) if only is not None else None
@@ -50,41 +54,48 @@ def available_engines(dialects: Iterable[str], only: Iterable[str] | None = None
         except engines.EngineUnavailable:
             missing[name] = "no engine of that name"
             continue
-        if e.answers():
+        if start or e.answers():
             found[name] = e
         else:
-            missing[name] = f"engine down (dockspec engine up {name})"
+            missing[name] = f"engine down (dockspec engine up {name}, or --up)"
     return found, missing
+
+
+def verify_on(cell: Cell, dialect: str, eng, profile) -> dict:
+    """Replay `cell.script` on one engine, the model speaking `profile`: that engine's verdict."""
+    from ..replay import replay_text
+
+    text = "\n".join(cell.script) + "\n"
+    with tempfile.TemporaryDirectory(prefix="dockspec-matrix-") as folder:
+        for attempt in range(1, ATTEMPTS + 1):
+            reports = replay_text(text, Path(folder), eng.url, engine=eng, profile=profile)
+            bad = [(r, _refuting(r, cell, last=i == len(reports) - 1)) for i, r in enumerate(reports)]
+            bad = [(r, aspects) for r, aspects in bad if aspects]
+            if not bad:
+                break
+    also = sorted({a for r in reports for a in r.differs} - {a for _, aspects in bad for a in aspects})
+    if not bad:
+        out = {"verdict": "confirmed", "engine": dict(_seen(reports[-1].engine)), "also": also}
+    else:
+        r, aspects = bad[0]
+        out = {"verdict": "refuted", "line": r.text, "differs": aspects,
+               "model": _seen(r.model), "engine": _seen(r.engine), "also": also}
+    out["attempts"] = attempt
+    return out
+
+
+def _status(per: dict[str, dict], missing: dict[str, str]) -> dict:
+    verdicts = {v["verdict"] for v in per.values()}
+    status = "refuted" if "refuted" in verdicts else ("confirmed" if verdicts else "not verified")
+    return {"status": status, "engines": dict(per), "not_verified": dict(missing)}
 
 
 def verify_cell(cell: Cell, found: dict[str, object], missing: dict[str, str], profiles: dict | None = None) -> dict:
     """Replay `cell.script` on every engine of `found`; the verdict, per engine and overall.
 
     The model side speaks `profiles[dialect]` (default: the registry's dialect of that name)."""
-    from ..replay import replay_text
-
-    text = "\n".join(cell.script) + "\n"
-    per: dict[str, dict] = {}
-    with tempfile.TemporaryDirectory(prefix="dockspec-matrix-") as folder:
-        for dialect, eng in found.items():
-            profile = (profiles or {}).get(dialect) or registry.get(dialect)
-            for attempt in range(1, ATTEMPTS + 1):
-                reports = replay_text(text, Path(folder), eng.url, engine=eng, profile=profile)
-                bad = [(r, _refuting(r)) for r in reports]
-                bad = [(r, aspects) for r, aspects in bad if aspects]
-                if not bad:
-                    break
-            also = sorted({a for r in reports for a in r.differs} - {a for _, aspects in bad for a in aspects})
-            if not bad:
-                per[dialect] = {"verdict": "confirmed", "engine": dict(_seen(reports[-1].engine)), "also": also}
-            else:
-                r, aspects = bad[0]
-                per[dialect] = {"verdict": "refuted", "line": r.text, "differs": aspects,
-                                "model": _seen(r.model), "engine": _seen(r.engine), "also": also}
-            per[dialect]["attempts"] = attempt
-    verdicts = {v["verdict"] for v in per.values()}
-    status = "refuted" if "refuted" in verdicts else ("confirmed" if verdicts else "not verified")
-    return {"status": status, "engines": per, "not_verified": dict(missing)}
+    per = {d: verify_on(cell, d, eng, (profiles or {}).get(d) or registry.get(d)) for d, eng in found.items()}
+    return _status(per, missing)
 
 
 # The size columns of the snapshot: `images_all` rows [repo, tag, id, size], `history` rows [id, by, size, comment].
@@ -95,12 +106,25 @@ def _sizeless(state: dict) -> dict:
     return out
 
 
-def _refuting(report) -> list[str]:
-    """The aspects of one replayed line that contradict the dialect: exit, error kind, state (sizes aside)."""
+def _refuting(report, cell: Cell | None = None, last: bool = False) -> list[str]:
+    """The aspects of one replayed line that contradict the dialect: exit, error kind, state (sizes
+    aside); on the cell's own command, when the matrix counts wording, its stderr too (ids masked:
+    replay compares stderr by error kind only)."""
     aspects = [a for a in ("exit", "error_kind") if a in report.differs]
     if "state" in report.differs and _sizeless(report.model["state"]) != _sizeless(report.engine["state"]):
         aspects.append("state")
+    if last and cell is not None and cell.compare_wording and \
+            _masked(report.model["stderr"]) != _masked(report.engine["stderr"]):
+        aspects.append("stderr")
     return aspects
+
+
+_IDS = re.compile(r"(?<![0-9a-f])(?:[0-9a-f]{64}|[0-9a-f]{12})(?![0-9a-f])|<id(?:64)?>")
+
+
+def _masked(text: str) -> str:
+    """stderr with every id (12 or 64 hex digits, or replay's placeholders) written `<id>`."""
+    return _IDS.sub("<id>", text.strip())
 
 
 def _seen(side: dict) -> dict:
@@ -108,15 +132,44 @@ def _seen(side: dict) -> dict:
 
 
 def verify(matrix: Matrix, only: Iterable[str] | None = None, cells: Iterable[Cell] | None = None,
-           progress: Callable[[int, int, Cell], None] | None = None) -> dict[str, int]:
-    """Verify the differing cells (or `cells`) on the engines that answer; returns the counts of verdicts."""
-    found, missing = available_engines(matrix.dialects, only)
+           progress: Callable[[str, int, int, Cell], None] | None = None, start: bool = False,
+           jobs: int = 1) -> dict[str, int]:
+    """Verify the differing cells (or `cells`) on the engines that answer; returns the counts of verdicts.
+
+    Column by column: every cell on one engine, then the next engine.  With `start`, an engine
+    that is down is brought up for its column and taken down after it (so at most `jobs`
+    engines run at once); `jobs` columns are verified side by side."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    found, missing = available_engines(matrix.dialects, only, start)
     todo = list(cells) if cells is not None else matrix.differing
+    profiles = {p.name: p for p in matrix.profiles}
+    per: dict[int, dict[str, dict]] = {i: {} for i in range(len(todo))}
+    seconds: dict[str, float] = {}
+
+    def column(dialect: str) -> None:
+        eng = found[dialect]
+        t0 = time.perf_counter()
+        started = start and not eng.answers()
+        if started:
+            eng.up()
+        try:
+            for i, cell in enumerate(todo):
+                if progress is not None:
+                    progress(dialect, i, len(todo), cell)
+                per[i][dialect] = verify_on(cell, dialect, eng, profiles.get(dialect) or registry.get(dialect))
+        finally:
+            if started:
+                eng.down()
+        seconds[dialect] = round(time.perf_counter() - t0, 1)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        # the slowest columns first (Podman's CLI), so the others fill the free slot
+        for f in [pool.submit(column, d) for d in sorted(found, key=lambda d: not d.startswith("podman"))]:
+            f.result()
     counts = {"confirmed": 0, "refuted": 0, "not verified": 0}
     for i, cell in enumerate(todo):
-        if progress is not None:
-            progress(i, len(todo), cell)
-        cell.verified = verify_cell(cell, found, missing, {p.name: p for p in matrix.profiles})
+        cell.verified = _status({d: per[i][d] for d in found if d in per[i]}, missing)
         counts[cell.verified["status"]] += 1
-    matrix.extra["verified"] = {**counts, "engines": sorted(found), "not_verified": missing}
+    matrix.extra["verified"] = {**counts, "engines": sorted(found), "not_verified": missing, "seconds": seconds}
     return counts

@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..engines import base_dir
+from ..engines.base import kill_tree, leftovers
 
 
 def worker_dir(k: int, base: Path | None = None) -> Path:
@@ -233,55 +234,18 @@ def stop_engine(name: str, folder: str | Path) -> None:
 
     with engine_dir(folder):
         e = engines.get(name)
-        if not e.answers() and _leftovers(e.root()):
+        if not e.answers() and leftovers(e.root()):
             try:
                 e.up()
             except engines.EngineUnavailable:
                 pass
         e.down()
-        left = _leftovers(e.root())
+        left = leftovers(e.root())
         if left:
             # shims the restarted daemon did not reap (seen with 20.10): kill what each runs, then it
             for pid in left:
-                _kill_tree(pid)
+                kill_tree(pid)
             deadline = time.monotonic() + 10
-            while _leftovers(e.root()) and time.monotonic() < deadline:
+            while leftovers(e.root()) and time.monotonic() < deadline:
                 time.sleep(0.05)
             e.down()  # and unmount what they held
-
-
-def _kill_tree(pid: int) -> None:
-    """SIGKILL `pid`'s descendants, deepest first, then `pid` (a container's processes under its shim)."""
-    children: dict[int, list[int]] = {}
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            children.setdefault(ppid, []).append(int(d.name))
-
-    def kill(p: int) -> None:
-        for c in children.get(p, ()):
-            kill(c)
-        try:
-            os.kill(p, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-
-    kill(pid)
-
-
-def _leftovers(root: Path) -> list[int]:
-    """Processes still running whose command line names the engine folder `root` (containerd, shims)."""
-    found = []
-    needle = str(root).encode()
-    for d in Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
-        try:
-            if needle in (d / "cmdline").read_bytes():
-                found.append(int(d.name))
-        except OSError:
-            continue
-    return [p for p in found if p != os.getpid()]

@@ -14,7 +14,10 @@ untagged), with its own choices where replays/16, 17, 21 and 22 showed them:
   exit 1 (replays/44-podman-prune-build.sh:4); the legacy builder says exec_not_found;
 * its output, `STEP 1/2: FROM base:1 ... COMMIT ... --> <id>`, and its history
   rows (`FROM base:1` in the comment, sizes of tar archives) are not modelled:
-  the legacy builder's stand in, and the replays' ledger lists those lines.
+  the legacy builder's stand in, and the replays' ledger lists those lines;
+* the build flags replays/36-39 measured on Docker (`--rm=false`, `--force-rm`,
+  `--build-arg`, `--target`) have not been seen on Podman: a build that uses one
+  is refused (exit 125, naming the flag), never guessed.
 """
 from __future__ import annotations
 
@@ -23,13 +26,30 @@ from dataclasses import replace
 from .. import commands as cmd
 from ..errors import EngineError, ErrorKind
 from ..profile import Profile
-from ..result import Result
+from ..result import Result, refused
 from ..values import World
+
+
+def unmodelled_flag(c: cmd.Build) -> str | None:
+    """The first build flag this builder does not model, as typed, or None."""
+    if not c.rm:
+        return "--rm=false"
+    if c.force_rm:
+        return "--force-rm"
+    if c.build_args:
+        return "--build-arg"
+    if c.target is not None:
+        return "--target"
+    return None
 
 
 def build(world: World, c: cmd.Build, p: Profile) -> Result:
     """`podman build`: the legacy builder's steps; on failure, without the failed step's container."""
     from .. import build as legacy
+
+    flag = unmodelled_flag(c)
+    if flag is not None:
+        return refused(world, p.error("build_flag_unsupported", flag=flag, builder="buildah"), exit=125)
 
     r = legacy.build(world, c, p)
     if r.error is None:

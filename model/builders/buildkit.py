@@ -26,7 +26,12 @@ BuildKit leaves (docs/dialects/docker-modern.md, replays/16, 17, 18, 21, 22):
   `ERROR: failed to solve: process "<argv>" did not complete successfully:
   exit code: N`, leaving nothing behind (replays/17-build-fail.sh:3, :6);
 * a tag that is not a valid reference: exit 1, `ERROR: invalid tag "<t>": <why>`
-  (replays/17-build-fail.sh:10).
+  (replays/17-build-fail.sh:10);
+* the build flags (docs/build.md): `--rm=false` and `--force-rm` change nothing
+  (no step leaves a container); `--no-cache` gives a new image id; a RUN's row
+  names the stage's ARGs in declaration order, unset ones too, `RUN |2 A=x B=
+  /bin/sh -c ...`; `COPY --from=s a b`'s row is `COPY a b`; only the stages the
+  target needs run, and only the target's image is left.
 
 Not measured, so kept as the legacy builder does them but with nothing left
 behind and exit 1: the other failures (a COPY source missing, a RUN command not
@@ -49,21 +54,30 @@ COMMENT = "buildkit.dockerfile.v0"
 _NOP = " ".join(legacy.SHELL) + " #(nop) "
 
 
-def history_row(ins: legacy.Instruction, legacy_row: History) -> History:
-    """The legacy builder's history row of `ins`, as BuildKit writes it."""
+def history_row(ins: legacy.Instruction, legacy_row: History, args: tuple[tuple[str, str | None], ...] = (),
+                value_rows: bool = False) -> History:
+    """The legacy builder's history row of `ins`, as BuildKit writes it; `args`: the stage's ARGs as the RUN saw
+    them, in declaration order, each `K=V` (an unset one `K=`)."""
     if ins.keyword == "RUN":
-        created_by = "RUN " + " ".join(legacy._command_line(ins.rest)) + " # buildkit"
+        words = [f"{k}={'' if v is None else v}" for k, v in args]
+        prefix = f"|{len(words)} " + " ".join(words) + " " if words else ""
+        created_by = "RUN " + prefix + " ".join(legacy._command_line(ins.rest)) + " # buildkit"
+    elif ins.keyword == "ARG" and value_rows:
+        # 28.5's BuildKit writes the value the build gave the arg (`--build-arg` or default), `ARG K` when unset
+        key = legacy._words(ins.rest)[0].partition("=")[0]
+        value = dict(args).get(key)
+        created_by = "ARG " + key + ("" if value is None else "=" + value)
     elif ins.keyword == "COPY":
-        created_by = "COPY " + ins.rest + " # buildkit"
+        created_by = "COPY " + legacy._flags(ins)[1] + " # buildkit"  # `--from=` is not in the row
     else:
         created_by = legacy_row.created_by.removeprefix(_NOP).lstrip(" ")
     return replace(legacy_row, created_by=created_by, comment=COMMENT)
 
 
-def _progress(instructions, tags) -> str:
+def _progress(stages, tags) -> str:
     """BuildKit's plain progress on stderr, in outline (stderr is not compared)."""
     lines = ['#0 building with "default" instance using docker driver']
-    steps = [i for i in instructions if i.keyword in ("FROM", "RUN", "COPY", "WORKDIR")]
+    steps = [i for s in stages for i in (s.from_,) + s.body if i.keyword in ("FROM", "RUN", "COPY", "WORKDIR")]
     for k, ins in enumerate(steps, 1):
         lines.append(f"#{k} [{k}/{len(steps)}] {ins.original}")
     lines.append(f"#{len(steps) + 1} exporting to image")
@@ -72,7 +86,10 @@ def _progress(instructions, tags) -> str:
 
 
 def build(world: World, c: cmd.Build, p: Profile) -> Result:
-    """`docker build` with BuildKit: one image, no parent, BuildKit's history; nothing left on failure."""
+    """`docker build` with BuildKit: one image, no parent, BuildKit's history; nothing left on failure.
+
+    Only the stages the target needs run (`legacy.needed`); `--rm` and `--force-rm` change nothing,
+    as no step leaves a container anyway (replays/36-build-rm.sh)."""
     tags = []
     for text in c.tags:
         try:
@@ -80,15 +97,19 @@ def build(world: World, c: cmd.Build, p: Profile) -> Result:
         except refs.InvalidReference as e:
             why = str(e).removeprefix("invalid reference format: ")
             return refused(world, p.error("buildkit_invalid_tag", ref=text, detail=why), exit=1)
-    b = legacy._Builder(world, replace(c, no_cache=True, quiet=False), p)
     ins = None
     try:
+        b = legacy._Builder(world, replace(c, no_cache=True, quiet=False, rm=True, force_rm=False), p)
         instructions = legacy.parse_dockerfile(c.dockerfile)
         legacy._validate(instructions, p)
-        steps = {"FROM": b.from_, "RUN": b.run, "COPY": b.copy, "ENV": b.env, "LABEL": b.label,
-                 "CMD": b.cmd, "ENTRYPOINT": b.entrypoint, "WORKDIR": b.workdir}
-        for ins in instructions:
-            steps[ins.keyword](ins)
+        meta, run = legacy.plan(instructions, c.target, p, only_needed=True)
+        steps = legacy.steps_of(b)
+
+        def step(i):
+            nonlocal ins
+            ins = i
+            steps[i.keyword](i)
+        legacy.dispatch(b, meta, run, {k: step for k in steps})
     except legacy._Unsupported as e:
         where = e.instruction
         error = p.error("build_unsupported", line=where.line if where else 1,
@@ -100,13 +121,20 @@ def build(world: World, c: cmd.Build, p: Profile) -> Result:
             error = p.error("buildkit_run_failed", cmd=" ".join(legacy._command_line(ins.rest)), code=e.exit)
         return refused(world, error, exit=1)
     last: Image = b.image
-    ours = len(instructions) - 1  # one history row per instruction after FROM
+    ours = len(b.trail)  # one history row per instruction of the stages since the base image
     base_rows, rows = last.history[: len(last.history) - ours], last.history[len(last.history) - ours:]
-    history = base_rows + tuple(history_row(i, h) for i, h in zip(instructions[1:], rows))
+    history = base_rows + tuple(history_row(i, h, seen, p.buildkit_arg_row_value) for (i, seen), h in zip(b.trail, rows))
     timeless = tuple(replace(h, created=0) for h in history)
     # The graph-driver store gives a fully cached rebuild the image it gave before; the containerd
-    # store a new one (replays/16-build.sh:13), as if the build's time were part of the image.
-    iid = image_id(last.config, last.layers, timeless, "", 0 if p.buildkit_rebuild_same_image else b.world.clock)
+    # store a new one (replays/16-build.sh:13), as if the build's time were part of the image; so
+    # does --no-cache on either store (replays/37-build-args.sh), every step being run again.
+    # A RUN's cache key holds the args it sees as set (an unset ARG is not `K=`, whatever the row says:
+    # replays/37-build-args.sh:10), so a build that sets one differently is run again: another image.
+    runs = tuple((i.original, tuple((k, v) for k, v in seen if v is not None))
+                 for i, seen in b.trail if i.keyword == "RUN" and any(v is not None for _, v in seen))
+    same = p.buildkit_rebuild_same_image and not c.no_cache
+    stamp = (0 if not runs else ["args", runs]) if same else b.world.clock
+    iid = image_id(last.config, last.layers, timeless, "", stamp)
     out = replace(world, clock=b.world.clock)
     if iid not in out.images:
         image = Image(iid, last.layers, last.config, history, "", b.world.clock)
@@ -116,4 +144,4 @@ def build(world: World, c: cmd.Build, p: Profile) -> Result:
         out = move_tag(out, ref, iid, keep_replaced=p.buildkit_keeps_replaced_image)
     if c.quiet:
         return Result(out, iid + "\n")
-    return Result(out, "", _progress(instructions, tags))
+    return Result(out, "", _progress(run, tags))

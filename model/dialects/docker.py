@@ -17,6 +17,7 @@ the graph-driver store, plus the store's own table, `CONTAINERD_STORE`.
 """
 from __future__ import annotations
 
+from ..errors import ErrorKind
 from ..profile import DOCKER_20_10, differs
 
 DAEMON = "Error response from daemon: "
@@ -50,6 +51,14 @@ DOCKER_26_1 = differs(DOCKER_20_10, "docker-26.1", summary="Docker Engine 26.1 (
     # a missing container or image named to rm, exec, rmi, inspect: the modern client prints the daemon's 404 as it comes (replays/01:19, 07:7, 07:10, 07:11, 08:15, 23:12)
     "no_such_container": DAEMON + "No such container: {name}",
     "no_such_image": DAEMON + "No such image: {ref}",
+    # docker cp (replays/33-cp.sh): the daemon's 404s as they come, a missing path its own kind (20.10's client
+    # words both "No such container:path"), and unlinking a mount point without "Error processing tar file"
+    "cp_no_such_container": DAEMON + "No such container: {name}",  # 33-cp.sh:45, :46
+    "cp_no_such_path": (ErrorKind.NO_SUCH_FILE, DAEMON + "Could not find the file {path} in container {name}"),  # 33-cp.sh:47, :49
+    "cp_busy": DAEMON + "unlinkat {path}: device or resource busy",  # 33-cp.sh:10, :37
+    # rmi of a missing image names it with its tag: `rmi img1` -> "No such image: img1:latest" (26.1 and 28.5, both stores:
+    # `dockspec matrix --wording --verify`, tests/test_matrix.py)
+    "rmi_no_such_image": DAEMON + "No such image: {tagged}",
 },
     # (rmi -f of a missing image exits 0, replays/14-rmi-children.sh:7 on both containerd-store engines: 20.10's CLI does the same, so it is no difference)
     # the legacy builder (DOCKER_BUILDKIT=0) on the 26.1 and 28.5 daemons: " ---> Removed intermediate container <id12>" (replays/17-build-fail.sh:3, classic pass)
@@ -82,8 +91,12 @@ DOCKER_28_5 = differs(DOCKER_26_1, "docker-28.5", summary="Docker Engine 28.5 (D
     # BuildKit's errors: "ERROR: failed to build: " before them (replays/17-build-fail.sh:3, :6, :10)
     "buildkit_run_failed": "ERROR: failed to build: " + DOCKER_20_10.messages["buildkit_run_failed"][1].removeprefix("ERROR: "),
     "buildkit_invalid_tag": "ERROR: failed to build: " + DOCKER_20_10.messages["buildkit_invalid_tag"][1].removeprefix("ERROR: "),
+    # --target naming no stage (BuildKit): the same prefix (replays/38-multistage.sh:14)
+    "buildkit_target_missing": "ERROR: failed to build: " + DOCKER_20_10.messages["buildkit_target_missing"][1].removeprefix("ERROR: "),
     # ps --filter status=<not a state>: the daemon says why, listing the states (replays/04-ps-filters.sh:21)
     "invalid_filter": DAEMON + "invalid filter '{filter}': invalid value for state ({value}): must be one of created, running, paused, restarting, removing, exited, dead",
+    # docker cp onto a mount point: os.RemoveAll's error, naming the base name only (replays/33-cp.sh:10, :37)
+    "cp_busy": DAEMON + "RemoveAll {base}: device or resource busy",
 },
     # exec of a command the container lacks exits 127, as run does (replays/08-exec.sh:8; also through the 20.10 client)
     exit_exec_not_found=127,
@@ -91,6 +104,9 @@ DOCKER_28_5 = differs(DOCKER_26_1, "docker-28.5", summary="Docker Engine 28.5 (D
     run_refusal="docker: {message}\n\nRun 'docker run --help' for more information",
     # image inspect has no Config.Image either (replays/23-inspect.sh:10)
     inspect_config_image=False,
+    # BuildKit's ARG history row shows the value the build gave the arg: `ARG WHO=you` for --build-arg WHO=you,
+    # `ARG EMPTY=` for --build-arg EMPTY= (26.1: the Dockerfile's default; replays/37-build-args.sh:8, :11, :16)
+    buildkit_arg_row_value=True,
 )
 
 # -- the containerd image store, on either version ------------------------------------------
@@ -101,12 +117,19 @@ CONTAINERD_STORE: dict[str, object] = {
     "buildkit_keeps_replaced_image": False,
     # a fully cached BuildKit rebuild makes a new image, not the one it built before (replays/16-build.sh:13, :14)
     "buildkit_rebuild_same_image": False,
+    # image prune works on names: the name a container was made from stays, other names go, even an image's
+    # last while a container uses it (model/prune.py _prune_names; replays/55-prune-names.sh)
+    "prune_by_name": True,
+    # rmi -f of the last tag of an image a stopped container uses untags it and keeps it dangling (replays/57-rmi-force-in-use.sh:6; found by dockspec matrix --verify too, replays/51-matrix-containerd.sh:5)
+    "rmi_keeps_image_in_use": True,
     # sizes are compressed blobs plus the snapshot's 4 KiB blocks: not predicted, compared as <size> (docs/dialects/docker-modern.md, "Sizes")
     "sizes_modelled": False,
 }
 CONTAINERD_STORE_MESSAGES: dict[str, str] = {
     # rmi of a reference a container's image has: "unable to delete REF (must be forced)" (replays/12-rmi-conflicts.sh:4, :7; 15-rmi-in-use-untag.sh:6)
     "image_in_use_by_ref": DAEMON + "conflict: unable to delete {ref} (must be forced) - container {container} is using its referenced image {short}",
+    # load of a tar that holds no image (an `export`): the client's own words (replays/56-load-export.sh:5)
+    "load_not_an_image": "unrecognized image format",
 }
 
 DOCKER_26_1_CONTAINERD = differs(DOCKER_26_1, "docker-26.1-containerd", CONTAINERD_STORE_MESSAGES,

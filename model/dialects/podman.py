@@ -96,6 +96,9 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     exec_error_on_stdout=False,
     # a container's IMAGE stays the reference it was made with (replays/15-rmi-in-use-untag.sh:5, :8)
     container_image_keeps_ref=True,
+    # -- found by `dockspec matrix --verify` (replays/50-matrix-podman.sh) --
+    # ... written with its tag: a container made from `img1` shows `img1:latest` (50:5, :7)
+    container_image_ref_tagged=True,
     # rm -f / rmi -f of a missing name: nothing said (replays/07-rm.sh:10, 14-rmi-children.sh:7)
     force_ignores_missing_silently=True,
     # how the podman CLI prints: localhost/ references, "2.13 MB", "...", history's ID column, bare ids,

@@ -60,10 +60,10 @@ from __future__ import annotations
 
 from .base import APPLETS, ASH_BUILTINS, BUILTINS, DEFAULT_PATH, SIGKILL, SIGTERM, ExecDenied, ExecNotFound
 from .syntax import Program, Script, parse
-from .process import Frame, Process, Step, blocked, describe, elapse, run, ran_out, signal, spawn, stop, tick
+from .process import Frame, Process, Step, blocked, describe, elapse, run, ran_out, signal, spawn, stop, term_races_kill, tick
 
 __all__ = [
     "APPLETS", "ASH_BUILTINS", "BUILTINS", "DEFAULT_PATH", "SIGKILL", "SIGTERM", "ExecDenied", "ExecNotFound",
     "Program", "Script", "parse", "Frame", "Process", "Step", "blocked", "describe", "elapse", "run", "signal",
-    "spawn", "stop", "tick", "ran_out",
+    "spawn", "stop", "term_races_kill", "tick", "ran_out",
 ]

@@ -26,6 +26,7 @@ class Context:
     env: tuple[str, ...] = ()
     stdin: str = ""
     hostname: str = ""
+    builtin: bool = False  # run by the shell itself (echo, printf, test): its messages start "sh: "
 
 
 _NO_CONTEXT = Context()
@@ -38,6 +39,11 @@ def _instant(applet: str, args: tuple[str, ...], fs: Rootfs, cwd: str,
         return fs, 0
     if applet == "false":
         return fs, 1
+    if applet == "pwd":
+        if args:
+            raise _unsupported(f"unsupported pwd arguments {args!r}")
+        io.append((1, _resolve(fs, cwd) + "\n"))  # the physical directory, as getcwd(3) gives it
+        return fs, 0
     if applet == "echo":
         newline, words = _echo_options(args)
         io.append((1, " ".join(words) + ("\n" if newline else "")))

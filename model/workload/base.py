@@ -16,17 +16,18 @@ from ..fs import DIR, Entry, FsError, Kind, Rootfs, ancestors, normpath
 
 APPLETS = frozenset({
     "sleep", "true", "false", "touch", "mkdir", "rm", "echo", "cat", "sh", "ls", "printf", "head", "tail", "wc",
-    "grep", "sed", "env", "hostname", "id", "mv", "cp", "ln", "chmod", "test", "[",
+    "grep", "sed", "env", "hostname", "id", "mv", "cp", "ln", "chmod", "test", "[", "pwd",
 })
 BUILTINS = frozenset({
     "true", "false", "exit", "wait", "trap", "echo", "cd", "pwd", ":", "return", "set", "export", "readonly",
-    "unset", "shift", "printf", "[", "test",
+    "unset", "shift", "printf", "[", "test", "local", "read", "eval",
 })
 # The rest of busybox ash's builtins: they exist whatever PATH holds, so they are
-# refused as outside the language, never reported "not found".
+# refused as outside the language, never reported "not found".  (`break` and
+# `continue` written in a loop compile to jumps; only a computed one lands here.)
 ASH_BUILTINS = frozenset({
-    ".", "[[", "alias", "bg", "break", "chdir", "command", "continue", "eval", "exec",
-    "fg", "getopts", "hash", "help", "history", "jobs", "kill", "let", "local", "read",
+    ".", "[[", "alias", "bg", "break", "chdir", "command", "continue", "exec",
+    "fg", "getopts", "hash", "help", "history", "jobs", "kill", "let",
     "source", "times", "type", "ulimit", "umask", "unalias",
 })
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

@@ -9,7 +9,7 @@ from frozendict import frozendict
 from ..fs import Rootfs, normpath
 from .applets import Context, _instant, _missing_errno, _resolve
 from .base import _SIGNALS, _strerror, _unsupported
-from .process import EXIT, FUNC, GROUP, TRAP, Process, _exit_changes
+from .process import EXIT, FUNC, GROUP, TRAP, Process, _exit_changes, leave
 
 
 def _exit_status(args: tuple[str, ...], status: int) -> int:
@@ -40,7 +40,7 @@ def builtin(p: Process, fs: Rootfs, argv: tuple[str, ...], assigns, stdin: str, 
         return dict(status=1), fs
     if name in ("echo", "printf", "[", "test"):
         env = tuple(f"{k}={v}" for k, v in p.vars.items() if k in p.exported)
-        fs, status = _instant(name, args, fs, p.cwd, io, Context(env, stdin, p.hostname))
+        fs, status = _instant(name, args, fs, p.cwd, io, Context(env, stdin, p.hostname, builtin=True))
         return dict(status=status), fs
     if name == "pwd":
         # ash prints its logical directory: the workdir, then what `cd` made of it.
@@ -61,8 +61,13 @@ def builtin(p: Process, fs: Rootfs, argv: tuple[str, ...], assigns, stdin: str, 
         code = _exit_status(args, p.status)
         for k in range(len(p.frames) - 1, -1, -1):
             if p.frames[k].kind == FUNC:
-                return dict(frames=p.frames[:k], status=code), fs
+                q = leave(p, k)
+                return dict(frames=q.frames, vars=q.vars, exported=q.exported, status=code), fs
         raise _unsupported("return outside a function")
+    if name == "local":
+        return local(p, args), fs
+    if name == "read":
+        return read(p, args, assigns, stdin), fs
     if name == "wait":
         if args:
             raise _unsupported(f"unsupported wait arguments {args!r}")
@@ -129,4 +134,109 @@ def builtin(p: Process, fs: Rootfs, argv: tuple[str, ...], assigns, stdin: str, 
     return dict(cwd=path, status=0), fs
 
 
-__all__ = ["builtin", "signal_number", "GROUP"]
+def local(p: Process, args: tuple[str, ...]) -> dict:
+    """`local NAME[=VALUE]...`: the innermost function's return restores each NAME; `local NAME` unsets it (busybox)."""
+    k = next((k for k in range(len(p.frames) - 1, -1, -1) if p.frames[k].kind == FUNC), None)
+    if k is None:
+        # ash: "local: line N: not in a function", fatal; the line number is the script's own.
+        raise _unsupported("local outside a function")
+    f = p.frames[k]
+    saved, variables = list(f.locals), p.vars
+    for a in args:
+        name, eq, value = a.partition("=")
+        if not name.isidentifier() or a.startswith("-"):
+            raise _unsupported(f"unsupported local argument {a!r}")
+        if all(n != name for n, _, _ in saved):
+            saved.append((name, variables.get(name), name in p.exported))
+        if eq:
+            variables = variables.set(name, value)
+        elif name in variables:
+            variables = variables.delete(name)
+    frames = p.frames[:k] + (replace(f, locals=tuple(saved)),) + p.frames[k + 1:]
+    return dict(frames=frames, vars=variables, status=0)
+
+
+_IFS = " \t\n"
+
+
+def read(p: Process, args: tuple[str, ...], assigns, stdin: str) -> dict:
+    """`read [-r] [NAME...]`: one line of input split on IFS into the names, the last taking the rest.
+
+    Returns the changes, with `consumed`: how much of the input the line took
+    (the shell's own input moves on by that much; a redirection's is reopened).
+    Status 1 at the end of the input, the names set from what there was.
+    """
+    raw = False
+    while args and args[0].startswith("-") and len(args[0]) > 1:
+        if args[0] != "-r":
+            raise _unsupported(f"unsupported read option {args[0]!r}")
+        raw, args = True, args[1:]
+    names = args or ("REPLY",)
+    for n in names:
+        if not n.isidentifier():
+            raise _unsupported(f"unsupported read argument {n!r}")
+    line, used, status = [], 0, 1
+    while used < len(stdin):
+        c = stdin[used]
+        used += 1
+        if c == "\n":
+            status = 0
+            break
+        if c == "\\" and not raw and used < len(stdin):
+            nxt = stdin[used]
+            used += 1
+            if nxt != "\n":
+                line.append("\0" + nxt)  # quoted: no field splitting on it
+            continue
+        line.append(c)
+    ifs = dict(assigns).get("IFS", p.vars.get("IFS", _IFS))
+    values = _split_read("".join(line), ifs, len(names))
+    variables = p.vars
+    for name, value in zip(names, values + [""] * (len(names) - len(values))):
+        variables = variables.set(name, value)
+    return dict(vars=variables, status=status, consumed=used)
+
+
+def _split_read(line: str, ifs: str, n: int) -> list[str]:
+    """POSIX 2.6.5 field splitting for `read`: at most n fields, the last one the rest of the line.
+
+    A character escaped with a backslash comes as NUL and the character, and never splits.
+
+    >>> _split_read("  a  b c  ", " \\t\\n", 2), _split_read("k=v=w", "=", 2), _split_read("a:b", "", 1)
+    (['a', 'b c'], ['k', 'v=w'], ['a:b'])
+    """
+    chars = []
+    i = 0
+    while i < len(line):
+        if line[i] == "\0":
+            chars.append((line[i + 1], True))
+            i += 2
+        else:
+            chars.append((line[i], False))
+            i += 1
+    white = set(c for c in ifs if c in " \t\n")
+    other = set(ifs) - white
+    k = 0
+    while k < len(chars) and not chars[k][1] and chars[k][0] in white:
+        k += 1
+    fields: list[str] = []
+    while k < len(chars) and len(fields) < n - 1:
+        start = k
+        while k < len(chars) and (chars[k][1] or chars[k][0] not in ifs):
+            k += 1
+        fields.append("".join(c for c, _ in chars[start:k]))
+        while k < len(chars) and not chars[k][1] and chars[k][0] in white:
+            k += 1
+        if k < len(chars) and not chars[k][1] and chars[k][0] in other:
+            k += 1
+            while k < len(chars) and not chars[k][1] and chars[k][0] in white:
+                k += 1
+    if k < len(chars):
+        end = len(chars)
+        while end > k and not chars[end - 1][1] and chars[end - 1][0] in white:
+            end -= 1
+        fields.append("".join(c for c, _ in chars[k:end]))
+    return fields
+
+
+__all__ = ["builtin", "signal_number", "GROUP", "local", "read"]

@@ -14,9 +14,10 @@ import re
 
 from ..fs import Rootfs, normpath
 from .base import _unsupported
-from .grammar import ARITH, GLOB, LIT, QSUB, QVAR, SUB, VAR
+from .grammar import ARITH, BQ, GLOB, LENGTH, LIT, PATTERN_OPS, QBQ, QSUB, QVAR, SUB, VAR
 
 _GLOB_CHARS = re.compile(r"[*?\[]")
+MUTATION_SEAMS = ("remove_pattern",)  # looked up at each call, so bench/mutants can replace it
 
 
 def _param(p, name: str) -> str | None:
@@ -39,38 +40,68 @@ def _param(p, name: str) -> str | None:
 
 
 def _value(p, fs, part, io):
-    """(text, fs, status of a command substitution or None) of one expansion part."""
+    """(text, fs, status of a command substitution or None, p) of one expansion part.
+
+    `p` comes back changed only by `${VAR:=word}`, which assigns VAR.
+    """
     kind = part[0]
     if kind in (VAR, QVAR):
         _, name, op, arg = part
         value = _param(p, name)
-        if op == "#":
-            return str(len(value or "")), fs, None
+        if op == LENGTH:
+            return str(len(value or "")), fs, None, p
+        if op in PATTERN_OPS:
+            pattern, fs, st, p = expand_one(p, fs, arg, io, pattern=True)
+            return remove_pattern(value or "", op, pattern), fs, st, p
         if op in (":-", "-", ":=", "=", ":+", "+"):
             unset = value is None or (op.startswith(":") and value == "")
             if op in (":+", "+"):
                 if unset:
-                    return "", fs, None
-                text, fs, st = expand_one(p, fs, arg, io)
-                return text, fs, st
+                    return "", fs, None, p
+                return expand_one(p, fs, arg, io)
             if unset:
+                text, fs, st, p = expand_one(p, fs, arg, io)
                 if op in (":=", "="):
-                    raise _unsupported(f"unsupported expansion ${{{name}{op}...}}")
-                text, fs, st = expand_one(p, fs, arg, io)
-                return text, fs, st
-        return value or "", fs, None
-    if kind in (SUB, QSUB):
+                    p = _assign(p, name, text)
+                return text, fs, st, p
+        return value or "", fs, None, p
+    if kind in (SUB, QSUB, BQ, QBQ):
         from .shell import _child, run_to_end
-        frame = p.frames[-1]
-        child = _child(p, frame.source, part[1])
+        if kind in (BQ, QBQ):
+            child = _child(p, part[1], 0)
+        else:
+            child = _child(p, p.frames[-1].source, part[1])
         child, fs, out = run_to_end(child, fs, "a command substitution")
         io.extend(c for c in out if c[0] == 2)
         text = "".join(t for fd, t in out if fd == 1).rstrip("\n")
-        return text, fs, child.exit
+        return text, fs, child.exit, p
     if kind == ARITH:
         text, fs, st = _arith_text(p, fs, part[1], io)
-        return str(arith(text, p)), fs, st
+        return str(arith(text, p)), fs, st, p
     raise AssertionError(part)
+
+
+def _assign(p, name: str, value: str):
+    from dataclasses import replace
+    return replace(p, vars=p.vars.set(name, value))
+
+
+def remove_pattern(value: str, op: str, pattern: str) -> str:
+    """`${x#p}` `${x##p}` `${x%p}` `${x%%p}`: drop the shortest/longest prefix/suffix matching p.
+
+    >>> v = "/usr/lib/a.tar.gz"
+    >>> remove_pattern(v, "#", "*/"), remove_pattern(v, "##", "*/"), remove_pattern(v, "%", ".*"), remove_pattern(v, "%%", ".*")
+    ('usr/lib/a.tar.gz', 'a.tar.gz', '/usr/lib/a.tar', '/usr/lib/a')
+    """
+    n = len(value)
+    sizes = range(n + 1) if op in ("#", "%") else range(n, -1, -1)
+    for k in sizes:
+        if op.startswith("#"):
+            if match(pattern, value[:k]):
+                return value[k:]
+        elif match(pattern, value[n - k:]):
+            return value[:n - k]
+    return value
 
 
 def _arith_text(p, fs, text: str, io):
@@ -144,8 +175,10 @@ def arith(text: str, p=None) -> int:
     return ev(tree)
 
 
-def expand(p, fs: Rootfs, words, io) -> tuple[tuple[str, ...], Rootfs, int | None]:
-    """Expand words into fields; the last command substitution's status (None: there was none)."""
+def expand(p, fs: Rootfs, words, io):
+    """Expand words into fields: (fields, fs, the last command substitution's status or None, p).
+
+    `p` is the shell after the expansion (`${VAR:=word}` assigns)."""
     fields: list[str] = []
     last = None
     for w in words:
@@ -153,8 +186,23 @@ def expand(p, fs: Rootfs, words, io) -> tuple[tuple[str, ...], Rootfs, int | Non
         pat: list[str] = []
         have = False
         globbing = False
+        if any(q[:3] == (QVAR, "@", "") for q in w):
+            from .shell import _params
+            params = _params(p)[1:]
+            if not params and all(q[0] == LIT and not q[1] or q[:3] == (QVAR, "@", "") for q in w):
+                continue  # "$@" without parameters is no field at all
         for part in w:
             kind = part[0]
+            if part[:3] == (QVAR, "@", "") and len(params) > 1:
+                # "$@": one field per parameter, the first and last joined to what surrounds them.
+                for k, arg in enumerate(params):
+                    if k:
+                        fields.extend(_glob(fs, p.cwd, "".join(cur), "".join(pat), globbing))
+                        cur, pat, globbing = [], [], False
+                    cur.append(arg)
+                    pat.append(_escape(arg))
+                have = True
+                continue
             if kind == LIT:
                 cur.append(part[1])
                 pat.append(_escape(part[1]))
@@ -166,15 +214,13 @@ def expand(p, fs: Rootfs, words, io) -> tuple[tuple[str, ...], Rootfs, int | Non
                 globbing = globbing or bool(_GLOB_CHARS.search(part[1]))
                 have = True
                 continue
-            value, fs, st = _value(p, fs, part, io)
+            value, fs, st, p = _value(p, fs, part, io)
             last = st if st is not None else last
-            if kind in (QVAR, QSUB) or kind == ARITH and False:
+            if kind in (QVAR, QSUB, QBQ):
                 cur.append(value)
                 pat.append(_escape(value))
                 have = True
                 continue
-            if kind == VAR and part[1] == "@" and False:
-                pass
             for ch in value:
                 if ch in " \t\n":
                     if have:
@@ -186,10 +232,10 @@ def expand(p, fs: Rootfs, words, io) -> tuple[tuple[str, ...], Rootfs, int | Non
                     have = True
         if have:
             fields.extend(_glob(fs, p.cwd, "".join(cur), "".join(pat), globbing))
-    return tuple(fields), fs, last
+    return tuple(fields), fs, last, p
 
 
-def expand_one(p, fs: Rootfs, word, io, pattern: bool = False) -> tuple[str, Rootfs, int | None]:
+def expand_one(p, fs: Rootfs, word, io, pattern: bool = False):
     """Expand a word without field splitting or pathname expansion (assignments, case, redirections).
 
     For a case pattern (`pattern`), quoted characters lose their special meaning.
@@ -202,10 +248,10 @@ def expand_one(p, fs: Rootfs, word, io, pattern: bool = False) -> tuple[str, Roo
         elif part[0] == GLOB:
             out.append(part[1])
         else:
-            value, fs, st = _value(p, fs, part, io)
+            value, fs, st, p = _value(p, fs, part, io)
             last = st if st is not None else last
-            out.append(_escape(value) if pattern and part[0] in (QVAR, QSUB) else value)
-    return "".join(out), fs, last
+            out.append(_escape(value) if pattern and part[0] in (QVAR, QSUB, QBQ) else value)
+    return "".join(out), fs, last, p
 
 
 def _escape(text: str) -> str:

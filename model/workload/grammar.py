@@ -20,7 +20,10 @@ appended after the main program and end with `End`.
 
 A word is a tuple of parts: `(LIT, text)`, `(GLOB, text)` (unquoted text that
 may hold pattern characters), `(VAR, name, op, arg_word)` and `(QVAR, ...)`,
-`(SUB, addr)` / `(QSUB, addr)` for `$(...)`, and `(ARITH, text)`.
+`(SUB, addr)` / `(QSUB, addr)` for `$(...)`, `(BQ, source)` / `(QBQ, source)` for
+a backquoted command (its own script, backslashes undone as POSIX 2.6.3 says),
+and `(ARITH, text)`.  A heredoc is a redirection `<<` of descriptor 0 whose
+target is the body as a word (quoted parts only: no splitting, no globbing).
 """
 from __future__ import annotations
 
@@ -32,7 +35,10 @@ import tree_sitter_bash
 
 from ..errors import UnsupportedWorkload
 
-LIT, GLOB, VAR, QVAR, SUB, QSUB, ARITH = range(7)
+LIT, GLOB, VAR, QVAR, SUB, QSUB, ARITH, BQ, QBQ = range(9)
+# Parameter operators: `${#x}` is LENGTH; `#`, `##`, `%`, `%%` remove a pattern.
+LENGTH = "length"
+PATTERN_OPS = ("#", "##", "%", "%%")
 _LANGUAGE = tree_sitter.Language(tree_sitter_bash.language())
 _PARSER = tree_sitter.Parser(_LANGUAGE)
 
@@ -64,6 +70,7 @@ class Jump:
     to: int
     when: int = 0  # 0 always, 1 when $? is 0, 2 when $? is not 0
     pops: int = 0  # `for` iterations left behind (break, continue out of nested loops)
+    zero: bool = False  # `break`/`continue`: a builtin that succeeds, so $? is 0 after it
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,18 +221,22 @@ class _Compiler:
             self.emit(self.command(n, (), cond))
         elif t == "variable_assignment":
             self.emit(Cmd((), (), (self.assign(n),), not cond, n.text.decode()))
+        elif t == "variable_assignments":  # `a=1 b=2`: assigned left to right
+            assigns = tuple(self.assign(c) for c in n.children if c.type == "variable_assignment")
+            if len(assigns) != len([c for c in n.children if c.type != "comment"]):
+                raise self.bad(n)
+            self.emit(Cmd((), (), assigns, not cond, n.text.decode()))
         elif t == "redirected_statement":
             body = n.child_by_field_name("body")
-            redirects = tuple(self.redirect(r) for r in n.children_by_field_name("redirect"))
             if any(c.type == "herestring_redirect" for c in n.children):
                 raise self.bad(n)
+            redirects, extra = self.redirects(n)
             if body is None:
                 self.emit(Cmd((), redirects, (), not cond, n.text.decode()))
             elif body.type == "command":
-                # tree-sitter takes words after a redirection's target as more targets: they are arguments.
-                extra = tuple(self.word(d) for r in n.children_by_field_name("redirect")
-                              for d in r.children_by_field_name("destination")[1:])
                 self.emit(self.command(body, redirects, cond, extra))
+            elif body.type == "declaration_command" and not extra:
+                self.emit(self.declaration(body, redirects, cond))
             elif body.type == "list":
                 # tree-sitter hangs `a && b > f` on the whole list; the shell redirects `b` alone.
                 left, op, right = body.children[0], body.children[1].type, body.children[2]
@@ -273,15 +284,38 @@ class _Compiler:
             self.emit(Def(name, addr))
         elif t == "test_command":
             self.emit(self.test(n, cond))
+        elif t == "declaration_command":
+            self.emit(self.declaration(n, (), cond))
         else:
             raise self.bad(n)
+
+    def declaration(self, n, redirects: tuple, cond: bool) -> Cmd:
+        """`export`/`readonly`/`local` NAME=VALUE...: each VALUE expands as an assignment (no splitting, no globbing)."""
+        name = n.children[0].type
+        if name not in ("export", "readonly", "local"):
+            raise self.bad(n.children[0])
+        self.names.append(name)
+        words = [((LIT, name),)]
+        for c in n.children[1:]:
+            if c.type == "variable_assignment":
+                var, value = self.assign(c)
+                words.append(tuple(_merge([(LIT, var + "=")] + [_quoted(q) for q in value])))
+            elif c.type == "variable_name":
+                words.append(((LIT, c.text.decode()),))
+            elif c.type == "comment":
+                continue
+            else:
+                words.append(self.word(c))
+        return Cmd(tuple(words), redirects, (), not cond, n.text.decode())
 
     def redirected(self, n, redirects: tuple, cond: bool) -> None:
         if n.type == "command":
             self.emit(self.command(n, redirects, cond))
+        elif n.type == "declaration_command":
+            self.emit(self.declaration(n, redirects, cond))
         elif n.type == "redirected_statement" and n.child_by_field_name("body").type == "command":
-            more = tuple(self.redirect(r) for r in n.children_by_field_name("redirect"))
-            self.emit(self.command(n.child_by_field_name("body"), more + redirects, cond))
+            more, extra = self.redirects(n)
+            self.emit(self.command(n.child_by_field_name("body"), more + redirects, cond, extra))
         else:
             addr = self.region(lambda b=n: self.statement(b))
             self.emit(Group(addr, redirects))
@@ -419,9 +453,9 @@ class _Compiler:
         words.extend(extra)
         if words and len(words[0]) == 1 and words[0][0][0] in (LIT, GLOB):
             name = words[0][0][1]
-            self.names.append(name)
             if name in ("break", "continue"):
                 return self.loop_jump(n, name, words)
+            self.names.append(name)
         return Cmd(tuple(words), redirects, tuple(assigns), not cond, n.text.decode())
 
     def loop_jump(self, n, name: str, words) -> Jump:
@@ -435,10 +469,10 @@ class _Compiler:
         depth = min(depth, len(self.loops))
         top, breaks, fors = self.loops[-depth]
         if name == "continue":
-            raise _Emit(Jump(top, 0, self.fors - fors))
+            raise _Emit(Jump(top, 0, self.fors - fors, True))
         inner = self.fors - fors + (1 if self._is_for(top) else 0)
         breaks.append(len(self.out))
-        raise _Emit(Jump(0, 0, inner))
+        raise _Emit(Jump(0, 0, inner, True))
 
     def _is_for(self, top: int) -> bool:
         return isinstance(self.out[top], ForNext)
@@ -468,6 +502,127 @@ class _Compiler:
             raise self.bad(n)
         value = n.child_by_field_name("value")
         return name.text.decode(), (self.word(value, assign=True) if value is not None else ())
+
+    def redirects(self, n) -> tuple[tuple[Redirect, ...], tuple]:
+        """A statement's redirections, and the words tree-sitter hung on them that are arguments.
+
+        tree-sitter takes words after a redirection's target as more targets, and
+        nests the redirections that follow a heredoc's `<<WORD` inside it.
+        """
+        out, extra = [], []
+        for r in n.children_by_field_name("redirect"):
+            if r.type == "heredoc_redirect":
+                out.append(self.heredoc(r))
+                nested = [c for c in r.children if c.type == "file_redirect"]
+            else:
+                nested = [r]
+            for f in nested:
+                out.append(self.redirect(f))
+                extra.extend(self.word(d) for d in f.children_by_field_name("destination")[1:])
+        return tuple(out), tuple(extra)
+
+    def heredoc(self, r) -> Redirect:
+        """`<<WORD` / `<<-WORD`: the lines up to WORD, expanded unless WORD is quoted (POSIX 2.7.4)."""
+        kinds = {"<<", "<<-", "heredoc_start", "heredoc_body", "heredoc_end", "file_redirect"}
+        if any(c.type not in kinds for c in r.children) or r.child_by_field_name("descriptor") is not None:
+            raise self.bad(r)
+        strip = any(c.type == "<<-" for c in r.children)
+        start = next(c for c in r.children if c.type == "heredoc_start")
+        end = next((c for c in r.children if c.type == "heredoc_end"), None)
+        body = next((c for c in r.children if c.type == "heredoc_body"), None)
+        if end is None:
+            raise self.bad(r)
+        src = self.bsrc
+        lo = src.find(b"\n", start.end_byte) + 1
+        hi = src.rfind(b"\n", 0, end.start_byte) + 1
+        if lo <= 0 or hi < lo:
+            raise self.bad(r)
+        quoted = any(ch in start.text for ch in b"\"'\\")
+        text = src[lo:hi].decode()
+        if strip:
+            text = "\n".join(line.lstrip("\t") for line in text.split("\n"))
+        parts = [(LIT, text)] if quoted else self.heredoc_parts(text, r)
+        return Redirect(0, "<<", tuple(_merge(parts)) or ((LIT, ""),))
+
+    def heredoc_parts(self, text: str, where) -> list:
+        """An unquoted heredoc's body as a double-quoted word: `$x`, `${...}`, `$(...)`, backquotes, `$((...))`.
+
+        Scanned here rather than taken from tree-sitter, which reads `$((...))`
+        in a heredoc as a subshell and leaves backquotes as text.
+        """
+        parts: list = []
+        lit: list[str] = []
+        i, n = 0, len(text)
+
+        def flush():
+            if lit:
+                parts.append((LIT, "".join(lit)))
+                lit.clear()
+        while i < n:
+            c = text[i]
+            if c == "\\" and i + 1 < n and text[i + 1] in "$`\\\n":
+                if text[i + 1] != "\n":
+                    lit.append(text[i + 1])
+                i += 2
+                continue
+            if c == "`":
+                k = i + 1
+                while k < n and text[k] != "`":
+                    k += 2 if text[k] == "\\" else 1
+                if k >= n:
+                    raise self.bad(where)
+                flush()
+                parts.append(self.substitution(_unbackquote(text[i + 1:k], False), where))
+                i = k + 1
+                continue
+            if c == "$" and text.startswith("$((", i):
+                k = _closing(text, i + 1, where, self)
+                if k is None or text[k - 1] != ")" or text[i + 2] != "(":
+                    raise self.bad(where)
+                flush()
+                parts.append((ARITH, text[i + 3:k - 1]))
+                i = k + 1
+                continue
+            if c == "$" and text.startswith("$(", i):
+                k = _closing(text, i + 1, where, self)
+                flush()
+                parts.append(self.substitution(text[i + 2:k], where))
+                i = k + 1
+                continue
+            if c == "$" and text.startswith("${", i):
+                k = text.find("}", i)
+                if k < 0:
+                    raise self.bad(where)
+                flush()
+                word = self.pattern_word('"' + text[i:k + 1] + '"', where)
+                parts.extend(q for q in word if q != (LIT, ""))
+                i = k + 1
+                continue
+            if c == "$" and i + 1 < n and (text[i + 1].isalnum() or text[i + 1] in "_?#@*$!-"):
+                k = i + 1
+                if text[k].isalpha() or text[k] == "_":
+                    while k < n and (text[k].isalnum() or text[k] == "_"):
+                        k += 1
+                else:
+                    k += 1
+                flush()
+                parts.append((QVAR, text[i + 1:k], "", ()))
+                i = k
+                continue
+            lit.append(c)
+            i += 1
+        flush()
+        return parts
+
+    def substitution(self, source: str, where) -> tuple:
+        """`$(...)` or a backquoted command met outside the tree: a script of its own, run in a child shell."""
+        try:
+            inner = _Compiler(source).compile()
+        except UnsupportedWorkload:
+            raise self.bad(where) from None
+        self.names.extend(inner.names)
+        _CACHE.setdefault(source, inner)
+        return (QBQ, source)
 
     def redirect(self, r) -> Redirect:
         if r.type != "file_redirect":
@@ -521,8 +676,10 @@ class _Compiler:
             for c in n.children:
                 if c.type == '"':
                     continue
-                if c.start_byte > start:
-                    out.append((LIT, _dq(self._slice(start, c.start_byte))))
+                # tree-sitter may start an expansion node at the blanks before its `$`: they are text.
+                at = c.start_byte if c.type == "string_content" else _lead(c)
+                if at > start:
+                    out.append((LIT, _dq(self._slice(start, at))))
                 if c.type == "string_content":
                     out.append((LIT, _dq(c.text.decode())))
                 else:
@@ -540,7 +697,7 @@ class _Compiler:
         elif t == "expansion":
             kids = [c for c in n.children if c.type not in ("${", "}")]
             if kids and kids[0].type == "#" and len(kids) == 2:
-                out.append((QVAR if quoted else VAR, kids[1].text.decode(), "#", ()))
+                out.append((QVAR if quoted else VAR, kids[1].text.decode(), LENGTH, ()))
                 return
             if not kids or kids[0].type not in ("variable_name", "special_variable_name"):
                 raise self.bad(n)
@@ -549,13 +706,25 @@ class _Compiler:
                 out.append((QVAR if quoted else VAR, name, "", ()))
                 return
             op = n.child_by_field_name("operator")
-            if op is None or op.type not in (":-", "-", ":=", "=", ":+", "+"):
+            if op is None or op.type not in (":-", "-", ":=", "=", ":+", "+") + PATTERN_OPS:
                 raise self.bad(n)
+            if op.type in PATTERN_OPS:
+                # The pattern is a word of its own, unquoted even inside "...": parse it as one.
+                close = n.children[-1]
+                text = self._slice(op.end_byte, close.start_byte)
+                out.append((QVAR if quoted else VAR, name, op.type, self.pattern_word(text, n)))
+                return
+            if op.type in (":=", "=") and not name.isidentifier():
+                raise self.bad(n)  # ash: "bad substitution" for ${1:=x}
             arg: list = []
             for c in kids[2:]:
                 self.parts(c, arg, quoted)
             out.append((QVAR if quoted else VAR, name, op.type, tuple(_merge(arg))))
         elif t == "command_substitution":
+            if n.children[0].type == "`":
+                source = _unbackquote(self._slice(n.children[0].end_byte, n.children[-1].start_byte), quoted)
+                out.append((QBQ if quoted else BQ, self.substitution(source, n)[1]))
+                return
             if n.children[0].type != "$(":
                 raise self.bad(n)
             kids = n.children[1:-1]
@@ -570,6 +739,23 @@ class _Compiler:
             out.append((LIT, n.text.decode()))
         else:
             raise self.bad(n)
+
+    def pattern_word(self, text: str, where) -> tuple:
+        """The pattern of `${x#pattern}`, compiled as the one argument of a command."""
+        if not text:
+            return ()
+        sub = _Compiler(": " + text)
+        sub.bsrc = sub.src.encode()
+        root = _PARSER.parse(sub.bsrc).root_node
+        cmds = [c for c in root.children if c.type != "comment"]
+        args = cmds[0].children[1:] if len(cmds) == 1 and cmds[0].type == "command" else None
+        if root.has_error or not args or len(args) != 1:
+            raise self.bad(where)
+        word = sub.word(args[0])
+        if sub.regions or any(p[0] in (SUB, QSUB) for p in word):
+            raise self.bad(where)  # a $(...) in a pattern: its region belongs to the sub-compiler
+        self.names.extend(sub.names)
+        return word
 
     def _slice(self, a: int, b: int) -> str:
         return self.bsrc[a:b].decode()
@@ -628,6 +814,58 @@ def _dq(text: str) -> str:
             i += 2
         else:
             out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def _closing(text: str, at: int, where, compiler) -> int:
+    """The index of the `)` that closes the `(` at `at`, outside quotes."""
+    depth, k, quote = 0, at, None
+    while k < len(text):
+        ch = text[k]
+        if quote:
+            if ch == quote:
+                quote = None
+            elif ch == "\\" and quote == '"':
+                k += 1
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "\\":
+            k += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return k
+        k += 1
+    raise compiler.bad(where)
+
+
+def _lead(node) -> int:
+    """Where a node's own text starts: tree-sitter may start a node at the blanks before it."""
+    text = node.text
+    return node.start_byte + len(text) - len(text.lstrip(b" \t\n"))
+
+
+def _quoted(part: tuple) -> tuple:
+    """A word part as it expands inside double quotes."""
+    kind = part[0]
+    if kind == GLOB:
+        return (LIT, part[1])
+    return ({VAR: QVAR, SUB: QSUB, BQ: QBQ}.get(kind, kind),) + tuple(part[1:])
+
+
+def _unbackquote(text: str, quoted: bool) -> str:
+    """Inside backquotes a backslash quotes only $ ` \\ (and " within double quotes): undo those."""
+    keep = '$`\\"' if quoted else '$`\\'
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text) and text[i + 1] in keep:
+            out.append(text[i + 1])
+            i += 2
+        else:
+            out.append(text[i])
             i += 1
     return "".join(out)
 

@@ -33,7 +33,8 @@ class Frame:
     TRAP (restore `saved` as `$?`, or exit with it after an EXIT trap), GROUP
     (`{ }` with redirections: `sinks` and `stdin` apply to what runs inside).
     `iters` holds the `for` loops in progress, `args` the positional
-    parameters ($0 first) of a script or function.
+    parameters ($0 first) of a script or function, `locals` what a function's
+    `local` hid and its return restores.
     """
 
     source: str
@@ -45,6 +46,7 @@ class Frame:
     iters: tuple = ()
     args: tuple[str, ...] | None = None
     exiting: bool = False  # TRAP: the EXIT trap; the process exits with `saved` after it
+    locals: tuple = ()  # FUNC: (name, value before `local`, exported before) to restore on return
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,12 +145,33 @@ def spawn(argv: tuple[str, ...], fs: Rootfs, env: tuple[str, ...] = (), workdir:
         raise ExecDenied(argv[0])
     prog = _parse(argv)
     if prog.applet is None:
+        prog = shell_script(argv, fs, path)
+    if prog is None:
         raise _unsupported(f"unsupported program {argv[0]!r}", argv)
     for name in prog.unknown:
         found = _which(name, fs, env, workdir)
-        if found is not None and not fs.is_dir(found):  # a directory: ash says "Permission denied" (126)
+        # a directory: ash says "Permission denied" (126); a shell script runs when it is reached
+        if found is not None and not fs.is_dir(found) and shell_script((name,), fs, found) is None:
             raise _unsupported(f"unsupported command {name!r}", prog.script)
     return _process(prog, env, workdir, pid1, hostname=hostname)
+
+
+def shell_script(argv: tuple[str, ...], fs: Rootfs, path: str) -> Program | None:
+    """An executable file that starts `#!/bin/sh`: the kernel runs `/bin/sh PATH ARGS...`, which is
+    `sh -c BODY PATH ARGS...` ($0 the path it was found at); None for anything else."""
+    e = fs.lookup(_resolve_link(fs, path))
+    if e is None or e.kind is not Kind.FILE or not e.mode & 0o111:
+        return None
+    text = e.data.decode("utf-8", "replace")
+    first = text.split("\n", 1)[0].rstrip()
+    if first not in ("#!/bin/sh", "#! /bin/sh") or _which("sh", fs, (), "/") is None:
+        return None
+    return _parse(("sh", "-c", text, path) + tuple(argv[1:]))
+
+
+def _resolve_link(fs: Rootfs, path: str) -> str:
+    from .applets import _resolve
+    return _resolve(fs, path)
 
 
 def _step(p: Process, fs: Rootfs, io: list[tuple[int, str]], elapsed: Fraction = Fraction(0)) -> Step:
@@ -235,6 +258,16 @@ def stop(p: Process, fs: Rootfs, timeout: Fraction | int = 10) -> Step:
     kill = signal(waited.process, waited.fs, "KILL")
     return Step(kill.process, kill.fs, kill.exit_code, term.stdout + waited.stdout + kill.stdout,
                 term.stderr + waited.stderr + kill.stderr, waited.elapsed)
+
+
+def term_races_kill(p: Process, fs: Rootfs, timeout: Fraction | int) -> bool:
+    """`stop -t 0` of a process whose TERM trap ends it at once: the daemon's SIGKILL follows SIGTERM
+    with no wait, and the shell may or may not have run its trap first (exit as the trap says, or
+    137; seen on Docker 28.5 under load).  A default TERM death (143) is decided when it is sent."""
+    if timeout > 0 or p.exit is not None:
+        return False
+    term = signal(p, fs, "TERM")
+    return term.exit_code is not None and term.exit_code != 128 + SIGTERM
 
 
 def tick(p: Process, dt: Fraction | int) -> Process:
@@ -372,6 +405,16 @@ def _tick(p: Process, dt: Fraction) -> Process:
     return replace(p, **changes) if changes else p
 
 
+def leave(p: Process, keep: int) -> Process:
+    """Pop the frames above `keep`; a function's frame gives back the variables its `local` hid."""
+    variables, exported = p.vars, p.exported
+    for f in reversed(p.frames[keep:]):
+        for name, old, was_exported in reversed(f.locals):
+            variables = variables.delete(name) if old is None and name in variables else (
+                variables if old is None else variables.set(name, old))
+            exported = exported | {name} if was_exported else exported - {name}
+    return replace(p, frames=p.frames[:keep], vars=variables, exported=exported)
 
 
 from .shell import _shell  # noqa: E402  (the evaluator and the process machine call each other)
+

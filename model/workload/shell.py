@@ -18,7 +18,8 @@ from .base import ASH_BUILTINS, BUILTINS, _strerror, _unsupported
 from .expand import expand, expand_one, match
 from .grammar import Case, Check, Cmd, Def, End, ForInit, ForNext, Group, Jump, Not, Pipe, Sub, compile_script
 from .process import (
-    EXIT, FUNC, GROUP, MAIN, TRAP, Frame, Process, _advance, _exit, _exit_changes, _process, _push_trap, _which,
+    EXIT, FUNC, GROUP, MAIN, TRAP, Frame, Process, _advance, _exit, _exit_changes, _process, _push_trap, _which, leave,
+    shell_script,
 )
 from .syntax import _parse
 
@@ -132,6 +133,7 @@ def _exec(p: Process, fs: Rootfs, instr, frame: Frame, io) -> tuple[Process, Roo
             return p, fs
         f = p.frames[-1]
         iters = f.iters[:len(f.iters) - instr.pops] if instr.pops else f.iters
+        p = replace(p, status=0) if instr.zero else p
         return replace(p, frames=p.frames[:-1] + (replace(f, pc=instr.to, iters=iters),)), fs
     if t is End:
         return _end(p, frame), fs
@@ -143,7 +145,7 @@ def _exec(p: Process, fs: Rootfs, instr, frame: Frame, io) -> tuple[Process, Roo
         if instr.words is None:
             items = _params(p)[1:]
         else:
-            items, fs, _ = expand(p, fs, instr.words, io)
+            items, fs, _, p = expand(p, fs, instr.words, io)
         f = p.frames[-1]
         return replace(p, frames=p.frames[:-1] + (replace(f, iters=f.iters + ((tuple(items), 0),)),)), fs
     if t is ForNext:
@@ -154,10 +156,10 @@ def _exec(p: Process, fs: Rootfs, instr, frame: Frame, io) -> tuple[Process, Roo
         f = replace(f, iters=f.iters[:-1] + ((items, k + 1),))
         return replace(p, frames=p.frames[:-1] + (f,), vars=p.vars.set(instr.var, items[k])), fs
     if t is Case:
-        word, fs, _ = expand_one(p, fs, instr.word, io)
+        word, fs, _, p = expand_one(p, fs, instr.word, io)
         for pats, addr in instr.arms:
             for pat in pats:
-                text, fs, _ = expand_one(p, fs, pat, io, pattern=True)
+                text, fs, _, p = expand_one(p, fs, pat, io, pattern=True)
                 if match(text, word):
                     f = p.frames[-1]
                     return replace(p, frames=p.frames[:-1] + (replace(f, pc=addr),)), fs
@@ -187,6 +189,8 @@ def _end(p: Process, frame: Frame) -> Process:
         if frame.exiting:
             return replace(p, **_exit_changes(p, frame.saved))
         return replace(p, frames=rest, status=frame.saved)
+    if frame.locals:
+        return leave(p, len(rest))
     return replace(p, frames=rest)
 
 
@@ -256,7 +260,14 @@ def _redirects(p: Process, fs: Rootfs, redirects, io) -> tuple[tuple, str | None
             copied = sinks[int(word) - 1]
             sinks = _set_sink(sinks, r.fd, copied if copied is not None else "&" + word)
             continue
-        names, fs, _ = expand(p, fs, (r.target,), io)
+        if r.op == "<<":
+            stdin, fs, _, q = expand_one(p, fs, r.target, io)
+            if q.vars != p.vars:
+                raise _unsupported("an assignment in a heredoc")
+            continue
+        names, fs, _, q = expand(p, fs, (r.target,), io)
+        if q.vars != p.vars:
+            raise _unsupported(f"an assignment in a redirection's target {r.target!r}")
         if len(names) != 1:
             raise _unsupported(f"ambiguous redirect {r.target!r}")
         path = normpath(names[0], p.cwd)
@@ -291,15 +302,18 @@ def _command(p: Process, fs: Rootfs, cmd: Cmd, io) -> tuple[dict, Rootfs]:
     which redirects before it looks the command up.
     """
     shell_sinks = _sinks(p)
-    argv, fs, sub_status = expand(p, fs, cmd.words, io)
+    before = p.vars
+    argv, fs, sub_status, p = expand(p, fs, cmd.words, io)
     assigns = []
     for name, word in cmd.assigns:
-        value, fs, st = expand_one(p, fs, word, io)
+        value, fs, st, p = expand_one(p, fs, word, io)
         assigns.append((name, value))
+        if not cmd.words:  # `a=1 b=$a`: each assignment is seen by the next one
+            p = replace(p, vars=p.vars.set(name, value))
         sub_status = st if st is not None else sub_status
     sinks, stdin, fs, failed = _redirects(p, fs, cmd.redirects, io)
     if failed is not None:
-        return dict(status=failed), fs
+        return _with_vars(dict(status=failed), p, before), fs
     sinks = _compose(shell_sinks, sinks)
     if not argv:
         variables = p.vars
@@ -308,12 +322,34 @@ def _command(p: Process, fs: Rootfs, cmd: Cmd, io) -> tuple[dict, Rootfs]:
         # An assignment alone has the status of its last command substitution, else 0.
         return dict(vars=variables, status=sub_status or 0), fs
     out: list = io if sinks == (None, None) else []
-    if stdin is None:
+    own_stdin = stdin is None
+    if own_stdin:
         stdin = _stdin(p)
     changes, fs = _simple(p, fs, argv, tuple(assigns), sinks, stdin, out, io)
     if out is not io:
         fs = _route(fs, sinks, out, io)
-    return changes, fs
+    if "consumed" in changes:
+        changes = dict(changes)
+        used = changes.pop("consumed")
+        if own_stdin and used:
+            changes.update(_consume(replace(p, frames=changes.get("frames", p.frames)), used))
+    return _with_vars(changes, p, before), fs
+
+
+def _consume(p: Process, used: int) -> dict:
+    """The shell's input after `read` took `used` characters of it: the innermost redirected group's, else its own."""
+    for k in range(len(p.frames) - 1, -1, -1):
+        f = p.frames[k]
+        if f.stdin is not None:
+            return dict(frames=p.frames[:k] + (replace(f, stdin=f.stdin[used:]),) + p.frames[k + 1:])
+    return dict(stdin=p.stdin[used:])
+
+
+def _with_vars(changes: dict, p: Process, before) -> dict:
+    """Changes as `_exec` applies them to the shell from before the expansions: keep what `${x:=w}` assigned."""
+    if p.vars is not before and "vars" not in changes:
+        changes = dict(changes, vars=p.vars)
+    return changes
 
 
 def _simple(p: Process, fs: Rootfs, argv: tuple[str, ...], assigns, sinks, stdin: str,
@@ -330,6 +366,13 @@ def _simple(p: Process, fs: Rootfs, argv: tuple[str, ...], assigns, sinks, stdin
                 g = Frame(source, len(compile_script(source).instrs) - 1, GROUP, sinks=sinks, stdin=stdin)
                 return dict(frames=p.frames + (g, frame)), fs
             return dict(frames=p.frames + (frame,)), fs
+        if name == "eval":
+            # ash joins the arguments with spaces and runs them in this shell, as a group.
+            source = " ".join(argv[1:])
+            compile_script(source)  # refused here when outside the language
+            own = sinks == _sinks(p) and stdin == _stdin(p)
+            frame = Frame(source, 0, GROUP, sinks=(None, None) if own else sinks, stdin=None if own else stdin)
+            return dict(frames=p.frames + (frame,), status=0), fs
         if name in BUILTINS:
             from .builtins import builtin
             return builtin(p, fs, argv, assigns, stdin, io)
@@ -348,7 +391,13 @@ def _simple(p: Process, fs: Rootfs, argv: tuple[str, ...], assigns, sinks, stdin
         return dict(status=126), fs
     prog = _parse(argv)
     if prog.applet is None:
-        raise _unsupported(f"unsupported command {name!r}", argv)
+        prog = shell_script(argv, fs, path)
+        if prog is None:
+            raise _unsupported(f"unsupported command {name!r}", argv)
+        for other in prog.unknown:
+            found = _which(other, fs, (f"PATH={path_var}",) if path_var is not None else (), p.cwd)
+            if found is not None and not fs.is_dir(found) and shell_script((other,), fs, found) is None:
+                raise _unsupported(f"unsupported command {other!r}", prog.script)
     child_env = tuple(f"{k}={v}" for k, v in env.items() if k in exported)
     if prog.applet == "env":
         # ash exports SHLVL and PWD too and lists its variables in its hash table's order.

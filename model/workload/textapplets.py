@@ -226,48 +226,95 @@ def sed(args, fs, cwd, io, ctx):
     return fs, status
 
 
-_ESC = {"n": "\n", "t": "\t", "\\": "\\", "a": "\a", "r": "\r", "0": "\0"}
+_ESC = {"n": "\n", "t": "\t", "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "r": "\r", "v": "\v", "e": "\x1b",
+        '"': '"', "'": "'"}
+_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{1,2}|0?[0-7]{1,3}|.)", re.S)
 
 
-def _escapes(text: str) -> str:
-    return re.sub(r"\\(.)", lambda m: _ESC.get(m.group(1), "\\" + m.group(1)), text)
+def _escapes(text: str, stop: bool = False) -> tuple[str, bool]:
+    """printf's backslash escapes (its format, or a %b argument: `stop` honours \\c); (text, stopped)."""
+    out, at = [], 0
+    for m in _ESCAPE.finditer(text):
+        out.append(text[at:m.start()])
+        at = m.end()
+        e = m.group(1)
+        if e == "c" and stop:
+            return "".join(out), True
+        if e[0] == "x":
+            out.append(chr(int(e[1:], 16)))
+        elif e[0] in "01234567":
+            out.append(chr(int(e, 8) & 255))
+        else:
+            out.append(_ESC.get(e, "\\" + e))
+    out.append(text[at:])
+    return "".join(out), False
 
 
-_SPEC = re.compile(r"%(-?\d*)([sdxuc%])")
+_SPEC = re.compile(r"%([-+ #0]*)(\d*)(?:\.(\d*))?(.?)", re.S)
+_NUMBER = re.compile(r"([-+]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)")
+
+
+def _printf_number(arg: str, who: str, io) -> tuple[int, bool]:
+    """A numeric argument as busybox reads it (strtoll base 0, 'c for a character code); (value, ok)."""
+    if arg[:1] in ("'", '"'):
+        return (ord(arg[1]) if len(arg) > 1 else 0), True
+    m = _NUMBER.fullmatch(arg.lstrip())
+    if m:
+        digits = m.group(2)
+        v = int(digits, 16) if digits[:2] in ("0x", "0X") else int(digits, 8) if digits[0] == "0" else int(digits)
+        v = -v if m.group(1) == "-" else v
+        if -2 ** 63 <= v < 2 ** 64:
+            return v, True
+    elif arg == "":
+        return 0, True
+    io.append((2, f"{who}: invalid number '{arg}'\n"))
+    return 0, False
 
 
 def printf(args, fs, cwd, io, ctx):
+    """busybox printf: %[flags][width][.precision] of d i o u x X c s b %; the format reused while arguments last."""
+    if args and args[0] == "--":
+        args = args[1:]
     if not args:
         raise _unsupported("printf without a format")
+    who = "sh" if ctx.builtin else "printf"
     fmt, rest = args[0], list(args[1:])
     status = 0
-    out = []
+    out: list[str] = []
     while True:
         used = 0
-
-        def one(m):
-            nonlocal used, status
-            width, conv = m.group(1), m.group(2)
-            if conv == "%":
-                return "%"
-            arg = rest[used] if used < len(rest) else ""
+        pos = 0
+        for m in _SPEC.finditer(fmt):
+            text, stopped = _escapes(fmt[pos:m.start()])
+            out.append(text)
+            pos = m.end()
+            flags, width, prec, conv = m.groups()
+            if conv == "%" and not (flags or width or prec is not None):
+                out.append("%")
+                continue
+            if conv == "" or conv not in "diouxXcsb" or conv == "o" and "#" in flags:
+                # busybox: "%q: invalid format" (floats, `*` widths and the rest are outside the language too)
+                raise _unsupported(f"unsupported printf format {m.group(0)!r}")
+            arg = rest[used] if used < len(rest) else None
             used += 1
-            if conv in "dxu":
-                try:
-                    v = int(arg or "0")
-                except ValueError:
-                    io.append((2, f"printf: invalid number '{arg}'\n"))
-                    status = 1
-                    v = 0
-                text = format(v, "x") if conv == "x" else str(v)
+            spec = "%" + flags + width + ("." + prec if prec is not None else "")
+            if conv in "diouxX":
+                v, ok = _printf_number(arg or "", who, io)
+                status = status if ok else 1
+                if conv in "ouxX" and v < 0:
+                    v += 2 ** 64
+                out.append((spec + {"i": "d", "u": "d"}.get(conv, conv)) % v)
             elif conv == "c":
-                text = arg[:1]
+                out.append((spec + "s") % (arg or "")[:1])
+            elif conv == "b":
+                text, stopped = _escapes(arg or "", stop=True)
+                out.append((spec + "s") % text)
+                if stopped:
+                    io.append((1, "".join(out)))
+                    return fs, status
             else:
-                text = arg
-            if width:
-                text = text.ljust(int(width[1:])) if width.startswith("-") else text.rjust(int(width))
-            return text
-        out.append(_SPEC.sub(one, _escapes(fmt)))
+                out.append((spec + "s") % (arg or ""))
+        out.append(_escapes(fmt[pos:])[0])
         rest = rest[used:]
         if not rest or used == 0:
             break
