@@ -122,7 +122,7 @@ def commit(world: World, c: cmd.Commit, p: Profile) -> Result:
         return refused(world, p.error("commit_image_gone", id=target.image, hex=target.image[7:], root="<data-root>"))
     # The engine records the container's Cmd (not its Entrypoint) as "created by" (Podman: its own words).
     row = History(p.commit_created_by or " ".join(target.config.cmd or ()),
-                  p.commit_comment.format(ref=source_name(world, target.image, target.image_ref, p)) if p.commit_comment else c.message)
+                  p.commit_comment.format(ref=commit_source(world, target, p)) if p.commit_comment else c.message)
     world, img = make_image(world, parent, target.rw, target.config, row, container_cmd=target.config.cmd,
                             container=target.id, always_layer=p.commit_layer_always,
                             layer_owner=target.id if p.commit_layer_always else "")
@@ -144,6 +144,16 @@ def source_name(world: World, image_id: str, typed: str, p: Profile) -> str:
         return str(refs.parse(typed))
     except refs.InvalidReference:
         return typed
+
+
+def commit_source(world: World, target: Container, p: Profile) -> str:
+    """How commit's FROM row names the container's image: as `source_name` says, or the image's newest
+    tag (the last name it was given) where the dialect says so (`commit_row_names_newest_tag`, podman 5.4)."""
+    if p.commit_row_names_newest_tag:
+        newest = [t for t, i in world.tags.items() if i == target.image]
+        if newest:
+            return newest[-1]
+    return source_name(world, target.image, target.image_ref, p)
 
 
 def tag(world: World, c: cmd.Tag, p: Profile) -> Result:

@@ -296,6 +296,10 @@ class Profile:
     build_rows_name_their_source: bool = False
     # A FROM row names the reference typed (podman 5.4) or the image's first name (podman 4.3: 44:10, :13).
     from_row_names_first_tag: bool = False
+    # commit's FROM row names the newest of the image's tags (the last name given), whatever the
+    # container was created from, by id too (podman 5.4: 44-podman-prune-build.sh:17, :18); a build's
+    # FROM row still names the reference typed.
+    commit_row_names_newest_tag: bool = False
     commit_created_by: str = ""
     commit_comment: str = ""
 

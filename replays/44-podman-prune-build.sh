@@ -11,3 +11,8 @@ docker history t:1
 docker run --network none --name k2 base:v1 true
 docker commit k2 t:2
 docker history t:2
+# commit's FROM row after one more tag: 4.3 names the first tag, 5.4 the newest (also for a container created by id)
+docker tag base:1 zz:1
+docker run --network none --name k3 {id:base:1} true
+docker commit k3 t:3
+docker history t:3

@@ -106,6 +106,9 @@ def commit_adds_one_row_and_shows_the_view(world: World, name: str, p: Profile =
     row = img.history[-1]
     assert row.created_by == (p.commit_created_by or " ".join(c.config.cmd or ()))
     assert row.comment.startswith(p.commit_comment.split("{")[0]) and (row.comment != "") == bool(p.commit_comment)
+    if p.commit_comment and p.commit_row_names_newest_tag and world.image_tags(c.image):
+        newest = [t for t, i in world.tags.items() if i == c.image][-1]
+        assert row.comment == p.commit_comment.format(ref=newest)
     assert row.empty_layer == (not c.rw and not p.commit_layer_always)
 
 

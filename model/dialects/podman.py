@@ -142,6 +142,8 @@ PODMAN_5_4 = differs(PODMAN_4_3, "podman-5.4", summary="Podman 5.4 (Debian trixi
     exited_may_read_stopped=True,
     # FROM rows name the reference typed (replays/44-podman-prune-build.sh:10, :13)
     from_row_names_first_tag=False,
+    # ... but commit's FROM row names the image's newest tag, even for a container created by id (replays/44-podman-prune-build.sh:17, :18)
+    commit_row_names_newest_tag=True,
     # rename drops a leading "/" as Docker does (replays/25-rename.sh:10)
     rename_keeps_slash=False,
     # ps {{.State}} is the state in lower case, as Docker's (replays/02-create-start-run.sh:6, :13, 04-ps-filters.sh:16)
