@@ -316,7 +316,7 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
                 if isinstance(engine_command, (cmd.Exec, cmd.Start, cmd.Restart, cmd.Run)):
                     self.observer.touched()
                 late = settle(self.adapter.api, self.adapter.owner, self.world, lambda c: self.adapter.prefix + c.name,
-                              execs=isinstance(engine_command, cmd.Exec) and engine_command.detach)
+                              execs=isinstance(engine_command, cmd.Exec) and engine_command.detach, profile=self.profile)
                 raw = self.observer.raw()
             except Exception as e:
                 raise name_failure(e, f"observing the engine after {verb}") from e

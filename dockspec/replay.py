@@ -366,7 +366,7 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None, en
             compared = []
             for mr in documented.outcomes():
                 world = mr.world
-                settle(adapter.api, owner, world, lambda c: c.name, execs=verb == "exec")
+                settle(adapter.api, owner, world, lambda c: c.name, execs=verb == "exec", profile=profile)
                 raw = observer.raw()
                 ids.learn(world, raw, owner, profile.history_ids_by_top_layer)
                 e_state = engine_snapshot(raw, ids)

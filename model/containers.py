@@ -632,13 +632,18 @@ PODMAN_DIFF_HIDDEN = frozenset({"/dev", "/etc/hostname", "/etc/hosts", "/etc/res
                                 "/run/.containerenv", "/run/secrets", "/sys", "/etc/mtab", "/run/podman-init"})
 
 
+def diff_hidden(p: Profile | None) -> frozenset[str]:
+    """The paths the dialect's `diff` never lists, whatever the container's layer holds (Podman's mount points)."""
+    return PODMAN_DIFF_HIDDEN if p is not None and p.start_touches_etc else frozenset()
+
+
 def diff_lines(world: World, c: Container, p: Profile | None = None) -> tuple[str, ...]:
     if p is not None and p.start_touches_etc:
         # Podman has no init layer: the container's layer is compared with its image's, and its
         # mount points are left out (an image without /etc gets `A /etc`)
         lower = fs.union(tuple(world.layers[l].changes for l in c.layers))
         lines = fs.diff(lower, c.rw, dirs_by_mtime=p.diff_dirs_by_mtime)
-        return tuple(l for l in lines if l[2:] not in PODMAN_DIFF_HIDDEN)
+        return tuple(l for l in lines if l[2:] not in diff_hidden(p))
     return fs.diff(world.container_view(c), c.rw, dirs_by_mtime=p is not None and p.diff_dirs_by_mtime)
 
 
