@@ -33,9 +33,11 @@ BuildKit leaves (docs/dialects/docker-modern.md, replays/16, 17, 18, 21, 22):
   /bin/sh -c ...`; `COPY --from=s a b`'s row is `COPY a b`; only the stages the
   target needs run, and only the target's image is left.
 
+* a RUN the runtime cannot start (its image has no /bin/sh) is a failed step the
+  same way, `exit code: 1` (docker-28.5-containerd: replays/44-podman-prune-build.sh:5).
+
 Not measured, so kept as the legacy builder does them but with nothing left
-behind and exit 1: the other failures (a COPY source missing, a RUN command not
-found, an unknown instruction).
+behind and exit 1: the other failures (a COPY source missing, an unknown instruction).
 """
 from __future__ import annotations
 
@@ -117,7 +119,11 @@ def build(world: World, c: cmd.Build, p: Profile) -> Result:
         return refused(world, error, exit=1)
     except legacy._Stop as e:
         error = e.error
-        if error.kind is ErrorKind.BUILD_FAILED and ins is not None:
+        if error.kind is ErrorKind.EXEC_NOT_FOUND and ins is not None and ins.keyword == "RUN":
+            # a RUN the runtime cannot start (no /bin/sh) is a failed step, exit code 1
+            # (docker-28.5-containerd, replays/44-podman-prune-build.sh:5)
+            error = p.error("buildkit_run_failed", cmd=" ".join(legacy._command_line(ins.rest)), code=1)
+        elif error.kind is ErrorKind.BUILD_FAILED and ins is not None:
             error = p.error("buildkit_run_failed", cmd=" ".join(legacy._command_line(ins.rest)), code=e.exit)
         return refused(world, error, exit=1)
     last: Image = b.image
