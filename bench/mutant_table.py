@@ -1006,7 +1006,7 @@ def prune_invalid_filter(original):
 @mutant("run --init leaves no mount point for docker-init in the container", rule="init_leaves_its_mount_point",
         seam="model.containers.init_mountpoint", witness="run --init --name ctr1 base:1 true; diff ctr1")
 def init_no_mountpoint(original):
-    return lambda rootfs: rootfs
+    return lambda rootfs, path="/sbin/docker-init": rootfs
 
 
 @mutant("run --init records the flag but runs the command as PID 1, which ignores TERM (stop gives 137, not 143)",
@@ -1091,6 +1091,62 @@ def ps_hides_paused(original):
         witness="run --name ctr1 base:1 true; inspect ctr1")
 def inspect_stopped_race(original):
     return lambda w, c, p: original(w, c, replace(p, exited_may_read_stopped=True))
+
+
+@mutant("commit writes a layer for a container that changed nothing although the dialect's policy writes none",
+        rule="commit_adds_one_row_and_shows_the_view (law)", seam="TRANSITIONS[Commit]",
+        witness="create --name ctr1 base:1 true; commit ctr1 img1:latest")
+def commit_layer_always(original):
+    return lambda w, c, p: original(w, c, replace(p, commit_layer_always=True))
+
+
+@mutant("commit's history row in Podman's words although the dialect records the container's Cmd",
+        rule="commit_adds_one_row_and_shows_the_view (law)", seam="TRANSITIONS[Commit]",
+        witness="run --name ctr1 base:1 true; commit ctr1 img1:latest")
+def commit_row_podman(original):
+    return lambda w, c, p: original(w, c, replace(p, commit_created_by="/bin/sh", commit_comment="FROM {ref}"))
+
+
+@mutant("history names rows by the layer tree although the dialect walks parent pointers",
+        rule="history_names_images_as_the_dialect_says (law)", seam="TRANSITIONS[History]",
+        witness="create --name ctr1 base:1 true; commit ctr1 img1:latest; history img1:latest")
+def history_by_top_layer(original):
+    return lambda w, c, p: original(w, c, replace(p, history_ids_by_top_layer=True))
+
+
+@mutant("stop -t 0 sends SIGKILL alone although the dialect's stop sends SIGTERM first",
+        rule="stop_and_kill_exit_codes_follow_the_workload (law)", seam="TRANSITIONS[Stop]",
+        witness="run -d --init --name ctr1 base:1 sleep 1000; stop -t 0 ctr1")
+def stop_zero_kills(original):
+    return lambda w, c, p: original(w, c, replace(p, stop_zero_timeout_kills=True))
+
+
+@mutant("run --init mounts the init at Podman's /run/podman-init although the dialect's is /sbin/docker-init",
+        rule="init_leaves_its_mount_point", seam="TRANSITIONS[Run]",
+        witness="run --init --name ctr1 base:1 true; diff ctr1")
+def init_path_podman(original):
+    return lambda w, c, p: original(w, c, replace(p, init_path="/run/podman-init"))
+
+
+@mutant("an init that cannot exec the command exits 1 although the dialect's exits 127",
+        rule="lifecycle_follows_the_workload", seam="TRANSITIONS[Run]",
+        witness="run --init --name ctr1 base:1 nosuchcmd")
+def init_cannot_exec_exits_1(original):
+    return lambda w, c, p: original(w, c, replace(p, init_cannot_exec_exit=1))
+
+
+@mutant("rename to the container's own name succeeds although the dialect refuses it",
+        rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Rename]",
+        witness="create --name ctr1 base:1 true; rename ctr1 ctr1")
+def rename_same_name_allowed(original):
+    return lambda w, c, p: original(w, c, replace(p, rename_same_name_allowed=True))
+
+
+@mutant("rename keeps a leading / of the new name (an invalid name) although the dialect drops it",
+        rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Rename]",
+        witness="create --name ctr1 base:1 true; rename ctr1 /ctr2")
+def rename_keeps_slash(original):
+    return lambda w, c, p: original(w, c, replace(p, rename_keeps_slash=True))
 
 
 @mutant("image prune works on names (the containerd store's way) although the dialect prunes images",

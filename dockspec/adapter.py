@@ -694,10 +694,16 @@ class Adapter:
             self._prune(out, self.api.prune_containers, self._prune_filters(c.filters))
         return out
 
+    def _prune_images(self, out: Outcome, filters, all_: bool) -> int:
+        # (Podman 4.3's Docker-compatible handler always adds dangling=true and refuses `-a`'s
+        # dangling=false: "specifying dangling filter more than once with different values is not
+        # supported"; its CLI prunes -a.  A refusal of the socket's, compared as it is.)
+        return self._prune(out, self.api.prune_images, self._prune_filters(filters, dangling=not all_))
+
     def do_imageprune(self, c: cmd.ImagePrune) -> Outcome:
         out = Outcome(0)
         if c.force:
-            self._prune(out, self.api.prune_images, self._prune_filters(c.filters, dangling=not c.all))
+            self._prune_images(out, c.filters, c.all)
         return out
 
     def do_systemprune(self, c: cmd.SystemPrune) -> Outcome:
@@ -705,7 +711,7 @@ class Adapter:
         if c.force:
             self._prune(out, self.api.prune_containers, self._prune_filters(c.filters))
             if out.exit == 0:
-                self._prune(out, self.api.prune_images, self._prune_filters(c.filters, dangling=not c.all))
+                self._prune_images(out, c.filters, c.all)
         return out
 
     # read-only verbs change nothing on the engine: the lockstep compares their
@@ -743,7 +749,10 @@ class Adapter:
                     found = True
                 except Exception as e:
                     status, msg = self.refusal(e)
-                    malformed = msg if status == 400 and "invalid reference format" in msg else None
+                    # Docker: 400 "invalid reference format"; Podman's socket: 500 "normalizing name for
+                    # compat API: ... invalid reference format" or "... repository name must be lowercase"
+                    malformed = msg if ((status == 400 and "invalid reference format" in msg)
+                                        or (status == 500 and "normalizing name" in msg)) else None
             if not found and malformed and c.type == "image":
                 out.stderr += f"Error response from daemon: {msg}\n"
                 out.kind, out.exit = out.kind or ErrorKind.INVALID_REFERENCE, 1

@@ -319,7 +319,7 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
                 if isinstance(engine_command, (cmd.Exec, cmd.Start, cmd.Restart, cmd.Run, cmd.Cp)):
                     self.observer.touched()
                 late = settle(self.adapter.api, self.adapter.owner, self.world, lambda c: self.adapter.prefix + c.name,
-                              execs=isinstance(engine_command, cmd.Exec) and engine_command.detach)
+                              execs=isinstance(engine_command, cmd.Exec) and engine_command.detach, profile=self.profile)
                 raw = self.observer.raw()
             except Exception as e:
                 raise name_failure(e, f"observing the engine after {verb}") from e
@@ -346,7 +346,7 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
             if chosen is not result:
                 self.world = chosen.world
                 result = chosen
-            self.ids.learn(self.world, raw, self.adapter.owner)
+            self.ids.learn(self.world, raw, self.adapter.owner, self.profile.history_ids_by_top_layer)
             m_state = _own_archives(snapshot(self.world, self.profile))
             e_state = _own_archives(json.loads(self.adapter.owner.strip(json.dumps(engine_snapshot(raw, self.ids)))))
             if not self.profile.sizes_modelled:  # the dialect's sizes are the engine's own figures

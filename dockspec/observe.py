@@ -134,6 +134,11 @@ def history_row(h: dict) -> dict:
     """A row of /images/ID/history with its id and tags as Docker reports them."""
     out = dict(h)
     out["Id"] = full_id(h.get("Id"))
+    # Podman's commit and build rows say where they came from, "FROM localhost/base:1" (CLI) or
+    # "FROM docker.io/library/base:1" (socket): the reference read as the command named it
+    comment = h.get("Comment") or ""
+    if comment.startswith("FROM ") and " " not in comment[5:]:
+        out["Comment"] = "FROM " + familiar(comment[5:])
     if h.get("Tags") is not None:
         out["Tags"] = _tags_of({"RepoTags": h["Tags"]})
     return out
@@ -242,6 +247,7 @@ class Observer:
         self._diffs: dict[str, tuple[tuple, list]] = {}
         self._hist: dict[str, list] = {}
         self._hist_key: frozenset | None = None
+        self._layers: dict[str, tuple] = {}  # image id -> its RootFS.Layers (an image never changes)
         self.calls = 0
 
     def touched(self, container_ids=None) -> None:
@@ -294,7 +300,43 @@ class Observer:
                     continue  # deleted since it was listed: not part of this observation
                 self.calls += 1
             histories[i["Id"]] = self._hist[i["Id"]]
+        if not self.owner.parents_prove:
+            histories = self._own_first(histories, images, all_images)
         return Raw(containers, images, diffs, histories)
+
+    def _own_first(self, histories: dict, images: list, all_images: list) -> dict:
+        """Podman names a history row by the first image, of anyone's, whose top layer is that row's
+        layer (model `history_ids_by_top_layer`): an image of someone else's made from the same tar
+        earlier is named in place of ours.  Within this run's objects the rule names the first of
+        *ours* on that layer (same `RootFS.Layers`: Podman keeps one layer per content and parent),
+        oldest first; a row naming another's image with none of ours on its layer stays as it is."""
+        ours = {i["Id"] for i in images}
+        order = {i["Id"]: n for n, i in enumerate(all_images)}
+        out = {}
+        for iid, rows in histories.items():
+            fixed = []
+            for h in rows:
+                named = h.get("Id")
+                if named and named != "<missing>" and named not in ours:
+                    key = self._layer_key(named)
+                    mine = sorted((i for i in images if key is not None and self._layer_key(i["Id"]) == key),
+                                  key=lambda i: (i.get("Created") or 0, order[i["Id"]]))
+                    if mine:
+                        h = {**h, "Id": mine[0]["Id"]}
+                fixed.append(h)
+            out[iid] = fixed
+        return out
+
+    def _layer_key(self, image_id: str) -> tuple | None:
+        if image_id not in self._layers:
+            try:
+                self._layers[image_id] = tuple((self.api.inspect_image(image_id).get("RootFS") or {}).get("Layers") or ())
+            except Exception as e:
+                if _status(e) != 404:
+                    raise
+                return None
+            self.calls += 1
+        return self._layers[image_id]
 
     def _changes(self, cid: str, tries: int = 4) -> list | None:
         """`docker diff` of a container, or None when it vanished while being observed.
@@ -357,7 +399,7 @@ def engine_snapshot(raw: Raw, ids: "Bijection") -> dict:
             images[t] = ids.short_image(img["Id"])
             history[t] = [
                 [ids.short_image(h["Id"]) if h["Id"] != "<missing>" else "<missing>",
-                 h.get("CreatedBy") or "", human_size(h.get("Size") or 0), h.get("Comment") or ""]
+                 h.get("CreatedBy") or "", human_size(h.get("Size") or 0), ids.comment(h.get("Comment") or "")]
                 for h in raw.histories.get(img["Id"], [])
             ]
         pairs = [t.rsplit(":", 1) for t in tags] or [["<none>", "<none>"]]
@@ -393,14 +435,23 @@ class Bijection:
         m = self.e2m.get(engine_id)
         return m.split(":", 1)[-1][:12] if m else "?" + engine_id.split(":", 1)[-1][:12]
 
+    def comment(self, text: str) -> str:
+        """A history comment with the image id it names (buildah's "FROM <12 hex>") as the model's."""
+        m = re.fullmatch(r"FROM ([0-9a-f]{12})", text)
+        if not m:
+            return text
+        full = next((e for e in self.e2m if e.split(":", 1)[-1].startswith(m.group(1))), None)
+        return f"FROM {self.short_image(full)}" if full else text
+
     def container_name(self, c: dict) -> str:
         name = (c.get("Names") or ["/?"])[0].lstrip("/")
         if re.match(r"dsk-[0-9a-f]{6,16}-", name):
             return name  # a name of ours as the engine has it now (after a `rename` too)
         return self.names.get(c["Id"], name)
 
-    def learn(self, world, raw: Raw, owner: Owner) -> None:
-        """Pair what the model's world and the engine's objects show in common."""
+    def learn(self, world, raw: Raw, owner: Owner, by_top_layer: bool = False) -> None:
+        """Pair what the model's world and the engine's objects show in common
+        (`by_top_layer`: the dialect names history rows by the layer tree, `history_ids_by_top_layer`)."""
         from model.listing import history_rows
 
         # containers by name; then unnamed new ones by creation order
@@ -438,7 +489,7 @@ class Bijection:
                 if mid is None:
                     continue
                 self.pair(mid, img["Id"])
-                rows_m = history_rows(world, world.images[mid])
+                rows_m = history_rows(world, world.images[mid], by_top_layer)
                 rows_e = raw.histories.get(img["Id"], [])
                 for rm, re_ in zip(rows_m, rows_e):
                     # a row may name an image that is not ours (Podman 4.3 names the first image
@@ -553,11 +604,18 @@ _PODMAN = (
      ErrorKind.NO_SUCH_CONTAINER),
     (r"image not known", ErrorKind.NO_SUCH_IMAGE),
     (r"that name is already in use", ErrorKind.NAME_IN_USE),
+    # rename to a name in use: 4.3 "name X already in use, cannot rename container", 5.4 the database's
+    # "UNIQUE constraint failed" (replays/25-rename.sh:8, :22)
+    (r"name \S+ already in use, cannot rename|renaming container [0-9a-f]+: .*UNIQUE constraint failed", ErrorKind.NAME_IN_USE),
     (r"names must match \[a-zA-Z0-9\]", ErrorKind.INVALID_NAME),
     (r"as it is running - running or paused containers cannot be removed", ErrorKind.REMOVE_RUNNING),
     (r"as it is paused - running or paused containers cannot be removed", ErrorKind.REMOVE_PAUSED),
     # exec, kill: Podman says "not running" of a paused container too (no paused wording)
     (r"can only (kill|create exec sessions on) running containers", ErrorKind.NOT_RUNNING),
+    # exec in a paused container through the socket: "cannot create exec session as container ID is
+    # paused"; the podman CLI refuses the same command, changing nothing, as one in a container not
+    # running (replays/06-pause.sh:14, 43-podman-exec-paused.sh): read as that, the CLI's kind
+    (r"cannot create exec session as container [0-9a-f]+ is paused", ErrorKind.NOT_RUNNING),
     # stop, restart and start refuse a paused container in these words (a running one is
     # stopped or restarted; start of a running one does nothing and succeeds)
     (r"is running or paused, refusing to clean up|in a paused or unknown state"
@@ -570,6 +628,12 @@ _PODMAN = (
     (r"OCI permission denied", ErrorKind.EXEC_NOT_FOUND),
     (r"you must provide at least one name or id", ErrorKind.USAGE),
 )
+
+
+# Podman's socket ends a missing image's refusal with "image not known" ("no such image:
+# docker.io/library/base:1: image not known"), words Docker's template for a malformed reference,
+# "no such image: {ref}: {detail}", would read as that: they are read first.
+_BEFORE_TEMPLATES = ((re.compile(r"image not known$"), ErrorKind.NO_SUCH_IMAGE),)
 
 
 def _literal(template: str) -> str:
@@ -590,6 +654,9 @@ class Classifier:
         text = stderr.strip()
         if not text:
             return None
+        for rx, kind in _BEFORE_TEMPLATES:
+            if rx.search(text):
+                return kind
         for rx, kind in self.templates:
             if rx.search(text):
                 return kind

@@ -366,9 +366,9 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None, en
             compared = []
             for mr in documented.outcomes():
                 world = mr.world
-                settle(adapter.api, owner, world, lambda c: c.name, execs=verb == "exec")
+                settle(adapter.api, owner, world, lambda c: c.name, execs=verb == "exec", profile=profile)
                 raw = observer.raw()
-                ids.learn(world, raw, owner)
+                ids.learn(world, raw, owner, profile.history_ids_by_top_layer)
                 e_state = engine_snapshot(raw, ids)
                 m_state = snapshot(world, profile)
                 e_out = out
@@ -383,7 +383,7 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None, en
                 m_out = normalise(strip(ids.model_text(m_stdout)))
                 if verb in ("rmi", "prune"):
                     e_out, m_out = _drop_layer_lines(e_out), _drop_layer_lines(m_out)
-                if verb in UNORDERED:
+                if verb in UNORDERED or (verb == "rm" and profile.rm_prints_in_any_order):
                     e_out, m_out = _sorted_body(e_out), _sorted_body(m_out)
                 if not profile.sizes_modelled:  # the dialect's sizes are the engine's own figures
                     e_out, m_out = mask_sizes(e_out), mask_sizes(m_out)

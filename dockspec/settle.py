@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 
 from model import fs
+from model.containers import diff_hidden
 from model.values import Status
 
 from .observe import Owner
@@ -25,11 +26,13 @@ def _name(c: dict) -> str:
     return (c.get("Names") or ["/"])[0].lstrip("/")
 
 
-def settle(api, owner: Owner, world, engine_name, *, execs: bool = False, timeout: float = 20.0) -> list[str]:
+def settle(api, owner: Owner, world, engine_name, *, execs: bool = False, timeout: float = 20.0,
+           profile=None) -> list[str]:
     """Wait until the engine's objects of this run match `world` where only time separates them.
 
     `engine_name(container)` is the engine's name of a model container.  With
     `execs`, also wait for detached execs to end in the containers the model has running.
+    `profile`: the dialect, whose `diff` may never list some files of the layer (Podman's mount points).
     Returns what the engine had still not done at the deadline (a line each), for the report.
     """
     late: list[str] = []
@@ -64,7 +67,7 @@ def settle(api, owner: Owner, world, engine_name, *, execs: bool = False, timeou
                 waiting = "its detached execs to end"
                 if not _execs_done(api, c["Id"], deadline):
                     late.append(f"{name}: waited {timeout:.0f} s for {waiting}")
-            written = _written(model) if model is not None and model.status is Status.RUNNING else set()
+            written = _written(model, profile) if model is not None and model.status is Status.RUNNING else set()
             if written and state == "running":
                 # the files the model's workload has written by now (a `run -d` that renders a config,
                 # then sleeps): a loaded engine's container may not have got that far yet
@@ -89,9 +92,14 @@ def settle(api, owner: Owner, world, engine_name, *, execs: bool = False, timeou
     return late
 
 
-def _written(model) -> set[str]:
-    """The regular files in a model container's read-write layer."""
-    return {path for path, entry in model.rw.items() if entry.kind is fs.Kind.FILE}
+def _written(model, profile=None) -> set[str]:
+    """The regular files in a model container's read-write layer that the engine's diff can list.
+
+    Not the dialect's hidden paths: Podman makes /etc/hostname, /etc/hosts and /run/.containerenv
+    in the layer at every start and its diff never lists them (waiting for them cost 5 s a running
+    container, every line)."""
+    hidden = diff_hidden(profile)
+    return {path for path, entry in model.rw.items() if entry.kind is fs.Kind.FILE and path not in hidden}
 
 
 def _diff_paths(api, cid: str) -> set[str]:

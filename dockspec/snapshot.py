@@ -42,14 +42,14 @@ def snapshot(world: World, profile: Profile = DOCKER_20_10) -> dict:
         images[ref] = img.short_id
         history[ref] = [
             [r["ID"][7:19] if r["ID"] != "<missing>" else r["ID"], r["CreatedBy"], listing.human_size(r["Size"]), r["Comment"]]
-            for r in listing.history_rows(world, img)
+            for r in listing.history_rows(world, img, profile.history_ids_by_top_layer)
         ]
     rows = sorted([r["Repository"], r["Tag"], r["ID"], r["Size"]] for r in listing.image_rows(world, all_=True))
     return {"containers": out_containers, "images": images, "images_all": rows, "history": history, "diff": diffs}
 
 
-# A size as the CLI prints it (`1.98MB`, `4.1kB`, `0B`).
-SIZE = re.compile(r"\b\d+(?:\.\d+)?(?:B|kB|MB|GB|TB)\b")
+# A size as the CLI prints it (`1.98MB`, `4.1kB`, `0B`; Podman's `2.13 MB`).
+SIZE = re.compile(r"\b\d+(?:\.\d+)? ?(?:B|kB|MB|GB|TB)\b")
 
 
 def mask_sizes(text: str) -> str:

@@ -81,7 +81,7 @@ from . import commands as cmd
 from . import dockerignore, fs, names, refs, workload
 from .errors import EngineError, UnsupportedWorkload
 from .images import find as find_image
-from .images import make_image, set_tag
+from .images import make_image, set_tag, source_name
 from .profile import Profile, lookpath_error
 from .result import Result, refused
 from .values import Config, Container, History, Image, Status, World, sha256
@@ -530,6 +530,8 @@ class _Builder:
         self.referenced: set[str] = set()
         self.trail: tuple[tuple[Instruction, tuple[tuple[str, str | None], ...]], ...] = ()
         self.done: dict[str, tuple[Image, tuple]] = {}
+        self.from_ref = ""  # the stage's FROM reference, as the engine normalises it (buildah's history comment)
+        self.from_id = ""
 
     def say(self, line: str) -> None:
         self.out.append(line + "\n")
@@ -592,9 +594,15 @@ class _Builder:
         else:
             self.world = self.world.put_container(container)
 
-    def commit(self, changes: fs.Changes, container_cmd: tuple[str, ...], container: Container | None) -> None:
+    def commit(self, changes: fs.Changes, container_cmd: tuple[str, ...], container: Container | None,
+               run_step: bool = False) -> None:
+        comment = ""
+        if self.p.build_rows_name_their_source:  # buildah: "FROM base:1", then "FROM <previous step's id>"
+            comment = "FROM " + (self.from_ref if self.image.id == self.from_id else self.image.short_id)
+        always = run_step and self.p.commit_layer_always
         self.world, self.image = make_image(self.world, self.image, changes, self.config,
-                                            History(" ".join(container_cmd)), container_cmd=container_cmd)
+                                            History(" ".join(container_cmd), comment), container_cmd=container_cmd,
+                                            always_layer=always, layer_owner=container.id if always and container else "")
         if container is not None:
             self.finish(container)
 
@@ -629,6 +637,8 @@ class _Builder:
                     raise _Unsupported(ins, f"invalid reference {text!r}") from None
                 raise _Stop(self.p.error("build_pull_denied", repo=repo))
             self.image, self.trail = image, ()
+            self.from_ref = source_name(self.world, image.id, text, self.p)
+        self.from_id = self.image.id if stage is None else ""
         env = self.image.config.env
         if not any(e.partition("=")[0] == "PATH" for e in env):
             env = env + (DEFAULT_PATH,)  # the builder's setDefaultPath
@@ -714,7 +724,7 @@ class _Builder:
             # `--rm` (the default) removes a step's container only when the step succeeded.
             self.finish(ran, failed=True)
             raise _Stop(self.p.error("build_failed", cmd=" ".join(argv), code=step.exit_code), step.exit_code)
-        self.commit(step.fs.upper, saved, ran)
+        self.commit(step.fs.upper, saved, ran, run_step=True)
 
     def copy(self, ins: Instruction) -> None:
         flags, rest = _flags(ins)

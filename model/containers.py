@@ -171,20 +171,20 @@ def _settle(world: World, c: Container, step: workload.Step) -> World:
 INIT_PATH = "/sbin/docker-init"
 
 
-def init_mountpoint(rootfs: fs.Rootfs) -> fs.Rootfs:
-    """`--init`: the engine bind-mounts docker-init at /sbin/docker-init, making the mount point (and
-    /sbin) in the read-write layer when the image lacks them: diff shows `A /sbin/docker-init`, and
-    commit keeps an empty 0755 file there (replays/28-init.sh)."""
-    if rootfs.exists(INIT_PATH):
+def init_mountpoint(rootfs: fs.Rootfs, path: str = INIT_PATH) -> fs.Rootfs:
+    """`--init`: the engine bind-mounts its init at `path` (the dialect's `init_path`: docker-init at
+    /sbin/docker-init), making the mount point (and its folder) in the read-write layer when the image
+    lacks them: diff shows `A /sbin/docker-init`, and commit keeps an empty 0755 file there (replays/28-init.sh)."""
+    if rootfs.exists(path):
         return rootfs
-    if not rootfs.exists("/sbin"):
-        rootfs = rootfs.mkdir("/sbin")
-    return rootfs.write(INIT_PATH, fs.file(b"", 0o755))
+    if not rootfs.exists(fs.parent(path)):
+        rootfs = rootfs.mkdir(fs.parent(path), parents=True)
+    return rootfs.write(path, fs.file(b"", 0o755))
 
 
 def _start_one(world: World, c: Container, p: Profile) -> tuple[World, EngineError | None, int, workload.Step | None]:
     if c.init:
-        c = replace(c, rw=init_mountpoint(world.rootfs(c)).upper)
+        c = replace(c, rw=init_mountpoint(world.rootfs(c), p.init_path).upper)
     if p.start_touches_etc:
         # Before the runtime runs anything: a command that is not found still leaves /etc changed (03:5).
         c = touch_etc(world, c)
@@ -203,6 +203,8 @@ def _start_one(world: World, c: Container, p: Profile) -> tuple[World, EngineErr
             # docker-init starts, fails to exec the command and exits 127 (126): the container ran.
             denied = isinstance(e, workload.ExecDenied)
             code = p.exit_cannot_invoke if denied else p.exit_not_found
+            if p.init_cannot_exec_exit is not None:
+                code = p.init_cannot_exec_exit
             why = "Permission denied" if denied else "No such file or directory"
             text = f"[FATAL tini (7)] exec {e.name} failed: {why}\n"
             c = replace(c, status=Status.RUNNING, started=True)
@@ -371,7 +373,8 @@ def _timeout(given: int | None, c: Container) -> int:
     return c.stop_timeout if c.stop_timeout is not None else DEFAULT_STOP_TIMEOUT
 
 
-def _terminate(world: World, c: Container, timeout: int, auto_remove: bool = True, killed_first: bool = False) -> World:
+def _terminate(world: World, c: Container, timeout: int, auto_remove: bool = True, killed_first: bool = False,
+               p: Profile | None = None) -> World:
     """End a running or paused container as `docker stop` does: SIGTERM, then SIGKILL.
 
     The engine thaws a paused container after signalling it, so its TERM
@@ -379,8 +382,11 @@ def _terminate(world: World, c: Container, timeout: int, auto_remove: bool = Tru
     off while it stops the container (`auto_remove=False`); `killed_first`: the SIGKILL of a
     `-t 0` stop landed before PID 1 ran its TERM trap (`_kill_race`).
     """
-    step = (workload.signal(c.processes[0], world.rootfs(c), "KILL") if killed_first
-            else workload.stop(c.processes[0], world.rootfs(c), max(timeout, 0)))
+    if killed_first or (p is not None and p.stop_zero_timeout_kills and timeout <= 0):
+        # the race's SIGKILL landed first (Docker), or no stop signal at all at -t 0 (Podman)
+        step = workload.signal(c.processes[0], world.rootfs(c), "KILL")
+    else:
+        step = workload.stop(c.processes[0], world.rootfs(c), max(timeout, 0))
     if auto_remove:
         return clock.pass_time(_settle(world, c, step), step.elapsed, skip={c.id})
     world = _settle(world, replace(c, auto_remove=False), step)
@@ -388,11 +394,14 @@ def _terminate(world: World, c: Container, timeout: int, auto_remove: bool = Tru
     return clock.pass_time(world, step.elapsed, skip={c.id})
 
 
-def _kill_race(world: World, c: Container, timeout: int) -> bool:
+def _kill_race(world: World, c: Container, timeout: int, p: Profile) -> bool:
     """`-t 0` of a container whose PID 1 ends in its TERM trap, or whose docker-init (`--init`) relays the
     TERM that ends its command: SIGKILL may land first (137; the relay seen lose on Docker 28.5's containerd
-    store under load, bench/soak seed 701)."""
-    if not c.processes:
+    store under load, bench/soak seed 701).
+
+    Not under a dialect whose `-t 0` sends SIGKILL alone (Podman): there is no race to lose.
+    """
+    if not c.processes or (p.stop_zero_timeout_kills and timeout <= 0):
         return False
     if c.init and timeout == 0 and c.processes[0].exit is None:
         return workload.signal(c.processes[0], world.rootfs(c), "TERM").exit_code is not None
@@ -404,15 +413,15 @@ def stop(world: World, c: cmd.Stop, p: Profile) -> Result:
 
     def one(out: Out, name: str, target: Container) -> None:
         if target.status is Status.PAUSED and p.stop_refuses_paused:
-            out.refuse(p.error("stop_paused", id=target.id))
+            out.refuse(p.error("stop_paused_auto_remove" if target.auto_remove else "stop_paused", id=target.id))
             return
         if target.status in (Status.RUNNING, Status.PAUSED):
             timeout = _timeout(c.timeout, target)
-            if _kill_race(out.world, target, timeout):
+            if _kill_race(out.world, target, timeout, p):
                 killed = out.branch()
-                killed.world = _terminate(killed.world, target, timeout, killed_first=True)
+                killed.world = _terminate(killed.world, target, timeout, killed_first=True, p=p)
                 killed.print(name)
-            out.world = _terminate(out.world, target, timeout)
+            out.world = _terminate(out.world, target, timeout, p=p)
         out.print(name)
 
     def lingering(name: str, gone: Container) -> tuple[Callable[[Out], None], ...]:
@@ -506,18 +515,18 @@ def restart(world: World, c: cmd.Restart, p: Profile) -> Result:
                 # container and back on when the stop returns, but the exit is handled
                 # asynchronously and may see it on: the container is removed instead.
                 lost = out.branch()
-                lost.world = _terminate(lost.world, target, _timeout(c.timeout, target))
+                lost.world = _terminate(lost.world, target, _timeout(c.timeout, target), p=p)
                 lost.refuse(p.error("restart_marked_for_removal", name=name))
             timeout = _timeout(c.timeout, target)
-            if _kill_race(out.world, target, timeout):
+            if _kill_race(out.world, target, timeout, p):
                 killed = out.branch()
-                killed.world = _terminate(killed.world, target, timeout, auto_remove=False, killed_first=True)
+                killed.world = _terminate(killed.world, target, timeout, auto_remove=False, killed_first=True, p=p)
                 killed.world, error, _, _ = _start_one(killed.world, killed.world.containers[target.id], p)
                 if error is not None:
                     killed.refuse(error)
                 else:
                     killed.print(name)
-            out.world = _terminate(out.world, target, timeout, auto_remove=False)
+            out.world = _terminate(out.world, target, timeout, auto_remove=False, p=p)
             target = out.world.containers[target.id]
         out.world, error, _, _ = _start_one(out.world, target, p)
         if error is not None:
@@ -543,15 +552,15 @@ def rename(world: World, c: cmd.Rename, p: Profile) -> Result:
     if not c.container or not c.new_name:
         return refused(world, p.error("rename_empty"))
     target = find(world, c.container)
-    new = c.new_name.removeprefix("/")
+    new = c.new_name if p.rename_keeps_slash else c.new_name.removeprefix("/")
     error = None
     if target is None:
         error = p.error("no_such_container_daemon", name=c.container)
-    elif target.name == new:
+    elif target.name == new and not p.rename_same_name_allowed:
         error = p.error("rename_same_name")
-    elif not refs.valid_container_name(new):
+    elif not refs.valid_container_name(new) or new.startswith("/"):
         error = p.error("rename_invalid_name", name=new)
-    elif world.container_by_name(new) is not None:
+    elif world.container_by_name(new) not in (None, target):
         error = p.error("rename_name_in_use", name=new, id=world.container_by_name(new).id)
     if error is not None:
         return Result(world, "", error.message + "\n" + p.error("rename_failed", name=c.container).message + "\n",
@@ -651,13 +660,36 @@ def diff(world: World, c: cmd.Diff, p: Profile) -> Result:
     return Result(world, "".join(l + "\n" for l in lines))
 
 
+# Podman's mount points: at every start it makes those its image lacks in the container's layer (empty
+# 0755 files and a link, so commit keeps them: 40-podman-history.sh), and its diff leaves these paths out
+# (libpod's initInodes), so a fresh container shows `C /etc` only, one of a committed image nothing.
+PODMAN_MOUNT_POINTS = (("/etc/hostname", fs.file(b"", 0o755)), ("/etc/hosts", fs.file(b"", 0o755)),
+                       ("/etc/mtab", fs.symlink("/proc/mounts")), ("/run/.containerenv", fs.file(b"", 0o755)))
+PODMAN_DIFF_HIDDEN = frozenset({"/dev", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/proc", "/run", "/run/notify",
+                                "/run/.containerenv", "/run/secrets", "/sys", "/etc/mtab", "/run/podman-init"})
+
+
+def diff_hidden(p: Profile | None) -> frozenset[str]:
+    """The paths the dialect's `diff` never lists, whatever the container's layer holds (Podman's mount points)."""
+    return PODMAN_DIFF_HIDDEN if p is not None and p.start_touches_etc else frozenset()
+
+
 def diff_lines(world: World, c: Container, p: Profile | None = None) -> tuple[str, ...]:
+    if p is not None and p.start_touches_etc:
+        # Podman has no init layer: the container's layer is compared with its image's, and its
+        # mount points are left out (an image without /etc gets `A /etc`)
+        lower = fs.union(tuple(world.layers[l].changes for l in c.layers))
+        lines = fs.diff(lower, c.rw, dirs_by_mtime=p.diff_dirs_by_mtime)
+        return tuple(l for l in lines if l[2:] not in diff_hidden(p))
     return fs.diff(world.container_view(c), c.rw, dirs_by_mtime=p is not None and p.diff_dirs_by_mtime)
 
 
 def touch_etc(world: World, c: Container) -> Container:
-    """The container after its engine wrote its /etc files into the read-write layer (Podman, at every start)."""
-    if "/etc" in c.rw:
-        return c
-    below = world.container_view(c).get("/etc", fs.DIR)
-    return replace(c, rw=c.rw.set("/etc", below))
+    """The container after its engine made the mount points its image lacks in the read-write layer (Podman, at every start)."""
+    own = fs.Rootfs(fs.union(tuple(world.layers[l].changes for l in c.layers)), c.rw)
+    for path, entry in PODMAN_MOUNT_POINTS:
+        if own.lookup(path) is None:
+            if not own.is_dir(fs.parent(path)):
+                own = own.mkdir(fs.parent(path), parents=True)
+            own = own.write(path, entry)
+    return replace(c, rw=own.upper) if own.upper != c.rw else c

@@ -79,7 +79,10 @@ def step(world: World, command: object, profile: Profile = DOCKER_20_10) -> Resu
     except KeyError:
         raise TypeError(f"not a docker command: {command!r}") from None
     try:
-        return refusal_status(transition(world, command, profile), VERBS[type(command)], profile)
+        verb = VERBS[type(command)]
+        if getattr(command, "detach", False) and verb == "exec":
+            verb = "exec -d"  # podman: a detached exec's refusal exits 125, not the exec session's 255
+        return refusal_status(transition(world, command, profile), verb, profile)
     except UnsupportedWorkload as e:
         # A workload the model cannot interpret (`ls -l`, an endless loop) is found while it
         # runs, perhaps after its container was made: the whole step is refused, and the world
@@ -92,7 +95,8 @@ def refusal_status(result: Result, verb: str, profile: Profile) -> Result:
 
     The transitions exit 1 for a refusal, as Docker's CLI does; another CLI may
     exit otherwise: `exit_refused_by["VERB KIND"]` (or `["VERB"]`) when the dialect
-    lists it, else `exit_refused` (podman: 125, but `rmi` of a missing image 1).
+    lists it, else `exit_refused` (podman: 125, but `rmi` of a missing image 1); a detached
+    exec's verb is "exec -d".
     Other statuses (a container's, 125/126/127 of run and exec, 0) stay.
     """
     if profile.exit_refused == 1 and not profile.exit_refused_by:

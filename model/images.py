@@ -60,19 +60,22 @@ def image_id(config: Config, layers: tuple[str, ...], history: tuple[History, ..
 
 
 def make_image(world: World, parent: Image | None, changes: fs.Changes, config: Config, history_row: History,
-               container_cmd: tuple[str, ...] | None = None, container: str = "") -> tuple[World, Image]:
+               container_cmd: tuple[str, ...] | None = None, container: str = "",
+               always_layer: bool = False, layer_owner: str = "") -> tuple[World, Image]:
     """A new image on top of `parent` (None: a base image) with one more history row.
 
-    `changes` empty means the step made no layer (an "empty layer" history row).
+    `changes` empty means the step made no layer (an "empty layer" history row), unless
+    `always_layer`.  `layer_owner` (a container id) makes the layer that container's own
+    even where another has the same changes (Podman's commit tar holds /etc/hostname).
     """
     world = world.tick()
     layers = parent.layers if parent else ()
     new_layers: tuple[Layer, ...] = ()
-    if changes or parent is None:
-        layer = Layer.make(layers[-1] if layers else None, changes)
+    if changes or parent is None or always_layer:
+        layer = Layer.make(layers[-1] if layers else None, changes, layer_owner if changes else "")
         layers = layers + (layer.id,)
         new_layers = (layer,)
-    row = replace(history_row, empty_layer=not changes and parent is not None, created=world.clock)
+    row = replace(history_row, empty_layer=not new_layers and parent is not None, created=world.clock)
     history = (parent.history if parent else ()) + (row,)
     pid = parent.id if parent else ""
     img = Image(image_id(config, layers, history, pid, world.clock), layers, config, history, pid, world.clock,
@@ -117,13 +120,40 @@ def commit(world: World, c: cmd.Commit, p: Profile) -> Result:
     parent = world.images.get(target.image)
     if parent is None:
         return refused(world, p.error("commit_image_gone", id=target.image, hex=target.image[7:], root="<data-root>"))
-    # The engine records the container's Cmd (not its Entrypoint) as "created by".
-    row = History(" ".join(target.config.cmd or ()), c.message)
+    # The engine records the container's Cmd (not its Entrypoint) as "created by" (Podman: its own words).
+    row = History(p.commit_created_by or " ".join(target.config.cmd or ()),
+                  p.commit_comment.format(ref=commit_source(world, target, p)) if p.commit_comment else c.message)
     world, img = make_image(world, parent, target.rw, target.config, row, container_cmd=target.config.cmd,
-                            container=target.id)
+                            container=target.id, always_layer=p.commit_layer_always,
+                            layer_owner=target.id if p.commit_layer_always else "")
     if ref is not None:
         world = set_tag(world, ref, img.id)
     return Result(world, (img.id[7:] if p.cli_bare_ids else img.id) + "\n")
+
+
+def source_name(world: World, image_id: str, typed: str, p: Profile) -> str:
+    """How a `FROM` row names the image a commit or build step started from: the reference as typed,
+    normalised (`base` is `base:latest`; podman 5.4), or, where the dialect says
+    (`from_row_names_first_tag`, podman 4.3), the first of the image's names, the oldest tag still on it
+    (replays/44-podman-prune-build.sh:10, :13); the image's bare id when it was named by id or has no name."""
+    if p.from_row_names_first_tag:
+        return next((t for t, i in world.tags.items() if i == image_id), image_id[7:])
+    if refs.full_id(typed) == image_id[7:] or typed in (image_id, image_id[7:]) or image_id[7:].startswith(typed):
+        return image_id[7:]
+    try:
+        return str(refs.parse(typed))
+    except refs.InvalidReference:
+        return typed
+
+
+def commit_source(world: World, target: Container, p: Profile) -> str:
+    """How commit's FROM row names the container's image: as `source_name` says, or the image's newest
+    tag (the last name it was given) where the dialect says so (`commit_row_names_newest_tag`, podman 5.4)."""
+    if p.commit_row_names_newest_tag:
+        newest = [t for t, i in world.tags.items() if i == target.image]
+        if newest:
+            return newest[-1]
+    return source_name(world, target.image, target.image_ref, p)
 
 
 def tag(world: World, c: cmd.Tag, p: Profile) -> Result:

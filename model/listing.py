@@ -273,8 +273,9 @@ HISTORY_HEADERS = {"ID": "IMAGE", "CreatedSince": "CREATED", "CreatedAt": "CREAT
                    "Size": "SIZE", "Comment": "COMMENT"}
 
 
-def history_rows(world: World, img: Image) -> list[dict]:
-    """The image's history, newest first; ids filled in by walking parent pointers."""
+def history_rows(world: World, img: Image, by_top_layer: bool = False) -> list[dict]:
+    """The image's history, newest first; ids filled in by walking parent pointers, or
+    (`by_top_layer`, the dialect's `history_ids_by_top_layer`) by the layer tree."""
     layer_iter = iter(img.layers)
     raw = []
     for h in img.history:
@@ -282,8 +283,10 @@ def history_rows(world: World, img: Image) -> list[dict]:
         raw.append((h, size))
     raw.reverse()
     ids: list[str] = []
+    if by_top_layer:
+        ids = _ids_by_top_layer(world, img, [h for h, _ in raw])
     cur: Image | None = img
-    while cur is not None and len(ids) < len(raw):
+    while not by_top_layer and cur is not None and len(ids) < len(raw):
         ids.append(cur.id)
         cur = world.images.get(cur.parent) if cur.parent else None
     rows = []
@@ -291,6 +294,34 @@ def history_rows(world: World, img: Image) -> list[dict]:
         rows.append({"ID": ids[k] if k < len(ids) else "<missing>", "CreatedBy": h.created_by,
                      "Size": size, "Comment": h.comment})
     return rows
+
+
+def _shown_comment(comment: str, p: Profile) -> str:
+    """A history comment as the CLI prints it: Podman's "FROM REF" names REF as its CLI does (`shown_ref`)."""
+    if p.commit_comment and comment.startswith("FROM ") and " " not in comment[5:]:
+        return "FROM " + shown_ref(comment[5:], p)
+    return comment
+
+
+def _ids_by_top_layer(world: World, img: Image, rows_newest_first: list) -> list[str]:
+    """Podman's history ids: walking down from the top layer (a row without a layer stays on
+    it), each row names the first image, oldest still present, whose top layer is the layer
+    reached; an image is named once, a row whose image was named already is `<missing>`."""
+    first: dict[str, str] = {}
+    for other in world.images.values():  # the order images were made in
+        if other.layers:
+            first.setdefault(other.layers[-1], other.id)
+    stack, used, ids = list(img.layers), set(), []
+    for h in rows_newest_first:
+        named = first.get(stack[-1]) if stack else None
+        if named is None or named in used:
+            ids.append("<missing>")
+        else:
+            used.add(named)
+            ids.append(named)
+        if not h.empty_layer and stack:
+            stack.pop()
+    return ids
 
 
 def history(world: World, c: cmd.History, p: Profile) -> Result:
@@ -302,7 +333,7 @@ def history(world: World, c: cmd.History, p: Profile) -> Result:
     if img is None:
         return refused(world, p.error("no_such_image", ref=c.image))
     rows = []
-    for r in history_rows(world, img):
+    for r in history_rows(world, img, p.history_ids_by_top_layer):
         ident = r["ID"] if r["ID"] == "<missing>" or c.no_trunc else r["ID"][7:19]
         if p.cli_bare_ids:
             ident = ident.removeprefix("sha256:")
@@ -312,7 +343,7 @@ def history(world: World, c: cmd.History, p: Profile) -> Result:
             "CreatedAt": ZERO_TIME,
             "CreatedBy": r["CreatedBy"] if c.no_trunc else ellipsis(r["CreatedBy"], 45, p.cli_ellipsis),
             "Size": shown_size(human_size(r["Size"]), p, p.history_size_space),
-            "Comment": r["Comment"],
+            "Comment": _shown_comment(r["Comment"], p),
         })
     if c.quiet:
         return Result(world, "".join(r["ID"] + "\n" for r in rows))

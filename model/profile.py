@@ -78,6 +78,8 @@ _DOCKER_20_10_MESSAGES = {
     "no_command": (ErrorKind.USAGE, "Error response from daemon: No command specified"),
     # stop/restart of a paused container where the dialect refuses it (`stop_refuses_paused`; not 20.10)
     "stop_paused": (ErrorKind.PAUSED, "Error: container {id} is running or paused, refusing to clean up: container state improper"),
+    # stop of a paused --rm container, where stop refuses a paused one: as stop_paused (podman 5.4: its removal's words)
+    "stop_paused_auto_remove": (ErrorKind.PAUSED, "Error: container {id} is running or paused, refusing to clean up: container state improper"),
     "wait_paused": (ErrorKind.PAUSED, "dockspec: waiting on paused container {id} would never return"),
     "bad_archive": (ErrorKind.NO_SUCH_FILE, "{detail}"),
     # load of a tar that holds no image (an `export`): as a broken archive (replays/56-load-export.sh)
@@ -230,6 +232,24 @@ class Profile:
     # ... and where it keeps it, the containerd store still says "Deleted: <id>" after "Untagged: REF"
     # (replays/62-rmi-parent.sh:25, 60-prune-dangling-parent.sh).
     rmi_kept_parent_says_deleted: bool = False
+    # Where `run --init` mounts its init (docker-init; Podman's catatonit at /run/podman-init, which its
+    # diff leaves out: replays/28-init.sh:5).
+    init_path: str = "/sbin/docker-init"
+    # How the init exits when it cannot exec the command: None, as the runtime would (127, 126: tini);
+    # Podman's catatonit exits 1 ("failed to exec pid1", replays/28-init.sh:21).
+    init_cannot_exec_exit: int | None = None
+    # rename to the container's own name: refused, kind same_name (Docker), or done, nothing changes
+    # (Podman: replays/25-rename.sh:5); a leading "/" of the new name dropped (Docker, Podman 5.4) or
+    # kept, so the name is invalid (Podman 4.3: 25:10).
+    rename_same_name_allowed: bool = False
+    rename_keeps_slash: bool = False
+    # rm of several containers prints each name in the order given (Docker), or as each removal ends
+    # (Podman removes them in parallel: replays/25-rename.sh:23, 28-init.sh:26, 26-prune.sh:36): the
+    # model prints the given order, and replay compares the names as a set.
+    rm_prints_in_any_order: bool = False
+    # stop / restart with a timeout of 0: SIGTERM, then SIGKILL at once (Docker: a TERM trap may still
+    # run, replays/05); Podman sends SIGKILL alone, so a trap never runs: 137 (replays/42-podman-stop-zero.sh).
+    stop_zero_timeout_kills: bool = False
     # stop or restart of a paused container: 20.10 stops it (thawed, SIGTERM then SIGKILL); podman
     # refuses it, kind paused, and it stays paused (replays/06-pause.sh:24, 20-restart.sh:13).
     stop_refuses_paused: bool = False
@@ -276,6 +296,28 @@ class Profile:
     # `diff` lists a directory of the read-write layer as changed (C) whenever the image has it too
     # (Podman compares directories by mtime: replays/09-diff.sh:14, :18); 20.10 only when its mode changed.
     diff_dirs_by_mtime: bool = False
+    # `history`'s ID column: each row names the image its layer belongs to by walking parent
+    # pointers (Docker), or the first image (oldest still present) whose *top* layer is that row's
+    # layer, each image named once, later rows on a named layer `<missing>` (Podman's layer tree:
+    # replays/40-podman-history.sh:4, 11-commit.sh:8, 16-build.sh:3).
+    history_ids_by_top_layer: bool = False
+    # commit writes a layer even when the container changed nothing (Podman: an empty tar, shared by
+    # every such commit on the same layer, 40-podman-history.sh:7, :8); a started container's tar holds
+    # its own /etc/hostname, so its layer is its own (never shared with another container's).
+    commit_layer_always: bool = False
+    # commit's history row: CREATED BY ("" : the container's Cmd) and COMMENT ("" : the message;
+    # {ref}: the container's image, as `from_row_names_first_tag` says): Podman writes "/bin/sh", "FROM {ref}" (11-commit.sh:5).
+    # A build step's history comment: none (Docker), or what the step was built on (buildah): "FROM <the
+    # FROM line's reference>" for the first step, then "FROM <the previous step's image id>" (16-build.sh:3).
+    build_rows_name_their_source: bool = False
+    # A FROM row names the reference typed (podman 5.4) or the image's first name (podman 4.3: 44:10, :13).
+    from_row_names_first_tag: bool = False
+    # commit's FROM row names the newest of the image's tags (the last name given), whatever the
+    # container was created from, by id too (podman 5.4: 44-podman-prune-build.sh:17, :18); a build's
+    # FROM row still names the reference typed.
+    commit_row_names_newest_tag: bool = False
+    commit_created_by: str = ""
+    commit_comment: str = ""
 
     # -- how the CLI prints (stdout only; the snapshot reads the engine's API) --
     # A reference without a registry, as `images`, `ps` and `rmi` print it: podman qualifies it,

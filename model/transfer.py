@@ -60,9 +60,12 @@ def import_(world: World, c: cmd.Import, p: Profile) -> Result:
         return refused(world, p.error("bad_import", detail=e))
     data_sum = hashlib.sha256(c.data).hexdigest()
     row = History(p.import_created_by.format(sum=data_sum), c.message or p.import_comment.format(source=c.source))
+    known = world.layers
     world, img = make_image(world, None, changes, Config(labels=_change_labels(c.changes)), row)
+    # (a layer the store has already, from a load or an earlier import, is shared as it is)
     if p.import_size_is_archive:
-        world = replace(world, layers=world.layers.set(img.layers[0], _import_layer(changes, c.data, p)))
+        lid = img.layers[0]
+        world = replace(world, layers=world.layers.set(lid, known[lid] if lid in known else _import_layer(changes, c.data, p)))
     if ref is not None:
         world = move_tag(world, ref, img.id, keep_replaced=p.import_keeps_replaced_image)
     return Result(world, img.id + "\n")
@@ -200,7 +203,8 @@ def load(world: World, c: cmd.Load, p: Profile) -> Result:
         )
         if img.id not in out.world.images:
             # An image already there is left as it is (its parent link included).
-            out.world = out.world.put_image(img, tuple(layers))
+            # (a layer the store has already is shared as it is: an import's may count the archive's size)
+            out.world = out.world.put_image(img, tuple(out.world.layers.get(l.id, l) for l in layers))
         tags = entry.get("RepoTags") or []
         for t in tags:
             out.world = set_tag(out.world, refs.parse(t), img.id)

@@ -48,10 +48,14 @@ class Layer:
     parent: str | None
     changes: fs.Changes
     size: int = 0  # bytes of its files and links, as `history` and `images` count them
+    # What else the engine's tar of this layer holds that the changes do not say ("": nothing):
+    # Podman's commit tar carries the container's own /etc/hostname, so its key is that container.
+    key: str = ""
 
     @staticmethod
-    def make(parent: str | None, changes: fs.Changes) -> "Layer":
-        return Layer(sha256("layer", parent, fs.digest(changes)), parent, changes, fs.size(changes))
+    def make(parent: str | None, changes: fs.Changes, key: str = "") -> "Layer":
+        address = sha256("layer", parent, fs.digest(changes), key) if key else sha256("layer", parent, fs.digest(changes))
+        return Layer(address, parent, changes, fs.size(changes), key)
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,13 +77,13 @@ _ADDRESSED: dict[int, tuple[Layer, bool]] = {}
 
 
 def layer_ids_are_content_addresses(world: World) -> bool:
-    """A read-only layer is named by its content and its parent, so it cannot change once written."""
+    """A read-only layer is named by its content, its parent and its key, so it cannot change once written."""
     for lid, layer in world.layers.items():
         hit = _ADDRESSED.get(id(layer))
         if hit is not None and hit[0] is layer:
             ok = hit[1]
         else:
-            ok = Layer.make(layer.parent, layer.changes).id == lid
+            ok = Layer.make(layer.parent, layer.changes, layer.key).id == lid
             if len(_ADDRESSED) > 4096:
                 _ADDRESSED.clear()
             _ADDRESSED[id(layer)] = (layer, ok)

@@ -29,6 +29,7 @@ from model import fs, refs, workload
 from model.errors import ErrorKind as K
 from model.profile import DOCKER_20_10, Profile
 from model.result import Result, outcomes
+from model.containers import PODMAN_MOUNT_POINTS
 from model.values import Container, Image, Status, World
 
 from . import policies
@@ -244,7 +245,9 @@ def expected_outcomes(world: World, command: object, profile: Profile = DOCKER_2
         if t is cmd.Exec and profile.exec_paused_not_running:
             by_status = {**by_status, Status.PAUSED: K.NOT_RUNNING}
         if t in (cmd.Stop, cmd.Restart) and profile.stop_refuses_paused:
-            by_status = {**by_status, Status.PAUSED: K.PAUSED}
+            # (a stop of a --rm container is refused in the words, and kind, of its removal where the dialect says so)
+            key = "stop_paused_auto_remove" if t is cmd.Stop and c is not None and c.auto_remove else "stop_paused"
+            by_status = {**by_status, Status.PAUSED: profile.messages[key][0]}
         return _one_container(world, name, by_status, argv)
     if t is cmd.Commit:
         out = set()
@@ -279,7 +282,7 @@ def expected_outcomes(world: World, command: object, profile: Profile = DOCKER_2
     if t in (cmd.ContainerPrune, cmd.ImagePrune, cmd.SystemPrune):
         return frozenset({prune_outcome(command)})
     if t is cmd.Rename:
-        return frozenset({rename_outcome(world, command.container, command.new_name)})
+        return frozenset({rename_outcome(world, command.container, command.new_name, profile)})
     if t in (cmd.Ps, cmd.Images):
         return frozenset({OK})
     return None  # import, load, build: decided by the bytes they read
@@ -303,17 +306,17 @@ def prune_outcome(command: object) -> K | None:
     return OK
 
 
-def rename_outcome(world: World, old: str, new: str) -> K | None:
-    """rename: both names given, the container found, a different, valid and free new name (daemon/rename.go)."""
+def rename_outcome(world: World, old: str, new: str, profile: Profile = DOCKER_20_10) -> K | None:
+    """rename: both names given, the container found, a different (as the dialect says), valid and free new name (daemon/rename.go)."""
     if not old or not new:
-        return K.USAGE
+        return profile.messages["rename_empty"][0]
     c = resolve_container(world, old)
-    new = new.removeprefix("/")
+    new = new if profile.rename_keeps_slash else new.removeprefix("/")
     if c is None:
         return K.NO_SUCH_CONTAINER
     if c.name == new:
-        return K.SAME_NAME
-    if not _valid_name(new):
+        return OK if profile.rename_same_name_allowed else K.SAME_NAME
+    if not _valid_name(new) or new.startswith("/"):
         return K.INVALID_NAME
     if any(x.name == new for x in world.containers.values()):
         return K.NAME_IN_USE
@@ -399,7 +402,7 @@ def layers_go_only_with_rmi(before: World, command: object, result: Result) -> b
     gone = [lid for lid in before.layers if lid not in result.world.layers]
     if not gone:
         return True
-    if type(command) not in (cmd.Rm, cmd.Run, cmd.Stop, cmd.Kill, cmd.Restart, cmd.Wait,  # rm, a --rm container exiting
+    if type(command) not in (cmd.Rm, cmd.Run, cmd.Start, cmd.Stop, cmd.Kill, cmd.Restart, cmd.Wait,  # rm, a --rm container exiting
                              cmd.ContainerPrune):
         return False
     held_by_images = {lid for img in before.images.values() for lid in img.layers}
@@ -427,7 +430,8 @@ def _expect_exited(c: Container | None, code: int | None) -> bool:
     return c.status is Status.EXITED and (code is None or c.exit_code == code)
 
 
-def lifecycle_follows_the_workload(before: World, command: object, result: Result) -> bool:
+def lifecycle_follows_the_workload(before: World, command: object, result: Result, *,
+                                   profile: Profile = DOCKER_20_10) -> bool:
     """start, restart, stop, kill, pause, unpause, wait and rm move a container as its workload says, with its exit codes."""
     t = type(command)
     if result.error is not None or t not in (cmd.Start, cmd.Restart, cmd.Stop, cmd.Kill, cmd.Pause, cmd.Unpause,
@@ -445,7 +449,8 @@ def lifecycle_follows_the_workload(before: World, command: object, result: Resul
         if c.init and not command_found(fs.union(tuple(result.world.layers[l].changes for l in c.layers)
                                                  + (fs.INIT_LAYER,)), c.config.argv()):
             # docker-init could not exec the command: it exits 127 (126) and the container with it
-            return _expect_exited(c, c.exit_code) and c.exit_code in (126, 127) and (command.detach or result.exit == c.exit_code)
+            return (_expect_exited(c, c.exit_code) and c.exit_code in _init_cannot_exec(profile)
+                    and (command.detach or result.exit == c.exit_code))
         if command.detach:
             if cid != c.id:
                 return False
@@ -479,6 +484,8 @@ def lifecycle_follows_the_workload(before: World, command: object, result: Resul
             # The engine thaws a paused container after signalling it: same as running,
             # unless its sleep ran out while it was frozen (then it exits as by itself).
             init_exit = w.init_stop_exit if w.init_stop_exit is not None else w.stop_exit
+            if profile.stop_zero_timeout_kills and command.timeout is not None and command.timeout <= 0 and not frozen_out:
+                return _expect_exited(new, KILLED)  # SIGKILL alone: no handler runs
             return _expect_exited(new, w.exit if frozen_out else (init_exit if old.init else w.stop_exit))
         return new == old
     if t is cmd.Wait:
@@ -492,7 +499,7 @@ def lifecycle_follows_the_workload(before: World, command: object, result: Resul
     if t is cmd.Start and old.status is Status.RUNNING:
         return new == old
     if old.init and not command_found(before.rootfs(old).view, old.config.argv()):
-        return new.status is Status.EXITED and new.exit_code in (126, 127)  # docker-init reports it
+        return new.status is Status.EXITED and new.exit_code in _init_cannot_exec(profile)  # docker-init reports it
     if w.blocks:
         return new.status is Status.RUNNING and new.exit_code is None and len(new.processes) == 1
     return _expect_exited(new, w.exit)
@@ -534,8 +541,8 @@ def _printed_image(result: Result) -> str:
     return text if text.startswith("sha256:") else "sha256:" + text
 
 
-def commit_adds_one_history_row(before: World, command: object, result: Result) -> bool:
-    """`commit` makes one image whose parent is the container's image and whose history has exactly one more row."""
+def commit_adds_one_history_row(before: World, command: object, result: Result, *, profile: Profile = DOCKER_20_10) -> bool:
+    """`commit` makes one image on the container's image with one more history row, and a layer when the container changed something (or always, as the dialect says)."""
     if type(command) is not cmd.Commit or result.error is not None:
         return True
     c = resolve_container(before, command.container)
@@ -545,7 +552,7 @@ def commit_adds_one_history_row(before: World, command: object, result: Result) 
         return False
     return (img.parent == parent.id and len(img.history) == len(parent.history) + 1
             and img.history[:-1] == parent.history and img.layers[:len(parent.layers)] == parent.layers
-            and len(img.layers) - len(parent.layers) == (1 if c.rw else 0))
+            and len(img.layers) - len(parent.layers) == (1 if c.rw or profile.commit_layer_always else 0))
 
 
 def commit_shows_the_container_view(before: World, command: object, result: Result) -> bool:
@@ -677,8 +684,9 @@ def prune_removes_only_what_nothing_uses(before: World, command: object, result:
     # A child image holds its parent, except where the store prunes names: the containerd store keeps no
     # parent links, and a dangling parent goes under its child (replays/60-prune-dangling-parent.sh:14).
     for img in after.images.values():
+        # (a parent goes with its children's layers kept where rmi deletes parents: Podman, replays/14-rmi-children.sh)
         if (img.parent and img.parent in before.images and img.parent not in after.images
-                and not profile.prune_by_name):
+                and profile.rmi_refuses_parent_with_children and not profile.prune_by_name):
             return False
     if not command.all:
         kept = {t_: i for t_, i in before.tags.items()}
@@ -687,12 +695,18 @@ def prune_removes_only_what_nothing_uses(before: World, command: object, result:
     return True
 
 
-def init_leaves_its_mount_point(before: World, command: object, result: Result) -> bool:
-    """A container started with --init has /sbin/docker-init in its read-write layer or image (docker-init's mount point)."""
+def _init_cannot_exec(profile: Profile) -> tuple[int, ...]:
+    """How a container's init exits when it cannot exec the command: 127 or 126 (tini), or the dialect's status."""
+    return (profile.init_cannot_exec_exit,) if profile.init_cannot_exec_exit is not None else (126, 127)
+
+
+def init_leaves_its_mount_point(before: World, command: object, result: Result, *,
+                                profile: Profile = DOCKER_20_10) -> bool:
+    """A container started with --init has its init's mount point (the dialect's `init_path`) in its read-write layer or image."""
     if type(command) not in (cmd.Run, cmd.Start, cmd.Restart) or result.error is not None:
         return True
     for c in result.world.containers.values():
-        if c.init and c.started and not result.world.rootfs(c).exists("/sbin/docker-init"):
+        if c.init and c.started and not result.world.rootfs(c).exists(profile.init_path):
             return False
     return True
 
@@ -739,16 +753,18 @@ def rm_of_several_names(before: World, command: object, result: Result, *, profi
 
 def diff_lists_a_directory_for_a_reason(before: World, command: object, result: Result, *,
                                         profile: Profile = DOCKER_20_10) -> bool:
-    """`diff` lists an unchanged-mode directory only above a listed change (or any copied up, by mtime); /etc once started where start writes it."""
+    """`diff` lists an unchanged-mode directory only above a listed change (or any copied up, by mtime); /etc once started where start writes a mount point its image lacks."""
     # Docker lists a directory whose mode stayed only as the parent of a listed change; a dialect that
     # compares directories by mtime (`diff_dirs_by_mtime`: podman) lists every one it copied up, and
-    # where starting writes /etc (`start_touches_etc`) a container that ever started lists /etc.
+    # where starting makes the /etc mount points its image lacks (`start_touches_etc`) a container that
+    # ever started lists /etc, unless its image has them all (an image committed from a started
+    # container: replays/41-podman-mount-points.sh:7, :13).
     if type(command) is not cmd.Diff or result.error is not None:
         return True
     c = resolve_container(before, command.container)
     lines = result.stdout.splitlines()
     paths = [l[2:] for l in lines]
-    if profile.start_touches_etc and c.started and "/etc" not in paths:
+    if profile.start_touches_etc and c.started and "/etc" not in paths and _image_lacks_etc_mount_point(before, c):
         return False
     if profile.diff_dirs_by_mtime:
         return True
@@ -785,6 +801,12 @@ def cp_out_copies_what_the_container_holds(before: World, command: object, resul
     def plain(files):
         return {k: (e.kind, e.data, e.mode) for k, e in files.items()}
     return plain(result.files) == plain(want)
+
+
+def _image_lacks_etc_mount_point(world: World, c: Container) -> bool:
+    """Whether the container's image (its layers, not its own) lacks one of the /etc mount points a start makes."""
+    image = fs.union(tuple(world.layers[l].changes for l in c.layers))
+    return any(path not in image for path, _ in PODMAN_MOUNT_POINTS if path.startswith("/etc/"))
 
 
 STEP_RULES: tuple[StepRule, ...] = (

@@ -170,3 +170,17 @@ def test_unmodelled_instruction_flags_are_refused_naming_them():
     assert r.exit == 1 and "COPY --from" in r.stderr and r.world == world
     world, r = build("FROM base:1\nARG A=1 B=2\n")
     assert "several args" in r.stderr and r.world == world
+
+
+def test_buildkit_fails_a_run_whose_image_has_no_shell_as_a_failed_step():
+    """docker-28.5-containerd (replays/44-podman-prune-build.sh:5): a RUN on an image without /bin/sh is a failed
+    step, `did not complete successfully: exit code: 1`, not the legacy builder's runc message."""
+    world = base_world()
+    for c in (cmd.Run(cmd.Create("base:1", ("rm", "/bin/sh"), name="k1", network="none")), cmd.Commit("k1", "nosh:1")):
+        world = step(world, c, D28).world
+    files = frozendict({"Dockerfile": b"FROM nosh:1\nRUN true\n"})
+    r = step(world, cmd.Build("FROM nosh:1\nRUN true\n", context=files, tags=("n:1",), network="none"), D28)
+    assert (r.exit, r.error.kind) == (1, ErrorKind.BUILD_FAILED)
+    assert 'process "/bin/sh -c true" did not complete successfully: exit code: 1' in r.error.message
+    assert step(world, cmd.Build("FROM nosh:1\nRUN true\n", context=files, tags=("n:1",), network="none")).error.kind \
+        is ErrorKind.EXEC_NOT_FOUND  # the legacy builder (20.10)

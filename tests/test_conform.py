@@ -23,7 +23,8 @@ def test_lockstep_conforms(engine):
 # Lockstep sessions per engine of DOCKSPEC_TEST_ENGINES besides docker-20.10 (which the test above
 # runs), chosen so that `.ci/run` stays within its budget (README, "Testing"): the modern daemons
 # answer as fast as 20.10; a containerd-store build and commit cost about twice as much.
-EXAMPLES_PER_ENGINE = {"docker-26.1": 6, "docker-28.5": 6, "docker-26.1-containerd": 4, "docker-28.5-containerd": 4}
+EXAMPLES_PER_ENGINE = {"docker-26.1": 6, "docker-28.5": 6, "docker-26.1-containerd": 4, "docker-28.5-containerd": 4,
+                      "podman-4.3": 3, "podman-5.4": 3}
 OTHER_ENGINES = [n for n in os.environ.get("DOCKSPEC_TEST_ENGINES", "docker-20.10").split() if n != "docker-20.10"]
 
 

@@ -215,3 +215,54 @@ def test_podman_5_4_inspect_may_read_an_exited_container_as_stopped():
     r = run(world, "docker inspect --format '{{.State.Status}} {{.State.ExitCode}}' c2", P54)
     assert [o.stdout for o in outcomes(r)] == ["exited 3\n", "stopped 3\n"]
     assert not run(world, "docker inspect --format '{{.State.Status}}' c2").alternatives  # 4.3: no race seen
+
+
+@pytest.mark.parametrize("p", [P43, P54])
+def test_a_missing_image_is_no_such_image_in_both_of_podmans_words(p):
+    # conform --private podman-4.3 --seed 501: `run` of an image just removed, through the socket; the
+    # CLI (without --pull never) says the short name does not resolve.  Docker's inspect wording
+    # "no such image: REF: DETAIL" must not read the socket's words as an invalid reference.
+    classify = Classifier(p)
+    assert classify("Error response from daemon: no such image: docker.io/library/base:1: image not known\n") is K.NO_SUCH_IMAGE
+    assert classify('Error: short-name "base:1" did not resolve to an alias and no unqualified-search registries '
+                    'are defined in "/etc/containers/registries.conf"\n') is K.NO_SUCH_IMAGE
+
+
+@pytest.mark.parametrize("p", [P43, P54])
+def test_history_names_the_first_image_on_each_top_layer(p):
+    # replays/40-podman-history.sh: two never-started containers commit the same empty tar; c:2's row names c:1
+    world = based("docker create --network none --name n1 base:1 true",
+                  "docker create --network none --name n2 base:1 true",
+                  "docker commit n1 c:1", "docker commit n2 c:2", p=p)
+    state = snapshot(world, p)
+    c1, c2, base = (world.tags[t][7:19] for t in ("c:1", "c:2", "base:1"))
+    assert [r[0] for r in state["history"]["c:2"]] == [c1, base]
+    assert [r[1] for r in state["history"]["c:2"]][0] == "/bin/sh" and state["history"]["c:2"][0][3] == "FROM base:1"
+    assert snapshot(world, D20)["history"]["c:2"][0][0] == c2
+    # a started container's layer is its own (its tar holds its /etc/hostname): c:3 and c:4 of r1 share, r2's not
+    world = session("docker run --network none --name r1 base:1 true", "docker run --network none --name r2 base:1 true",
+                    "docker commit r1 c:3", "docker commit r1 c:4", "docker commit r2 c:5", p=p, world=world)
+    state = snapshot(world, p)
+    assert state["history"]["c:4"][0][0] == world.tags["c:3"][7:19]
+    assert state["history"]["c:5"][0][0] == world.tags["c:5"][7:19]
+
+
+@pytest.mark.parametrize("p", [P43, P54])
+def test_exec_in_a_paused_container_is_not_running_in_both_front_ends(p):
+    # 43-podman-exec-paused.sh:4, :5 (CLI: 255 attached, 125 detached); conform --seed 501 on 4.3 (the socket's words)
+    world = based("docker run -d --network none --name p1 base:1 sleep 1000", "docker pause p1", p=p)
+    assert run(world, "docker exec p1 true", p).exit == 255
+    r = run(world, "docker exec -d p1 true", p)
+    assert (r.exit, r.error.kind) == (125, K.NOT_RUNNING)
+    socket = "Error response from daemon: cannot create exec session as container " + "ab" * 32 + " is paused\n"
+    assert Classifier(p)(socket) is K.NOT_RUNNING
+
+
+@pytest.mark.parametrize("p", [P43, P54])
+def test_stop_at_zero_kills_and_init_is_catatonit(p):
+    # 42-podman-stop-zero.sh:4 (137, the TERM trap never runs); 28-init.sh:5, :21 (no /sbin/docker-init; exec failure exits 1)
+    world = based("docker run -d --network none --name t1 base:1 sh -c \"trap 'exit 0' TERM; sleep 1000 & wait\"",
+                  "docker stop -t 0 t1", "docker run --init --network none --name j1 base:1 true", p=p)
+    assert world.container_by_name("t1").exit_code == 137
+    assert snapshot(world, p)["diff"]["j1"] == ["C /etc"]
+    assert run(world, "docker run --init --network none --name j2 base:1 nosuchcmd", p).exit == 1

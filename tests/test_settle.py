@@ -55,3 +55,41 @@ def test_waits_for_the_container_list_to_show_the_exit_wait_reported():
     api = SlowEngine("running", finishes=True, list_lags=3)
     assert settle(api, Owner("r", frozenset()), exited_world(), lambda c: "p-" + c.name) == []
     assert api.state == "exited"
+
+
+class DiffEngine:
+    """An engine whose running container `p-c1` shows `paths` in its diff, as Podman's, which never lists its mount points."""
+
+    def __init__(self, paths):
+        self.paths, self.diffs = paths, 0
+
+    def containers(self, all=False, filters=None):
+        return [{"Id": "c" * 64, "Names": ["/p-c1"], "State": "running", "Labels": {LABEL: "r"}}]
+
+    def diff(self, cid):
+        self.diffs += 1
+        return [{"Path": p, "Kind": 1} for p in self.paths]
+
+
+def test_waits_for_no_file_the_dialects_diff_never_lists():
+    """podman-4.3: a running container's layer holds /etc/hostname, /etc/hosts, /run/.containerenv (made at
+    start) that its diff never lists: settle waited 5 s for them at every line (62 % of a replay pass)."""
+    import time
+
+    from model.dialects import get
+    from spec import fixtures
+
+    p = get("podman-4.3")
+    w = step(World(), fixtures.import_base(), p).world
+    for argv, shown, late in ((("sleep", "100"), ["/etc"], False),
+                              (("sh", "-c", "touch /tmp/a; sleep 100"), ["/etc", "/tmp", "/tmp/a"], False),
+                              (("sh", "-c", "touch /tmp/a; sleep 100"), ["/etc"], True)):
+        world = step(w, cmd.Run(cmd.Create("base:1", argv, name="c1", network="none"), detach=True), p).world
+        assert "/etc/hostname" in world.container_by_name("c1").rw
+        api = DiffEngine(shown)
+        t = time.monotonic()
+        out = settle(api, Owner("r", frozenset()), world, lambda c: "p-" + c.name, profile=p)
+        assert bool(out) is late, out
+        assert (time.monotonic() - t > 4) is late
+        if late:
+            assert out == ["p-c1: waited 5 s for its workload's writes, the engine's diff still lacked /tmp/a"]

@@ -248,11 +248,15 @@ class Bookworm(Podman):
             out.append(f"{self.podman} (apt-get install podman)")
         if shutil.which("runc") is None:
             out.append("runc (apt-get install runc)")
+        # `run --init` runs catatonit (a Recommends of bookworm's podman, not always installed):
+        # without it Podman refuses "container-init binary not found on the host" (replays/28-init.sh)
+        if not os.path.exists("/usr/libexec/podman/catatonit"):
+            out.append("/usr/libexec/podman/catatonit (apt-get install catatonit)")
         return out
 
     def install(self) -> None:
         if self.missing():
-            self._apt_install("podman", "runc", "busybox-static")
+            self._apt_install("podman", "runc", "catatonit", "busybox-static")
 
 
 class Trixie(Podman):

@@ -10,6 +10,8 @@ untagged), with its own choices where replays/16, 17, 21 and 22 showed them:
   17-build-fail.sh:5, :8); the images of the steps before it stay, untagged, as
   the legacy builder's do (17:4, :7: `--> bc85db3d752`, the `RUN touch /ok` step);
   the exit status is the failing command's, as the legacy builder's;
+* a RUN the runtime cannot start (no /bin/sh) is a failed step too, kind build_failed,
+  exit 1 (replays/44-podman-prune-build.sh:4); the legacy builder says exec_not_found;
 * its output, `STEP 1/2: FROM base:1 ... COMMIT ... --> <id>`, and its history
   rows (`FROM base:1` in the comment, sizes of tar archives) are not modelled:
   the legacy builder's stand in, and the replays' ledger lists those lines;
@@ -22,6 +24,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .. import commands as cmd
+from ..errors import EngineError, ErrorKind
 from ..profile import Profile
 from ..result import Result, refused
 from ..values import World
@@ -54,4 +57,8 @@ def build(world: World, c: cmd.Build, p: Profile) -> Result:
     out = r.world
     for cid in set(out.containers) - set(world.containers):
         out = out.drop_container(cid)
+    if r.error.kind is ErrorKind.EXEC_NOT_FOUND:
+        # a RUN the runtime cannot start is a failed step to buildah, status 1 (replays/44-podman-prune-build.sh:4)
+        error = EngineError(ErrorKind.BUILD_FAILED, f"error running container: {r.error.message}: exit status 1")
+        return replace(r, world=out, error=error, exit=1, stderr=r.stderr.replace(r.error.message, error.message))
     return replace(r, world=out)

@@ -7,12 +7,14 @@ mapped to Podman's wording, an exit status, or a policy of `model.profile.Profil
 set to Podman's choice, with a comment naming the replay lines that show it
 (tests/test_podman_dialect.py checks each).  `podman build` is buildah
 (`builder="buildah"`, model/builders/buildah.py).  podman-5.4 is described as its
-differences from podman-4.3.  What is still not modelled (sizes of committed and
-built layers, buildah's output and history rows, import ids of the CLI, ...) is
-listed in docs/dialects/podman.md and, line by line, in replays/ledger/podman-*.txt.
+differences from podman-4.3.  Sizes are compared as `<size>` (`sizes_modelled=False`:
+an image's size holds its config's variable-length time).  What is still not modelled
+(buildah's output and COPY sums, prune's output, import ids of the CLI, ...) is listed
+in docs/dialects/podman.md and, line by line, in replays/ledger/podman-*.txt.
 """
 from __future__ import annotations
 
+from ..errors import ErrorKind
 from ..profile import DOCKER_20_10, differs
 
 # -- Podman 4.3 (Debian bookworm's podman) --------------------------------------------------
@@ -20,6 +22,9 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     # (ENGINES.md's note, rm -f waiting out the stop timeout without -t 0, is a timing the model does not have)
     # exec in a container that is not running: "can only create exec sessions on running containers" (replays/08-exec.sh:4, :14)
     "not_running": "Error: can only create exec sessions on running containers: container state improper",
+    # run/create of a missing image without --pull never: the short name is not resolved (replays/40-podman-refs.sh:3);
+    # through the socket "no such image: docker.io/library/REF: image not known" (classified by dockspec.observe)
+    "no_such_image_pull": 'Error: short-name "{ref}" did not resolve to an alias and no unqualified-search registries are defined in "/etc/containers/registries.conf"',
 },
     # exec in a paused container is refused as in one not running (replays/06-pause.sh:14)
     exec_paused_not_running=True,
@@ -41,6 +46,32 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     import_comment="imported from tarball",
     # a layer's size is its tar's: the busybox base is 2.13MB (replays/01-import-images.sh:2, 21-history-sizes.sh:2)
     import_size_is_archive=True,
+    # An image's size is its layers' tars plus its config and manifest blobs, and the config's JSON holds
+    # the commit's time with its nanoseconds' trailing zeros cut: the same container committed twice gives
+    # images 2137020 and 2137022 bytes (docs/dialects/podman.md, "Sizes").  Not a function of the commands:
+    # sizes are compared as `<size>` (dockspec.snapshot.mask_sizes), as for the containerd image store.
+    sizes_modelled=False,
+    # history names, per row, the first image whose top layer is that row's layer (replays/40-podman-history.sh)
+    history_ids_by_top_layer=True,
+    # commit always writes a layer (an empty tar when nothing changed, shared), "/bin/sh", "FROM <ref>"
+    # (replays/40-podman-history.sh:5-8, 11-commit.sh:5)
+    commit_layer_always=True,
+    commit_created_by="/bin/sh",
+    commit_comment="FROM {ref}",
+    # buildah's rows name what each step was built on; a RUN step always writes a layer (16-build.sh:3, 40-podman-history.sh)
+    build_rows_name_their_source=True,
+    # ... by the image's first name, the oldest tag still on it (replays/44-podman-prune-build.sh:10, :13)
+    from_row_names_first_tag=True,
+    # stop -t 0 / restart -t 0: SIGKILL without the stop signal, a TERM trap never runs: 137 (replays/42-podman-stop-zero.sh)
+    stop_zero_timeout_kills=True,
+    # run --init: catatonit at /run/podman-init (replays/28-init.sh:5, :6, :9)
+    init_path="/run/podman-init",
+    init_cannot_exec_exit=1,
+    # rename to its own name succeeds; a leading "/" is kept, an invalid name (replays/25-rename.sh:5, :10)
+    rename_same_name_allowed=True,
+    rename_keeps_slash=True,
+    # rm of several containers prints them as each removal ends (replays/25-rename.sh:23, 28-init.sh:26)
+    rm_prints_in_any_order=True,
     # start writes /etc/hosts, /etc/hostname, /etc/resolv.conf into the container's layer: diff shows C /etc (replays/02-create-start-run.sh:7, 03:5, 23:5)
     start_touches_etc=True,
     # diff compares directories by mtime: a directory copied up is C (replays/09-diff.sh:14, :18)
@@ -49,7 +80,9 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     # rmi of a missing image 1, of one a container uses 2; exec in a container not running 255
     # (replays/07-rm.sh:6, 06-pause.sh:16, 01-import-images.sh:19, 12-rmi-conflicts.sh:4, 08-exec.sh:4, :14)
     exit_refused_by={"rm remove_running": 2, "rm remove_paused": 2, "rm no_such_container": 1,
-                     "rmi no_such_image": 1, "rmi image_in_use": 2, "exec not_running": 255},
+                     "rmi no_such_image": 1, "rmi image_in_use": 2, "exec not_running": 255,
+                     # a failed build step exits with its own status, 1 too (replays/44-podman-prune-build.sh:4)
+                     "build build_failed": 1},
     # exec of a command the container lacks exits 127, as run does (replays/08-exec.sh:8)
     exit_exec_not_found=127,
     # rmi deletes the image only, never its untagged parents (replays/14-rmi-children.sh:12)
@@ -91,6 +124,12 @@ PODMAN_5_4 = differs(PODMAN_4_3, "podman-5.4", summary="Podman 5.4 (Debian trixi
     # run / exec of a directory: runc says "is a directory" (replays/03-run-refusals.sh:7, 08-exec.sh:9)
     "exec_denied_start": 'Error: OCI runtime error: runc: runc create failed: unable to start container process: exec: "{cmd}": is a directory',
     "exec_denied_exec": 'Error: OCI runtime error: runc: exec failed: unable to start container process: exec: "{cmd}": is a directory',
+    # inspect of a malformed image reference (replays/29-references.sh:23, :24)
+    "inspect_invalid_reference": 'Error: parsing reference "{ref}": {detail}',
+    # stop of a paused --rm container: refused in its removal's words (replays/06-pause.sh:26)
+    "stop_paused_auto_remove": (ErrorKind.REMOVE_PAUSED, "Error: cannot remove container {id} as it is paused - running or paused containers cannot be removed without force: container state improper"),
+    # rename to an empty name: the server checks it, an invalid name (replays/25-rename.sh:18)
+    "rename_empty": (ErrorKind.INVALID_NAME, "Error: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument"),
 },
     # history prints sizes as Docker does, "2.13MB" (images still "2.13 MB") (replays/01-import-images.sh:8, 21-history-sizes.sh:4)
     history_size_space=False,
@@ -101,6 +140,12 @@ PODMAN_5_4 = differs(PODMAN_4_3, "podman-5.4", summary="Podman 5.4 (Debian trixi
     exit_exec_denied=255,
     # inspect may read an exited container's state as "stopped", racing with podman's clean-up (replays/02-create-start-run.sh:20)
     exited_may_read_stopped=True,
+    # FROM rows name the reference typed (replays/44-podman-prune-build.sh:10, :13)
+    from_row_names_first_tag=False,
+    # ... but commit's FROM row names the image's newest tag, even for a container created by id (replays/44-podman-prune-build.sh:17, :18)
+    commit_row_names_newest_tag=True,
+    # rename drops a leading "/" as Docker does (replays/25-rename.sh:10)
+    rename_keeps_slash=False,
     # ps {{.State}} is the state in lower case, as Docker's (replays/02-create-start-run.sh:6, :13, 04-ps-filters.sh:16)
     ps_state_is_status=False,
 )
