@@ -56,5 +56,5 @@ docker cp cp1:/tmp/f nodir/x
 docker cp cp1:/tmp f.out
 docker cp cp1:/tmp/f o7/
 docker cp cp/hello.txt cp/other.txt
-docker cp cp1:/tmp/f cp1:/tmp/g
+docker cp cp1:/tmp/f nosuch:/tmp/g
 docker diff cp1
