@@ -1,6 +1,8 @@
 """settle: waiting for what only time separates, and saying what the engine had not done by the deadline."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import requests
 
 from dockspec.observe import LABEL, Owner
@@ -93,3 +95,20 @@ def test_waits_for_no_file_the_dialects_diff_never_lists():
         assert (time.monotonic() - t > 4) is late
         if late:
             assert out == ["p-c1: waited 5 s for its workload's writes, the engine's diff still lacked /tmp/a"]
+
+
+def test_waits_for_a_symlink_the_workload_makes():
+    """replays/59-applets2.sh:3 on docker-26.1 under load: the diff was read before the workload's last
+    `ln -s` had run; settle waits for symlinks as for files."""
+    from spec import fixtures
+
+    w = step(World(), fixtures.import_base()).world
+    from model import fs as fs_mod
+
+    world = step(w, cmd.Run(cmd.Create("base:1", ("sh", "-c", "touch /tmp/a; sleep 100"), name="c1",
+                                       network="none"), detach=True)).world
+    c = world.container_by_name("c1")  # what `ln -s a /tmp/l` leaves (the fixture's base has no ln)
+    world = world.put_container(replace(c, rw=type(c.rw)({**c.rw, "/tmp/l": fs_mod.symlink("a")})))
+    out = settle(DiffEngine(["/tmp", "/tmp/a"]), Owner("r", frozenset()), world, lambda c: "p-" + c.name)
+    assert out == ["p-c1: waited 5 s for its workload's writes, the engine's diff still lacked /tmp/l"]
+    assert settle(DiffEngine(["/tmp", "/tmp/a", "/tmp/l"]), Owner("r", frozenset()), world, lambda c: "p-" + c.name) == []
