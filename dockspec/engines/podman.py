@@ -283,6 +283,7 @@ class Trixie(Podman):
             self._apt_install("debootstrap")
         if os.geteuid() != 0:
             raise EngineUnavailable("debootstrap needs root")
+        tree.parent.mkdir(parents=True, exist_ok=True)  # a fresh machine has no cache folder yet
         partial = tree.with_name(tree.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)
         log = tree.with_name("debootstrap.log")
