@@ -29,6 +29,7 @@ from pathlib import Path
 from model import commands as cmd
 from model.errors import ErrorKind
 
+from .failures import EngineFault, http_status
 from .observe import LABEL, Classifier, Owner, classify, container_row, familiar, full_id, image_row
 
 # -- the journal: which run (pid) made which image -------------------------------------
@@ -358,13 +359,22 @@ class Adapter:
             return Outcome(0, cid + "\n")
         try:
             logs = b"".join(output).decode(errors="replace")
-            event = next(died, None)
+            # The output ended with the container, so its `die` event is due; Podman 4.3 was seen
+            # never sending it (a stream that waits for ever), so it is waited for a while only.
+            event = _first_within(died, DIE_EVENT_WAIT)
         finally:
             for stream in (died, output):
                 _close(stream)
         said = (event or {}).get("Actor", {}).get("Attributes", {}).get("exitCode")
         if said is None:  # an engine whose events do not say: the container is still there to ask
-            said = self.api.wait(cid, timeout=60).get("StatusCode", 0)
+            try:
+                said = self.api.wait(cid, timeout=60).get("StatusCode", 0)
+            except Exception as e:
+                if http_status(e) != 404:
+                    raise
+                raise EngineFault(f"the engine sent no `die` event for container {cid[:12]} within "
+                                  f"{DIE_EVENT_WAIT} s of its output's end, and removed it: its exit status "
+                                  "is lost") from e
         return Outcome(int(said), logs)
 
     def _each(self, names, fn, exit: int = 1, echo: bool = True) -> Outcome:
@@ -801,6 +811,25 @@ def _split_ref(ref: str) -> tuple[str, str | None]:
         repo, tag = ref.rsplit(":", 1)
         return repo, tag
     return ref, None
+
+
+DIE_EVENT_WAIT = 20  # seconds
+
+
+def _first_within(stream, seconds: float):
+    """The first item of a blocking SDK stream, or None when none came within `seconds` (the stream
+    is closed then, which ends the read)."""
+    import threading
+
+    box: list = []
+    reader = threading.Thread(target=lambda: box.append(next(stream, None)), daemon=True)
+    reader.start()
+    reader.join(seconds)
+    if reader.is_alive():
+        _close(stream)
+        reader.join(5)
+        return None
+    return box[0] if box else None
 
 
 def _close(stream) -> None:

@@ -83,6 +83,8 @@ def is_transport(e: BaseException) -> bool:
 
 def name_failure(e: BaseException, doing: str) -> EngineFault | DockspecBug:
     """The truthful name of an exception met while `doing` something with the engine."""
+    if isinstance(e, (EngineFault, DockspecBug)):  # named already, where it was met
+        return e
     status = http_status(e)
     if status is not None and status >= 500:
         return EngineFault(f"{doing}: the engine answered {status}: {explanation(e)}")

@@ -156,3 +156,39 @@ def test_every_known_divergence_names_real_dialects_and_a_replay_that_shows_it()
         assert (root / k.replay).exists(), k.replay
         for d in k.dialects:  # the ledger lists the replay's lines for that engine: CI sees a change
             assert Path(k.replay).name in (root / "replays" / "ledger" / f"{d}.txt").read_text(), (d, k.replay)
+
+
+class _SilentStream:
+    """An events stream that never yields (Podman 4.3 once sent no `die` event): `close()` ends the read."""
+
+    def __init__(self):
+        import threading
+
+        self.closed = threading.Event()
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        self.closed.wait(30)
+        raise StopIteration
+
+    def close(self):
+        self.closed.set()
+
+
+def test_a_die_event_that_never_comes_is_waited_for_a_while_only():
+    import time
+
+    from dockspec.adapter import _first_within
+
+    stream = _SilentStream()
+    t0 = time.monotonic()
+    assert _first_within(stream, 0.2) is None
+    assert stream.closed.is_set() and time.monotonic() - t0 < 5
+    assert _first_within(iter([{"status": "die"}]), 5) == {"status": "die"}
+
+
+def test_a_failure_named_where_it_was_met_keeps_its_name():
+    fault = EngineFault("no die event")
+    assert name_failure(fault, "run") is fault
