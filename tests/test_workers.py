@@ -270,3 +270,22 @@ def test_engines_given_by_url_one_over_ssh_merge_into_one_report(base, tmp_path)
     assert "-l tester -p 2222 -- engine-host docker system dial-stdio" in (tmp_path / "ssh.log").read_text()
     junit = (tmp_path / "j.xml").read_text()
     assert 'tests="2"' in junit and 'name="worker-2"' in junit and "<failure" not in junit
+
+
+def test_reap_waits_then_kills_what_names_the_engine_folder_and_what_it_runs(tmp_path):
+
+    from dockspec.engines.base import leftovers, reap
+
+    root = tmp_path / "engine-root"
+    quick = subprocess.Popen(["sh", "-c", "sleep 0.2", str(root / "quick")])
+    stuck = subprocess.Popen(["sh", "-c", "sleep 300; true", str(root / "stuck")])  # a shell with a child
+    children = Path(f"/proc/{stuck.pid}/task/{stuck.pid}/children")
+    deadline = time.monotonic() + 5  # until both have exec'd and the shell has started its sleep
+    while not (stuck.pid in leftovers(root) and children.read_text().split()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    (sleep_pid,) = map(int, children.read_text().split())
+    reap(root, grace=1.0)
+    assert quick.wait(5) == 0  # ended by itself within the grace
+    assert stuck.wait(5) == -9  # killed, with its sleep
+    assert leftovers(root) == []
+    assert not Path(f"/proc/{sleep_pid}").exists() or "Z" in Path(f"/proc/{sleep_pid}/stat").read_text().split(")")[1][:3]

@@ -38,10 +38,9 @@ import os
 import re
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
-from .base import Engine, EngineUnavailable, cache_dir, kill_tree, leftovers, offline, stop_pid
+from .base import Engine, EngineUnavailable, cache_dir, offline, reap, stop_pid
 
 HOST_BIND = "/tmp"  # the machine's folder bound (non-recursively) into a foreign root
 
@@ -227,16 +226,9 @@ class Podman(Engine):
         """Wait for the engine's own processes to end, then SIGKILL what is left (and what it runs).
 
         After `stop` a container's conmon still runs its exit command (`podman container
-        cleanup`) for a moment, and under load for longer: seen alive after `down()` returned."""
-        marks = [self.root()]  # not the trixie tree: other engine folders share it
-        deadline = time.monotonic() + grace
-        while leftovers(*marks) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        for pid in leftovers(*marks):
-            kill_tree(pid)
-        deadline = time.monotonic() + 5
-        while leftovers(*marks) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        cleanup`) for a moment, and under load for longer: seen alive after `down()` returned.
+        Only the engine's own folder names them, not the trixie tree other engine folders share."""
+        reap(self.root(), grace=grace)
 
 
 class Bookworm(Podman):

@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..engines import base_dir
-from ..engines.base import kill_tree, leftovers
+from ..engines.base import leftovers, reap
 
 
 def worker_dir(k: int, base: Path | None = None) -> Path:
@@ -240,12 +240,7 @@ def stop_engine(name: str, folder: str | Path) -> None:
             except engines.EngineUnavailable:
                 pass
         e.down()
-        left = leftovers(e.root())
-        if left:
+        if leftovers(e.root()):
             # shims the restarted daemon did not reap (seen with 20.10): kill what each runs, then it
-            for pid in left:
-                kill_tree(pid)
-            deadline = time.monotonic() + 10
-            while leftovers(e.root()) and time.monotonic() < deadline:
-                time.sleep(0.05)
+            reap(e.root(), after=10)
             e.down()  # and unmount what they held
