@@ -268,6 +268,12 @@ PAUSED = RUNNING + "; pause ctr1"
 # -- the layer graph and the images (spec.invariants) -------------------------------------------
 
 
+def _policy(original, **changes):
+    """The transition `original` run as if the dialect had `changes` (the profile's policies), while the
+    spec reads the dialect's true policies (patching the profile itself would change what the spec expects too)."""
+    return lambda w, c, p: original(w, c, replace(p, **changes))
+
+
 @mutant("commit's new layer names a parent layer that does not exist", rule="layer_graph_is_a_forest",
         seam="TRANSITIONS[Commit]", witness=CHANGED)
 @_after
@@ -600,9 +606,7 @@ def rmi_keeps_tag(world, c, r):
         witness=CHANGED + "; rm ctr1; run --name ctr2 img1 touch /tmp/x; commit ctr2 img2:latest; rm ctr2; "
                           "rmi img1; rmi img2")
 def rmi_no_prune(original):
-    # the transition acts as if the dialect did not prune, while the spec reads the dialect's true
-    # policy (patching the profile itself would change what the law expects too)
-    return lambda w, c, p: original(w, c, replace(p, rmi_prunes_parents=False))
+    return _policy(original, rmi_prunes_parents=False)
 
 
 @mutant("rmi of one of several tags deletes all the image's tags", rule="tag_then_rmi_only_untags (law)",
@@ -917,7 +921,7 @@ def run_leaves_half_made(original):
         rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Rmi]",
         witness=CHANGED + "; rm ctr1; rmi -f {base:1}")
 def rmi_parent_with_children(original):
-    return lambda w, c, p: original(w, c, replace(p, rmi_refuses_parent_with_children=False))
+    return _policy(original, rmi_refuses_parent_with_children=False)
 
 
 @mutant("rm of a paused container is refused as if it were running", rule="refused_exactly_as_the_engine_refuses",
@@ -929,7 +933,7 @@ def remove_paused_kind(original):
 @mutant("commit of a paused container is refused although the dialect's policy allows it",
         rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Commit]", witness=PAUSED + "; commit ctr1")
 def commit_paused_refused(original):
-    return lambda w, c, p: original(w, c, replace(p, commit_paused_allowed=False))
+    return _policy(original, commit_paused_allowed=False)
 
 
 # -- the commands of issue 10: references, rename, prune, cp, --init, build flags ----------------------
@@ -1031,122 +1035,122 @@ def init_ignored(original):
 @mutant("stop of a paused container is refused although the dialect's policy stops it",
         rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Stop]", witness=PAUSED + "; stop ctr1")
 def stop_paused_refused(original):
-    return lambda w, c, p: original(w, c, replace(p, stop_refuses_paused=True))
+    return _policy(original, stop_refuses_paused=True)
 
 
 @mutant("restart of a paused container is refused although the dialect's policy restarts it",
         rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Restart]", witness=PAUSED + "; restart ctr1")
 def restart_paused_refused(original):
-    return lambda w, c, p: original(w, c, replace(p, stop_refuses_paused=True))
+    return _policy(original, stop_refuses_paused=True)
 
 
 @mutant("rm of several names removes none when one is missing although the dialect's policy removes the others",
         rule="rm_of_several_names", seam="TRANSITIONS[Rm]",
         witness="create --name ctr1 base:1 true; rm ctr1 nosuch")
 def rm_all_or_nothing(original):
-    return lambda w, c, p: original(w, c, replace(p, rm_checks_all_first=True))
+    return _policy(original, rm_checks_all_first=True)
 
 
 @mutant("rmi -f removes the containers that use the image although the dialect's policy keeps them",
         rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Rmi]", witness=RUNNING + "; rmi -f base:1")
 def rmi_force_removes_users(original):
-    return lambda w, c, p: original(w, c, replace(p, rmi_force_removes_containers=True))
+    return _policy(original, rmi_force_removes_containers=True)
 
 
 @mutant("exec in a paused container is refused as not running although the dialect's policy says paused",
         rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Exec]", witness=PAUSED + "; exec ctr1 true")
 def exec_paused_as_not_running(original):
-    return lambda w, c, p: original(w, c, replace(p, exec_paused_not_running=True))
+    return _policy(original, exec_paused_not_running=True)
 
 
 @mutant("start writes /etc into the container's layer although the dialect's policy has an init layer",
         rule="diff_lists_a_directory_for_a_reason", seam="TRANSITIONS[Start]",
         witness="create --name ctr1 base:1 true; start ctr1; diff ctr1")
 def start_touches_etc(original):
-    return lambda w, c, p: original(w, c, replace(p, start_touches_etc=True))
+    return _policy(original, start_touches_etc=True)
 
 
 @mutant("diff lists every copied-up directory although the dialect's policy compares modes",
         rule="diff_forgets_a_file_made_and_removed (law)", seam="TRANSITIONS[Diff]",
         witness="run --name ctr1 base:1 sh -c 'mkdir -p /tmp/x && rm -r /tmp/x'; diff ctr1")
 def diff_dirs_by_mtime(original):
-    return lambda w, c, p: original(w, c, replace(p, diff_dirs_by_mtime=True))
+    return _policy(original, diff_dirs_by_mtime=True)
 
 
 @mutant("a failed build leaves no container although the dialect's builder keeps the failed step's",
         rule="refusal_changes_nothing", seam="TRANSITIONS[Build]",
         witness="build -t bad:1 run-fail")
 def buildah_drops_failed_container(original):
-    return lambda w, c, p: original(w, c, replace(p, builder="buildah"))
+    return _policy(original, builder="buildah")
 
 
 @mutant("ps leaves paused containers out although the dialect's policy lists them",
         rule="ps_lists_running_and_paused", seam="TRANSITIONS[Ps]", witness=PAUSED + "; ps -q")
 def ps_hides_paused(original):
-    return lambda w, c, p: original(w, c, replace(p, ps_lists_paused=False))
+    return _policy(original, ps_lists_paused=False)
 
 
 @mutant("inspect offers an exited container read as stopped although the dialect has no such race",
         rule="inspect_reads_an_exited_container_as_exited (law)", seam="TRANSITIONS[Inspect]",
         witness="run --name ctr1 base:1 true; inspect ctr1")
 def inspect_stopped_race(original):
-    return lambda w, c, p: original(w, c, replace(p, exited_may_read_stopped=True))
+    return _policy(original, exited_may_read_stopped=True)
 
 
 @mutant("commit writes a layer for a container that changed nothing although the dialect's policy writes none",
         rule="commit_adds_one_row_and_shows_the_view (law)", seam="TRANSITIONS[Commit]",
         witness="create --name ctr1 base:1 true; commit ctr1 img1:latest")
 def commit_layer_always(original):
-    return lambda w, c, p: original(w, c, replace(p, commit_layer_always=True))
+    return _policy(original, commit_layer_always=True)
 
 
 @mutant("commit's history row in Podman's words although the dialect records the container's Cmd",
         rule="commit_adds_one_row_and_shows_the_view (law)", seam="TRANSITIONS[Commit]",
         witness="run --name ctr1 base:1 true; commit ctr1 img1:latest")
 def commit_row_podman(original):
-    return lambda w, c, p: original(w, c, replace(p, commit_created_by="/bin/sh", commit_comment="FROM {ref}"))
+    return _policy(original, commit_created_by="/bin/sh", commit_comment="FROM {ref}")
 
 
 @mutant("history names rows by the layer tree although the dialect walks parent pointers",
         rule="history_names_images_as_the_dialect_says (law)", seam="TRANSITIONS[History]",
         witness="create --name ctr1 base:1 true; commit ctr1 img1:latest; history img1:latest")
 def history_by_top_layer(original):
-    return lambda w, c, p: original(w, c, replace(p, history_ids_by_top_layer=True))
+    return _policy(original, history_ids_by_top_layer=True)
 
 
 @mutant("stop -t 0 sends SIGKILL alone although the dialect's stop sends SIGTERM first",
         rule="stop_and_kill_exit_codes_follow_the_workload (law)", seam="TRANSITIONS[Stop]",
         witness="run -d --init --name ctr1 base:1 sleep 1000; stop -t 0 ctr1")
 def stop_zero_kills(original):
-    return lambda w, c, p: original(w, c, replace(p, stop_zero_timeout_kills=True))
+    return _policy(original, stop_zero_timeout_kills=True)
 
 
 @mutant("run --init mounts the init at Podman's /run/podman-init although the dialect's is /sbin/docker-init",
         rule="init_leaves_its_mount_point", seam="TRANSITIONS[Run]",
         witness="run --init --name ctr1 base:1 true; diff ctr1")
 def init_path_podman(original):
-    return lambda w, c, p: original(w, c, replace(p, init_path="/run/podman-init"))
+    return _policy(original, init_path="/run/podman-init")
 
 
 @mutant("an init that cannot exec the command exits 1 although the dialect's exits 127",
         rule="lifecycle_follows_the_workload", seam="TRANSITIONS[Run]",
         witness="run --init --name ctr1 base:1 nosuchcmd")
 def init_cannot_exec_exits_1(original):
-    return lambda w, c, p: original(w, c, replace(p, init_cannot_exec_exit=1))
+    return _policy(original, init_cannot_exec_exit=1)
 
 
 @mutant("rename to the container's own name succeeds although the dialect refuses it",
         rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Rename]",
         witness="create --name ctr1 base:1 true; rename ctr1 ctr1")
 def rename_same_name_allowed(original):
-    return lambda w, c, p: original(w, c, replace(p, rename_same_name_allowed=True))
+    return _policy(original, rename_same_name_allowed=True)
 
 
 @mutant("rename keeps a leading / of the new name (an invalid name) although the dialect drops it",
         rule="refused_exactly_as_the_engine_refuses", seam="TRANSITIONS[Rename]",
         witness="create --name ctr1 base:1 true; rename ctr1 /ctr2")
 def rename_keeps_slash(original):
-    return lambda w, c, p: original(w, c, replace(p, rename_keeps_slash=True))
+    return _policy(original, rename_keeps_slash=True)
 
 
 @mutant("image prune works on names (the containerd store's way) although the dialect prunes images",
@@ -1154,42 +1158,42 @@ def rename_keeps_slash(original):
         witness="tag base:1 img1; run -d --name ctr1 base:1 sleep 1000; rmi base:1; image prune -a -f")
 def prune_names_not_images(original):
     # the transition acts as the containerd store does, while the spec reads 20.10's policy
-    return lambda w, c, p: original(w, c, replace(p, prune_by_name=True))
+    return _policy(original, prune_by_name=True)
 
 
 @mutant("image prune works on names the 26.1 containerd store's way (an image used by id loses every name, kept dangling) "
         "although the dialect prunes images", rule="prune_removes_only_what_nothing_uses", seam="TRANSITIONS[ImagePrune]",
         witness="tag base:1 img1; create --name ctr1 {base:1} true; image prune -a -f; images -a")
 def prune_names_by_id_26(original):
-    return lambda w, c, p: original(w, c, replace(p, prune_by_name=True, prune_by_id_keeps_a_name=False))
+    return _policy(original, prune_by_name=True, prune_by_id_keeps_a_name=False)
 
 
 @mutant("rmi by id of an image with two tags a stopped container uses names the container (the containerd store's way) "
         "although the dialect says 'multiple repositories'", rule="refused_exactly_as_the_engine_refuses",
         seam="TRANSITIONS[Rmi]", witness="create --name ctr1 base:1 true; tag base:1 base:v2; rmi {base:1}")
 def rmi_in_use_before_multiple_repos(original):
-    return lambda w, c, p: original(w, c, replace(p, rmi_in_use_before_multiple_repos=True))
+    return _policy(original, rmi_in_use_before_multiple_repos=True)
 
 
 @mutant("rmi of an image's last tag keeps the image for the stopped containers that use it (the containerd store's way) "
         "although the dialect deletes it", rule="rmi_force_of_the_last_tag_of_an_image_in_use (law)", seam="TRANSITIONS[Rmi]",
         witness="create --name ctr1 base:1 true; rmi -f base:1")
 def rmi_keeps_image_in_use(original):
-    return lambda w, c, p: original(w, c, replace(p, rmi_keeps_image_in_use=True))
+    return _policy(original, rmi_keeps_image_in_use=True)
 
 
 @mutant("rmi -f of the last tag of a parent with children deletes it (the containerd store's way) although the dialect keeps it",
         rule="rmi_of_the_last_tag_of_a_parent (law)", seam="TRANSITIONS[Rmi]",
         witness="run --name ctr1 base:1 true; commit ctr1 img1; rm ctr1; rmi -f base:1; images -a")
 def rmi_force_deletes_untagged_parent(original):
-    return lambda w, c, p: original(w, c, replace(p, rmi_force_deletes_untagged_parent=True))
+    return _policy(original, rmi_force_deletes_untagged_parent=True)
 
 
 @mutant("rmi of the last tag of a parent with children says 'Deleted:' although it keeps it and the dialect says nothing",
         rule="rmi_of_the_last_tag_of_a_parent (law)", seam="TRANSITIONS[Rmi]",
         witness="run --name ctr1 base:1 true; commit ctr1 img1; rm ctr1; rmi base:1")
 def rmi_kept_parent_says_deleted(original):
-    return lambda w, c, p: original(w, c, replace(p, rmi_kept_parent_says_deleted=True))
+    return _policy(original, rmi_kept_parent_says_deleted=True)
 
 
 @mutant("stop -t 0 of a container whose TERM trap exits at once is certain the trap runs: the SIGKILL race is not offered",
@@ -1303,4 +1307,4 @@ def dockerignore_ignored(original):
         rule="build_arg_reaches_run_and_unused_ones_are_named (law)", seam="TRANSITIONS[Build]",
         witness="DOCKER_BUILDKIT=1 build --build-arg A=x -t img1:latest args; history img1:latest")
 def buildkit_arg_row_value(original):
-    return lambda w, c, p: original(w, c, replace(p, buildkit_arg_row_value=True))
+    return _policy(original, buildkit_arg_row_value=True)
