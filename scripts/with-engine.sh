@@ -33,7 +33,7 @@ if [ "$workers" -gt 0 ]; then
   # shellcheck disable=SC2086
   "$dockspec" engine install $names >/dev/null || exit 2
   unset DOCKSPEC_DOCKER_HOST
-  "$@" -n "$workers" --dist loadgroup
+  "$@" -n "$workers" --dist loadgroup --no-loadscope-reorder
   status=$?
 else
   # shellcheck disable=SC2086
