@@ -173,8 +173,9 @@ def rewrite(words: list[str], prefix: str, label: str | None = None) -> list[str
 
 
 def prepare_folder(src: Path, dst: Path, prefix: str) -> None:
-    """Copy the script's folder, with FROM lines prefixed and base.tar provided."""
-    from .rootfs import busybox_rootfs
+    """Copy the script's folder, with FROM lines prefixed and base.tar provided: the real busybox root when
+    the folder has none, or only the model's placeholder (examples/base.tar), which no engine can run."""
+    from .rootfs import busybox_rootfs, holds_placeholder
 
     for dirpath, dirnames, names in os.walk(src):
         rel = Path(dirpath).relative_to(src)
@@ -190,7 +191,7 @@ def prepare_folder(src: Path, dst: Path, prefix: str) -> None:
                 continue
             else:
                 shutil.copy2(s, d)
-    if not (dst / "base.tar").exists():
+    if not (dst / "base.tar").exists() or holds_placeholder(dst / "base.tar"):
         (dst / "base.tar").write_bytes(busybox_rootfs())
 
 

@@ -36,6 +36,17 @@ def applets(busybox: str) -> tuple[str, ...]:
     return tuple(sorted(a for a in out.split() if a and a != "busybox"))
 
 
+def holds_placeholder(path) -> bool:
+    """True when the archive at `path` is a rootfs whose /bin/busybox is the model-only placeholder
+    (`dockspec rootfs --placeholder`), which runs nowhere on an engine."""
+    try:
+        with tarfile.open(path) as tar:
+            member = tar.extractfile("bin/busybox")
+            return member is not None and member.read(len(PLACEHOLDER) + 1) == PLACEHOLDER
+    except (KeyError, tarfile.TarError, OSError):
+        return False
+
+
 def busybox_rootfs(busybox: str | None = None, real: bool = True) -> bytes:
     """A tar of a busybox root file system (real binary when `real` and one is found)."""
     path = (busybox or find_busybox()) if real else None
