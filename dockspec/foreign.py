@@ -2,8 +2,9 @@
 
 A shared engine holds objects dockspec did not make.  `Population.make(api)`
 fills an engine with such objects, with plain SDK calls and no dockspec label
-or prefix: containers running, paused, exited and created, a tagged image and
-a child image committed from one of the containers.  `fingerprint()` reads
+or prefix: containers running, paused, exited and created, a tagged image, a
+child image committed from one of the containers, and an unused image and an
+exited container labelled `keep=yes` (the label the machine's prune filters name).  `fingerprint()` reads
 what a run must never change (each container's state, each image's tags), so a
 campaign can prove it left them alone; `remove()` deletes them afterwards.
 """
@@ -32,15 +33,17 @@ class Population:
 
     @classmethod
     def make(cls, api) -> "Population":
-        from .rootfs import busybox_rootfs
-
         p = cls(api)
-        api.import_image_from_data(busybox_rootfs(), repository=f"foreign-{p.tag}", tag="1")
-        try:
-            api.inspect_image(p.base)
-        except Exception:  # Podman 4.3's socket drops an import's tag (R:latest): tag it as asked
-            api.tag(f"foreign-{p.tag}:latest", f"foreign-{p.tag}", "1")
+        p._import(f"foreign-{p.tag}")
+        # an unused image and an exited container labelled as the machine's prune filters ask
+        # (`--filter label=keep`): a prune scoped by an OR of labels would take them
+        p._import(f"foreign-{p.tag}-kept", changes=["LABEL keep=yes"])
         hc = api.create_host_config(network_mode="none")
+        kept = api.create_container(p.base, command=["true"], name=f"foreign-{p.tag}-kept", host_config=hc,
+                                    labels={"keep": "yes"})["Id"]
+        api.start(kept)
+        api.wait(kept)
+        p.containers[kept] = "exited"
         for state in STATES:
             # sleeps longer than any campaign, so that "running" stays true by itself
             c = api.create_container(p.base, command=["true"] if state == "exited" else ["sleep", "10000000"],
@@ -53,8 +56,17 @@ class Population:
             if state == "exited":
                 api.wait(c)
         api.commit(f"foreign-{p.tag}-exited", repository=f"foreign-{p.tag}-child", tag="1")
-        p.images = {api.inspect_image(p.base)["Id"], api.inspect_image(p.child)["Id"]}
+        p.images = {api.inspect_image(ref)["Id"] for ref in (p.base, p.child, f"foreign-{p.tag}-kept:1")}
         return p
+
+    def _import(self, repository: str, changes=None) -> None:
+        from .rootfs import busybox_rootfs
+
+        self.api.import_image_from_data(busybox_rootfs(), repository=repository, tag="1", changes=changes)
+        try:
+            self.api.inspect_image(f"{repository}:1")
+        except Exception:  # Podman 4.3's socket drops an import's tag (R:latest): tag it as asked
+            self.api.tag(f"{repository}:latest", repository, "1")
 
     def fingerprint(self) -> dict:
         """What must not change: each container's state and each image's tags (missing ones as None)."""
@@ -79,7 +91,7 @@ class Population:
                 self.api.remove_container(c, force=True)
             except Exception:
                 pass
-        for ref in (self.child, self.base):
+        for ref in (self.child, f"foreign-{self.tag}-kept:1", self.base):
             try:
                 self.api.remove_image(ref, force=True)
             except Exception:
