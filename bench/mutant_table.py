@@ -1192,6 +1192,42 @@ def rmi_kept_parent_says_deleted(original):
     return lambda w, c, p: original(w, c, replace(p, rmi_kept_parent_says_deleted=True))
 
 
+@mutant("rmi by id of an image with two tags a running container uses says 'more than one tag' (podman's way) "
+        "although the dialect names the container first", rule="rmi_by_id_of_an_image_in_use (law)",
+        seam="TRANSITIONS[Rmi]", witness=RUNNING + "; tag base:1 base:v2; rmi {base:1}")
+def rmi_multiple_repos_first(original):
+    return lambda w, c, p: original(w, c, replace(p, rmi_multiple_repos_first=True))
+
+
+@mutant("rmi names the image it deletes but not its layers (podman's way) although the dialect lists them",
+        rule="rmi_of_the_last_tag_of_a_parent (law)", seam="TRANSITIONS[Rmi]",
+        witness=CHANGED + "; rm ctr1; rmi img1:latest")
+def rmi_hides_deleted_layers(original):
+    return lambda w, c, p: original(w, c, replace(p, rmi_lists_deleted_layers=False))
+
+
+@mutant("build ignores DOCKER_BUILDKIT on the line (podman's way) although the dialect's client reads it",
+        rule="rm_flags_decide_which_step_containers_stay (law)", seam="TRANSITIONS[Build]",
+        witness="DOCKER_BUILDKIT=1 build -t bad:1 run-fail")
+def builder_env_ignored(original):
+    return lambda w, c, p: original(w, c, replace(p, builder_chosen_by_env=False))
+
+
+@mutant("a container created by id records the image's newest tag (podman 5.4's way) although the dialect keeps the id",
+        rule="a_container_created_by_id_shows_the_id_or_a_tag (law)", seam="TRANSITIONS[Create]",
+        witness="tag base:1 img1:latest; create --name ctr1 {base:1} true; ps -a")
+def create_by_id_names_tag(original):
+    return lambda w, c, p: original(w, c, replace(p, container_by_id_names_tag="newest"))
+
+
+@mutant("image prune removes whole images no container uses and keeps every tag of a used one (podman's way) "
+        "although the dialect untags and deletes as rmi would", rule="prune_removes_only_what_nothing_uses",
+        seam="TRANSITIONS[ImagePrune]",
+        witness="tag base:1 img1:latest; create --name ctr1 img1:latest true; image prune -a -f; images -a")
+def prune_whole_images(original):
+    return lambda w, c, p: original(w, c, replace(p, prune_whole_images=True))
+
+
 @mutant("stop -t 0 of a container whose TERM trap exits at once is certain the trap runs: the SIGKILL race is not offered",
         rule="races_only_on_auto_removal", seam="TRANSITIONS[Stop]",
         witness="run -d --name ctr1 base:1 sh -c 'trap \"exit 0\" TERM; sleep 1000 & wait'\nstop -t 0 ctr1")

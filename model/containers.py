@@ -144,7 +144,7 @@ def create(world: World, c: cmd.Create, p: Profile) -> Result:
         id=cid,
         name=name,
         image=image.id,
-        image_ref=c.image,
+        image_ref=_recorded_ref(world, c.image, image.id, p),
         config=config,
         layers=image.layers,
         auto_remove=c.auto_remove,
@@ -154,6 +154,17 @@ def create(world: World, c: cmd.Create, p: Profile) -> Result:
         stop_timeout=c.stop_timeout,
     )
     return Result(world.put_container(container), stdout=cid + "\n")
+
+
+def _recorded_ref(world: World, typed: str, image_id: str, p: Profile) -> str:
+    """The reference a new container records: as typed, or, typed as an id, the image's first or newest tag
+    where the dialect says so (`container_by_id_names_tag`)."""
+    if not p.container_by_id_names_tag or not (refs.is_id_prefix(typed, image_id[7:]) or refs.full_id(typed)):
+        return typed
+    tags = [t for t, i in world.tags.items() if i == image_id]  # in the order given
+    if not tags:
+        return typed
+    return tags[-1] if p.container_by_id_names_tag == "newest" else tags[0]
 
 
 def _settle(world: World, c: Container, step: workload.Step) -> World:

@@ -124,6 +124,8 @@ def rmi_outcome(world: World, text: str, force: bool, profile: Profile = DOCKER_
     stopped = any(c.status not in LIVE for c in users)
 
     def conflict(check_refs: bool) -> K | None:
+        if check_refs and profile.rmi_multiple_repos_first and len(tags) > 1:
+            return K.IMAGE_MULTIPLE_REPOS  # podman: the tags before anything else
         if children:
             return K.IMAGE_HAS_CHILDREN
         if running:
@@ -372,7 +374,7 @@ def refusal_changes_nothing(before: World, command: object, result: Result, *,
         # the legacy builder keeps the images of the steps before and the failed step's container;
         # buildah (podman) the images only, BuildKit nothing
         new = set(result.world.containers) - set(before.containers)
-        builder = command.builder or profile.builder
+        builder = (command.builder if profile.builder_chosen_by_env else None) or profile.builder
         if result.error.kind is K.BUILD_FAILED and builder in ("classic", "buildah"):
             return len(new) == (1 if builder == "classic" else 0)
         return True
@@ -692,6 +694,17 @@ def prune_removes_only_what_nothing_uses(before: World, command: object, result:
         kept = {t_: i for t_, i in before.tags.items()}
         if dict(after.tags) != kept:
             return False
+    if profile.prune_whole_images:  # podman: an image goes whole or keeps every tag, and its id is printed
+        if any(after.image_tags(i) != before.image_tags(i) for i in after.images):
+            return False
+        if t is cmd.ImagePrune and sorted(result.stdout.split()) != sorted(i[7:] for i in before.images if i not in after.images):
+            return False
+    elif command.all and not profile.prune_by_name:
+        # rmi of each tag in turn: an image a container uses keeps its last tag only (replays/26-prune.sh:34)
+        for i in after.images:
+            img = after.images[i]
+            if _labels_match(img.config.labels, command.filters) and not old and len(after.image_tags(i)) > 1:
+                return False
     return True
 
 

@@ -266,3 +266,48 @@ def test_stop_at_zero_kills_and_init_is_catatonit(p):
     assert world.container_by_name("t1").exit_code == 137
     assert snapshot(world, p)["diff"]["j1"] == ["C /etc"]
     assert run(world, "docker run --init --network none --name j2 base:1 nosuchcmd", p).exit == 1
+
+
+@pytest.mark.parametrize("p", [P43, P54])
+def test_rmi_by_id_of_an_image_with_two_tags_is_refused_for_the_tags_before_its_running_container(p):
+    # 64-rmi-id-in-use-tagged.sh:12: "unable to delete image ... by ID with more than one tag", exit 125,
+    # where Docker names the running container first
+    world = based("docker run -d --name ctr2 --network none base:1 sleep 1000", "docker tag base:1 base:v2", p=p)
+    img = world.images[world.tags["base:1"]]
+    r = run(world, f"docker rmi {img.short_id}", p)
+    assert r.error.kind is K.IMAGE_MULTIPLE_REPOS and r.exit == 125 and r.world == world
+    names = "localhost/base:v2 localhost/base:1" if p is P54 else "localhost/base:1 localhost/base:v2"
+    assert r.stderr.strip() == f'Error: unable to delete image "{img.id[7:]}" by ID with more than one tag ([{names}]): please force removal'
+    assert run(world, f"docker rmi {img.short_id}", D20).error.kind is K.IMAGE_IN_USE
+
+
+@pytest.mark.parametrize("p", [P43, P54])
+def test_rmi_of_an_image_with_children_says_untagged_only(p):
+    # 62-rmi-parent.sh:11, :25 and 60-prune-dangling-parent.sh:11: the image goes, its child keeps its layers,
+    # and only "Untagged:" is printed
+    world = based("docker run --name ctr1 --network none base:1 sh -c 'echo 1 > /tmp/a'",
+                  "docker commit ctr1 img1:latest", "docker rm ctr1", p=p)
+    parent = world.tags["base:1"]
+    for line in ("docker rmi -f base:1", "docker rmi base:1", "docker rmi -f --no-prune base:1"):
+        r = run(world, line, p)
+        assert r.error is None and parent not in r.world.images
+        assert r.stdout == "Untagged: localhost/base:1\n"
+    r = run(world, "docker rmi img1:latest", p)  # no children: reported removed
+    assert r.stdout.splitlines()[-1] == "Deleted: " + world.tags["img1:latest"][7:]
+
+
+
+@pytest.mark.parametrize("p", [P43, P54])
+def test_docker_buildkit_on_the_line_does_not_change_podmans_builder(p):
+    # 61-build-no-shell.sh:13, 63-prune-by-id.sh:17: `DOCKER_BUILDKIT=0 docker build` on podman is buildah's
+    # build: a failed RUN exits 1 and leaves no container (the legacy builder's step container stays)
+    from frozendict import frozendict
+    from model.commands import Build
+
+    world = based(p=p)
+    text = "FROM base:1\nRUN sh -c 'exit 3'\n"
+    for builder in (None, "classic", "buildkit"):
+        r = step(world, Build(text, frozendict({"Dockerfile": text.encode()}), tags=("img3:latest",), builder=builder), p)
+        assert (r.error.kind, r.exit, r.world.containers) == (K.BUILD_FAILED, 3, world.containers), builder
+    r = step(world, Build(text, frozendict({"Dockerfile": text.encode()}), tags=("img3:latest",), builder="classic"), D20)
+    assert len(r.world.containers) == 1
