@@ -1006,7 +1006,7 @@ def prune_invalid_filter(original):
 @mutant("run --init leaves no mount point for docker-init in the container", rule="init_leaves_its_mount_point",
         seam="model.containers.init_mountpoint", witness="run --init --name ctr1 base:1 true; diff ctr1")
 def init_no_mountpoint(original):
-    return lambda rootfs, path="/sbin/docker-init": rootfs
+    return lambda rootfs, path="/sbin/docker-init", mode=0o755: rootfs
 
 
 @mutant("run --init records the flag but runs the command as PID 1, which ignores TERM (stop gives 137, not 143)",
@@ -1226,6 +1226,20 @@ def create_by_id_names_tag(original):
         witness="tag base:1 img1:latest; create --name ctr1 img1:latest true; image prune -a -f; images -a")
 def prune_whole_images(original):
     return lambda w, c, p: original(w, c, replace(p, prune_whole_images=True))
+
+
+@mutant("a started --init container's mount point is a 0644 file (podman 5.4's way) although the dialect makes it 0755",
+        rule="init_leaves_its_mount_point", seam="TRANSITIONS[Run]",
+        witness="run --init --name ctr1 base:1 true; cp ctr1:/sbin/docker-init out")
+def mount_point_mode_644(original):
+    return lambda w, c, p: original(w, c, replace(p, mount_point_mode=0o644))
+
+
+@mutant("cp out of a stopped --init container's init path fails as podman's copier does although the dialect copies it",
+        rule="cp_out_of_an_exited_init_container_s_init (law)", seam="TRANSITIONS[Cp]",
+        witness="run --init --name ctr1 base:1 true; cp ctr1:/sbin/docker-init out")
+def cp_reads_podman_mounts(original):
+    return lambda w, c, p: original(w, c, replace(p, cp_out_reads_podman_mounts=True))
 
 
 @mutant("stop -t 0 of a container whose TERM trap exits at once is certain the trap runs: the SIGKILL race is not offered",

@@ -211,6 +211,35 @@ def _copy_in(world: World, c: cmd.Cp, p: Profile) -> Result:
     return Result(world.put_container(replace(target, rw=out.upper)))
 
 
+# Podman's bind mounts of a started container, which its copier reads instead of the layer's mount points
+# (`cp_out_reads_podman_mounts`); the init's source is catatonit, a file, on both Podmans.
+PODMAN_ENGINE_FILES = ("/etc/hosts", "/etc/hostname")
+PODMAN_CONTAINERENV = "/run/.containerenv"
+PODMAN_INIT_SOURCE = "/usr/libexec/podman/catatonit"
+
+
+def _podman_mounts(target, real: str | None, e, view, p: Profile):
+    """(a refusal or None, the container's files as `cp` reads them) where Podman's copier reads its mounts:
+    a live container's /run/.containerenv is an empty 0644 file; its /etc/hosts, /etc/hostname and init are
+    the engine's (not modelled); a container not running has no init mounted, and the copier fails on its path."""
+    from .values import Status
+
+    if real is None:
+        return None, view
+    live = target.status in (Status.RUNNING, Status.PAUSED)
+    init = p.init_path if target.init else None
+    if real == init and not live:  # replays/66-podman-cp-mounts.sh:8, :17
+        return p.error("cp_init_not_mounted", source=PODMAN_INIT_SOURCE, path=real, name=target.name), view
+    if not live:
+        return None, view  # the layer's files, the init's mount point too (bench/soak podman-5.4 seed 921)
+    engine_files = [m for m in (init, *PODMAN_ENGINE_FILES) if m and m in view]
+    if any(m == real or (e is not None and e.kind is fs.Kind.DIR and fs.is_below(m, real)) for m in engine_files):
+        raise _NotModelled(f"{real}: the engine's own files, mounted")
+    if PODMAN_CONTAINERENV in view:  # replays/66-podman-cp-mounts.sh:11, :14; bench/soak podman-4.3 seed 911, 5.4 seed 926
+        view = {**view, PODMAN_CONTAINERENV: fs.file(b"", 0o644)}
+    return None, view
+
+
 def _copy_out(world: World, c: cmd.Cp, p: Profile) -> Result:
     if not c.host_parent:
         folder = posixpath.dirname(posixpath.normpath(c.host_path))
@@ -223,6 +252,11 @@ def _copy_out(world: World, c: cmd.Cp, p: Profile) -> Result:
     view = world.rootfs(target).view
     path = c.path if c.path.startswith("/") else "/" + c.path
     real, e = _stat(view, path)
+    if p.cp_out_reads_podman_mounts:
+        refusal, view = _podman_mounts(target, real, e, view, p)
+        if refusal is not None:
+            return refused(world, refusal)
+        real, e = _stat(view, path)
     if e is None and path.endswith("/") and _stat(view, path.rstrip("/"))[1] is not None:
         return refused(world, p.error("cp_source_not_directory", root="<data-root>/merged", path=path))
     if e is None:

@@ -115,6 +115,8 @@ _DOCKER_20_10_MESSAGES = {
     "cp_overwrite_non_directory": (ErrorKind.FILE_CONFLICT, 'Error response from daemon: Error processing tar file(exit status 1): cannot overwrite non-directory "{path}" with directory "{dest}"'),
     "cp_busy": (ErrorKind.BUSY, "Error response from daemon: Error processing tar file(exit status 1): unlinkat {path}: device or resource busy"),
     "cp_empty_path": (ErrorKind.USAGE, "Error response from daemon: bad parameter: pathcannot be empty"),
+    # cp out of a Podman --init container's init path while no init is mounted (`cp_out_reads_podman_mounts`)
+    "cp_init_not_mounted": (ErrorKind.NO_SUCH_FILE, 'Error response from daemon: error in copier subprocess: changing to intended-new-root directory "{source}": chdir {source}: not a directory'),
     "cp_not_modelled": (ErrorKind.UNSUPPORTED_WORKLOAD, "dockspec: docker cp: {detail} is not modelled (docs/cp.md)"),
     "bad_dockerfile": (ErrorKind.BAD_DOCKERFILE, "Error response from daemon: {detail}"),
     "build_failed": (ErrorKind.BUILD_FAILED, "The command '{cmd}' returned a non-zero code: {code}"),
@@ -317,6 +319,16 @@ class Profile:
     # Starting a container writes /etc/hosts, /etc/hostname and /etc/resolv.conf into its read-write
     # layer (Podman has no init layer), so /etc is changed from then on (replays/02-create-start-run.sh:7).
     start_touches_etc: bool = False
+    # The mount points a start makes in the container's layer (Podman's, and `--init`'s) are empty files of mode
+    # 0755 (Docker, podman 4.3) or 0644 (podman 5.4): `export`, or `cp` out of a stopped container, shows them
+    # (docs/dialects/podman.md, Round 5; bench/soak podman-5.4 seed 921: `cp ctr1:/run` of an exited --init container).
+    mount_point_mode: int = 0o755
+    # `cp` out of a container reads Podman's mounts where they are mounted: a running or paused container's
+    # /run/.containerenv is the engine's empty 0644 file, its /etc/hosts and /etc/hostname the engine's (not
+    # modelled), and its init (`--init`) the engine's binary (not modelled); a container not running has no
+    # init mounted, and the copier fails on the init's path ("chdir ...: not a directory", replays/66-podman-
+    # cp-mounts.sh:8, :17; bench/soak podman-5.4 seed 911, podman-4.3 seed 911).
+    cp_out_reads_podman_mounts: bool = False
     # `diff` lists a directory of the read-write layer as changed (C) whenever the image has it too
     # (Podman compares directories by mtime: replays/09-diff.sh:14, :18); 20.10 only when its mode changed.
     diff_dirs_by_mtime: bool = False

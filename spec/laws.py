@@ -290,6 +290,17 @@ def a_container_created_by_id_shows_the_id_or_a_tag(world: World, p: Profile = D
     assert row["Image"] == want
 
 
+def cp_out_of_an_exited_init_container_s_init(world: World, p: Profile = DOCKER_20_10) -> None:
+    """`cp` out of an exited --init container's init path copies the mount point its start made, or fails where the dialect's copier reads its mounts and none is mounted (podman: replays/66-podman-cp-mounts.sh:17)."""
+    assume(BASE_REF in world.tags and world.container_by_name("law") is None)
+    world = _ok(step(world, cmd.Run(cmd.Create(BASE_REF, ("true",), name="law", network="none", init=True)), p)).world
+    r = step(world, cmd.Cp("law", p.init_path, "out", into=False, host={}, host_parent=True), p)
+    if p.cp_out_reads_podman_mounts:
+        assert r.error is not None and r.error.kind is ErrorKind.NO_SUCH_FILE and r.world == world
+    else:
+        assert r.error is None and r.files["out"] == world.rootfs(world.container_by_name("law")).view[p.init_path]
+
+
 def rmi_force_of_the_last_tag_of_an_image_in_use(world: World, p: Profile = DOCKER_20_10) -> None:
     """`rmi -f` of the last tag of an image a stopped container uses deletes the image (the container keeps its layers), or keeps it untagged where the dialect keeps images in use."""
     assume(BASE_REF in world.tags and "law:1" not in world.tags)
@@ -507,6 +518,7 @@ LAWS = {
     "rmi_force_of_the_last_tag_of_an_image_in_use": (rmi_force_of_the_last_tag_of_an_image_in_use,
                                                      lambda p: (worlds(p),)),
     "rmi_of_the_last_tag_of_a_parent": (rmi_of_the_last_tag_of_a_parent, lambda p: (worlds(p), st.booleans())),
+    "cp_out_of_an_exited_init_container_s_init": (cp_out_of_an_exited_init_container_s_init, lambda p: (worlds(p),)),
     "a_container_created_by_id_shows_the_id_or_a_tag": (a_container_created_by_id_shows_the_id_or_a_tag,
                                                         lambda p: (worlds(p),)),
     "inspect_reads_an_exited_container_as_exited": (inspect_reads_an_exited_container_as_exited, lambda p: (worlds(p),)),

@@ -311,3 +311,45 @@ def test_docker_buildkit_on_the_line_does_not_change_podmans_builder(p):
         assert (r.error.kind, r.exit, r.world.containers) == (K.BUILD_FAILED, 3, world.containers), builder
     r = step(world, Build(text, frozendict({"Dockerfile": text.encode()}), tags=("img3:latest",), builder="classic"), D20)
     assert len(r.world.containers) == 1
+
+
+def _cp_out(world: World, name: str, path: str, p) -> object:
+    from model.commands import Cp
+
+    return step(world, Cp(name, path, "out", into=False, host={}, host_parent=True), p)
+
+
+@pytest.mark.parametrize("p", [P43, P54])
+def test_cp_out_reads_podmans_mounts_while_the_container_runs(p):
+    # replays/66-podman-cp-mounts.sh:8, :11, :14, :17 and, by hand, the modes: a running container's
+    # /run/.containerenv is an empty 0644 file; its layer's is 0755 (4.3) or 0644 (5.4), and so is the
+    # init's mount point (bench/soak podman-5.4 seed 921); the init's path fails unless it is mounted
+    world = based("docker create --init --name c1 --network none base:1 sleep 1000", p=p)
+    r = _cp_out(world, "c1", "/run/podman-init", p)
+    assert r.error.kind is K.NO_SUCH_FILE and "chdir /usr/libexec/podman/catatonit: not a directory" in r.stderr
+    running = session("docker start c1", p=p, world=world)
+    assert _cp_out(running, "c1", "/run/.containerenv", p).files == {"out": fs_file(b"", 0o644)}
+    for path in ("/run/podman-init", "/etc/hosts", "/etc/hostname", "/run", "/etc"):  # the engine's own files
+        assert _cp_out(running, "c1", path, p).error.kind is K.UNSUPPORTED_WORKLOAD, path
+    stopped = session("docker stop -t 0 c1", p=p, world=running)
+    mode = 0o644 if p is P54 else 0o755
+    assert _cp_out(stopped, "c1", "/run/.containerenv", p).files == {"out": fs_file(b"", mode)}
+    assert _cp_out(stopped, "c1", "/etc/hosts", p).files == {"out": fs_file(b"", mode)}
+    assert _cp_out(stopped, "c1", "/run/podman-init", p).error.kind is K.NO_SUCH_FILE
+    folder = _cp_out(stopped, "c1", "/run", p).files
+    assert folder["out/.containerenv"] == folder["out/podman-init"] == fs_file(b"", mode)
+
+
+def fs_file(data: bytes, mode: int):
+    from model import fs
+
+    return fs.file(data, mode)
+
+
+@pytest.mark.parametrize("p", [P43, P54])
+def test_rm_force_of_a_container_named_twice_removes_it_once_and_says_nothing_more(p):
+    # replays/67-podman-rm-twice.sh:6, :8 (bench/soak podman-5.4 seed 922, podman-4.3 seed 943)
+    world = based("docker create --name c1 --network none base:1 true", p=p)
+    r = run(world, "docker rm -f c1 c1", p)
+    assert (r.exit, r.stdout, r.stderr, r.error) == (0, "c1\n", "", None) and r.world.container_by_name("c1") is None
+    assert "No such container" in run(world, "docker rm -f c1 c1", D20).stderr

@@ -24,6 +24,8 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     "not_running": "Error: can only create exec sessions on running containers: container state improper",
     # run/create of a missing image without --pull never: the short name is not resolved (replays/40-podman-refs.sh:3);
     # through the socket "no such image: docker.io/library/REF: image not known" (classified by dockspec.observe)
+    # cp out of an --init container's init path while no init is mounted (replays/66-podman-cp-mounts.sh:8, :17)
+    "cp_init_not_mounted": 'Error: "{path}" could not be found on container {name}: error in copier subprocess: changing to intended-new-root directory "{source}": chdir {source}: not a directory',
     # rmi by id of an image with several tags, without -f: refused before anything else (replays/64-rmi-id-in-use-tagged.sh:8, :12)
     "image_multiple_repos": 'Error: unable to delete image "{id}" by ID with more than one tag ([{names}]): please force removal',
     "no_such_image_pull": 'Error: short-name "{ref}" did not resolve to an alias and no unqualified-search registries are defined in "/etc/containers/registries.conf"',
@@ -83,6 +85,9 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     rm_prints_in_any_order=True,
     # start writes /etc/hosts, /etc/hostname, /etc/resolv.conf into the container's layer: diff shows C /etc (replays/02-create-start-run.sh:7, 03:5, 23:5)
     start_touches_etc=True,
+    # cp out reads Podman's mounts of a live container, and fails on the init's path of one not running
+    # (replays/66-podman-cp-mounts.sh:8, :11, :14, :17; bench/soak seed 911 on both Podmans)
+    cp_out_reads_podman_mounts=True,
     # diff compares directories by mtime: a directory copied up is C (replays/09-diff.sh:14, :18)
     diff_dirs_by_mtime=True,
     # ... but some refusals exit otherwise: rm of a running or paused container 2, of a missing one 1;
@@ -166,6 +171,9 @@ PODMAN_5_4 = differs(PODMAN_4_3, "podman-5.4", summary="Podman 5.4 (Debian trixi
     container_by_id_names_tag="newest",
     # rename drops a leading "/" as Docker does (replays/25-rename.sh:10)
     rename_keeps_slash=False,
+    # the mount points start makes in the container's layer, the init's too, are 0644 files (4.3: 0755): `export`
+    # lists them so (docs/dialects/podman.md, Round 5), `cp` out of an exited container copies them so (bench/soak seed 921)
+    mount_point_mode=0o644,
     # ps {{.State}} is the state in lower case, as Docker's (replays/02-create-start-run.sh:6, :13, 04-ps-filters.sh:16)
     ps_state_is_status=False,
 )
