@@ -228,14 +228,14 @@ def _podman_mounts(target, real: str | None, e, view, p: Profile):
         return None, view
     live = target.status in (Status.RUNNING, Status.PAUSED)
     init = p.init_path if target.init else None
-    if real == init and not live:  # replays/66-podman-cp-mounts.sh:8, :17
+    if real == init and not live:  # replays/66-podman-cp-mounts.sh:8, :15
         return p.error("cp_init_not_mounted", source=PODMAN_INIT_SOURCE, path=real, name=target.name), view
     if not live:
         return None, view  # the layer's files, the init's mount point too (bench/soak podman-5.4 seed 921)
     engine_files = [m for m in (init, *PODMAN_ENGINE_FILES) if m and m in view]
     if any(m == real or (e is not None and e.kind is fs.Kind.DIR and fs.is_below(m, real)) for m in engine_files):
         raise _NotModelled(f"{real}: the engine's own files, mounted")
-    if PODMAN_CONTAINERENV in view:  # replays/66-podman-cp-mounts.sh:11, :14; bench/soak podman-4.3 seed 911, 5.4 seed 926
+    if PODMAN_CONTAINERENV in view:  # replays/66-podman-cp-mounts.sh:10, :12; bench/soak podman-4.3 seed 911, 5.4 seed 926
         view = {**view, PODMAN_CONTAINERENV: fs.file(b"", 0o644)}
     return None, view
 

@@ -327,7 +327,7 @@ class Profile:
     # /run/.containerenv is the engine's empty 0644 file, its /etc/hosts and /etc/hostname the engine's (not
     # modelled), and its init (`--init`) the engine's binary (not modelled); a container not running has no
     # init mounted, and the copier fails on the init's path ("chdir ...: not a directory", replays/66-podman-
-    # cp-mounts.sh:8, :17; bench/soak podman-5.4 seed 911, podman-4.3 seed 911).
+    # cp-mounts.sh:8, :15; bench/soak podman-5.4 seed 911, podman-4.3 seed 911).
     cp_out_reads_podman_mounts: bool = False
     # `diff` lists a directory of the read-write layer as changed (C) whenever the image has it too
     # (Podman compares directories by mtime: replays/09-diff.sh:14, :18); 20.10 only when its mode changed.

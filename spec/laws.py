@@ -291,7 +291,7 @@ def a_container_created_by_id_shows_the_id_or_a_tag(world: World, p: Profile = D
 
 
 def cp_out_of_an_exited_init_container_s_init(world: World, p: Profile = DOCKER_20_10) -> None:
-    """`cp` out of an exited --init container's init path copies the mount point its start made, or fails where the dialect's copier reads its mounts and none is mounted (podman: replays/66-podman-cp-mounts.sh:17)."""
+    """`cp` out of an exited --init container's init path copies the mount point its start made, or fails where the dialect's copier reads its mounts and none is mounted (podman: replays/66-podman-cp-mounts.sh:15)."""
     assume(BASE_REF in world.tags and world.container_by_name("law") is None)
     world = _ok(step(world, cmd.Run(cmd.Create(BASE_REF, ("true",), name="law", network="none", init=True)), p)).world
     r = step(world, cmd.Cp("law", p.init_path, "out", into=False, host={}, host_parent=True), p)
