@@ -509,7 +509,7 @@ def rm(world: World, c: cmd.Rm, p: Profile) -> Result:
             return refused(world, p.error("no_such_container", name=missing))
     if c.force and p.force_ignores_missing_silently:
         # podman says nothing of a missing name, nor of a container named twice: it removes it once
-        # (bench/soak podman-5.4 seed 922, podman-4.3 seed 943: `rm -f ctr1 ctr1`; replays/67-podman-rm-twice.sh:7, :9)
+        # (bench/soak podman-5.4 seed 922, podman-4.3 seed 943: `rm -f ctr1 ctr1`; by hand on both, docs/dialects/podman.md Round 5)
         seen: set[str] = set()
         named = []
         for n in c.containers:
