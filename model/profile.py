@@ -323,10 +323,11 @@ class Profile:
     # 0755 (Docker, podman 4.3) or 0644 (podman 5.4): `export`, or `cp` out of a stopped container, shows them
     # (docs/dialects/podman.md, Round 5; bench/soak podman-5.4 seed 921: `cp ctr1:/run` of an exited --init container).
     mount_point_mode: int = 0o755
-    # `cp` out of a container reads Podman's mounts where they are mounted: a running or paused container's
-    # /run/.containerenv is the engine's empty 0644 file, its /etc/hosts and /etc/hostname the engine's (not
-    # modelled), and its init (`--init`) the engine's binary (not modelled); a container not running has no
-    # init mounted, and the copier fails on the init's path ("chdir ...: not a directory", replays/66-podman-
+    # `cp` out of a path that is one of Podman's bind mounts reads the mount while the container runs (or is
+    # paused): /run/.containerenv the engine's empty 0644 file, /etc/hosts and /etc/hostname the engine's text
+    # and the init (`--init`) its binary (not modelled); a folder is read from the container's storage, its
+    # mount points the layer's files; a container not running has no init mounted, and the copier fails on
+    # the init's path ("chdir ...: not a directory", replays/66-podman-
     # cp-mounts.sh:8, :15; bench/soak podman-5.4 seed 911, podman-4.3 seed 911).
     cp_out_reads_podman_mounts: bool = False
     # `diff` lists a directory of the read-write layer as changed (C) whenever the image has it too

@@ -331,10 +331,13 @@ def test_cp_out_reads_podmans_mounts_while_the_container_runs(p):
     assert r.error.kind is K.NO_SUCH_FILE and "chdir /usr/libexec/podman/catatonit: not a directory" in r.stderr
     running = session("docker start c1", p=p, world=world)
     assert _cp_out(running, "c1", "/run/.containerenv", p).files == {"out": fs_file(b"", 0o644)}
-    for path in ("/run/podman-init", "/etc/hosts", "/etc/hostname", "/run", "/etc"):  # the engine's own files
+    for path in ("/run/podman-init", "/etc/hosts", "/etc/hostname"):  # the engine's own files
         assert _cp_out(running, "c1", path, p).error.kind is K.UNSUPPORTED_WORKLOAD, path
-    stopped = session("docker stop -t 0 c1", p=p, world=running)
     mode = 0o644 if p is P54 else 0o755
+    # a folder is read from the container's storage, its mount points the layer's files (soak 4.3 seed 941)
+    paused = session("docker pause c1", p=p, world=running)
+    assert _cp_out(paused, "c1", "/run", p).files["out/.containerenv"] == fs_file(b"", mode)
+    stopped = session("docker stop -t 0 c1", p=p, world=running)
     assert _cp_out(stopped, "c1", "/run/.containerenv", p).files == {"out": fs_file(b"", mode)}
     assert _cp_out(stopped, "c1", "/etc/hosts", p).files == {"out": fs_file(b"", mode)}
     assert _cp_out(stopped, "c1", "/run/podman-init", p).error.kind is K.NO_SUCH_FILE
