@@ -138,6 +138,10 @@ def source_name(world: World, image_id: str, typed: str, p: Profile) -> str:
     (replays/44-podman-prune-build.sh:10, :13); the image's bare id when it was named by id or has no name."""
     if p.from_row_names_first_tag:
         return next((t for t, i in world.tags.items() if i == image_id), image_id[7:])
+    if p.from_row_names_newest_tag:  # podman 5.4 (bench/soak seeds 921, 922 of round 5)
+        newest = [t for t, i in world.tags.items() if i == image_id]
+        if newest:
+            return newest[-1]
     if refs.full_id(typed) == image_id[7:] or typed in (image_id, image_id[7:]) or image_id[7:].startswith(typed):
         return image_id[7:]
     try:

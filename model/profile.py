@@ -353,6 +353,9 @@ class Profile:
     # container was created from, by id too (podman 5.4: 44-podman-prune-build.sh:17, :18); a build's
     # FROM row still names the reference typed.
     commit_row_names_newest_tag: bool = False
+    # ... and so does a build's FROM row, whatever reference the FROM line typed (podman 5.4: bench/soak seeds
+    # 921, 922 of round 5, `FROM base:1` after `tag base:1 base:v2` gives "FROM base:v2"; 44-podman-prune-build.sh:10)
+    from_row_names_newest_tag: bool = False
     commit_created_by: str = ""
     commit_comment: str = ""
 

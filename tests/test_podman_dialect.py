@@ -357,3 +357,16 @@ def test_rm_force_of_a_container_named_twice_removes_it_once_and_says_nothing_mo
     world = based("docker create --name c1 --network none base:1 true", p=p)
     r = run(world, "docker rm -f c1 c1", p)
     assert (r.exit, r.stdout, r.stderr, r.error) == (0, "c1\n", "", None) and r.world.container_by_name("c1") is None
+
+
+def test_podman_5_4_build_from_row_names_the_newest_tag():
+    # bench/soak podman-5.4 seeds 921, 922 (round 5): `FROM base:1` after `tag base:1 base:v2` is "FROM base:v2"
+    from frozendict import frozendict
+    from model.commands import Build
+
+    text = "FROM base:1\nRUN true\n"
+    for p, want in ((P54, "FROM base:v2"), (P43, "FROM base:1")):
+        world = based("docker tag base:1 base:v2", p=p)
+        r = step(world, Build(text, frozendict({"Dockerfile": text.encode()}), tags=("img2:latest",)), p)
+        top = r.world.images[r.world.tags["img2:latest"]]
+        assert top.history[-1].comment == want, p.name

@@ -168,6 +168,8 @@ PODMAN_5_4 = differs(PODMAN_4_3, "podman-5.4", summary="Podman 5.4 (Debian trixi
     from_row_names_first_tag=False,
     # ... but commit's FROM row names the image's newest tag, even for a container created by id (replays/44-podman-prune-build.sh:17, :18)
     commit_row_names_newest_tag=True,
+    # ... as does a build's FROM row, whatever the FROM line typed (bench/soak seeds 921, 922 of round 5)
+    from_row_names_newest_tag=True,
     # ... and a container created by id records the image's newest tag (replays/63-prune-by-id.sh:9)
     container_by_id_names_tag="newest",
     # rename drops a leading "/" as Docker does (replays/25-rename.sh:10)
