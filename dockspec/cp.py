@@ -197,8 +197,9 @@ def _source_tar(path: str, top: str) -> bytes:
     return buf.getvalue()
 
 
-def copy_in(api, container: str, path: str, host_dir: str, host_path: str) -> None:
-    """`docker cp HOST_PATH CONTAINER:PATH`."""
+def copy_in(api, container: str, path: str, host_dir: str, host_path: str, check_folder: bool = False) -> None:
+    """`docker cp HOST_PATH CONTAINER:PATH`; `check_folder`: ask whether the extraction folder exists before
+    the PUT, as Docker's daemon and `podman cp` do, where the engine's archive endpoint would make it (Podman's)."""
     dst_path = path
     info = stat(api, container, dst_path)
     if info is not None and info.get("mode", 0) & GO_MODE_SYMLINK:  # DEST is a link: followed once
@@ -217,6 +218,17 @@ def copy_in(api, container: str, path: str, host_dir: str, host_path: str) -> No
     src_is_dir = st.S_ISDIR(s.st_mode)
     folder, rename = _placement(src, src_is_dir, dst_path, exists, is_dir)
     top = rename if rename is not None else split_dir_entry(src)[1]
+    if check_folder:
+        # Podman's Docker-compatible PUT makes a missing extraction folder (and its parents), which Docker's
+        # daemon refuses (404) and `podman cp` refuses too ("could not be found on container"): the refusal
+        # is the engine's, the folder-making its compat handler's (bench/soak podman-5.4 seeds 924, 925;
+        # replays/33-cp.sh:49 through the podman CLI)
+        res = api.head(api._url("/containers/{0}/archive", container), params={"path": folder})
+        if res.status_code == 404:
+            try:
+                api._raise_for_status(res)
+            except Exception as e:
+                raise DaemonRefused(e, folder) from e
     _put(api, container, folder, _source_tar(src, top))
 
 

@@ -309,7 +309,9 @@ class Observer:
         layer (model `history_ids_by_top_layer`): an image of someone else's made from the same tar
         earlier is named in place of ours.  Within this run's objects the rule names the first of
         *ours* on that layer (same `RootFS.Layers`: Podman keeps one layer per content and parent),
-        oldest first; a row naming another's image with none of ours on its layer stays as it is."""
+        oldest first.  A row naming another's image with none of ours on its layer is `<missing>` to this
+        run, which sees none of ours there: once the run's base image is gone, a commit's bottom row names
+        the soak's own busybox image (bench/soak podman-5.4 seed 927: `rmi -f` of the base under a commit)."""
         ours = {i["Id"] for i in images}
         order = {i["Id"]: n for n, i in enumerate(all_images)}
         out = {}
@@ -323,6 +325,8 @@ class Observer:
                                   key=lambda i: (i.get("Created") or 0, order[i["Id"]]))
                     if mine:
                         h = {**h, "Id": mine[0]["Id"]}
+                    elif key is not None:
+                        h = {**h, "Id": "<missing>"}
                 fixed.append(h)
             out[iid] = fixed
         return out

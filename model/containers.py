@@ -144,7 +144,7 @@ def create(world: World, c: cmd.Create, p: Profile) -> Result:
         id=cid,
         name=name,
         image=image.id,
-        image_ref=c.image,
+        image_ref=_recorded_ref(world, c.image, image.id, p),
         config=config,
         layers=image.layers,
         auto_remove=c.auto_remove,
@@ -154,6 +154,17 @@ def create(world: World, c: cmd.Create, p: Profile) -> Result:
         stop_timeout=c.stop_timeout,
     )
     return Result(world.put_container(container), stdout=cid + "\n")
+
+
+def _recorded_ref(world: World, typed: str, image_id: str, p: Profile) -> str:
+    """The reference a new container records: as typed, or, typed as an id, the image's first or newest tag
+    where the dialect says so (`container_by_id_names_tag`)."""
+    if not p.container_by_id_names_tag or not (refs.is_id_prefix(typed, image_id[7:]) or refs.full_id(typed)):
+        return typed
+    tags = [t for t, i in world.tags.items() if i == image_id]  # in the order given
+    if not tags:
+        return typed
+    return tags[-1] if p.container_by_id_names_tag == "newest" else tags[0]
 
 
 def _settle(world: World, c: Container, step: workload.Step) -> World:
@@ -171,7 +182,7 @@ def _settle(world: World, c: Container, step: workload.Step) -> World:
 INIT_PATH = "/sbin/docker-init"
 
 
-def init_mountpoint(rootfs: fs.Rootfs, path: str = INIT_PATH) -> fs.Rootfs:
+def init_mountpoint(rootfs: fs.Rootfs, path: str = INIT_PATH, mode: int = 0o755) -> fs.Rootfs:
     """`--init`: the engine bind-mounts its init at `path` (the dialect's `init_path`: docker-init at
     /sbin/docker-init), making the mount point (and its folder) in the read-write layer when the image
     lacks them: diff shows `A /sbin/docker-init`, and commit keeps an empty 0755 file there (replays/28-init.sh)."""
@@ -179,15 +190,15 @@ def init_mountpoint(rootfs: fs.Rootfs, path: str = INIT_PATH) -> fs.Rootfs:
         return rootfs
     if not rootfs.exists(fs.parent(path)):
         rootfs = rootfs.mkdir(fs.parent(path), parents=True)
-    return rootfs.write(path, fs.file(b"", 0o755))
+    return rootfs.write(path, fs.file(b"", mode))  # podman 5.4: 0644, as its other mount points (bench/soak seed 921)
 
 
 def _start_one(world: World, c: Container, p: Profile) -> tuple[World, EngineError | None, int, workload.Step | None]:
     if c.init:
-        c = replace(c, rw=init_mountpoint(world.rootfs(c), p.init_path).upper)
+        c = replace(c, rw=init_mountpoint(world.rootfs(c), p.init_path, p.mount_point_mode).upper)
     if p.start_touches_etc:
         # Before the runtime runs anything: a command that is not found still leaves /etc changed (03:5).
-        c = touch_etc(world, c)
+        c = touch_etc(world, c, p.mount_point_mode)
         world = world.put_container(c)
     rootfs = world.rootfs(c)
     config = c.config
@@ -497,7 +508,16 @@ def rm(world: World, c: cmd.Rm, p: Profile) -> Result:
         if missing is not None:
             return refused(world, p.error("no_such_container", name=missing))
     if c.force and p.force_ignores_missing_silently:
-        c = replace(c, containers=tuple(n for n in c.containers if find(world, n) is not None))
+        # podman says nothing of a missing name, nor of a container named twice: it removes it once
+        # (bench/soak podman-5.4 seed 922, podman-4.3 seed 943: `rm -f ctr1 ctr1`; by hand on both, docs/dialects/podman.md Round 5)
+        seen: set[str] = set()
+        named = []
+        for n in c.containers:
+            target = find(world, n)
+            if target is not None and target.id not in seen:
+                seen.add(target.id)
+                named.append(n)
+        c = replace(c, containers=tuple(named))
     # With -f the CLI prints "No such container" but does not fail the command.
     return each(world, c.containers, p, one, missing="no_such_container", missing_exit=0 if c.force else 1).result()
 
@@ -684,10 +704,13 @@ def diff_lines(world: World, c: Container, p: Profile | None = None) -> tuple[st
     return fs.diff(world.container_view(c), c.rw, dirs_by_mtime=p is not None and p.diff_dirs_by_mtime)
 
 
-def touch_etc(world: World, c: Container) -> Container:
-    """The container after its engine made the mount points its image lacks in the read-write layer (Podman, at every start)."""
+def touch_etc(world: World, c: Container, mode: int = 0o755) -> Container:
+    """The container after its engine made the mount points its image lacks in the read-write layer (Podman, at every
+    start); the files with the dialect's `mount_point_mode`."""
     own = fs.Rootfs(fs.union(tuple(world.layers[l].changes for l in c.layers)), c.rw)
     for path, entry in PODMAN_MOUNT_POINTS:
+        if entry.kind is fs.Kind.FILE:
+            entry = replace(entry, mode=mode)
         if own.lookup(path) is None:
             if not own.is_dir(fs.parent(path)):
                 own = own.mkdir(fs.parent(path), parents=True)

@@ -211,6 +211,39 @@ def _copy_in(world: World, c: cmd.Cp, p: Profile) -> Result:
     return Result(world.put_container(replace(target, rw=out.upper)))
 
 
+# Podman's bind mounts of a started container, which its copier reads instead of the layer's mount points
+# (`cp_out_reads_podman_mounts`); the init's source is catatonit, a file, on both Podmans.
+PODMAN_ENGINE_FILES = ("/etc/hosts", "/etc/hostname")
+PODMAN_CONTAINERENV = "/run/.containerenv"
+PODMAN_INIT_SOURCE = "/usr/libexec/podman/catatonit"
+
+
+def _podman_mounts(target, real: str | None, e, view, p: Profile):
+    """(a refusal or None, the container's files as `cp` reads them) where Podman's copier reads its mounts.
+
+    Podman's cp works on the container's mounted storage, where its bind mounts are not; a path that is
+    itself one of them is read from the mount's source while the container runs: /run/.containerenv an
+    empty 0644 file, /etc/hosts, /etc/hostname and the init the engine's own (not modelled).  A folder is
+    read from the storage, its mount points the layer's files (bench/soak podman-4.3 seed 941: `cp ctr1:/run`
+    of a paused container: .containerenv 0755).  A container not running has no init mounted: the
+    copier fails on its path."""
+    from .values import Status
+
+    if real is None:
+        return None, view
+    live = target.status in (Status.RUNNING, Status.PAUSED)
+    init = p.init_path if target.init else None
+    if real == init and not live:  # replays/66-podman-cp-mounts.sh:8, :15
+        return p.error("cp_init_not_mounted", source=PODMAN_INIT_SOURCE, path=real, name=target.name), view
+    if not live or e is None or e.kind is fs.Kind.DIR:
+        return None, view  # the layer's files (bench/soak podman-5.4 seed 921, podman-4.3 seed 941)
+    if real in (init, *PODMAN_ENGINE_FILES):
+        raise _NotModelled(f"{real}: the engine's own file, mounted")
+    if real == PODMAN_CONTAINERENV:  # replays/66-podman-cp-mounts.sh:10, :12; bench/soak podman-4.3 seed 911
+        view = {**view, PODMAN_CONTAINERENV: fs.file(b"", 0o644)}
+    return None, view
+
+
 def _copy_out(world: World, c: cmd.Cp, p: Profile) -> Result:
     if not c.host_parent:
         folder = posixpath.dirname(posixpath.normpath(c.host_path))
@@ -223,6 +256,11 @@ def _copy_out(world: World, c: cmd.Cp, p: Profile) -> Result:
     view = world.rootfs(target).view
     path = c.path if c.path.startswith("/") else "/" + c.path
     real, e = _stat(view, path)
+    if p.cp_out_reads_podman_mounts:
+        refusal, view = _podman_mounts(target, real, e, view, p)
+        if refusal is not None:
+            return refused(world, refusal)
+        real, e = _stat(view, path)
     if e is None and path.endswith("/") and _stat(view, path.rstrip("/"))[1] is not None:
         return refused(world, p.error("cp_source_not_directory", root="<data-root>/merged", path=path))
     if e is None:

@@ -138,6 +138,10 @@ def source_name(world: World, image_id: str, typed: str, p: Profile) -> str:
     (replays/44-podman-prune-build.sh:10, :13); the image's bare id when it was named by id or has no name."""
     if p.from_row_names_first_tag:
         return next((t for t, i in world.tags.items() if i == image_id), image_id[7:])
+    if p.from_row_names_newest_tag:  # podman 5.4 (bench/soak seeds 921, 922 of round 5)
+        newest = [t for t, i in world.tags.items() if i == image_id]
+        if newest:
+            return newest[-1]
     if refs.full_id(typed) == image_id[7:] or typed in (image_id, image_id[7:]) or image_id[7:].startswith(typed):
         return image_id[7:]
     try:
@@ -207,6 +211,8 @@ def _conflict(world: World, img: Image, p: Profile, hard_only: bool, check_refs:
     # `rmi base:1` of a parent with a child only untags; tests/test_matrix.py).  A forced one
     # deletes it there (`rmi -f base:1`: replays/62-rmi-parent.sh:11, where matrix --verify had seen
     # only rmi without -f).
+    if check_refs and not hard_only and p.rmi_multiple_repos_first and len(world.image_tags(img.id)) > 1:
+        return _multiple_repos(world, img, p)  # podman: before children and containers (replays/64-rmi-id-in-use-tagged.sh:12)
     if world.children(img.id):
         if quiet:  # after `rmi [-f] REF` untagged it: kept unless forced where -f deletes it
             kept = (p.rmi_refuses_parent_with_children or p.rmi_untagged_parent_kept) and not (
@@ -222,10 +228,16 @@ def _conflict(world: World, img: Image, p: Profile, hard_only: bool, check_refs:
         return None
     stopped = _using(world, img.id, running=False)
     if check_refs and world.image_tags(img.id) and not (stopped is not None and p.rmi_in_use_before_multiple_repos):
-        return p.error("image_multiple_repos", short=img.short_id)
+        return _multiple_repos(world, img, p)
     if stopped is not None:
         return p.error("image_in_use_stopped", short=img.short_id, container=stopped.short_id)
     return None
+
+
+def _multiple_repos(world: World, img: Image, p: Profile) -> EngineError:
+    tags = [_shown(t, p) for t, i in world.tags.items() if i == img.id]  # in the order given
+    return p.error("image_multiple_repos", short=img.short_id, id=img.id[7:], names=" ".join(tags),
+                   names_newest_first=" ".join(reversed(tags)))
 
 
 def _delete(world: World, img: Image, force: bool, prune: bool, quiet: bool, p: Profile, out: list[str]) -> World:
@@ -240,10 +252,13 @@ def _delete(world: World, img: Image, force: bool, prune: bool, quiet: bool, p: 
     for t in world.image_tags(img.id):
         world = replace(world, tags=world.tags.delete(t))
         out.append(f"Untagged: {_shown(t, p)}")
+    held = bool(world.children(img.id))  # its children keep its layers
     world = replace(world, images=world.images.delete(img.id))
-    out.append(f"Deleted: {img.id[7:] if p.cli_bare_ids else img.id}")
+    if p.rmi_deleted_parent_says_deleted or not held:
+        out.append(f"Deleted: {img.id[7:] if p.cli_bare_ids else img.id}")
     world, gone = world.release_layers()
-    out.extend(f"Deleted: sha256:{l}" for l in gone)
+    if p.rmi_lists_deleted_layers:
+        out.extend(f"Deleted: sha256:{l}" for l in gone)
     parent = world.images.get(img.parent) if img.parent else None
     if prune and parent is not None:
         return _delete(world, parent, False, True, True, p, out)

@@ -115,6 +115,8 @@ _DOCKER_20_10_MESSAGES = {
     "cp_overwrite_non_directory": (ErrorKind.FILE_CONFLICT, 'Error response from daemon: Error processing tar file(exit status 1): cannot overwrite non-directory "{path}" with directory "{dest}"'),
     "cp_busy": (ErrorKind.BUSY, "Error response from daemon: Error processing tar file(exit status 1): unlinkat {path}: device or resource busy"),
     "cp_empty_path": (ErrorKind.USAGE, "Error response from daemon: bad parameter: pathcannot be empty"),
+    # cp out of a Podman --init container's init path while no init is mounted (`cp_out_reads_podman_mounts`)
+    "cp_init_not_mounted": (ErrorKind.NO_SUCH_FILE, 'Error response from daemon: error in copier subprocess: changing to intended-new-root directory "{source}": chdir {source}: not a directory'),
     "cp_not_modelled": (ErrorKind.UNSUPPORTED_WORKLOAD, "dockspec: docker cp: {detail} is not modelled (docs/cp.md)"),
     "bad_dockerfile": (ErrorKind.BAD_DOCKERFILE, "Error response from daemon: {detail}"),
     "build_failed": (ErrorKind.BUILD_FAILED, "The command '{cmd}' returned a non-zero code: {code}"),
@@ -176,6 +178,9 @@ class Profile:
     # rmi by id of an image a stopped container uses that has other tags too: 20.10 says "referenced in
     # multiple repositories"; the containerd store names the stopped container first (replays/64-rmi-id-in-use-tagged.sh:8).
     rmi_in_use_before_multiple_repos: bool = False
+    # ... and Podman refuses by id an image with several tags before it looks at containers, a running one
+    # too ("unable to delete image ... by ID with more than one tag", replays/64-rmi-id-in-use-tagged.sh:12).
+    rmi_multiple_repos_first: bool = False
     # image inspect shows ContainerConfig (the committing container's config); the API
     # versions of the 26.1 and 28.5 clients drop it (replays/01-import-images.sh:7, 11-commit.sh:6).
     inspect_container_config: bool = True
@@ -200,6 +205,9 @@ class Profile:
     # The builder `docker build` uses when the line does not say (DOCKER_BUILDKIT=0|1): "classic" (the
     # legacy builder, 20.10's default) or "buildkit" (the 23+ clients' default); model/builders/.
     builder: str = "classic"
+    # ... and whether `DOCKER_BUILDKIT=0|1` on the line picks another (Docker's clients); podman's CLI
+    # ignores it and builds with buildah (replays/61-build-no-shell.sh:13, 63-prune-by-id.sh:17).
+    builder_chosen_by_env: bool = True
     # image prune: 20.10 prunes images, deleting each candidate's tags one at a time as rmi would and
     # skipping an image a container uses; the containerd image store prunes *names*
     # (daemon/containerd/image_prune.go): it keeps the name a container was created from, the dangling
@@ -210,6 +218,12 @@ class Profile:
     # builder's step container): 28.5's store keeps its last name; 26.1's deletes every name and keeps
     # the image, dangling (replays/63-prune-by-id.sh; bench/soak 26.1-containerd seed 702).
     prune_by_id_keeps_a_name: bool = True
+    # Podman prunes whole images (libimage's RemoveImages with the filters containers=false and, without -a,
+    # dangling=true): an image no container uses goes with all its tags, even a parent whose children stay
+    # (they keep its layers); one a container uses keeps every tag; without -a, a dangling image (no tag, no
+    # child) goes, and again until none is left; `image prune` prints each image's id, nothing when none went
+    # (replays/63-prune-by-id.sh:10, :13, :18, :20, 60-prune-dangling-parent.sh:14; replays/65-podman-prune.sh).
+    prune_whole_images: bool = False
     # prune without -f, answered "N": 20.10's client still prints "Total reclaimed space: 0B" (container
     # and image prune); 28.5's prints nothing more (replays/26-prune.sh:9, :27).
     prune_declined_total: bool = True
@@ -232,6 +246,13 @@ class Profile:
     # ... and where it keeps it, the containerd store still says "Deleted: <id>" after "Untagged: REF"
     # (replays/62-rmi-parent.sh:25, 60-prune-dangling-parent.sh).
     rmi_kept_parent_says_deleted: bool = False
+    # An image deleted while child images hold its layers: "Deleted: <id>" (Docker), or nothing after the
+    # "Untagged:" lines (Podman: only an image without children is reported removed; replays/60-prune-
+    # dangling-parent.sh:11, 62-rmi-parent.sh:11, :19, :25).
+    rmi_deleted_parent_says_deleted: bool = True
+    # rmi names each layer it deletes, "Deleted: sha256:<layer>" (Docker); Podman names the image only
+    # (rmi of a commit with its own layer: "Untagged:", "Deleted: <image id>"; replays/62-rmi-parent.sh:27).
+    rmi_lists_deleted_layers: bool = True
     # Where `run --init` mounts its init (docker-init; Podman's catatonit at /run/podman-init, which its
     # diff leaves out: replays/28-init.sh:5).
     init_path: str = "/sbin/docker-init"
@@ -270,6 +291,11 @@ class Profile:
     container_image_keeps_ref: bool = False
     # ... and writes it with its tag: `create ... img1` shows `img1:latest` (podman: replays/50-matrix-podman.sh:5, :7).
     container_image_ref_tagged: bool = False
+    # ... and a container created by the image's id records one of its tags at creation, where the image
+    # has one: "" (Docker: the id as typed), "first" (the oldest tag: podman 4.3, replays/44-podman-prune-
+    # build.sh:16), "newest" (the last tag given: podman 5.4, whose store lists names newest first,
+    # replays/63-prune-by-id.sh:9).
+    container_by_id_names_tag: str = ""
     # rm -f / rmi -f of a name that does not exist: Docker's CLI says "No such ..." on stderr (exit 0);
     # podman says nothing at all (replays/07-rm.sh:10, 14-rmi-children.sh:7, 15-rmi-in-use-untag.sh:11, :12).
     force_ignores_missing_silently: bool = False
@@ -293,6 +319,17 @@ class Profile:
     # Starting a container writes /etc/hosts, /etc/hostname and /etc/resolv.conf into its read-write
     # layer (Podman has no init layer), so /etc is changed from then on (replays/02-create-start-run.sh:7).
     start_touches_etc: bool = False
+    # The mount points a start makes in the container's layer (Podman's, and `--init`'s) are empty files of mode
+    # 0755 (Docker, podman 4.3) or 0644 (podman 5.4): `export`, or `cp` out of a stopped container, shows them
+    # (docs/dialects/podman.md, Round 5; bench/soak podman-5.4 seed 921: `cp ctr1:/run` of an exited --init container).
+    mount_point_mode: int = 0o755
+    # `cp` out of a path that is one of Podman's bind mounts reads the mount while the container runs (or is
+    # paused): /run/.containerenv the engine's empty 0644 file, /etc/hosts and /etc/hostname the engine's text
+    # and the init (`--init`) its binary (not modelled); a folder is read from the container's storage, its
+    # mount points the layer's files; a container not running has no init mounted, and the copier fails on
+    # the init's path ("chdir ...: not a directory", replays/66-podman-
+    # cp-mounts.sh:8, :15; bench/soak podman-5.4 seed 911, podman-4.3 seed 911).
+    cp_out_reads_podman_mounts: bool = False
     # `diff` lists a directory of the read-write layer as changed (C) whenever the image has it too
     # (Podman compares directories by mtime: replays/09-diff.sh:14, :18); 20.10 only when its mode changed.
     diff_dirs_by_mtime: bool = False
@@ -316,6 +353,9 @@ class Profile:
     # container was created from, by id too (podman 5.4: 44-podman-prune-build.sh:17, :18); a build's
     # FROM row still names the reference typed.
     commit_row_names_newest_tag: bool = False
+    # ... and so does a build's FROM row, whatever reference the FROM line typed (podman 5.4: bench/soak seeds
+    # 921, 922 of round 5, `FROM base:1` after `tag base:1 base:v2` gives "FROM base:v2"; 44-podman-prune-build.sh:10)
+    from_row_names_newest_tag: bool = False
     commit_created_by: str = ""
     commit_comment: str = ""
 

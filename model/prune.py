@@ -137,6 +137,8 @@ def _candidates(world: World, all_: bool, filters) -> list[Image]:
 def _prune_images(world: World, all_: bool, filters, p: Profile) -> tuple[World, list[str], int]:
     if p.prune_by_name:
         return _prune_names(world, all_, filters, p)
+    if p.prune_whole_images:
+        return _prune_whole_images(world, all_, filters)
     lines: list[str] = []
     before = world.layers
     for img in _candidates(world, all_, filters):
@@ -152,6 +154,36 @@ def _prune_images(world: World, all_: bool, filters, p: Profile) -> tuple[World,
             lines.extend(l[0].lower() + l[1:] for l in out)
     space = sum(layer.size for lid, layer in before.items() if lid not in world.layers)
     return world, lines, space
+
+
+def prunable_whole_images(world: World, all_: bool, filters) -> list[Image]:
+    """The images Podman's prune removes in one pass, oldest first: none a container uses; with `all_` every
+    other one, else the dangling ones (no tag, no child)."""
+    used = {c.image for c in world.containers.values()}
+    return [img for img in sorted(world.images.values(), key=lambda i: (i.created, i.id))
+            if img.id not in used and (all_ or not (world.image_tags(img.id) or world.children(img.id)))
+            and _labels_match(img.config.labels, filters) and _old_enough(filters)]
+
+
+def _prune_whole_images(world: World, all_: bool, filters) -> tuple[World, list[str], int]:
+    before = world.layers
+    lines: list[str] = []
+    while True:  # a dangling image's parent may be dangling once it is gone: prune until nothing goes
+        gone = prunable_whole_images(world, all_, filters)
+        if not gone:
+            break
+        for img in gone:
+            world = replace(world, images=world.images.delete(img.id), tags=_without(world.tags, world.image_tags(img.id)))
+            lines.append(img.id[7:])
+        world, _ = world.release_layers()
+    space = sum(layer.size for lid, layer in before.items() if lid not in world.layers)
+    return world, lines, space
+
+
+def _without(tags, names):
+    for n in names:
+        tags = tags.delete(n)
+    return tags
 
 
 def _names(world: World) -> dict[str, str]:
@@ -251,6 +283,8 @@ def image_prune(world: World, c: cmd.ImagePrune, p: Profile) -> Result:
     if bad is not None:
         return refused(world, p.error("prune_refused", detail=bad))
     world, lines, space = _prune_images(world, c.all, c.filters, p)
+    if p.prune_whole_images:  # podman prints the ids alone
+        return Result(world, "".join(l + "\n" for l in lines))
     return Result(world, _block("Deleted Images", lines) + f"Total reclaimed space: {human_size(space)}\n")
 
 

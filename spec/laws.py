@@ -215,8 +215,17 @@ def rmi_of_the_last_tag_of_a_parent(world: World, forced: bool, p: Profile = DOC
     goes = not kept or (forced and p.rmi_force_deletes_untagged_parent)  # replays/62-rmi-parent.sh:11, :25
     assert (parent not in r.world.images) == goes and "law:1" not in r.world.tags and "law:2" in r.world.tags
     deleted = "Deleted: " + (parent[7:] if p.cli_bare_ids else parent)
-    assert (deleted in r.stdout.splitlines()) == (goes or p.rmi_kept_parent_says_deleted)
+    # when it goes, its child still holds its layers: podman says only "Untagged:" (replays/62-rmi-parent.sh:11, :25)
+    says = p.rmi_deleted_parent_says_deleted if goes else p.rmi_kept_parent_says_deleted
+    assert (deleted in r.stdout.splitlines()) == says
     assert all(lid in r.world.layers for lid in r.world.images[r.world.tags["law:2"]].layers)
+    # the child, whose own layer nothing else holds: "Deleted:" names it, and its layers where the dialect lists them
+    child = r.world.tags["law:2"]
+    last = _ok(step(r.world, cmd.Rmi(("law:2",)), p))
+    assert "Deleted: " + (child[7:] if p.cli_bare_ids else child) in last.stdout.splitlines()
+    images = {"Deleted: " + (i[7:] if p.cli_bare_ids else i) for i in r.world.images}
+    layer_lines = [l for l in last.stdout.splitlines() if l.startswith("Deleted: sha256:") and l not in images]
+    assert bool(layer_lines) == p.rmi_lists_deleted_layers, last.stdout
 
 
 def diff_forgets_a_file_made_and_removed(world: World, name: str, p: Profile = DOCKER_20_10) -> None:
@@ -249,14 +258,47 @@ def rmi_by_id_of_an_image_in_use(world: World, p: Profile = DOCKER_20_10) -> Non
     if "law:2" not in world.tags:  # with a second tag: "multiple repositories", or the container first
         tagged = _ok(step(world, cmd.Tag("law:1", "law:2"), p)).world
         both = step(tagged, cmd.Rmi((img.short_id,)), p)
-        want = ErrorKind.IMAGE_IN_USE if p.rmi_in_use_before_multiple_repos else ErrorKind.IMAGE_MULTIPLE_REPOS
+        first = p.rmi_in_use_before_multiple_repos and not p.rmi_multiple_repos_first
+        want = ErrorKind.IMAGE_IN_USE if first else ErrorKind.IMAGE_MULTIPLE_REPOS
         assert both.error is not None and both.error.kind is want and both.world == tagged  # replays/64-rmi-id-in-use-tagged.sh:8
+        if tagged.container_by_name("lawr") is None:  # a running container: named first, or the tags (podman: 64:12)
+            running = _ok(step(tagged, cmd.Run(cmd.Create("law:1", ("sleep", "1000"), name="lawr", network="none"),
+                                               detach=True), p)).world
+            live = step(running, cmd.Rmi((img.short_id,)), p)
+            want = ErrorKind.IMAGE_MULTIPLE_REPOS if p.rmi_multiple_repos_first else ErrorKind.IMAGE_IN_USE
+            assert live.error is not None and live.error.kind is want and live.world == running
     forced = _ok(step(world, cmd.Rmi((img.short_id,), force=True), p)).world
     assert img.id not in forced.images and "law:1" not in forced.tags
     if p.rmi_force_removes_containers:  # podman removes the container first, and its layers may go with it
         assert forced.container_by_name("law") is None
     else:
         assert all(lid in forced.layers for lid in img.layers)
+
+
+def a_container_created_by_id_shows_the_id_or_a_tag(world: World, p: Profile = DOCKER_20_10) -> None:
+    """A container created by its image's id shows that id (Docker), or the image's first or newest tag at its creation where the dialect records one (podman 4.3, 5.4: replays/44-podman-prune-build.sh:16, 63-prune-by-id.sh:9)."""
+    from model.listing import ps_row
+
+    assume(BASE_REF in world.tags and world.container_by_name("law") is None and "law:1" not in world.tags)
+    world = _ok(step(world, cmd.Tag(BASE_REF, "law:1"), p)).world
+    img = world.images[world.tags[BASE_REF]]
+    world = _ok(step(world, cmd.Create(img.short_id, ("true",), name="law", network="none"), p)).world
+    tags = [t for t, i in world.tags.items() if i == img.id]
+    want = {"": img.id[7:19], "first": tags[0], "newest": tags[-1]}[p.container_by_id_names_tag]
+    row = ps_row(world, world.container_by_name("law"), keep_ref=p.container_image_keeps_ref,
+                 tag_ref=p.container_image_ref_tagged)
+    assert row["Image"] == want
+
+
+def cp_out_of_an_exited_init_container_s_init(world: World, p: Profile = DOCKER_20_10) -> None:
+    """`cp` out of an exited --init container's init path copies the mount point its start made, or fails where the dialect's copier reads its mounts and none is mounted (podman: replays/66-podman-cp-mounts.sh:15)."""
+    assume(BASE_REF in world.tags and world.container_by_name("law") is None)
+    world = _ok(step(world, cmd.Run(cmd.Create(BASE_REF, ("true",), name="law", network="none", init=True)), p)).world
+    r = step(world, cmd.Cp("law", p.init_path, "out", into=False, host={}, host_parent=True), p)
+    if p.cp_out_reads_podman_mounts:
+        assert r.error is not None and r.error.kind is ErrorKind.NO_SUCH_FILE and r.world == world
+    else:
+        assert r.error is None and r.files["out"] == world.rootfs(world.container_by_name("law")).view[p.init_path]
 
 
 def rmi_force_of_the_last_tag_of_an_image_in_use(world: World, p: Profile = DOCKER_20_10) -> None:
@@ -476,6 +518,9 @@ LAWS = {
     "rmi_force_of_the_last_tag_of_an_image_in_use": (rmi_force_of_the_last_tag_of_an_image_in_use,
                                                      lambda p: (worlds(p),)),
     "rmi_of_the_last_tag_of_a_parent": (rmi_of_the_last_tag_of_a_parent, lambda p: (worlds(p), st.booleans())),
+    "cp_out_of_an_exited_init_container_s_init": (cp_out_of_an_exited_init_container_s_init, lambda p: (worlds(p),)),
+    "a_container_created_by_id_shows_the_id_or_a_tag": (a_container_created_by_id_shows_the_id_or_a_tag,
+                                                        lambda p: (worlds(p),)),
     "inspect_reads_an_exited_container_as_exited": (inspect_reads_an_exited_container_as_exited, lambda p: (worlds(p),)),
     "diff_forgets_a_file_made_and_removed": (diff_forgets_a_file_made_and_removed,
                                              lambda p: (worlds(p), st.sampled_from(("f1", "made", "x")))),

@@ -124,6 +124,8 @@ def rmi_outcome(world: World, text: str, force: bool, profile: Profile = DOCKER_
     stopped = any(c.status not in LIVE for c in users)
 
     def conflict(check_refs: bool) -> K | None:
+        if check_refs and profile.rmi_multiple_repos_first and len(tags) > 1:
+            return K.IMAGE_MULTIPLE_REPOS  # podman: the tags before anything else
         if children:
             return K.IMAGE_HAS_CHILDREN
         if running:
@@ -372,7 +374,7 @@ def refusal_changes_nothing(before: World, command: object, result: Result, *,
         # the legacy builder keeps the images of the steps before and the failed step's container;
         # buildah (podman) the images only, BuildKit nothing
         new = set(result.world.containers) - set(before.containers)
-        builder = command.builder or profile.builder
+        builder = (command.builder if profile.builder_chosen_by_env else None) or profile.builder
         if result.error.kind is K.BUILD_FAILED and builder in ("classic", "buildah"):
             return len(new) == (1 if builder == "classic" else 0)
         return True
@@ -692,6 +694,17 @@ def prune_removes_only_what_nothing_uses(before: World, command: object, result:
         kept = {t_: i for t_, i in before.tags.items()}
         if dict(after.tags) != kept:
             return False
+    if profile.prune_whole_images:  # podman: an image goes whole or keeps every tag, and its id is printed
+        if any(after.image_tags(i) != before.image_tags(i) for i in after.images):
+            return False
+        if t is cmd.ImagePrune and sorted(result.stdout.split()) != sorted(i[7:] for i in before.images if i not in after.images):
+            return False
+    elif command.all and not profile.prune_by_name:
+        # rmi of each tag in turn: an image a container uses keeps its last tag only (replays/26-prune.sh:34)
+        for i in after.images:
+            img = after.images[i]
+            if _labels_match(img.config.labels, command.filters) and not old and len(after.image_tags(i)) > 1:
+                return False
     return True
 
 
@@ -702,12 +715,17 @@ def _init_cannot_exec(profile: Profile) -> tuple[int, ...]:
 
 def init_leaves_its_mount_point(before: World, command: object, result: Result, *,
                                 profile: Profile = DOCKER_20_10) -> bool:
-    """A container started with --init has its init's mount point (the dialect's `init_path`) in its read-write layer or image."""
+    """A container started with --init has its init's mount point (the dialect's `init_path`) in its read-write layer or image: made by the start where the image lacks it, an empty file of the dialect's `mount_point_mode`."""
     if type(command) not in (cmd.Run, cmd.Start, cmd.Restart) or result.error is not None:
         return True
     for c in result.world.containers.values():
         if c.init and c.started and not result.world.rootfs(c).exists(profile.init_path):
             return False
+        made = c.rw.get(profile.init_path) if c.init and c.started else None
+        image = fs.union(tuple(result.world.layers[l].changes for l in c.layers)) if made is not None else {}
+        if made is not None and profile.init_path not in image and made.kind is fs.Kind.FILE and (
+                made.mode != profile.mount_point_mode):
+            return False  # podman 5.4: 0644 (bench/soak seed 921)
     return True
 
 
@@ -779,8 +797,9 @@ def diff_lists_a_directory_for_a_reason(before: World, command: object, result: 
     return True
 
 
-def cp_out_copies_what_the_container_holds(before: World, command: object, result: Result) -> bool:
-    """`cp CTR:PATH NEW` (nothing at NEW on the host) writes what the container holds at PATH under NEW, modes and all (a folder with everything below it), and changes nothing in the engine."""
+def cp_out_copies_what_the_container_holds(before: World, command: object, result: Result, *,
+                                           profile: Profile = DOCKER_20_10) -> bool:
+    """`cp CTR:PATH NEW` (nothing at NEW on the host) writes what the container holds at PATH under NEW, modes and all (a folder with everything below it), and changes nothing in the engine; where the dialect's copier reads its mounts, a live container's /run/.containerenv is an empty 0644 file."""
     # The CLI extracts the daemon's tar with each entry's mode (pkg/archive Untar chmods it); the
     # trailing "/." of a folder only changes where an existing host folder takes its content.
     if type(command) is not cmd.Cp or command.into or result.error is not None:
@@ -790,6 +809,9 @@ def cp_out_copies_what_the_container_holds(before: World, command: object, resul
     c = resolve_container(before, command.container)
     src = fs.normpath(command.path.removesuffix("/.") or "/")
     view = before.rootfs(c).view
+    if (profile.cp_out_reads_podman_mounts and c.status in LIVE and "/run/.containerenv" in view
+            and src == "/run/.containerenv"):
+        view = {**view, "/run/.containerenv": fs.file(b"", 0o644)}  # podman's mount (replays/66-podman-cp-mounts.sh:10)
     if command.host or command.path.endswith("/") or any(
             (e := view.get(a)) is not None and e.kind is fs.Kind.SYMLINK for a in fs.ancestors(src)):
         return True  # onto what the host has, or through a link: the placement rules (docs/cp.md)

@@ -207,14 +207,16 @@ def test_ps_leaves_paused_containers_out_and_prints_arguments_bare():
     assert run(world, "docker ps -q", D20).stdout.strip() == world.container_by_name("f4").short_id
 
 
-def test_podman_5_4_inspect_may_read_an_exited_container_as_stopped():
-    # 02-create-start-run.sh:20 on 5.4, in one replay pass of two: "stopped 3 0" (the other: "exited 3 0")
+@pytest.mark.parametrize("p", [P43, P54])
+def test_podman_inspect_may_read_an_exited_container_as_stopped(p):
+    # 02-create-start-run.sh:20 on 5.4, in one replay pass of two: "stopped 3 0" (the other: "exited 3 0");
+    # on 4.3 06-pause.sh:21 and 23-inspect.sh:8 in round 5's pass: "stopped 137 false", "stopped|137|0"
     from model.result import outcomes
 
-    world = based("docker run --network none --name c2 base:1 sh -c 'exit 3'", p=P54)
-    r = run(world, "docker inspect --format '{{.State.Status}} {{.State.ExitCode}}' c2", P54)
+    world = based("docker run --network none --name c2 base:1 sh -c 'exit 3'", p=p)
+    r = run(world, "docker inspect --format '{{.State.Status}} {{.State.ExitCode}}' c2", p)
     assert [o.stdout for o in outcomes(r)] == ["exited 3\n", "stopped 3\n"]
-    assert not run(world, "docker inspect --format '{{.State.Status}}' c2").alternatives  # 4.3: no race seen
+    assert not run(world, "docker inspect --format '{{.State.Status}}' c2", D20).alternatives
 
 
 @pytest.mark.parametrize("p", [P43, P54])
@@ -266,3 +268,105 @@ def test_stop_at_zero_kills_and_init_is_catatonit(p):
     assert world.container_by_name("t1").exit_code == 137
     assert snapshot(world, p)["diff"]["j1"] == ["C /etc"]
     assert run(world, "docker run --init --network none --name j2 base:1 nosuchcmd", p).exit == 1
+
+
+@pytest.mark.parametrize("p", [P43, P54])
+def test_rmi_by_id_of_an_image_with_two_tags_is_refused_for_the_tags_before_its_running_container(p):
+    # 64-rmi-id-in-use-tagged.sh:12: "unable to delete image ... by ID with more than one tag", exit 125,
+    # where Docker names the running container first
+    world = based("docker run -d --name ctr2 --network none base:1 sleep 1000", "docker tag base:1 base:v2", p=p)
+    img = world.images[world.tags["base:1"]]
+    r = run(world, f"docker rmi {img.short_id}", p)
+    assert r.error.kind is K.IMAGE_MULTIPLE_REPOS and r.exit == 125 and r.world == world
+    names = "localhost/base:v2 localhost/base:1" if p is P54 else "localhost/base:1 localhost/base:v2"
+    assert r.stderr.strip() == f'Error: unable to delete image "{img.id[7:]}" by ID with more than one tag ([{names}]): please force removal'
+    assert run(world, f"docker rmi {img.short_id}", D20).error.kind is K.IMAGE_IN_USE
+
+
+@pytest.mark.parametrize("p", [P43, P54])
+def test_rmi_of_an_image_with_children_says_untagged_only(p):
+    # 62-rmi-parent.sh:11, :25 and 60-prune-dangling-parent.sh:11: the image goes, its child keeps its layers,
+    # and only "Untagged:" is printed
+    world = based("docker run --name ctr1 --network none base:1 sh -c 'echo 1 > /tmp/a'",
+                  "docker commit ctr1 img1:latest", "docker rm ctr1", p=p)
+    parent = world.tags["base:1"]
+    for line in ("docker rmi -f base:1", "docker rmi base:1", "docker rmi -f --no-prune base:1"):
+        r = run(world, line, p)
+        assert r.error is None and parent not in r.world.images
+        assert r.stdout == "Untagged: localhost/base:1\n"
+    r = run(world, "docker rmi img1:latest", p)  # no children: reported removed
+    assert r.stdout.splitlines()[-1] == "Deleted: " + world.tags["img1:latest"][7:]
+
+
+
+@pytest.mark.parametrize("p", [P43, P54])
+def test_docker_buildkit_on_the_line_does_not_change_podmans_builder(p):
+    # 61-build-no-shell.sh:13, 63-prune-by-id.sh:17: `DOCKER_BUILDKIT=0 docker build` on podman is buildah's
+    # build: a failed RUN exits 1 and leaves no container (the legacy builder's step container stays)
+    from frozendict import frozendict
+    from model.commands import Build
+
+    world = based(p=p)
+    text = "FROM base:1\nRUN sh -c 'exit 3'\n"
+    for builder in (None, "classic", "buildkit"):
+        r = step(world, Build(text, frozendict({"Dockerfile": text.encode()}), tags=("img3:latest",), builder=builder), p)
+        assert (r.error.kind, r.exit, r.world.containers) == (K.BUILD_FAILED, 3, world.containers), builder
+    r = step(world, Build(text, frozendict({"Dockerfile": text.encode()}), tags=("img3:latest",), builder="classic"), D20)
+    assert len(r.world.containers) == 1
+
+
+def _cp_out(world: World, name: str, path: str, p) -> object:
+    from model.commands import Cp
+
+    return step(world, Cp(name, path, "out", into=False, host={}, host_parent=True), p)
+
+
+@pytest.mark.parametrize("p", [P43, P54])
+def test_cp_out_reads_podmans_mounts_while_the_container_runs(p):
+    # replays/66-podman-cp-mounts.sh:8, :10, :12, :15 and, by hand, the modes: a running container's
+    # /run/.containerenv is an empty 0644 file; its layer's is 0755 (4.3) or 0644 (5.4), and so is the
+    # init's mount point (bench/soak podman-5.4 seed 921); the init's path fails unless it is mounted
+    world = based("docker create --init --name c1 --network none base:1 sleep 1000", p=p)
+    r = _cp_out(world, "c1", "/run/podman-init", p)
+    assert r.error.kind is K.NO_SUCH_FILE and "chdir /usr/libexec/podman/catatonit: not a directory" in r.stderr
+    running = session("docker start c1", p=p, world=world)
+    assert _cp_out(running, "c1", "/run/.containerenv", p).files == {"out": fs_file(b"", 0o644)}
+    for path in ("/run/podman-init", "/etc/hosts", "/etc/hostname"):  # the engine's own files
+        assert _cp_out(running, "c1", path, p).error.kind is K.UNSUPPORTED_WORKLOAD, path
+    mode = 0o644 if p is P54 else 0o755
+    # a folder is read from the container's storage, its mount points the layer's files (soak 4.3 seed 941)
+    paused = session("docker pause c1", p=p, world=running)
+    assert _cp_out(paused, "c1", "/run", p).files["out/.containerenv"] == fs_file(b"", mode)
+    stopped = session("docker stop -t 0 c1", p=p, world=running)
+    assert _cp_out(stopped, "c1", "/run/.containerenv", p).files == {"out": fs_file(b"", mode)}
+    assert _cp_out(stopped, "c1", "/etc/hosts", p).files == {"out": fs_file(b"", mode)}
+    assert _cp_out(stopped, "c1", "/run/podman-init", p).error.kind is K.NO_SUCH_FILE
+    folder = _cp_out(stopped, "c1", "/run", p).files
+    assert folder["out/.containerenv"] == folder["out/podman-init"] == fs_file(b"", mode)
+
+
+def fs_file(data: bytes, mode: int):
+    from model import fs
+
+    return fs.file(data, mode)
+
+
+@pytest.mark.parametrize("p", [P43, P54])
+def test_rm_force_of_a_container_named_twice_removes_it_once_and_says_nothing_more(p):
+    # bench/soak podman-5.4 seed 922, podman-4.3 seed 943, and by hand on both (docs/dialects/podman.md, Round 5)
+    world = based("docker create --name c1 --network none base:1 true", p=p)
+    r = run(world, "docker rm -f c1 c1", p)
+    assert (r.exit, r.stdout, r.stderr, r.error) == (0, "c1\n", "", None) and r.world.container_by_name("c1") is None
+
+
+def test_podman_5_4_build_from_row_names_the_newest_tag():
+    # bench/soak podman-5.4 seeds 921, 922 (round 5): `FROM base:1` after `tag base:1 base:v2` is "FROM base:v2"
+    from frozendict import frozendict
+    from model.commands import Build
+
+    text = "FROM base:1\nRUN true\n"
+    for p, want in ((P54, "FROM base:v2"), (P43, "FROM base:1")):
+        world = based("docker tag base:1 base:v2", p=p)
+        r = step(world, Build(text, frozendict({"Dockerfile": text.encode()}), tags=("img2:latest",)), p)
+        top = r.world.images[r.world.tags["img2:latest"]]
+        assert top.history[-1].comment == want, p.name

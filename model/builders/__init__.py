@@ -7,7 +7,8 @@
 * `buildah`: `podman build`: the legacy builder's steps, nothing left when a step fails.
 
 Which one runs: the command's `builder` (`DOCKER_BUILDKIT=0|1` on the line) if it
-names one, else the dialect's policy `builder`.
+names one and the dialect's client reads it (`builder_chosen_by_env`), else the dialect's
+policy `builder`.
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ BUILDERS: dict[str, Callable[[World, cmd.Build, Profile], Result]] = {
 
 def build(world: World, c: cmd.Build, p: Profile) -> Result:
     """`docker build` with the builder the line or the dialect picks."""
-    name = c.builder or p.builder
+    name = (c.builder if p.builder_chosen_by_env else None) or p.builder
     if name not in BUILDERS:
         raise ValueError(f"no builder named {name!r}; the builders are: {', '.join(BUILDERS)}")
     return BUILDERS[name](world, c, p)

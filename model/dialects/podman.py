@@ -24,6 +24,10 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     "not_running": "Error: can only create exec sessions on running containers: container state improper",
     # run/create of a missing image without --pull never: the short name is not resolved (replays/40-podman-refs.sh:3);
     # through the socket "no such image: docker.io/library/REF: image not known" (classified by dockspec.observe)
+    # cp out of an --init container's init path while no init is mounted (replays/66-podman-cp-mounts.sh:8, :15)
+    "cp_init_not_mounted": 'Error: "{path}" could not be found on container {name}: error in copier subprocess: changing to intended-new-root directory "{source}": chdir {source}: not a directory',
+    # rmi by id of an image with several tags, without -f: refused before anything else (replays/64-rmi-id-in-use-tagged.sh:8, :12)
+    "image_multiple_repos": 'Error: unable to delete image "{id}" by ID with more than one tag ([{names}]): please force removal',
     "no_such_image_pull": 'Error: short-name "{ref}" did not resolve to an alias and no unqualified-search registries are defined in "/etc/containers/registries.conf"',
 },
     # exec in a paused container is refused as in one not running (replays/06-pause.sh:14)
@@ -39,6 +43,13 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     rmi_untagged_parent_kept=False,
     # rmi -f of a missing image exits 0 (replays/14-rmi-children.sh:7)
     rmi_force_ignores_missing=True,
+    # rmi by id of an image with several tags is refused for them first, a running container's too (replays/64-rmi-id-in-use-tagged.sh:12)
+    rmi_multiple_repos_first=True,
+    # an image deleted while children hold its layers is reported "Untagged:" only (replays/60-prune-dangling-parent.sh:11,
+    # 62-rmi-parent.sh:11, :19, :25)
+    rmi_deleted_parent_says_deleted=False,
+    # ... and rmi never names the layers it deletes (replays/62-rmi-parent.sh:27)
+    rmi_lists_deleted_layers=False,
     # every refusal of the podman CLI exits 125 (replays/01-import-images.sh:17, :18, 03:4, 05:16, ...)
     exit_refused=125,
     # import's history row: buildah's ADD of the archive, "imported from tarball" (replays/01-import-images.sh:2, :8)
@@ -74,6 +85,9 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     rm_prints_in_any_order=True,
     # start writes /etc/hosts, /etc/hostname, /etc/resolv.conf into the container's layer: diff shows C /etc (replays/02-create-start-run.sh:7, 03:5, 23:5)
     start_touches_etc=True,
+    # cp out reads Podman's mounts of a live container, and fails on the init's path of one not running
+    # (replays/66-podman-cp-mounts.sh:8, :10, :12, :15; bench/soak seed 911 on both Podmans)
+    cp_out_reads_podman_mounts=True,
     # diff compares directories by mtime: a directory copied up is C (replays/09-diff.sh:14, :18)
     diff_dirs_by_mtime=True,
     # ... but some refusals exit otherwise: rm of a running or paused container 2, of a missing one 1;
@@ -83,12 +97,20 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
                      "rmi no_such_image": 1, "rmi image_in_use": 2, "exec not_running": 255,
                      # a failed build step exits with its own status, 1 too (replays/44-podman-prune-build.sh:4)
                      "build build_failed": 1},
+    # inspect may read an exited container's state as "stopped", racing with podman's clean-up (replays/02-create-start-run.sh:20
+    # on 5.4; 06-pause.sh:21 and 23-inspect.sh:8 on 4.3, pmodel's replay pass of round 5)
+    exited_may_read_stopped=True,
     # exec of a command the container lacks exits 127, as run does (replays/08-exec.sh:8)
     exit_exec_not_found=127,
+    # image prune removes whole images no container uses, and prints their ids (replays/63-prune-by-id.sh:10, :13, :18,
+    # 60-prune-dangling-parent.sh:14, 65-podman-prune.sh)
+    prune_whole_images=True,
     # rmi deletes the image only, never its untagged parents (replays/14-rmi-children.sh:12)
     rmi_prunes_parents=False,
     # podman build is buildah: a failed step leaves no container (model/builders/buildah.py; replays/17-build-fail.sh:5, :8)
     builder="buildah",
+    # ... whatever DOCKER_BUILDKIT says (replays/61-build-no-shell.sh:13, 63-prune-by-id.sh:17)
+    builder_chosen_by_env=False,
     # start of a running container prints nothing (replays/02-create-start-run.sh:17)
     start_running_prints_name=False,
     # a command that could not be run leaves exit code 0; exec's runtime error goes to stderr (replays/03-run-refusals.sh:6, 08-exec.sh:8)
@@ -99,6 +121,8 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     # -- found by `dockspec matrix --verify` (replays/50-matrix-podman.sh) --
     # ... written with its tag: a container made from `img1` shows `img1:latest` (50:5, :7)
     container_image_ref_tagged=True,
+    # ... and created by the image's id, its first tag (replays/44-podman-prune-build.sh:16)
+    container_by_id_names_tag="first",
     # rm -f / rmi -f of a missing name: nothing said (replays/07-rm.sh:10, 14-rmi-children.sh:7)
     force_ignores_missing_silently=True,
     # how the podman CLI prints: localhost/ references, "2.13 MB", "...", history's ID column, bare ids,
@@ -130,6 +154,8 @@ PODMAN_5_4 = differs(PODMAN_4_3, "podman-5.4", summary="Podman 5.4 (Debian trixi
     "stop_paused_auto_remove": (ErrorKind.REMOVE_PAUSED, "Error: cannot remove container {id} as it is paused - running or paused containers cannot be removed without force: container state improper"),
     # rename to an empty name: the server checks it, an invalid name (replays/25-rename.sh:18)
     "rename_empty": (ErrorKind.INVALID_NAME, "Error: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument"),
+    # ... the tags newest first (4.3: in the order given; replays/64-rmi-id-in-use-tagged.sh:12)
+    "image_multiple_repos": 'Error: unable to delete image "{id}" by ID with more than one tag ([{names_newest_first}]): please force removal',
 },
     # history prints sizes as Docker does, "2.13MB" (images still "2.13 MB") (replays/01-import-images.sh:8, 21-history-sizes.sh:4)
     history_size_space=False,
@@ -138,14 +164,19 @@ PODMAN_5_4 = differs(PODMAN_4_3, "podman-5.4", summary="Podman 5.4 (Debian trixi
     start_running_prints_name=True,
     # exec of a directory exits 255, the runtime saying "is a directory" (replays/08-exec.sh:9, 03-run-refusals.sh:7)
     exit_exec_denied=255,
-    # inspect may read an exited container's state as "stopped", racing with podman's clean-up (replays/02-create-start-run.sh:20)
-    exited_may_read_stopped=True,
     # FROM rows name the reference typed (replays/44-podman-prune-build.sh:10, :13)
     from_row_names_first_tag=False,
     # ... but commit's FROM row names the image's newest tag, even for a container created by id (replays/44-podman-prune-build.sh:17, :18)
     commit_row_names_newest_tag=True,
+    # ... as does a build's FROM row, whatever the FROM line typed (bench/soak seeds 921, 922 of round 5)
+    from_row_names_newest_tag=True,
+    # ... and a container created by id records the image's newest tag (replays/63-prune-by-id.sh:9)
+    container_by_id_names_tag="newest",
     # rename drops a leading "/" as Docker does (replays/25-rename.sh:10)
     rename_keeps_slash=False,
+    # the mount points start makes in the container's layer, the init's too, are 0644 files (4.3: 0755): `export`
+    # lists them so (docs/dialects/podman.md, Round 5), `cp` out of an exited container copies them so (bench/soak seed 921)
+    mount_point_mode=0o644,
     # ps {{.State}} is the state in lower case, as Docker's (replays/02-create-start-run.sh:6, :13, 04-ps-filters.sh:16)
     ps_state_is_status=False,
 )
