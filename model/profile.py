@@ -324,7 +324,7 @@ class Profile:
     # (docs/dialects/podman.md, Round 5; bench/soak podman-5.4 seed 921: `cp ctr1:/run` of an exited --init container).
     mount_point_mode: int = 0o755
     # `cp` out of a path that is one of Podman's bind mounts reads the mount while the container runs (or is
-    # paused): /run/.containerenv the engine's empty 0644 file, /etc/hosts and /etc/hostname the engine's text
+    # paused): /run/.containerenv the engine's empty 0644 file (a running one's only), /etc/hosts and /etc/hostname the engine's text
     # and the init (`--init`) its binary (not modelled); a folder is read from the container's storage, its
     # mount points the layer's files; a container not running has no init mounted, and the copier fails on
     # the init's path ("chdir ...: not a directory", replays/66-podman-

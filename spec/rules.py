@@ -809,7 +809,7 @@ def cp_out_copies_what_the_container_holds(before: World, command: object, resul
     c = resolve_container(before, command.container)
     src = fs.normpath(command.path.removesuffix("/.") or "/")
     view = before.rootfs(c).view
-    if (profile.cp_out_reads_podman_mounts and c.status in LIVE and "/run/.containerenv" in view
+    if (profile.cp_out_reads_podman_mounts and c.status is Status.RUNNING and "/run/.containerenv" in view
             and src == "/run/.containerenv"):
         view = {**view, "/run/.containerenv": fs.file(b"", 0o644)}  # podman's mount (replays/66-podman-cp-mounts.sh:10)
     if command.host or command.path.endswith("/") or any(

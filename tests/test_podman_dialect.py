@@ -337,6 +337,7 @@ def test_cp_out_reads_podmans_mounts_while_the_container_runs(p):
     # a folder is read from the container's storage, its mount points the layer's files (soak 4.3 seed 941)
     paused = session("docker pause c1", p=p, world=running)
     assert _cp_out(paused, "c1", "/run", p).files["out/.containerenv"] == fs_file(b"", mode)
+    assert _cp_out(paused, "c1", "/run/.containerenv", p).files == {"out": fs_file(b"", mode)}  # soak 4.3 seed 942
     stopped = session("docker stop -t 0 c1", p=p, world=running)
     assert _cp_out(stopped, "c1", "/run/.containerenv", p).files == {"out": fs_file(b"", mode)}
     assert _cp_out(stopped, "c1", "/etc/hosts", p).files == {"out": fs_file(b"", mode)}
