@@ -178,7 +178,9 @@ def test_the_ci_cells_differ_between_docker_and_podman():
         assert c.differs, c.command
         docker = {c.outcomes[d].key() for d in c.outcomes if d.startswith("docker-")}
         podman = {c.outcomes[d].key() for d in c.outcomes if d.startswith("podman-")}
-        assert len(docker) == 1 and len(podman) == 1 and docker != podman, (c.command, c.state)
+        # the Docker dialects agree; every Podman dialect differs from them (4.3 and 5.4 may differ
+        # from each other too: 5.4's mount points are 0644 files)
+        assert len(docker) == 1 and podman and not docker & podman, (c.command, c.state)
 
 
 @pytest.mark.engine
