@@ -62,6 +62,14 @@ def settle(api, owner: Owner, world, engine_name, *, execs: bool = False, timeou
                 # in `ps` after `wait` returned, `exited` 0.5 s later): wait for the list too.
                 if not _listed(api, c["Id"], lambda st: st not in ("running", "paused"), deadline):
                     raise TimeoutError(waiting)
+            elif model.status is Status.RUNNING and state == "paused":
+                # `commit` pauses a running container and unpauses it before it answers, but 20.10's
+                # list reads the unpause from containerd's event, a moment later (seen under load: a
+                # commit then `paused`); a container the engine keeps paused is compared as it is.
+                waiting = "its unpause"
+                until = min(deadline, time.monotonic() + 5)
+                if not _listed(api, c["Id"], lambda st: st != "paused", until):
+                    late.append(f"{name}: waited {min(5, left()):.0f} s for {waiting}, the engine still showed it paused")
             elif execs and model.status is Status.RUNNING and state == "running" and len(model.processes) <= 1:
                 # the model has every exec'd process ended (none beside PID 1): so must the engine
                 waiting = "its detached execs to end"

@@ -22,5 +22,3 @@ docker image prune -a -f
 docker images -a
 docker rm ctr2
 docker image prune -f
-docker image prune -a -f
-docker images -a

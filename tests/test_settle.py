@@ -112,3 +112,35 @@ def test_waits_for_a_symlink_the_workload_makes():
     out = settle(DiffEngine(["/tmp", "/tmp/a"]), Owner("r", frozenset()), world, lambda c: "p-" + c.name)
     assert out == ["p-c1: waited 5 s for its workload's writes, the engine's diff still lacked /tmp/l"]
     assert settle(DiffEngine(["/tmp", "/tmp/a", "/tmp/l"]), Owner("r", frozenset()), world, lambda c: "p-" + c.name) == []
+
+
+class UnpausingEngine:
+    """An engine whose list shows `p-c1` paused for `lag` reads after a commit unpaused it."""
+
+    def __init__(self, lag: int):
+        self.lag = lag
+
+    def containers(self, all=False, filters=None):
+        self.lag -= 1
+        state = "paused" if self.lag >= 0 else "running"
+        return [{"Id": "c" * 64, "Names": ["/p-c1"], "State": state, "Labels": {LABEL: "r"}}]
+
+    def diff(self, cid):
+        return []
+
+
+def running_world() -> World:
+    from spec import fixtures
+
+    w = step(World(), fixtures.import_base()).world
+    return step(w, cmd.Run(cmd.Create("base:1", ("sleep", "1000"), name="c1"), detach=True)).world
+
+
+def test_waits_for_the_list_to_show_the_unpause_a_commit_made():
+    # docker-20.10 under load (CI, the cover): `commit` of a running container, then the list said `paused`
+    api = UnpausingEngine(lag=3)
+    assert settle(api, Owner("r", frozenset()), running_world(), lambda c: "p-" + c.name) == []
+    assert api.lag < 0
+    kept = UnpausingEngine(lag=10 ** 9)  # an engine that keeps it paused is compared as it is, and said
+    late = settle(kept, Owner("r", frozenset()), running_world(), lambda c: "p-" + c.name, timeout=1)
+    assert late == ["p-c1: waited 1 s for its unpause, the engine still showed it paused"]
