@@ -286,6 +286,7 @@ def test_reap_waits_then_kills_what_names_the_engine_folder_and_what_it_runs(tmp
     (sleep_pid,) = map(int, children.read_text().split())
     reap(root, grace=1.0)
     assert quick.wait(5) == 0  # ended by itself within the grace
-    assert stuck.wait(5) == -9  # killed, with its sleep
+    # killed, with its sleep (its children go first, so the shell may yet end by itself: `; true`)
+    assert stuck.wait(5) in (0, -9)
     assert leftovers(root) == []
     assert not Path(f"/proc/{sleep_pid}").exists() or "Z" in Path(f"/proc/{sleep_pid}/stat").read_text().split(")")[1][:3]
