@@ -1200,28 +1200,28 @@ def rmi_kept_parent_says_deleted(original):
         "although the dialect names the container first", rule="rmi_by_id_of_an_image_in_use (law)",
         seam="TRANSITIONS[Rmi]", witness=RUNNING + "; tag base:1 base:v2; rmi {base:1}")
 def rmi_multiple_repos_first(original):
-    return lambda w, c, p: original(w, c, replace(p, rmi_multiple_repos_first=True))
+    return _policy(original, rmi_multiple_repos_first=True)
 
 
 @mutant("rmi names the image it deletes but not its layers (podman's way) although the dialect lists them",
         rule="rmi_of_the_last_tag_of_a_parent (law)", seam="TRANSITIONS[Rmi]",
         witness=CHANGED + "; rm ctr1; rmi img1:latest")
 def rmi_hides_deleted_layers(original):
-    return lambda w, c, p: original(w, c, replace(p, rmi_lists_deleted_layers=False))
+    return _policy(original, rmi_lists_deleted_layers=False)
 
 
 @mutant("build ignores DOCKER_BUILDKIT on the line (podman's way) although the dialect's client reads it",
         rule="rm_flags_decide_which_step_containers_stay (law)", seam="TRANSITIONS[Build]",
         witness="DOCKER_BUILDKIT=1 build -t bad:1 run-fail")
 def builder_env_ignored(original):
-    return lambda w, c, p: original(w, c, replace(p, builder_chosen_by_env=False))
+    return _policy(original, builder_chosen_by_env=False)
 
 
 @mutant("a container created by id records the image's newest tag (podman 5.4's way) although the dialect keeps the id",
         rule="a_container_created_by_id_shows_the_id_or_a_tag (law)", seam="TRANSITIONS[Create]",
         witness="tag base:1 img1:latest; create --name ctr1 {base:1} true; ps -a")
 def create_by_id_names_tag(original):
-    return lambda w, c, p: original(w, c, replace(p, container_by_id_names_tag="newest"))
+    return _policy(original, container_by_id_names_tag="newest")
 
 
 @mutant("image prune removes whole images no container uses and keeps every tag of a used one (podman's way) "
@@ -1229,21 +1229,21 @@ def create_by_id_names_tag(original):
         seam="TRANSITIONS[ImagePrune]",
         witness="tag base:1 img1:latest; create --name ctr1 img1:latest true; image prune -a -f; images -a")
 def prune_whole_images(original):
-    return lambda w, c, p: original(w, c, replace(p, prune_whole_images=True))
+    return _policy(original, prune_whole_images=True)
 
 
 @mutant("a started --init container's mount point is a 0644 file (podman 5.4's way) although the dialect makes it 0755",
         rule="init_leaves_its_mount_point", seam="TRANSITIONS[Run]",
         witness="run --init --name ctr1 base:1 true; cp ctr1:/sbin/docker-init out")
 def mount_point_mode_644(original):
-    return lambda w, c, p: original(w, c, replace(p, mount_point_mode=0o644))
+    return _policy(original, mount_point_mode=0o644)
 
 
 @mutant("cp out of a stopped --init container's init path fails as podman's copier does although the dialect copies it",
         rule="cp_out_of_an_exited_init_container_s_init (law)", seam="TRANSITIONS[Cp]",
         witness="run --init --name ctr1 base:1 true; cp ctr1:/sbin/docker-init out")
 def cp_reads_podman_mounts(original):
-    return lambda w, c, p: original(w, c, replace(p, cp_out_reads_podman_mounts=True))
+    return _policy(original, cp_out_reads_podman_mounts=True)
 
 
 @mutant("stop -t 0 of a container whose TERM trap exits at once is certain the trap runs: the SIGKILL race is not offered",
