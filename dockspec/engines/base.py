@@ -165,13 +165,15 @@ def reap(*roots: Path, grace: float = 0.0, after: float = 5.0) -> None:
     """Wait up to `grace` seconds for the processes naming the engine folders `roots` to end by
     themselves, SIGKILL what is left with what it runs, then wait up to `after` seconds for them
     to be gone (a killed shim or conmon takes a moment to leave /proc)."""
-    for pids, wait in ((None, grace), (True, after)):
-        if pids:
-            for pid in leftovers(*roots):
-                kill_tree(pid)
-        deadline = time.monotonic() + wait
+    def gone_within(seconds: float) -> None:
+        deadline = time.monotonic() + seconds
         while leftovers(*roots) and time.monotonic() < deadline:
             time.sleep(0.05)
+
+    gone_within(grace)
+    for pid in leftovers(*roots):
+        kill_tree(pid)
+    gone_within(after)
 
 
 class Engine(ABC):
