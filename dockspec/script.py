@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from model import engine
+from model import live
 from model.profile import DOCKER_20_10, Profile
 from model.result import Result, outcomes
 from model.values import World
@@ -257,7 +257,7 @@ def run_lines(lines: list[Line], files: ScriptFiles, world: World | None = None,
             yield LineResult(line.number, list(line.words), e.exit, "", text, e.kind,
                              snapshot(world, profile) if with_state else None, world)
             continue
-        result = engine.step(world, command, profile)
+        result = live.step(world, command, profile)
         world = result.world
         stdout = result.stdout
         for path, data in result.files.items():

@@ -231,6 +231,10 @@ class Profile:
     prune_system_cache: str = "all dangling build cache"
     # commit of a paused container: 20.10 commits it (the engine pauses anyway).
     commit_paused_allowed: bool = True
+    # The daemon's pause flag lags containerd: a `commit` of a running container or an `unpause` sets it
+    # off, and containerd's "paused" event, handled late, may set it on again until its "resumed" event
+    # follows; a command meanwhile may be refused as for a paused container (`model.live`).
+    pause_flag_lags: bool = True
     # Whether the model predicts the engine's size figures (`images` SIZE, `history` SIZE).  The
     # containerd image store counts compressed blobs (the daemon's gzip output) plus the unpacked
     # snapshot's disk usage in 4 KiB blocks: figures of the machine's file system and compressor,
@@ -306,8 +310,6 @@ class Profile:
     # exec in a paused container: 20.10 says it is paused (kind paused); podman refuses it as in a
     # container that is not running (kind not_running, replays/06-pause.sh:14).
     exec_paused_not_running: bool = False
-    # commit of a paused container: 20.10 commits it (the engine pauses anyway).
-    commit_paused_allowed: bool = True
     # import: the history row's CREATED BY ({sum}: the archive's sha256) and COMMENT ({source}: "-" or
     # the file); Podman writes "/bin/sh -c #(nop) ADD file:{sum} in /", "imported from tarball"
     # (replays/01-import-images.sh:2).

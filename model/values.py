@@ -24,7 +24,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Iterator
 
 from frozendict import frozendict
@@ -169,6 +169,9 @@ class World:
     tags: frozendict = frozendict()  # "repo:tag" -> image id
     containers: frozendict = frozendict()  # container id -> Container
     clock: int = 0
+    # Containers whose engine may still be catching up with the last change (`model.live`): not
+    # part of the state (equal worlds may differ here), set and cleared by `model.live.step` only.
+    unsettled: frozenset = field(default=frozenset(), compare=False)
 
     # -- lookups (pure) ---------------------------------------------------------------
 

@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, multiple, rule
 
 from model import commands as cmd
-from model import fs
+from model import fs, live
 from model.errors import ErrorKind
 from model.engine import TRANSITIONS, VERBS, step
 from model.profile import DOCKER_20_10
@@ -96,15 +96,16 @@ _read_cache: dict = {}
 
 
 def apply(world: World, command: object, profile=DOCKER_20_10) -> Result:
-    """`model.step`, remembering the results of `import` and `load` (steps are pure)."""
+    """`model.live.step` (the engine as it may lag), remembering the results of `import` and `load`
+    (steps are pure)."""
     if type(command) not in _READS:
-        return step(world, command, profile)
+        return live.step(world, command, profile)
     key = (world, command, profile, TRANSITIONS[type(command)])
     result = _read_cache.get(key)
     if result is None:
         if len(_read_cache) > 512:
             _read_cache.clear()
-        result = _read_cache[key] = step(world, command, profile)
+        result = _read_cache[key] = live.step(world, command, profile)
     return result
 
 

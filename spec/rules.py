@@ -22,6 +22,7 @@ a rule that holds only in some dialects says so with `spec.policies.only_where`.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Callable
 
 from model import commands as cmd
@@ -731,7 +732,15 @@ def init_leaves_its_mount_point(before: World, command: object, result: Result, 
 
 def races_only_on_auto_removal(before: World, command: object, result: Result, *,
                                profile: Profile = DOCKER_20_10) -> bool:
-    """Only a `--rm` container's asynchronous removal (or podman's clean-up, read by inspect), or a `-t 0` SIGKILL racing a TERM trap, makes a command race; its outcomes differ in nothing else."""
+    """Only a `--rm` container's asynchronous removal (or podman's clean-up, read by inspect), a `-t 0` SIGKILL racing a TERM trap, or Docker's lagging pause flag (a refusal that leaves the container as it was), makes a command race; its outcomes differ in nothing else."""
+    lagging = [c for cid, c in before.containers.items() if cid in before.unsettled and c.status is Status.RUNNING]
+    if lagging:
+        # model.live: refused as for a paused container, which is left running as it was
+        lag = [alt for alt in result.alternatives
+               if alt.error is not None and any(alt.world.containers.get(c.id) == c for c in lagging)]
+        if not profile.pause_flag_lags and lag:
+            return False
+        result = replace(result, alternatives=tuple(alt for alt in result.alternatives if alt not in lag))
     # Races: a stop/kill/restart naming an ended --rm container again (the later target may
     # still find it); a restart of a live --rm container (the exit may be handled with
     # auto-removal on: "marked for removal", and the container goes).  The documented

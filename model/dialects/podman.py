@@ -34,6 +34,8 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     exec_paused_not_running=True,
     # stop and restart of a paused container are refused; it stays paused (replays/06-pause.sh:24, 20-restart.sh:13)
     stop_refuses_paused=True,
+    # pause and unpause answer once the container's state is stored: no late flag (model.live)
+    pause_flag_lags=False,
     # rm of several names removes none when one is missing (replays/07-rm.sh:7)
     rm_checks_all_first=True,
     # rmi -f removes the containers that use the image, running ones too (replays/12-rmi-conflicts.sh:8, 15-rmi-in-use-untag.sh:10)
