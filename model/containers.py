@@ -324,7 +324,8 @@ def start(world: World, c: cmd.Start, p: Profile) -> Result:
         # (replays/24-auto-remove-race.sh, seen on Docker 26.1)
         return (lambda out: marked(out, name), lambda out: out.print(name))
 
-    out = each(world, c.containers, p, one, lingering=lingering)
+    names = _once(world, c.containers) if p.start_dedups_names else c.containers
+    out = each(world, names, p, one, lingering=lingering)
     for o in (out, *out.others):
         if o.failed:
             o.err.append(p.error("start_failed", names=", ".join(o.failed)).message)
@@ -510,16 +511,25 @@ def rm(world: World, c: cmd.Rm, p: Profile) -> Result:
     if c.force and p.force_ignores_missing_silently:
         # podman says nothing of a missing name, nor of a container named twice: it removes it once
         # (bench/soak podman-5.4 seed 922, podman-4.3 seed 943: `rm -f ctr1 ctr1`; by hand on both, docs/dialects/podman.md Round 5)
-        seen: set[str] = set()
-        named = []
-        for n in c.containers:
-            target = find(world, n)
-            if target is not None and target.id not in seen:
-                seen.add(target.id)
-                named.append(n)
-        c = replace(c, containers=tuple(named))
+        c = replace(c, containers=_once(world, c.containers, keep_missing=False))
     # With -f the CLI prints "No such container" but does not fail the command.
     return each(world, c.containers, p, one, missing="no_such_container", missing_exit=0 if c.force else 1).result()
+
+
+def _once(world: World, names: tuple[str, ...], keep_missing: bool = True) -> tuple[str, ...]:
+    """`names` without the later ones that name a container named before (and without the missing ones
+    unless `keep_missing`): how Podman resolves its targets before it acts on them."""
+    seen: set[str] = set()
+    named = []
+    for n in names:
+        target = find(world, n)
+        if target is None:
+            if keep_missing:
+                named.append(n)
+        elif target.id not in seen:
+            seen.add(target.id)
+            named.append(n)
+    return tuple(named)
 
 
 def restart(world: World, c: cmd.Restart, p: Profile) -> Result:
@@ -536,7 +546,7 @@ def restart(world: World, c: cmd.Restart, p: Profile) -> Result:
                 # asynchronously and may see it on: the container is removed instead.
                 lost = out.branch()
                 lost.world = _terminate(lost.world, target, _timeout(c.timeout, target), p=p)
-                lost.refuse(p.error("restart_marked_for_removal", name=name))
+                lost.refuse(p.error("restart_marked_for_removal", name=name, id=target.id))
             timeout = _timeout(c.timeout, target)
             if _kill_race(out.world, target, timeout, p):
                 killed = out.branch()
@@ -557,7 +567,7 @@ def restart(world: World, c: cmd.Restart, p: Profile) -> Result:
     def lingering(name: str, gone: Container) -> tuple[Callable[[Out], None], ...]:
         # found exited and marked for removal; or restarted before the removal began
         # (a one-shot then exits and is removed again: the same state)
-        return (lambda out: out.refuse(p.error("restart_marked_for_removal", name=name)),
+        return (lambda out: out.refuse(p.error("restart_removing", name=name, id=gone.id)),
                 lambda out: out.print(name))
 
     return each(world, c.containers, p, one, lingering=lingering).result()

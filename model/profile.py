@@ -53,8 +53,10 @@ _DOCKER_20_10_MESSAGES = {
     "remove_paused": (ErrorKind.REMOVE_PAUSED, "Error response from daemon: You cannot remove a paused container {id}. Unpause and then stop the container before attempting removal or force remove"),
     "not_running": (ErrorKind.NOT_RUNNING, "Error response from daemon: Container {id} is not running"),
     "kill_not_running": (ErrorKind.NOT_RUNNING, "Error response from daemon: Cannot kill container: {name}: Container {id} is not running"),
-    # restart of an auto-remove container that exited and is being removed (a race: see containers.each)
+    # restart of a running auto-remove container whose exit is handled as an auto-removal (a race: containers.restart)
     "restart_marked_for_removal": (ErrorKind.REMOVAL_IN_PROGRESS, "Error response from daemon: Cannot restart container {name}: container is marked for removal and cannot be started"),
+    # restart naming again an auto-remove container that exited and is being removed (a race: containers.each)
+    "restart_removing": (ErrorKind.REMOVAL_IN_PROGRESS, "Error response from daemon: Cannot restart container {name}: container is marked for removal and cannot be started"),
     "already_paused": (ErrorKind.ALREADY_PAUSED, "Error response from daemon: Container {id} is already paused"),
     "not_paused": (ErrorKind.NOT_PAUSED, "Error response from daemon: Container {id} is not paused"),
     "start_paused": (ErrorKind.PAUSED, "Error response from daemon: cannot start a paused container, try unpause instead"),
@@ -303,6 +305,10 @@ class Profile:
     # rm -f / rmi -f of a name that does not exist: Docker's CLI says "No such ..." on stderr (exit 0);
     # podman says nothing at all (replays/07-rm.sh:10, 14-rmi-children.sh:7, 15-rmi-in-use-untag.sh:11, :12).
     force_ignores_missing_silently: bool = False
+    # start of a container named twice starts it once and prints its name once (podman 4.3: `start r6 r6 r6`,
+    # replays/24-auto-remove-race.sh:24 and by hand for a created, a one-shot and a --rm container; 5.4 prints it
+    # each time, as Docker does).
+    start_dedups_names: bool = False
     # inspect of an exited container may read its state "stopped": podman 5.4 reports a container that
     # has exited but is not yet cleaned up so, a race with its own clean-up (replays/02-create-start-run.sh:20,
     # one pass in two).  The documented outcome is "exited"; "stopped" is offered as the race's other.

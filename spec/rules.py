@@ -613,6 +613,8 @@ def _racing(before: World, command: object, after: World, profile: Profile = DOC
     maybe: set[str] = set()
     if not isinstance(command, (cmd.Start, cmd.Stop, cmd.Kill, cmd.Restart)):
         return ended, maybe
+    if isinstance(command, cmd.Start) and profile.start_dedups_names:
+        return ended, maybe  # a container named twice is started once: no later target to race
     seen: list[str] = []
     for text in command.containers:
         c = resolve_container(before, text)
@@ -745,6 +747,18 @@ def races_only_on_auto_removal(before: World, command: object, result: Result, *
     # still find it); a restart of a live --rm container (the exit may be handled with
     # auto-removal on: "marked for removal", and the container goes).  The documented
     # outcome is the first; the others may differ only in whether those containers are gone.
+    if type(command) is cmd.Commit and result.alternatives:
+        # Podman's layer shared with an earlier commit's: the other outcomes' new image stands on an old layer
+        # with the documented new layer's changes; nothing else differs
+        def top(world: World) -> list[str]:
+            return [i.layers[-1] for iid, i in world.images.items() if iid not in before.images]
+
+        made = top(result.world)
+        return profile.commit_layer_always and len(made) == 1 and all(
+            alt.world.containers == result.world.containers and len(top(alt.world)) == 1
+            and top(alt.world)[0] in before.layers
+            and before.layers[top(alt.world)[0]].changes == result.world.layers[made[0]].changes
+            for alt in result.alternatives)
     ended, maybe = _racing(before, command, result.world, profile)
     killed = _kill_racing(before, command)  # may, not must, differ: a restarted one runs again either way
     if type(command) is cmd.Inspect and profile.exited_may_read_stopped:
