@@ -424,6 +424,12 @@ class Bijection:
         self.e2m: dict[str, str] = {}
         self.names: dict[str, str] = {}  # engine container id -> model name (auto-named containers)
 
+    def fork(self) -> "Bijection":
+        """An independent copy: what one allowed outcome of a race teaches must not bind the others."""
+        other = Bijection()
+        other.m2e, other.e2m, other.names = dict(self.m2e), dict(self.e2m), dict(self.names)
+        return other
+
     def pair(self, model_id: str, engine_id: str) -> bool:
         if not model_id or not engine_id:
             return False

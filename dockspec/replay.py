@@ -365,10 +365,12 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None, en
             # Where the engine races with itself, the line agrees when any allowed outcome
             # does, and the replay goes on from that one.
             compared = []
+            before = ids
             for mr in documented.outcomes():
                 world = mr.world
                 settle(adapter.api, owner, world, lambda c: c.name, execs=verb == "exec", profile=profile)
                 raw = observer.raw()
+                ids = before.fork()  # each outcome pairs ids on its own; the replay keeps the chosen one's
                 ids.learn(world, raw, owner, profile.history_ids_by_top_layer)
                 e_state = engine_snapshot(raw, ids)
                 m_state = snapshot(world, profile)
@@ -398,10 +400,10 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None, en
                     differs.append("stdout")
                 if m_state != e_state:
                     differs.append("state")
-                compared.append((mr.world, model, engine, differs))
+                compared.append((mr.world, model, engine, differs, ids))
                 if not differs:
                     break
-            world, model, engine, differs = compared[-1] if not compared[-1][3] else compared[0]
+            world, model, engine, differs, ids = compared[-1] if not compared[-1][3] else compared[0]
             reports.append(LineReport(line.number, line.text, model, engine, differs))
     except docker.errors.DockerException as e:
         raise name_failure(e, "replaying") from e
