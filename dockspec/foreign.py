@@ -93,7 +93,8 @@ class Population:
                 pass
         for ref in (self.child, f"foreign-{self.tag}-kept:1", self.base):
             try:
-                self.api.remove_image(ref, force=True)
+                # by id: every name goes (Podman 4.3's `R:latest` beside `R:1`, which removing `R:1` only untags)
+                self.api.remove_image(self.api.inspect_image(ref)["Id"], force=True)
             except Exception:
                 pass
 

@@ -319,13 +319,24 @@ def start(world: World, c: cmd.Start, p: Profile) -> Result:
         out.refuse(p.error("start_marked_for_removal"))
         out.failed.append(name)
 
-    def lingering(name: str, gone: Container) -> tuple[Callable[[Out], None], ...]:
-        # found exited and marked for removal; or still running (a no-op: its name again)
-        # (replays/24-auto-remove-race.sh, seen on Docker 26.1)
-        return (lambda out: marked(out, name), lambda out: out.print(name))
+    def restarted(out: Out, name: str, gone: Container) -> None:
+        # Podman starts it again; it runs its workload again and is removed again (the same state), and
+        # a later target may find it at any stage once more
+        out.print(name)
+        out.stages.pop(gone.id, None)
 
-    names = _once(world, c.containers) if p.start_dedups_names else c.containers
-    out = each(world, names, p, one, lingering=lingering)
+    def running(out: Out, name: str) -> None:
+        if p.start_running_prints_name:
+            out.print(name)
+
+    def lingering(name: str, gone: Container) -> tuple[Callable[[Out], None], ...]:
+        # found exited and marked for removal (Podman: exited and not yet removed, started again); or still
+        # running (a no-op: its name again, nothing where the dialect prints nothing)
+        # (replays/24-auto-remove-race.sh:24, seen on Docker 26.1; on podman 4.3 "r6" once or twice)
+        first = (lambda out: restarted(out, name, gone)) if p.start_restarts_exited_rm else (lambda out: marked(out, name))
+        return (first, lambda out: running(out, name))
+
+    out = each(world, c.containers, p, one, lingering=lingering)
     for o in (out, *out.others):
         if o.failed:
             o.err.append(p.error("start_failed", names=", ".join(o.failed)).message)

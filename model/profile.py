@@ -305,10 +305,10 @@ class Profile:
     # rm -f / rmi -f of a name that does not exist: Docker's CLI says "No such ..." on stderr (exit 0);
     # podman says nothing at all (replays/07-rm.sh:10, 14-rmi-children.sh:7, 15-rmi-in-use-untag.sh:11, :12).
     force_ignores_missing_silently: bool = False
-    # start of a container named twice starts it once and prints its name once (podman 4.3: `start r6 r6 r6`,
-    # replays/24-auto-remove-race.sh:24 and by hand for a created, a one-shot and a --rm container; 5.4 prints it
-    # each time, as Docker does).
-    start_dedups_names: bool = False
+    # start naming again a --rm container that has exited and is not yet removed: Docker refuses it ("marked
+    # for removal"); Podman starts it again and prints its name (podman 4.3: `start r6 r6 r6` of a one-shot
+    # printed "r6" twice, replays/24-auto-remove-race.sh:24).  A race with the removal either way.
+    start_restarts_exited_rm: bool = False
     # inspect of an exited container may read its state "stopped": podman 5.4 reports a container that
     # has exited but is not yet cleaned up so, a race with its own clean-up (replays/02-create-start-run.sh:20,
     # one pass in two).  The documented outcome is "exited"; "stopped" is offered as the race's other.

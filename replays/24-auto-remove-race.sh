@@ -23,8 +23,8 @@ docker ps -a --format '{{.Names}}'
 docker create --rm --network none --name r6 base:1 false
 docker start r6 r6 r6
 docker ps -a --format '{{.Names}}'
-# start of a container named twice: Podman 4.3 starts it once and prints its name once; 5.4 and Docker
-# print it each time (the second finds it running)
+# start of a container named twice: the second finds it running, and prints its name again (Docker,
+# Podman 5.4) or nothing (Podman 4.3)
 docker create --network none --name r7 base:1 sleep 1000
 docker start r7 r7
 docker ps -a --format '{{.Names}} {{.State}}'

@@ -426,7 +426,7 @@ def stop_or_kill_ends_the_execs_too(world: World, execs: int, kill: bool, p: Pro
 
 
 def a_second_start_of_an_ended_rm_container_races(world: World, argv: tuple[str, ...], p: Profile = DOCKER_20_10) -> None:
-    """`start X X` of a `--rm` container that ends at once: the second start races with its removal (unless the dialect starts it once), every outcome offered removes it."""
+    """`start X X` of a `--rm` container that ends at once: the second start races with its removal, every outcome offered removes it."""
     from .rules import races_only_on_auto_removal
 
     world = _ok(step(world, cmd.Create(BASE_REF, argv, name="law", network="none", auto_remove=True), p)).world

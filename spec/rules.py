@@ -613,8 +613,6 @@ def _racing(before: World, command: object, after: World, profile: Profile = DOC
     maybe: set[str] = set()
     if not isinstance(command, (cmd.Start, cmd.Stop, cmd.Kill, cmd.Restart)):
         return ended, maybe
-    if isinstance(command, cmd.Start) and profile.start_dedups_names:
-        return ended, maybe  # a container named twice is started once: no later target to race
     seen: list[str] = []
     for text in command.containers:
         c = resolve_container(before, text)

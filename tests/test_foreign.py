@@ -73,3 +73,7 @@ def test_foreign_objects_survive_a_campaign(any_engine):
         assert foreign.touched(before) == []
     finally:
         foreign.remove()
+    # and the test leaves nothing of its own: a later replay's `history` would name its images (Podman names a
+    # history row by the oldest image with that layer)
+    assert not [t for i in api.images(all=True) for t in i.get("RepoTags") or [] if f"foreign-{tag}" in t]
+    assert not [c for c in api.containers(all=True) if f"foreign-{tag}" in c["Names"][0]]

@@ -34,6 +34,7 @@ folders (as after a reboot: podman refreshes its state on the next start).
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -290,6 +291,9 @@ class Trixie(Podman):
 
     def ns_script(self) -> str:
         t, r = self.tree, self.root()
+        # The old root's mount point is this engine's own: engines of one tree (`conform --workers`, a test
+        # engine beside a user's) start at once, and one's `rmdir` must not take away the other's.
+        old = ".oldroot-" + hashlib.sha256(str(r).encode()).hexdigest()[:12]
         return "\n".join([
             "set -e",
             f"mount --bind {t} {t}",
@@ -301,8 +305,8 @@ class Trixie(Podman):
             f"mount --bind {r} {t}{r}",
             f"mount -t tmpfs -o mode=755 tmpfs {t}/run",
             f"cd {t}",
-            "mkdir -p .oldroot",
-            "pivot_root . .oldroot",
-            "umount -l /.oldroot",
-            "rmdir /.oldroot",
+            f"mkdir -p {old}",
+            f"pivot_root . {old}",
+            f"umount -l /{old}",
+            f"rmdir /{old}",
         ])

@@ -134,7 +134,7 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     container_by_id_names_tag="first",
     # rm -f / rmi -f of a missing name: nothing said (replays/07-rm.sh:10, 14-rmi-children.sh:7)
     force_ignores_missing_silently=True,
-    start_dedups_names=True,
+    start_restarts_exited_rm=True,
     # how the podman CLI prints: localhost/ references, "2.13 MB", "...", history's ID column, bare ids,
     # ps oldest first with bare commands and without paused containers (04:9, :11), podman's Status and State words, labels as a Go map
     # (replays/01-import-images.sh:3, :8, :9, :14, 02-create-start-run.sh:6, :13, :14, 04-ps-filters.sh:19, :22, 11-commit.sh:4)
@@ -172,8 +172,6 @@ PODMAN_5_4 = differs(PODMAN_4_3, "podman-5.4", summary="Podman 5.4 (Debian trixi
     # ps: a running container is "Up X" (replays/02-create-start-run.sh:13, 07-rm.sh:8); start of a running one prints its name (02:17)
     ps_running_ago=False,
     start_running_prints_name=True,
-    # start of a container named twice: its name each time, as Docker (4.3: once; replays/24-auto-remove-race.sh:24)
-    start_dedups_names=False,
     # exec of a directory exits 255, the runtime saying "is a directory" (replays/08-exec.sh:9, 03-run-refusals.sh:7)
     exit_exec_denied=255,
     # FROM rows name the reference typed (replays/44-podman-prune-build.sh:10, :13)
