@@ -432,7 +432,11 @@ def _engine_id(api, ref: str) -> str:
 
 
 def render(reports: list[LineReport], only_differences: bool = True) -> str:
+    """The differing lines, each with what differs.  A state difference already shown at an earlier line
+    (the same objects, the same two values: a standing difference, such as every line after a dialect's
+    first unmodelled effect) is not shown again: "as at line N" stands for it, and only what is new is."""
     out = []
+    shown: dict[str, tuple[int, dict]] = {}  # state key -> (line, {object: (model, engine)}) last shown
     for r in reports:
         if only_differences and not r.differs:
             continue
@@ -442,12 +446,31 @@ def render(reports: list[LineReport], only_differences: bool = True) -> str:
                 m, e = r.model["state"], r.engine["state"]
                 for k in m:
                     if m[k] != e.get(k):
-                        out.append(f"  state.{k}:\n    model:  {json.dumps(m[k])}\n    engine: {json.dumps(e.get(k))}")
+                        out.extend(_state_lines(k, m[k], e.get(k), r.line, shown))
             else:
                 out.append(f"  {aspect}:\n    model:  {r.model[aspect]!r}\n    engine: {r.engine[aspect]!r}")
         if "error_kind" in r.differs or "exit" in r.differs:
             out.append(f"  stderr:\n    model:  {r.model['stderr']!r}\n    engine: {r.engine['stderr']!r}")
     return "\n".join(out)
+
+
+def _state_lines(key: str, model, engine, line: int, shown: dict) -> list[str]:
+    """How `render` shows one differing state key: the objects whose two values are new since it was last shown."""
+    if isinstance(model, dict) and isinstance(engine, dict):
+        now = {o: (model.get(o), engine.get(o)) for o in sorted(set(model) | set(engine)) if model.get(o) != engine.get(o)}
+    else:
+        now = {"": (model, engine)}
+    before_line, before = shown.get(key, (0, {}))
+    new = {o: v for o, v in now.items() if before.get(o) != v}
+    shown[key] = (line, now)
+    if not new:
+        return [f"  state.{key}: as at line {before_line}"]
+    if list(new) == [""]:
+        return [f"  state.{key}:\n    model:  {json.dumps(model)}\n    engine: {json.dumps(engine)}"]
+    lines = [f"  state.{key}:" + (f" (the rest as at line {before_line})" if len(new) < len(now) else "")]
+    for o, (mv, ev) in new.items():
+        lines.append(f"    {o}:\n      model:  {json.dumps(mv)}\n      engine: {json.dumps(ev)}")
+    return lines
 
 
 @click.command()

@@ -22,6 +22,24 @@ REPLAYS = sorted((ROOT / "replays").glob("[0-9]*.sh"))
 ENGINES = os.environ.get("DOCKSPEC_TEST_ENGINES", "docker-20.10").split()
 
 
+def test_a_standing_state_difference_is_shown_once():
+    """`replay --dialect docker-20.10` on Podman: a difference every later line repeats is named once, then
+    "as at line N"; what is new on a later line is shown alone."""
+    from dockspec.replay import LineReport
+
+    def report(line, m_diff, e_diff):
+        side = lambda d: {"exit": 0, "stdout": "", "stderr": "", "state": {"diff": d, "images": {"base:1": "x"}}}
+        return LineReport(line, f"docker line{line}", side(m_diff), side(e_diff), ["state"])
+
+    text = render([report(2, {"c1": []}, {"c1": ["C /etc"]}),
+                   report(3, {"c1": []}, {"c1": ["C /etc"]}),
+                   report(4, {"c1": [], "c2": []}, {"c1": ["C /etc"], "c2": ["C /etc"]})])
+    assert text.count('"C /etc"') == 2  # c1 at line 2, c2 at line 4
+    assert "  state.diff: as at line 2" in text.splitlines()
+    assert "  state.diff: (the rest as at line 3)" in text.splitlines()
+    assert "state.images" not in text
+
+
 def test_rewrite_prefixes_names_and_references_only():
     words = ["docker", "run", "--network", "none", "--name", "c1", "base:1", "sh", "-c", "echo c1"]
     assert rewrite(words, "dsk-r-", "r") == ["docker", "run", "--label", "dockspec.run=r", "--network", "none",
