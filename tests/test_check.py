@@ -40,7 +40,9 @@ def _kill_forgets_not_running(world, c, p):
     return result
 
 
-BROKEN_RUN = ["check", "--examples", "300", "--steps", "20", "--seed", "0", "--no-laws"]
+# Six steps find the broken `kill` (import, create, kill) and shrink it in seconds; at 20 steps Hypothesis
+# shrank for 140 s (300 s on a loaded CI machine).
+BROKEN_RUN = ["check", "--examples", "300", "--steps", "6", "--seed", "0", "--no-laws"]
 
 
 def test_check_prints_a_docker_script_for_a_broken_model(monkeypatch):

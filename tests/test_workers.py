@@ -106,7 +106,9 @@ def test_a_counterexample_found_by_one_worker_is_the_first_example_of_the_next(r
     assert b["first_diverged"] is True
     assert b["first_script"] in a["divergent_scripts"]
     assert b["verdict"] == "diverges" and merged.exit == 1
-    assert b["divergence"]["script"].splitlines()[-1] == a["divergence"]["script"].splitlines()[-1]
+    # the same broken choice ends both (which container B's shrink names may differ: `commit ctr2` for A's `ctr1`)
+    last = lambda w: w["divergence"]["script"].splitlines()[-1].split()[:2]  # noqa: E731
+    assert last(b) == last(a)
     assert sum(client.scard(k) for k in client.keys(b"hypothesis-example:*")) >= 1 and stored >= 1
 
 
