@@ -522,25 +522,16 @@ def rm(world: World, c: cmd.Rm, p: Profile) -> Result:
     if c.force and p.force_ignores_missing_silently:
         # podman says nothing of a missing name, nor of a container named twice: it removes it once
         # (bench/soak podman-5.4 seed 922, podman-4.3 seed 943: `rm -f ctr1 ctr1`; by hand on both, docs/dialects/podman.md Round 5)
-        c = replace(c, containers=_once(world, c.containers, keep_missing=False))
+        seen: set[str] = set()
+        named = []
+        for n in c.containers:
+            target = find(world, n)
+            if target is not None and target.id not in seen:
+                seen.add(target.id)
+                named.append(n)
+        c = replace(c, containers=tuple(named))
     # With -f the CLI prints "No such container" but does not fail the command.
     return each(world, c.containers, p, one, missing="no_such_container", missing_exit=0 if c.force else 1).result()
-
-
-def _once(world: World, names: tuple[str, ...], keep_missing: bool = True) -> tuple[str, ...]:
-    """`names` without the later ones that name a container named before (and without the missing ones
-    unless `keep_missing`): how Podman resolves its targets before it acts on them."""
-    seen: set[str] = set()
-    named = []
-    for n in names:
-        target = find(world, n)
-        if target is None:
-            if keep_missing:
-                named.append(n)
-        elif target.id not in seen:
-            seen.add(target.id)
-            named.append(n)
-    return tuple(named)
 
 
 def restart(world: World, c: cmd.Restart, p: Profile) -> Result:

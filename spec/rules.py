@@ -741,22 +741,23 @@ def races_only_on_auto_removal(before: World, command: object, result: Result, *
         if not profile.pause_flag_lags and lag:
             return False
         result = replace(result, alternatives=tuple(alt for alt in result.alternatives if alt not in lag))
-    # Races: a stop/kill/restart naming an ended --rm container again (the later target may
-    # still find it); a restart of a live --rm container (the exit may be handled with
-    # auto-removal on: "marked for removal", and the container goes).  The documented
-    # outcome is the first; the others may differ only in whether those containers are gone.
     if type(command) is cmd.Commit and result.alternatives:
         # Podman's layer shared with an earlier commit's: the other outcomes' new image stands on an old layer
         # with the documented new layer's changes; nothing else differs
         def top(world: World) -> list[str]:
             return [i.layers[-1] for iid, i in world.images.items() if iid not in before.images]
 
+        def shares_a_layer(alt: Result) -> bool:
+            tops = top(alt.world)
+            return (alt.world.containers == result.world.containers and len(tops) == 1 and tops[0] in before.layers
+                    and before.layers[tops[0]].changes == result.world.layers[made[0]].changes)
+
         made = top(result.world)
-        return profile.commit_layer_always and len(made) == 1 and all(
-            alt.world.containers == result.world.containers and len(top(alt.world)) == 1
-            and top(alt.world)[0] in before.layers
-            and before.layers[top(alt.world)[0]].changes == result.world.layers[made[0]].changes
-            for alt in result.alternatives)
+        return profile.commit_layer_always and len(made) == 1 and all(map(shares_a_layer, result.alternatives))
+    # Races: a stop/kill/restart naming an ended --rm container again (the later target may
+    # still find it); a restart of a live --rm container (the exit may be handled with
+    # auto-removal on: "marked for removal", and the container goes).  The documented
+    # outcome is the first; the others may differ only in whether those containers are gone.
     ended, maybe = _racing(before, command, result.world, profile)
     killed = _kill_racing(before, command)  # may, not must, differ: a restarted one runs again either way
     if type(command) is cmd.Inspect and profile.exited_may_read_stopped:

@@ -134,6 +134,7 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     container_by_id_names_tag="first",
     # rm -f / rmi -f of a missing name: nothing said (replays/07-rm.sh:10, 14-rmi-children.sh:7)
     force_ignores_missing_silently=True,
+    # start naming again an exited --rm container not yet removed starts it again (replays/24-auto-remove-race.sh:24)
     start_restarts_exited_rm=True,
     # how the podman CLI prints: localhost/ references, "2.13 MB", "...", history's ID column, bare ids,
     # ps oldest first with bare commands and without paused containers (04:9, :11), podman's Status and State words, labels as a Go map
