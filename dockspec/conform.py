@@ -35,7 +35,7 @@ from .coverage import cli as edges_cli
 from . import host_folder
 from .failures import AdapterError, Divergence, DockspecBug, EngineFault, find_failure, name_failure
 from .observe import Bijection, Classifier, Observer, engine_snapshot
-from .settle import settle
+from .settle import observe
 from .snapshot import snapshot, without_sizes
 
 __all__ = ["AdapterError", "Divergence", "DockspecBug", "EngineFault", "make_machine", "run_conformance"]
@@ -161,6 +161,7 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
             except Exception as e:
                 raise EngineFault(f"cannot reach the engine at {url}: {e}") from e
             cls.run_ids.append(self.adapter.run_id)
+            self.started = time.time()
             cls.sessions += 1
             self.observer = Observer(self.adapter.api, self.adapter.owner)
             self.ids = Bijection()
@@ -241,6 +242,25 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
                 if (isinstance(v, str) and v in generated) or (isinstance(v, tuple) and generated & set(
                         x for x in v if isinstance(x, str))):
                     reject()
+
+        def _events(self, m_state: dict, e_state: dict) -> list[str]:
+            """The engine's events for the containers whose state differs, oldest first: what the
+            daemon did to them (a late `pause` from containerd's event is told apart from one the
+            run asked for only here)."""
+            m, e = m_state.get("containers", {}), e_state.get("containers", {})
+            names = sorted(n for n in set(m) | set(e) if m.get(n) != e.get(n))
+            if not names:
+                return []
+            try:
+                now = time.time()
+                seen = self.adapter.api.events(since=int(self.started), until=int(now) + 1, decode=True,
+                                               filters={"container": [self.adapter.prefix + n for n in names]})
+                lines = [f"event {ev.get('timeNano', 0) / 1e9 - self.started:8.3f} s  "
+                         f"{ev.get('Action')} {ev.get('Actor', {}).get('Attributes', {}).get('name', '')}"
+                         for ev in seen if ev.get("Type") == "container"]
+            except Exception as ex:  # the note is for the reader; its absence must not hide the divergence
+                return [f"(the engine's events could not be read: {ex})"]
+            return ["the engine's events for " + ", ".join(names) + " since the session began:"] + lines
 
         def _engine_id(self, text: str) -> str:
             """A model id (short or full, with or without sha256:) as the engine's id."""
@@ -329,9 +349,9 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
                     self.engine_files[path] = data
                 if isinstance(engine_command, (cmd.Exec, cmd.Start, cmd.Restart, cmd.Run, cmd.Cp)):
                     self.observer.touched()
-                late = settle(self.adapter.api, self.adapter.owner, self.world, lambda c: self.adapter.prefix + c.name,
-                              execs=isinstance(engine_command, cmd.Exec) and engine_command.detach, profile=self.profile)
-                raw = self.observer.raw()
+                raw, late = observe(self.adapter.api, self.adapter.owner, self.observer, self.world,
+                                    lambda c: self.adapter.prefix + c.name, profile=self.profile,
+                                    execs=isinstance(engine_command, cmd.Exec) and engine_command.detach)
             except Exception as e:
                 raise name_failure(e, f"observing the engine after {verb}") from e
             type(self).seconds_engine += time.perf_counter() - t0
@@ -366,7 +386,8 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
                 diff = {k: (m_state[k], e_state.get(k)) for k in m_state if m_state[k] != e_state.get(k)}
                 raise Divergence(self.script(), "state", {k: v[0] for k, v in diff.items()},
                                  {k: v[1] for k, v in diff.items()},
-                                 note="\n".join(self.adapter.owner.strip(x) for x in late))
+                                 note="\n".join(self.adapter.owner.strip(x) for x in
+                                                 late + self._events(m_state, e_state)))
             if isinstance(command, cmd.Cp) and not command.into:  # the host folder, as the model knows it
                 m_host, e_host = host_folder.compare(self.host, self.adapter.host_dir)
                 if m_host != e_host:
@@ -601,7 +622,7 @@ def conform(urls, private, examples, steps, seed, dialect, allow_known, as_json,
                "restarts": restarts, "coverage": COVERAGE.to_json(), **edges.json()}
         if isinstance(failure, Divergence):
             out["divergence"] = {"aspect": failure.aspect, "script": failure.script, "model": failure.model,
-                                 "engine": failure.engine}
+                                 "engine": failure.engine, **({"note": failure.note} if failure.note else {})}
         elif failure is not None:
             out["error"] = failure.report() if isinstance(failure, DockspecBug) else str(failure)
         click.echo(json.dumps(out, default=str))

@@ -145,3 +145,26 @@ def _is_timeout(e: BaseException) -> bool:
     import requests
 
     return isinstance(e, (requests.exceptions.Timeout, requests.exceptions.ConnectionError, TimeoutError))
+
+
+def observe(api, owner: Owner, observer, world, engine_name, *, execs: bool = False, profile=None,
+            rounds: int = 3):
+    """Settle, then read the engine's objects (`observer.raw()`); return (raw, late lines).
+
+    Docker's pause flag lags (`model.live`): after a commit of a running container or an
+    `unpause`, containerd's late "paused" event sets the flag again for the moment before its
+    "resumed" event clears it (seen on 20.10 under load: `pause`, `unpause` from the command,
+    then `pause`, `unpause` from the events, 8 ms apart).  `settle` may find the flag clear and
+    the reading a moment later catch it set: a container the model has running that the reading
+    shows paused is settled and read again, up to `rounds` readings; one `settle` already waited
+    for in vain is compared as it is."""
+    late = settle(api, owner, world, engine_name, execs=execs, profile=profile)
+    raw = observer.raw()
+    running = {engine_name(c) for c in world.containers.values() if c.status is Status.RUNNING}
+    for _ in range(rounds - 1):
+        waited = {line.split(":", 1)[0] for line in late}
+        if not any(_name(c) in running - waited and c.get("State") == "paused" for c in raw.containers):
+            break
+        late = settle(api, owner, world, engine_name, execs=execs, profile=profile)
+        raw = observer.raw()
+    return raw, late

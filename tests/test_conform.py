@@ -192,3 +192,31 @@ def test_a_die_event_that_never_comes_is_waited_for_a_while_only():
 def test_a_failure_named_where_it_was_met_keeps_its_name():
     fault = EngineFault("no die event")
     assert name_failure(fault, "run") is fault
+
+
+@pytest.mark.engine
+def test_a_state_divergence_lists_the_engines_events_for_the_container(engine):
+    """A container paused behind the model's back: the state differs, and the note shows the engine's
+    own account (its `pause` event), which tells a race the model missed from a wrong model."""
+    from model import commands as cmd
+    from spec import fixtures
+
+    from dockspec.conform import make_machine
+
+    machine = make_machine(engine)()
+    try:
+        machine.execute(cmd.Import(fixtures.base_tar(), "base:1"))
+        machine.execute(cmd.Run(cmd.Create("base:1", ("sleep", "1000"), name="c1"), detach=True))
+        machine.adapter.api.pause(machine.adapter.prefix + "c1")
+        with pytest.raises(Divergence) as e:
+            machine.execute(cmd.Ps())
+        d = e.value
+        assert d.aspect == "state"
+        assert d.model["containers"]["c1"]["status"] == "running"
+        assert d.engine["containers"]["c1"]["status"] == "paused"
+        note = d.note.splitlines()
+        events = note[note.index("the engine's events for c1 since the session began:"):]
+        assert [line.split()[-2:] for line in events[1:]][-1] == ["pause", "c1"]  # the run's prefix stripped, as everywhere in a report
+        assert any(line.split()[-2] == "start" for line in events[1:])
+    finally:
+        machine.teardown()
