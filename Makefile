@@ -21,14 +21,13 @@ run: $(STAMP)
 	$(BIN)/dockspec check
 
 # The private engines the tests run on (`dockspec engine list`); each is installed when missing.
-ENGINES ?= docker-20.10 docker-26.1 docker-28.5 docker-26.1-containerd docker-28.5-containerd
+ENGINES ?= docker-20.10 docker-26.1 docker-28.5 docker-26.1-containerd docker-28.5-containerd podman-4.3 podman-5.4
 # pytest-xdist workers: each starts the engines its tests need; one engine's tests stay in one
-# worker (tests/conftest.py), the slowest engines first. Most of a run waits on engines (stop timeouts,
-# sleeps), so three workers fit on two cores.  Podman 4.3 and 5.4 agree on every replay and conform in
-# a short lockstep run, but with them `.ci/run` took 28 min on two cores (README, "The two commands");
-# `make test ENGINES="... podman-4.3 podman-5.4" WORKERS=4` runs them.
+# worker (tests/conftest.py), the slowest engines first.  Most of a run waits on engines (stop
+# timeouts, sleeps, Podman's 10 s `rm -f`): four workers used 1.2 of the two cores in a
+# seven-engine run (README, "The two commands").
 # WORKERS=0 runs in one process against engines started beforehand.
-WORKERS ?= 3
+WORKERS ?= 4
 
 test: $(STAMP)
 	DOCKSPEC_TEST_ENGINES="$(ENGINES)" DOCKSPEC_ENGINE_DIR=$${DOCKSPEC_ENGINE_DIR:-/tmp/dockspec-engine-test} scripts/with-engine.sh --engines "$(ENGINES)" --workers $(WORKERS) $(BIN)/python -m pytest $(PYTEST_ARGS)
