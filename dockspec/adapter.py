@@ -342,11 +342,14 @@ class Adapter:
             return out
         # A foreground run listens before it starts, as the CLI does: a `--rm` container may be
         # gone (exit code and logs with it) by the time `start` returns on a loaded engine.
+        # Podman prepares the container for an attach (`runc create`): a workload that cannot start
+        # (its executable missing) is refused there, by the attach (4.3: 409, 5.4: 500), with the
+        # runtime's words, and the container stays created, as when Docker's `start` refuses it.
         died = output = None
-        if not c.detach:
-            died = self.api.events(filters={"container": cid, "event": "die"}, decode=True)
-            output = self.api.attach(cid, stdout=True, stderr=False, stream=True, logs=True)
         try:
+            if not c.detach:
+                died = self.api.events(filters={"container": cid, "event": "die"}, decode=True)
+                output = self.api.attach(cid, stdout=True, stderr=False, stream=True, logs=True)
             self.api.start(cid)
         except Exception as e:
             for stream in (died, output):

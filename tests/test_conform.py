@@ -220,3 +220,44 @@ def test_a_state_divergence_lists_the_engines_events_for_the_container(engine):
         assert any(line.split()[-2] == "start" for line in events[1:])
     finally:
         machine.teardown()
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("name", ["docker-20.10", *OTHER_ENGINES])
+def test_a_workload_that_cannot_start_is_refused_as_the_model_says(named_engine, name):
+    """`run` (foreground and -d) of an image without the command's executable: Docker's `start` refuses
+    it (400); Podman refuses the attach a foreground run makes first (it creates the container there:
+    4.3 409, 5.4 500) and `start` (500).  Both are the model's exit 127, "executable file not found",
+    and leave the container created (podman-4.3 lockstep seed 943 once met the attach's 409 unmapped)."""
+    import io
+    import tarfile
+
+    from dockspec import engines
+    from dockspec.adapter import Adapter
+    from dockspec.dialects import dialect_for
+    from dockspec.observe import Classifier
+    from model import commands as cmd
+    from model.engine import step
+    from model.values import Status, World
+
+    profile = dialect_for(None, engines.get(name))
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as t:
+        info = tarfile.TarInfo("hello.txt")
+        info.size = 6
+        t.addfile(info, io.BytesIO(b"hello\n"))
+    a = Adapter(named_engine(name), classify=Classifier(profile))
+    world = step(World(), cmd.Import(buf.getvalue(), "nosh:1"), profile).world
+    try:
+        assert a.apply(cmd.Import(buf.getvalue(), "nosh:1")).exit == 0
+        for detach in (False, True):
+            run = cmd.Run(cmd.Create("nosh:1", ("sh", "-c", "true"), name=f"n{int(detach)}"), detach=detach)
+            model = step(world, run, profile)
+            world = model.world
+            engine = a.apply(run)
+            assert (engine.exit, engine.kind) == (model.exit, model.error.kind), engine.stderr
+            assert world.container_by_name(f"n{int(detach)}").status is Status.CREATED
+            (row,) = a.api.containers(all=True, filters={"name": a.prefix + f"n{int(detach)}"})
+            assert row["State"] == "created"
+    finally:
+        a.cleanup()
