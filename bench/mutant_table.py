@@ -1246,6 +1246,13 @@ def cp_reads_podman_mounts(original):
     return _policy(original, cp_out_reads_podman_mounts=True)
 
 
+@mutant("cp out of FILE/ copies the file as podman does although the dialect refuses, \"not a directory\"",
+        rule="cp_out_of_a_file_named_with_a_slash (law)", seam="TRANSITIONS[Cp]",
+        witness="create --name ctr1 base:1 true; cp ctr1:/etc/passwd/ out")
+def cp_file_slash_ignored(original):
+    return _policy(original, cp_out_file_slash_ignored=True)
+
+
 @mutant("stop -t 0 of a container whose TERM trap exits at once is certain the trap runs: the SIGKILL race is not offered",
         rule="races_only_on_auto_removal", seam="TRANSITIONS[Stop]",
         witness="run -d --name ctr1 base:1 sh -c 'trap \"exit 0\" TERM; sleep 1000 & wait'\nstop -t 0 ctr1")

@@ -263,7 +263,12 @@ def _copy_out(world: World, c: cmd.Cp, p: Profile) -> Result:
             return refused(world, refusal)
         real, e = _stat(view, path)
     if e is None and path.endswith("/") and _stat(view, path.rstrip("/"))[1] is not None:
-        return refused(world, p.error("cp_source_not_directory", root="<data-root>/merged", path=path))
+        if not p.cp_out_file_slash_ignored:
+            return refused(world, p.error("cp_source_not_directory", root="<data-root>/merged", path=path))
+        path = path.rstrip("/")
+        real, e = _stat(view, path)
+    elif e is None and p.cp_out_file_slash_ignored and path.endswith("/.") and _stat(view, path[:-2])[1] is not None:
+        raise _NotModelled(f"{path}: a file named with a trailing \"/.\"")
     if e is None:
         return refused(world, p.error("cp_no_such_path", name=c.container, path=c.path))
     below = {"": e}

@@ -338,6 +338,10 @@ class Profile:
     # the init's path ("chdir ...: not a directory", replays/66-podman-
     # cp-mounts.sh:8, :15; bench/soak podman-5.4 seed 911, podman-4.3 seed 911).
     cp_out_reads_podman_mounts: bool = False
+    # `cp CTR:FILE/ HOST`: a trailing "/" on a file the container has is ignored, the file copied as
+    # without it (Podman's CLI and socket); Docker refuses, "lstat ...: not a directory" (replays/68-cp-file-slash.sh).
+    # "FILE/." is not modelled there (Podman's CLI wrote nothing to a new host path, exit 0).
+    cp_out_file_slash_ignored: bool = False
     # `diff` lists a directory of the read-write layer as changed (C) whenever the image has it too
     # (Podman compares directories by mtime: replays/09-diff.sh:14, :18); 20.10 only when its mode changed.
     diff_dirs_by_mtime: bool = False

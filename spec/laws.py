@@ -301,6 +301,19 @@ def cp_out_of_an_exited_init_container_s_init(world: World, p: Profile = DOCKER_
         assert r.error is None and r.files["out"] == world.rootfs(world.container_by_name("law")).view[p.init_path]
 
 
+def cp_out_of_a_file_named_with_a_slash(world: World, p: Profile = DOCKER_20_10) -> None:
+    """`cp CTR:FILE/ NEW` is refused, "not a directory", or copies the file as `cp CTR:FILE NEW` does where the dialect ignores the slash (podman: replays/68-cp-file-slash.sh)."""
+    assume(BASE_REF in world.tags and world.container_by_name("law") is None)
+    world = _ok(step(world, cmd.Create(BASE_REF, ("true",), name="law", network="none"), p)).world
+    slash = step(world, cmd.Cp("law", "/etc/passwd/", "out", into=False, host={}, host_parent=True), p)
+    plain = step(world, cmd.Cp("law", "/etc/passwd", "out", into=False, host={}, host_parent=True), p)
+    assert slash.world == world
+    if p.cp_out_file_slash_ignored:
+        assert slash.error is None and slash.files == plain.files and "out" in plain.files
+    else:
+        assert slash.error is not None and slash.error.kind is ErrorKind.NO_SUCH_FILE and not slash.files
+
+
 def rmi_force_of_the_last_tag_of_an_image_in_use(world: World, p: Profile = DOCKER_20_10) -> None:
     """`rmi -f` of the last tag of an image a stopped container uses deletes the image (the container keeps its layers), or keeps it untagged where the dialect keeps images in use."""
     assume(BASE_REF in world.tags and "law:1" not in world.tags)
@@ -519,6 +532,7 @@ LAWS = {
                                                      lambda p: (worlds(p),)),
     "rmi_of_the_last_tag_of_a_parent": (rmi_of_the_last_tag_of_a_parent, lambda p: (worlds(p), st.booleans())),
     "cp_out_of_an_exited_init_container_s_init": (cp_out_of_an_exited_init_container_s_init, lambda p: (worlds(p),)),
+    "cp_out_of_a_file_named_with_a_slash": (cp_out_of_a_file_named_with_a_slash, lambda p: (worlds(p),)),
     "a_container_created_by_id_shows_the_id_or_a_tag": (a_container_created_by_id_shows_the_id_or_a_tag,
                                                         lambda p: (worlds(p),)),
     "inspect_reads_an_exited_container_as_exited": (inspect_reads_an_exited_container_as_exited, lambda p: (worlds(p),)),
