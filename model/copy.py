@@ -187,6 +187,12 @@ def _copy_in(world: World, c: cmd.Cp, p: Profile) -> Result:
     if src.kind is fs.Kind.SYMLINK:
         raise _NotModelled("a symbolic link as the source (without -L the link itself is copied)")
     src_dir = src.kind is fs.Kind.DIR
+    if (src_dir and p.start_touches_etc and target is not None and not target.started
+            and fs.normpath(dest) in fs.BIND_MOUNTS):
+        # no init layer: a never-started Podman container has no /etc/hosts, so the folder is copied there,
+        # and the start then fails to mount the engine's file onto it (both Podmans: "not a directory: OCI
+        # runtime error", 500; bench/soak podman-5.4 seed 927 of round 5)
+        raise _NotModelled(f"a folder copied onto {fs.normpath(dest)} of a container never started")
     base = _base(c.host_path)
     if exists and is_dir:
         into, top = dest, base
