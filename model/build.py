@@ -918,7 +918,7 @@ def build(world: World, c: cmd.Build, p: Profile) -> Result:
         b.say(f"[Warning] One or more build-args [{' '.join(left)}] were not consumed")
     b.say(f"Successfully built {b.image.short_id}")
     for ref in tags:
-        b.world = set_tag(b.world, ref, b.image.id)
+        b.world = set_tag(b.world, ref, b.image.id, p.tag_order)
         b.say(f"Successfully tagged {ref}")
     if c.quiet:
         return Result(b.world, b.image.id + "\n")

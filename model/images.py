@@ -83,15 +83,21 @@ def make_image(world: World, parent: Image | None, changes: fs.Changes, config: 
     return world.put_image(img, new_layers), img
 
 
-def set_tag(world: World, ref: refs.Ref, image_id_: str) -> World:
-    return replace(world, tags=world.tags.set(str(ref), image_id_))
+def set_tag(world: World, ref: refs.Ref, image_id_: str, order: str = "kept") -> World:
+    """Point the name `ref` at an image; `order` (the dialect's `tag_order`) says whether a name it
+    already had, or one moved from another image, becomes the image's newest name."""
+    key, tags = str(ref), world.tags
+    old = tags.get(key)
+    if old is not None and (order == "readded" or (order == "moved" and old != image_id_)):
+        tags = tags.delete(key)  # set again below: the last of `world.tags`, the image's newest name
+    return replace(world, tags=tags.set(key, image_id_))
 
 
-def move_tag(world: World, ref: refs.Ref, image_id_: str, keep_replaced: bool = True) -> World:
+def move_tag(world: World, ref: refs.Ref, image_id_: str, keep_replaced: bool = True, order: str = "kept") -> World:
     """`set_tag`; with `keep_replaced` False, the image the name leaves is deleted when nothing
     else holds it (no tag, no container, no child image), as the containerd image store does."""
     old = world.tags.get(str(ref))
-    world = set_tag(world, ref, image_id_)
+    world = set_tag(world, ref, image_id_, order)
     if keep_replaced or old is None or old == image_id_ or old not in world.images:
         return world
     if world.image_tags(old) or world.containers_of(old) or world.children(old):
@@ -128,7 +134,7 @@ def commit(world: World, c: cmd.Commit, p: Profile) -> Result:
         after, img = make_image(world, parent, target.rw, target.config, row, container_cmd=target.config.cmd,
                                 container=target.id, always_layer=p.commit_layer_always, layer_owner=layer_owner)
         if ref is not None:
-            after = set_tag(after, ref, img.id)
+            after = set_tag(after, ref, img.id, p.tag_order)
         return Result(after, (img.id[7:] if p.cli_bare_ids else img.id) + "\n")
 
     if not p.commit_layer_always:
@@ -185,7 +191,7 @@ def tag(world: World, c: cmd.Tag, p: Profile) -> Result:
     img = find(world, c.source)
     if img is None:
         return refused(world, p.error("no_such_image_daemon", ref=_familiar(c.source)))
-    return Result(set_tag(world, ref, img.id))
+    return Result(set_tag(world, ref, img.id, p.tag_order))
 
 
 def _shown(ref: str, p: Profile) -> str:

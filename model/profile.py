@@ -368,6 +368,13 @@ class Profile:
     # ... and so does a build's FROM row, whatever reference the FROM line typed (podman 5.4: bench/soak seeds
     # 921, 922 of round 5, `FROM base:1` after `tag base:1 base:v2` gives "FROM base:v2"; 44-podman-prune-build.sh:10)
     from_row_names_newest_tag: bool = False
+    # An image's names in the order they were given, the newest last (`world.tags`), as the "first" and
+    # "newest" name policies read them: a name given again keeps its place ("kept": Docker, whose lists sort
+    # names anyway); a name moved from another image becomes the newest ("moved": podman 4.3); any name
+    # given, even one the image has, becomes the newest ("readded": podman 5.4).  Seen through the socket
+    # (RepoTags, 5.4 newest first, 4.3 oldest first) and as `commit`'s FROM row (replays/69-tag-order.sh;
+    # bench/soak podman-5.4 seed 928, podman-4.3 seed 941 of round 5).
+    tag_order: str = "kept"
     commit_created_by: str = ""
     commit_comment: str = ""
 

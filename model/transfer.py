@@ -67,7 +67,7 @@ def import_(world: World, c: cmd.Import, p: Profile) -> Result:
         lid = img.layers[0]
         world = replace(world, layers=world.layers.set(lid, known[lid] if lid in known else _import_layer(changes, c.data, p)))
     if ref is not None:
-        world = move_tag(world, ref, img.id, keep_replaced=p.import_keeps_replaced_image)
+        world = move_tag(world, ref, img.id, keep_replaced=p.import_keeps_replaced_image, order=p.tag_order)
     return Result(world, img.id + "\n")
 
 
@@ -207,7 +207,7 @@ def load(world: World, c: cmd.Load, p: Profile) -> Result:
             out.world = out.world.put_image(img, tuple(out.world.layers.get(l.id, l) for l in layers))
         tags = entry.get("RepoTags") or []
         for t in tags:
-            out.world = set_tag(out.world, refs.parse(t), img.id)
+            out.world = set_tag(out.world, refs.parse(t), img.id, p.tag_order)
             out.print(f"Loaded image: {t}")
         if not tags:
             out.print(f"Loaded image ID: {img.id}")

@@ -301,6 +301,25 @@ def cp_out_of_an_exited_init_container_s_init(world: World, p: Profile = DOCKER_
         assert r.error is None and r.files["out"] == world.rootfs(world.container_by_name("law")).view[p.init_path]
 
 
+def tag_orders_an_images_names(world: World, p: Profile = DOCKER_20_10) -> None:
+    """`tag` keeps a name's place among its image's names, or makes it the newest where the dialect's `tag_order` says: a name moved from another image ("moved", "readded"), a name the image already has ("readded")."""
+    assume(BASE_REF in world.tags and not any(t.startswith("law") for t in world.tags))
+    img = world.tags[BASE_REF]
+    world = _ok(step(world, cmd.Tag(BASE_REF, "law:1"), p)).world
+    world = _child_image(world, "law:2", BASE_REF, ("touch", "/tmp/f1"), "law2", p)
+    other = world.tags["law:2"]
+
+    def place(w: World, name: str) -> int:
+        return list(w.tags).index(name)
+
+    newest = len(world.tags) - 1  # the last name given, of every image
+    again = _ok(step(world, cmd.Tag(BASE_REF, BASE_REF), p)).world
+    assert place(again, BASE_REF) == (newest if p.tag_order == "readded" else place(world, BASE_REF))
+    moved = _ok(step(world, cmd.Tag("law:2", "law:1"), p)).world
+    assert moved.tags["law:1"] == other and moved.tags[BASE_REF] == img
+    assert place(moved, "law:1") == (place(world, "law:1") if p.tag_order == "kept" else newest)
+
+
 def cp_out_of_a_file_named_with_a_slash(world: World, p: Profile = DOCKER_20_10) -> None:
     """`cp CTR:FILE/ NEW` is refused, "not a directory", or copies the file as `cp CTR:FILE NEW` does where the dialect ignores the slash (podman: replays/68-cp-file-slash.sh)."""
     assume(BASE_REF in world.tags and world.container_by_name("law") is None)
@@ -533,6 +552,7 @@ LAWS = {
     "rmi_of_the_last_tag_of_a_parent": (rmi_of_the_last_tag_of_a_parent, lambda p: (worlds(p), st.booleans())),
     "cp_out_of_an_exited_init_container_s_init": (cp_out_of_an_exited_init_container_s_init, lambda p: (worlds(p),)),
     "cp_out_of_a_file_named_with_a_slash": (cp_out_of_a_file_named_with_a_slash, lambda p: (worlds(p),)),
+    "tag_orders_an_images_names": (tag_orders_an_images_names, lambda p: (worlds(p),)),
     "a_container_created_by_id_shows_the_id_or_a_tag": (a_container_created_by_id_shows_the_id_or_a_tag,
                                                         lambda p: (worlds(p),)),
     "inspect_reads_an_exited_container_as_exited": (inspect_reads_an_exited_container_as_exited, lambda p: (worlds(p),)),

@@ -145,7 +145,7 @@ def build(world: World, c: cmd.Build, p: Profile) -> Result:
         new_layers = tuple(b.world.layers[l] for l in last.layers if l not in world.layers)
         out = out.put_image(image, new_layers)
     for ref in tags:
-        out = move_tag(out, ref, iid, keep_replaced=p.buildkit_keeps_replaced_image)
+        out = move_tag(out, ref, iid, keep_replaced=p.buildkit_keeps_replaced_image, order=p.tag_order)
     if c.quiet:
         return Result(out, iid + "\n")
     return Result(out, "", _progress(run, tags))

@@ -134,6 +134,8 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     container_image_ref_tagged=True,
     # ... and created by the image's id, its first tag (replays/44-podman-prune-build.sh:16)
     container_by_id_names_tag="first",
+    # a name moved from another image is the image's newest (replays/69-tag-order.sh; soak seed 941 of round 5)
+    tag_order="moved",
     # rm -f / rmi -f of a missing name: nothing said (replays/07-rm.sh:10, 14-rmi-children.sh:7)
     force_ignores_missing_silently=True,
     # start naming again an exited --rm container not yet removed starts it again (replays/24-auto-remove-race.sh:24)
@@ -185,6 +187,8 @@ PODMAN_5_4 = differs(PODMAN_4_3, "podman-5.4", summary="Podman 5.4 (Debian trixi
     from_row_names_newest_tag=True,
     # ... and a container created by id records the image's newest tag (replays/63-prune-by-id.sh:9)
     container_by_id_names_tag="newest",
+    # ... and so is a name given again to the image that has it (replays/69-tag-order.sh; soak seed 928 of round 5)
+    tag_order="readded",
     # rename drops a leading "/" as Docker does (replays/25-rename.sh:10)
     rename_keeps_slash=False,
     # the mount points start makes in the container's layer, the init's too, are 0644 files (4.3: 0755): `export`
