@@ -261,3 +261,28 @@ def test_a_workload_that_cannot_start_is_refused_as_the_model_says(named_engine,
             assert row["State"] == "created"
     finally:
         a.cleanup()
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("name", ["docker-20.10", *OTHER_ENGINES])
+def test_rm_of_several_names_one_missing_agrees(named_engine, name):
+    """`rm ctr1 ctr2` with ctr1 missing: Docker removes ctr2; podman's CLI looks every name up first and
+    removes none (replays/07-rm.sh:7), which the adapter asks the same way through the socket, where one
+    DELETE a name removed ctr2 (bench/soak podman-5.4 seed 1004).  In lockstep: the machine compares."""
+    from dockspec import engines
+    from dockspec.conform import make_machine
+    from dockspec.dialects import dialect_for
+    from model import commands as cmd
+    from spec import fixtures
+
+    profile = dialect_for(None, engines.get(name))
+    machine = make_machine(named_engine(name), profile=profile)()
+    try:
+        machine.execute(fixtures.import_base())
+        assert (machine._new_container(), machine._new_container()) == ("ctr1", "ctr2")  # names the machine typed
+        machine.execute(cmd.Create("base:1", ("sleep", "1000"), name="ctr2", network="none"))
+        r = machine.execute(cmd.Rm(("ctr1", "ctr2", "ctr1")))
+        assert (machine.world.container_by_name("ctr2") is None) == (not profile.rm_checks_all_first)
+        assert r.error is not None
+    finally:
+        machine.teardown()
