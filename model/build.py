@@ -637,7 +637,7 @@ class _Builder:
                     raise _Unsupported(ins, f"invalid reference {text!r}") from None
                 raise _Stop(self.p.error("build_pull_denied", repo=repo))
             self.image, self.trail = image, ()
-            self.from_ref = source_name(self.world, image.id, text, self.p)
+            self.from_ref = source_name(self.world, image.id, text, self.p, in_typed_repo=True)
         self.from_id = self.image.id if stage is None else ""
         env = self.image.config.env
         if not any(e.partition("=")[0] == "PATH" for e in env):

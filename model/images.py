@@ -150,23 +150,36 @@ def commit(world: World, c: cmd.Commit, p: Profile) -> Result:
     return replace(result, alternatives=tuple(committed(key) for key in shared)) if shared else result
 
 
-def source_name(world: World, image_id: str, typed: str, p: Profile) -> str:
+def source_name(world: World, image_id: str, typed: str, p: Profile, in_typed_repo: bool = False) -> str:
     """How a `FROM` row names the image a commit or build step started from: the reference as typed,
-    normalised (`base` is `base:latest`; podman 5.4), or, where the dialect says
-    (`from_row_names_first_tag`, podman 4.3), the first of the image's names, the oldest tag still on it
-    (replays/44-podman-prune-build.sh:10, :13); the image's bare id when it was named by id or has no name."""
-    if p.from_row_names_first_tag:
-        return next((t for t, i in world.tags.items() if i == image_id), image_id[7:])
-    if p.from_row_names_newest_tag:  # podman 5.4 (bench/soak seeds 921, 922 of round 5)
-        newest = [t for t, i in world.tags.items() if i == image_id]
-        if newest:
-            return newest[-1]
+    normalised (`base` is `base:latest`), or, where the dialect says, the first of the image's names, the
+    oldest tag still on it (`from_row_names_first_tag`, podman 4.3: replays/44-podman-prune-build.sh:10, :13)
+    or the newest (`from_row_names_newest_tag`, podman 5.4); with `in_typed_repo` (a build's FROM line),
+    the first or newest of its names in the repository typed (replays/70-from-row-repo.sh); the image's
+    bare id when it was named by id or has no name."""
+    if p.from_row_names_first_tag or p.from_row_names_newest_tag:
+        names = [t for t, i in world.tags.items() if i == image_id]
+        repo = _repo(typed) if in_typed_repo else None
+        if repo is not None and any(_repo(t) == repo for t in names):
+            names = [t for t in names if _repo(t) == repo]
+        if names:
+            return names[0] if p.from_row_names_first_tag else names[-1]
+        if p.from_row_names_first_tag:
+            return image_id[7:]
     if refs.full_id(typed) == image_id[7:] or typed in (image_id, image_id[7:]) or image_id[7:].startswith(typed):
         return image_id[7:]
     try:
         return str(refs.parse(typed))
     except refs.InvalidReference:
         return typed
+
+
+def _repo(text: str) -> str | None:
+    """The repository a reference names (None for an id or what does not parse)."""
+    try:
+        return refs.parse(text).repo
+    except refs.InvalidReference:
+        return None
 
 
 def commit_source(world: World, target: Container, p: Profile) -> str:

@@ -359,14 +359,16 @@ class Profile:
     # A build step's history comment: none (Docker), or what the step was built on (buildah): "FROM <the
     # FROM line's reference>" for the first step, then "FROM <the previous step's image id>" (16-build.sh:3).
     build_rows_name_their_source: bool = False
-    # A FROM row names the reference typed (podman 5.4) or the image's first name (podman 4.3: 44:10, :13).
+    # A FROM row names the reference typed (podman 5.4) or the image's first name (podman 4.3: 44:10, :13);
+    # a build's, the first of its names in the repository the FROM line typed (replays/70-from-row-repo.sh).
     from_row_names_first_tag: bool = False
     # commit's FROM row names the newest of the image's tags (the last name given), whatever the
     # container was created from, by id too (podman 5.4: 44-podman-prune-build.sh:17, :18); a build's
     # FROM row still names the reference typed.
     commit_row_names_newest_tag: bool = False
-    # ... and so does a build's FROM row, whatever reference the FROM line typed (podman 5.4: bench/soak seeds
-    # 921, 922 of round 5, `FROM base:1` after `tag base:1 base:v2` gives "FROM base:v2"; 44-podman-prune-build.sh:10)
+    # ... and so does a build's FROM row, the newest of the image's names in the repository the FROM line typed
+    # (podman 5.4: bench/soak seeds 921, 922 of round 5, `FROM base:1` after `tag base:1 base:v2` gives
+    # "FROM base:v2"; 44-podman-prune-build.sh:10; replays/70-from-row-repo.sh)
     from_row_names_newest_tag: bool = False
     # An image's names in the order they were given, the newest last (`world.tags`), as the "first" and
     # "newest" name policies read them: a name given again keeps its place ("kept": Docker, whose lists sort

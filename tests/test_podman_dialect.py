@@ -392,3 +392,21 @@ def test_a_folder_copied_onto_a_mount_point_of_a_container_never_started(p):
     started = session("docker start c1", p=p, world=world)
     r = step(started, Cp("c1", "/etc/hosts", "dir", into=True, host=entries(HOST_FILES, "dir")), p)
     assert r.error is not None and r.error.kind is not K.UNSUPPORTED_WORKLOAD
+
+
+@pytest.mark.parametrize("p, rows", [(P43, ["base:1", "img1:2", "base:1", "img1:2", "zz:9"]),
+                                     (P54, ["base:latest", "img1:latest", "base:latest", "img1:latest", "zz:9"])])
+def test_a_builds_from_row_names_the_image_by_the_repository_typed(p, rows):
+    """replays/70-from-row-repo.sh: the image named base:1, base:v1, img1:2, base:latest, img1:latest, zz:9 (in
+    that order); FROM lines typing base:v1, img1:2, base:latest, img1:latest, zz:9.  4.3 names the first of its
+    names in that repository, 5.4 the newest; a commit's row looks at every name (4.3 base:1, 5.4 zz:9)."""
+    from model import commands as cmd
+
+    world = based(*(f"docker tag base:1 {t}" for t in ("base:v1", "img1:2", "base:latest", "img1:latest", "zz:9")), p=p)
+    got = []
+    for n, typed in enumerate(("base:v1", "img1:2", "base:latest", "img1:latest", "zz:9")):
+        world = step(world, cmd.Build(f"FROM {typed}\nRUN mkdir -p /a/{n}\n", tags=(f"o{n}:1",)), p).world
+        got.append(world.images[world.tags[f"o{n}:1"]].history[-1].comment.removeprefix("FROM "))
+    assert got == rows
+    world = session("docker run --network none --name k1 img1:latest true", "docker commit k1 c1:1", p=p, world=world)
+    assert world.images[world.tags["c1:1"]].history[-1].comment == "FROM " + ("base:1" if p is P43 else "zz:9")
