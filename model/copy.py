@@ -229,10 +229,11 @@ def _podman_mounts(target, real: str | None, e, view, p: Profile):
 
     Podman's cp works on the container's mounted storage, where its bind mounts are not; a path that is
     itself one of them is read from the mount's source while the container runs: /run/.containerenv an
-    empty 0644 file, /etc/hosts, /etc/hostname and the init the engine's own (not modelled).  A folder is
-    read from the storage, its mount points the layer's files (bench/soak podman-4.3 seed 941: `cp ctr1:/run`
-    of a paused container: .containerenv 0755).  A container not running has no init mounted: the
-    copier fails on its path."""
+    empty 0644 file, /etc/hosts, /etc/hostname and the init the engine's own (not modelled).  A folder of a
+    running container holding one reads it so too (by hand on both Podmans; bench/soak podman-5.4 seed 1006:
+    `cp ctr2:/run` gave the init's binary); a paused or stopped one's folder holds the layer's files (bench/soak
+    podman-4.3 seed 941: `cp ctr1:/run` of a paused container: .containerenv 0755).  A container not
+    running has no init mounted: the copier fails on its path."""
     from .values import Status
 
     if real is None:
@@ -241,6 +242,13 @@ def _podman_mounts(target, real: str | None, e, view, p: Profile):
     init = p.init_path if target.init else None
     if real == init and not live:  # replays/66-podman-cp-mounts.sh:8, :15
         return p.error("cp_init_not_mounted", source=PODMAN_INIT_SOURCE, path=real, name=target.name), view
+    if e is not None and e.kind is fs.Kind.DIR and target.status is Status.RUNNING:
+        below = [q for q in (init, *PODMAN_ENGINE_FILES) if q is not None and q in view and fs.is_below(q, real)]
+        if below:
+            raise _NotModelled(f"{below[0]}: the engine's own file, mounted, in the folder copied")
+        if PODMAN_CONTAINERENV in view and fs.is_below(PODMAN_CONTAINERENV, real):
+            view = {**view, PODMAN_CONTAINERENV: fs.file(b"", 0o644)}
+        return None, view
     if not live or e is None or e.kind is fs.Kind.DIR:
         return None, view  # the layer's files (bench/soak podman-5.4 seed 921, podman-4.3 seed 941)
     if real in (init, *PODMAN_ENGINE_FILES):

@@ -15,3 +15,15 @@ docker stop -t 0 c1
 docker cp c1:/run/podman-init out6
 docker cp c1:/run/.containerenv out7
 docker cp c1:/etc/hosts out8
+# a folder of a running container reads the mounts in it too (.containerenv an empty 0644 file); paused, the layer's
+# (bench/soak podman-5.4 seed 1006: `cp ctr2:/run` of a running --init container gave the init's binary: not modelled)
+docker run -d --name c2 --network none base:1 sleep 1000
+docker cp c2:/run out9
+docker cp out9 c1:/tmp/run9
+docker pause c2
+docker cp c2:/run out10
+docker cp out10 c1:/tmp/run10
+docker unpause c2
+docker start c1
+docker exec c1 ls -l /tmp/run9/.containerenv /tmp/run10/.containerenv
+docker rm -f c1 c2

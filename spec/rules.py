@@ -832,8 +832,9 @@ def cp_out_copies_what_the_container_holds(before: World, command: object, resul
     src = fs.normpath(command.path.removesuffix("/.") or "/")
     view = before.rootfs(c).view
     if (profile.cp_out_reads_podman_mounts and c.status is Status.RUNNING and "/run/.containerenv" in view
-            and src == "/run/.containerenv"):
-        view = {**view, "/run/.containerenv": fs.file(b"", 0o644)}  # podman's mount (replays/66-podman-cp-mounts.sh:10)
+            and (src == "/run/.containerenv" or fs.is_below("/run/.containerenv", src))):
+        # podman's mount, alone or in a folder copied (replays/66-podman-cp-mounts.sh:10, :16)
+        view = {**view, "/run/.containerenv": fs.file(b"", 0o644)}
     if command.host or command.path.endswith("/") or any(
             (e := view.get(a)) is not None and e.kind is fs.Kind.SYMLINK for a in fs.ancestors(src)):
         return True  # onto what the host has, or through a link: the placement rules (docs/cp.md)

@@ -333,6 +333,11 @@ def test_cp_out_reads_podmans_mounts_while_the_container_runs(p):
     assert _cp_out(running, "c1", "/run/.containerenv", p).files == {"out": fs_file(b"", 0o644)}
     for path in ("/run/podman-init", "/etc/hosts", "/etc/hostname"):  # the engine's own files
         assert _cp_out(running, "c1", path, p).error.kind is K.UNSUPPORTED_WORKLOAD, path
+    # ... and so are they in a folder of a running container (bench/soak podman-5.4 seed 1006: the init's binary)
+    for path in ("/run", "/etc", "/"):
+        assert _cp_out(running, "c1", path, p).error.kind is K.UNSUPPORTED_WORKLOAD, path
+    plain = session("docker run -d --name c2 --network none base:1 sleep 1000", p=p, world=world)
+    assert _cp_out(plain, "c2", "/run", p).files["out/.containerenv"] == fs_file(b"", 0o644)  # replays/66:21
     mode = 0o644 if p is P54 else 0o755
     # a folder is read from the container's storage, its mount points the layer's files (soak 4.3 seed 941)
     paused = session("docker pause c1", p=p, world=running)
