@@ -637,6 +637,10 @@ _PODMAN = (
     (r"context must be a directory", ErrorKind.NO_SUCH_FILE),
     (r"OCI permission denied", ErrorKind.EXEC_NOT_FOUND),
     (r"you must provide at least one name or id", ErrorKind.USAGE),
+    # the restart races of an --rm container (model: `restart_marked_for_removal`, `restart_removing`) in the
+    # socket's words, a 500 without the CLI's "Error: " (bench/soak podman-4.3 seed 1031)
+    (r"saving container [0-9a-f]+ state: container has already been removed", ErrorKind.REMOVAL_IN_PROGRESS),
+    (r"sending SIGKILL to container [0-9a-f]+: container state improper: stopped", ErrorKind.NOT_RUNNING),
 )
 
 

@@ -49,6 +49,11 @@ PODMAN = [
     ('Error: "26ad" is already paused: container state improper', ErrorKind.ALREADY_PAUSED),
     ('Error: "26ad" is not paused, can\'t unpause: container state improper', ErrorKind.NOT_PAUSED),
     ('Error: "exited" is not running, can\'t pause: container state improper', ErrorKind.NOT_RUNNING),
+    # the restart races of an --rm container through the socket (a 500; bench/soak podman-4.3 seed 1031)
+    ("Error response from daemon: saving container 65115ca20f73 state: container has already been removed",
+     ErrorKind.REMOVAL_IN_PROGRESS),
+    ("Error response from daemon: sending SIGKILL to container 65115ca20f73: container state improper: stopped",
+     ErrorKind.NOT_RUNNING),
 ]
 
 
