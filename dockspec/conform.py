@@ -243,6 +243,16 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
                         x for x in v if isinstance(x, str))):
                     reject()
 
+        def _compared(self, outcome, raw) -> tuple:
+            """(outcome, the ids paired under it, the model's snapshot, the engine's) for one allowed outcome."""
+            ids = self.ids.fork()
+            ids.learn(outcome.world, raw, self.adapter.owner, self.profile.history_ids_by_top_layer)
+            m_state = _own_archives(snapshot(outcome.world, self.profile))
+            e_state = _own_archives(json.loads(self.adapter.owner.strip(json.dumps(engine_snapshot(raw, ids)))))
+            if not self.profile.sizes_modelled:  # the dialect's sizes are the engine's own figures
+                m_state, e_state = without_sizes(m_state), without_sizes(e_state)
+            return outcome, ids, m_state, e_state
+
         def _events(self, m_state: dict, e_state: dict) -> list[str]:
             """The engine's events for the containers whose state differs, oldest first: what the
             daemon did to them (a late `pause` from containerd's event is told apart from one the
@@ -366,22 +376,22 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
             # Where the engine races with itself, any allowed outcome will do; the run goes on
             # from the state of the one the engine showed.
             allowed = outcomes(result)
-            chosen = next((r for r in allowed if (r.error.kind.value if r.error else None) == e_kind), None)
-            if chosen is None:
+            same_kind = [r for r in allowed if (r.error.kind.value if r.error else None) == e_kind]
+            if not same_kind:
                 raise Divergence(self.script(), "outcome",
                                  {"error_kind": result.error.kind.value if result.error else None,
                                   "exit": result.exit, "stderr": result.stderr,
                                   **({"or": [{"error_kind": r.error.kind.value if r.error else None, "exit": r.exit}
                                              for r in allowed[1:]]} if len(allowed) > 1 else {})},
                                  engine_side)
+            # Outcomes that differ in state alone (a layer Podman shares or not): the one the engine's
+            # state shows, each pairing ids on its own copy; none: the first, reported.
+            tried = [self._compared(r, raw) for r in same_kind]
+            chosen, ids, m_state, e_state = next((t for t in tried if t[2] == t[3]), tried[0])
+            self.ids = ids
             if chosen is not result:
                 self.world = chosen.world
                 result = chosen
-            self.ids.learn(self.world, raw, self.adapter.owner, self.profile.history_ids_by_top_layer)
-            m_state = _own_archives(snapshot(self.world, self.profile))
-            e_state = _own_archives(json.loads(self.adapter.owner.strip(json.dumps(engine_snapshot(raw, self.ids)))))
-            if not self.profile.sizes_modelled:  # the dialect's sizes are the engine's own figures
-                m_state, e_state = without_sizes(m_state), without_sizes(e_state)
             if m_state != e_state:
                 diff = {k: (m_state[k], e_state.get(k)) for k in m_state if m_state[k] != e_state.get(k)}
                 raise Divergence(self.script(), "state", {k: v[0] for k, v in diff.items()},

@@ -314,3 +314,34 @@ def test_restart_of_a_running_rm_container_agrees_whichever_way_the_race_goes(na
                 machine.execute(cmd.Stop((ctr,), timeout=0))
     finally:
         machine.teardown()
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("name", ["docker-20.10", *OTHER_ENGINES])
+def test_an_outcome_that_differs_in_state_alone_is_chosen_by_the_engines_state(named_engine, name):
+    """Two started containers committed one after the other: on Podman their layers hold the same mount
+    points, and the engine shares one layer when both tars were made in the same second (the model offers
+    both: `images.commit`).  Both outcomes succeed, so the engine's state picks the one (bench/soak
+    podman-5.4 seed 1014: the first was compared, and called a divergence)."""
+    from dockspec import engines
+    from dockspec.conform import make_machine
+    from dockspec.dialects import dialect_for
+    from model import commands as cmd
+    from spec import fixtures
+
+    profile = dialect_for(None, engines.get(name))
+    machine = make_machine(named_engine(name), profile=profile)()
+    try:
+        machine.execute(fixtures.import_base())
+        for _ in range(3):
+            pair = []
+            for _ in range(2):
+                ctr = machine._new_container()
+                machine.execute(cmd.Run(cmd.Create("base:1", ("sleep", "1000"), name=ctr, network="none"), detach=True))
+                pair.append(ctr)
+            for ctr in pair:
+                machine.execute(cmd.Commit(ctr, machine._new_image()))
+            machine.execute(cmd.Stop(tuple(pair), timeout=0))  # Podman's rm -f waits out a 10 s stop
+            machine.execute(cmd.Rm(tuple(pair)))
+    finally:
+        machine.teardown()
