@@ -345,9 +345,10 @@ class Adapter:
         # Podman prepares the container for an attach (`runc create`): a workload that cannot start
         # (its executable missing) is refused there, by the attach (4.3: 409, 5.4: 500), with the
         # runtime's words, and the container stays created, as when Docker's `start` refuses it.
-        died = output = None
+        died = output = waited = None
         try:
             if not c.detach:
+                waited = self._exit_waiter(cid)
                 died = self.api.events(filters={"container": cid, "event": "die"}, decode=True)
                 output = self.api.attach(cid, stdout=True, stderr=False, stream=True, logs=True)
             self.api.start(cid)
@@ -369,6 +370,9 @@ class Adapter:
             for stream in (died, output):
                 _close(stream)
         said = (event or {}).get("Actor", {}).get("Attributes", {}).get("exitCode")
+        if said is None:  # no event: what the `next-exit` wait asked before the start answered
+            waited.join(timeout=5)
+            said = waited.status
         if said is None:  # an engine whose events do not say: the container is still there to ask
             try:
                 said = self.api.wait(cid, timeout=60).get("StatusCode", 0)
@@ -379,6 +383,26 @@ class Adapter:
                                   f"{DIE_EVENT_WAIT} s of its output's end, and removed it: its exit status "
                                   "is lost") from e
         return Outcome(int(said), logs)
+
+    def _exit_waiter(self, cid: str):
+        """A thread that waits for the container's next exit (`wait?condition=next-exit`, asked before the
+        start, as the docker CLI asks): its `status` is the exit code, or None.  Podman 4.3 was seen sending
+        no `die` event for a foreground `--rm` container now and then, its exit status then lost with the
+        container (the CI lockstep run on podman-4.3, under load)."""
+        import threading
+
+        class Waiter(threading.Thread):
+            status = None
+
+            def run(inner):
+                try:
+                    inner.status = self.api.wait(cid, timeout=DIE_EVENT_WAIT + 60, condition="next-exit").get("StatusCode")
+                except Exception:
+                    pass  # the die event is the first witness; this one only stands in for it
+
+        waiter = Waiter(daemon=True)
+        waiter.start()
+        return waiter
 
     def _each(self, names, fn, exit: int = 1, echo: bool = True) -> Outcome:
         out = Outcome(0)
