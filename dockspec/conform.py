@@ -35,7 +35,7 @@ from .coverage import cli as edges_cli
 from . import host_folder
 from .failures import AdapterError, Divergence, DockspecBug, EngineFault, find_failure, name_failure
 from .observe import Bijection, Classifier, Observer, engine_snapshot
-from .settle import observe
+from .settle import read_settled
 from .snapshot import snapshot, without_sizes
 
 __all__ = ["AdapterError", "Divergence", "DockspecBug", "EngineFault", "make_machine", "run_conformance"]
@@ -359,7 +359,7 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
                     self.engine_files[path] = data
                 if isinstance(engine_command, (cmd.Exec, cmd.Start, cmd.Restart, cmd.Run, cmd.Cp)):
                     self.observer.touched()
-                raw, late = observe(self.adapter.api, self.adapter.owner, self.observer, self.world,
+                raw, late = read_settled(self.adapter.api, self.adapter.owner, self.observer, self.world,
                                     lambda c: self.adapter.prefix + c.name, profile=self.profile,
                                     execs=isinstance(engine_command, cmd.Exec) and engine_command.detach)
             except Exception as e:
@@ -385,9 +385,12 @@ def make_machine(url: str, stop_timeout: int = 0, allow_known: bool = False, pro
                                              for r in allowed[1:]]} if len(allowed) > 1 else {})},
                                  engine_side)
             # Outcomes that differ in state alone (a layer Podman shares or not): the one the engine's
-            # state shows, each pairing ids on its own copy; none: the first, reported.
-            tried = [self._compared(r, raw) for r in same_kind]
-            chosen, ids, m_state, e_state = next((t for t in tried if t[2] == t[3]), tried[0])
+            # state shows, each pairing ids on its own copy, compared only while none agrees; none:
+            # the first, reported.
+            tried = (self._compared(r, raw) for r in same_kind)
+            first = next(tried)
+            chosen, ids, m_state, e_state = (first if first[2] == first[3]
+                                             else next((t for t in tried if t[2] == t[3]), first))
             self.ids = ids
             if chosen is not result:
                 self.world = chosen.world

@@ -44,7 +44,7 @@ from . import argv as argv_mod
 from .failures import DockspecBug, EngineFault, name_failure
 from .dialects import dialect_for
 from .dockerfile import prefix_from
-from .settle import observe
+from .settle import read_settled
 from .observe import LABEL, Bijection, Classifier, Observer, Owner, engine_snapshot, full_id, normalise
 from .script import Line, ScriptFiles, run_lines, split_lines
 from .snapshot import mask_sizes, snapshot, without_sizes
@@ -368,7 +368,7 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None, en
             before = ids
             for mr in documented.outcomes():
                 world = mr.world
-                raw, _ = observe(adapter.api, owner, observer, world, lambda c: c.name, execs=verb == "exec",
+                raw, _ = read_settled(adapter.api, owner, observer, world, lambda c: c.name, execs=verb == "exec",
                                  profile=profile)
                 ids = before.fork()  # each outcome pairs ids on its own; the replay keeps the chosen one's
                 ids.learn(world, raw, owner, profile.history_ids_by_top_layer)

@@ -147,7 +147,7 @@ def _is_timeout(e: BaseException) -> bool:
     return isinstance(e, (requests.exceptions.Timeout, requests.exceptions.ConnectionError, TimeoutError))
 
 
-def observe(api, owner: Owner, observer, world, engine_name, *, execs: bool = False, profile=None,
+def read_settled(api, owner: Owner, observer, world, engine_name, *, execs: bool = False, profile=None,
             rounds: int = 3):
     """Settle, then read the engine's objects (`observer.raw()`); return (raw, late lines).
 

@@ -160,8 +160,7 @@ def source_name(world: World, image_id: str, typed: str, p: Profile, in_typed_re
     if p.from_row_names_first_tag or p.from_row_names_newest_tag:
         names = [t for t, i in world.tags.items() if i == image_id]
         repo = _repo(typed) if in_typed_repo else None
-        if repo is not None and any(_repo(t) == repo for t in names):
-            names = [t for t in names if _repo(t) == repo]
+        names = [t for t in names if repo is not None and _repo(t) == repo] or names
         if names:
             return names[0] if p.from_row_names_first_tag else names[-1]
         if p.from_row_names_first_tag:

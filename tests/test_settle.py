@@ -162,16 +162,16 @@ class Flicker:
 
 
 def test_a_reading_that_caught_the_lagging_pause_flag_is_taken_again():
-    from dockspec.settle import observe
+    from dockspec.settle import read_settled
 
     for states, reads, shown in ((["paused"], 2, "running"), (["running"], 1, "running"),
                                  (["paused", "paused", "paused"], 3, "paused")):
         reading = Flicker(states)
-        raw, late = observe(UnpausingEngine(lag=0), Owner("r", frozenset()), reading, running_world(),
+        raw, late = read_settled(UnpausingEngine(lag=0), Owner("r", frozenset()), reading, running_world(),
                             lambda c: "p-" + c.name)
         assert (reading.reads, raw.containers[0]["State"], late) == (reads, shown, [])
     # one the engine kept paused while settle waited is compared as it is, at once
     reading = Flicker(["paused"])
-    raw, late = observe(UnpausingEngine(lag=10 ** 9), Owner("r", frozenset()), reading, running_world(),
+    raw, late = read_settled(UnpausingEngine(lag=10 ** 9), Owner("r", frozenset()), reading, running_world(),
                         lambda c: "p-" + c.name)
     assert reading.reads == 1 and late and raw.containers[0]["State"] == "paused"
