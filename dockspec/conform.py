@@ -93,7 +93,8 @@ KNOWN: tuple[Known, ...] = (
     # Not the engine's choice but its Docker-compatible handler's bug: `podman image prune -a` prunes
     # (replays/65-podman-prune-whole.sh agrees on 4.3 through the podman CLI; 26-prune.sh:33, :34, -a with
     # a label filter, still differ there, and only there), the socket refuses every -a (bench/soak podman-4.3
-    # seeds 941, 944, 945, 946).  5.4's handler prunes -a.
+    # seeds 941, 944, 945, 946).  5.4's handler takes -a but keeps the dangling images (the adapter prunes
+    # those in a second call: replays/71-prune-all-untagged.sh).
     Known("Podman 4.3's Docker-compatible socket: image prune -a and system prune -a are refused, "
           "'specifying \"dangling\" filter more than once with different values is not supported'",
           ("podman-4.3",), _prune_all, "replays/26-prune.sh"),
