@@ -1253,6 +1253,13 @@ def cp_file_slash_ignored(original):
     return _policy(original, cp_out_file_slash_ignored=True)
 
 
+@mutant("stop of a --rm container never started removes it, as podman 5.4 does, although the dialect leaves it created",
+        rule="stop_of_a_created_rm_container (law)", seam="TRANSITIONS[Stop]",
+        witness="create --rm --name ctr1 base:1 sleep 1000; stop -t 0 ctr1; ps -a")
+def stop_removes_created_rm(original):
+    return _policy(original, stop_removes_created_rm=True)
+
+
 @mutant("stop -t 0 of a container whose TERM trap exits at once is certain the trap runs: the SIGKILL race is not offered",
         rule="races_only_on_auto_removal", seam="TRANSITIONS[Stop]",
         witness="run -d --name ctr1 base:1 sh -c 'trap \"exit 0\" TERM; sleep 1000 & wait'\nstop -t 0 ctr1")

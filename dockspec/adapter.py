@@ -439,7 +439,17 @@ class Adapter:
         return self._each(c.containers, lambda n: self.api.restart(n, timeout=t))
 
     def do_kill(self, c: cmd.Kill) -> Outcome:
-        return self._each(c.containers, lambda n: self.api.kill(n, signal=c.signal))
+        return self._each(c.containers, lambda n: self._kill(n, c.signal))
+
+    def _kill(self, name: str, signal: str) -> None:
+        if not self.podman:
+            return self.api.kill(name, signal=signal)
+        # Podman's Docker-compatible kill, after a KILL, waits for the container to exit and looks it up by
+        # name to do so: a `--rm` container removed meanwhile turns the kill it did into "no such container"
+        # (bench/soak podman-4.3 seed 1032).  The podman CLI asks libpod's endpoint, which does not wait,
+        # and refuses in the same words and statuses (a missing name 404, a container not running 409/500).
+        r = self.api._post(f"{self.api.base_url}/v4.0.0/libpod/containers/{name}/kill", params={"signal": signal})
+        self.api._raise_for_status(r)
 
     def do_pause(self, c: cmd.Pause) -> Outcome:
         return self._each(c.containers, self.api.pause)

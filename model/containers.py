@@ -445,6 +445,8 @@ def stop(world: World, c: cmd.Stop, p: Profile) -> Result:
                 killed.world = _terminate(killed.world, target, timeout, killed_first=True, p=p)
                 killed.print(name)
             out.world = _terminate(out.world, target, timeout, p=p)
+        elif target.status is Status.CREATED and target.auto_remove and p.stop_removes_created_rm:
+            out.world = out.world.drop_container(target.id)
         out.print(name)
 
     def lingering(name: str, gone: Container) -> tuple[Callable[[Out], None], ...]:

@@ -309,6 +309,10 @@ class Profile:
     # for removal"); Podman starts it again and prints its name (podman 4.3: `start r6 r6 r6` of a one-shot
     # printed "r6" twice, replays/24-auto-remove-race.sh:24).  A race with the removal either way.
     start_restarts_exited_rm: bool = False
+    # stop of a --rm container never started (created, or its start refused): Docker and podman 4.3 leave
+    # it alone; podman 5.4 cleans it up as if it had run, and removes it (replays/72-stop-created-rm.sh;
+    # bench/soak podman-5.4 seed 1018).
+    stop_removes_created_rm: bool = False
     # inspect of an exited container may read its state "stopped": podman 5.4 reports a container that
     # has exited but is not yet cleaned up so, a race with its own clean-up (replays/02-create-start-run.sh:20,
     # one pass in two).  The documented outcome is "exited"; "stopped" is offered as the race's other.

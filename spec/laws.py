@@ -333,6 +333,18 @@ def cp_out_of_a_file_named_with_a_slash(world: World, p: Profile = DOCKER_20_10)
         assert slash.error is not None and slash.error.kind is ErrorKind.NO_SUCH_FILE and not slash.files
 
 
+def stop_of_a_created_rm_container(world: World, p: Profile = DOCKER_20_10) -> None:
+    """`stop` of a --rm container never started prints its name and leaves it created, or removes it where the dialect cleans it up as if it had run (podman 5.4: replays/72-stop-created-rm.sh)."""
+    assume(BASE_REF in world.tags and world.container_by_name("law") is None)
+    created = _ok(step(world, cmd.Create(BASE_REF, ("sleep", "1000"), name="law", network="none", auto_remove=True), p)).world
+    stopped = _ok(step(created, cmd.Stop(("law",), timeout=0), p))
+    assert stopped.stdout == "law\n"
+    if p.stop_removes_created_rm:
+        assert stopped.world.container_by_name("law") is None and stopped.world.layers == world.layers
+    else:
+        assert stopped.world == created
+
+
 def rmi_force_of_the_last_tag_of_an_image_in_use(world: World, p: Profile = DOCKER_20_10) -> None:
     """`rmi -f` of the last tag of an image a stopped container uses deletes the image (the container keeps its layers), or keeps it untagged where the dialect keeps images in use."""
     assume(BASE_REF in world.tags and "law:1" not in world.tags)
@@ -553,6 +565,7 @@ LAWS = {
     "cp_out_of_an_exited_init_container_s_init": (cp_out_of_an_exited_init_container_s_init, lambda p: (worlds(p),)),
     "cp_out_of_a_file_named_with_a_slash": (cp_out_of_a_file_named_with_a_slash, lambda p: (worlds(p),)),
     "tag_orders_an_images_names": (tag_orders_an_images_names, lambda p: (worlds(p),)),
+    "stop_of_a_created_rm_container": (stop_of_a_created_rm_container, lambda p: (worlds(p),)),
     "a_container_created_by_id_shows_the_id_or_a_tag": (a_container_created_by_id_shows_the_id_or_a_tag,
                                                         lambda p: (worlds(p),)),
     "inspect_reads_an_exited_container_as_exited": (inspect_reads_an_exited_container_as_exited, lambda p: (worlds(p),)),

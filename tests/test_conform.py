@@ -345,6 +345,37 @@ def test_prune_all_deletes_the_untagged_images_too(named_engine, name):
 
 @pytest.mark.engine
 @pytest.mark.parametrize("name", ["docker-20.10", *OTHER_ENGINES])
+def test_kill_of_a_running_rm_container_agrees(named_engine, name):
+    """`kill` of a running --rm container kills and removes it.  Podman's Docker-compatible kill then waits
+    for the container, looked up by name, and once answered "no such container" for one removed meanwhile
+    (bench/soak podman-4.3 seed 1032); the adapter asks libpod's kill, as the podman CLI does, which
+    refuses in the same words: a container not running, a missing name.  Five rounds in lockstep."""
+    from dockspec import engines
+    from dockspec.conform import make_machine
+    from dockspec.dialects import dialect_for
+    from model import commands as cmd
+    from model.errors import ErrorKind
+    from spec import fixtures
+
+    machine = make_machine(named_engine(name), profile=dialect_for(None, engines.get(name)))()
+    try:
+        machine.execute(fixtures.import_base())
+        for _ in range(5):
+            ctr = machine._new_container()
+            machine.execute(cmd.Run(cmd.Create("base:1", ("sleep", "1000"), name=ctr, network="none",
+                                               auto_remove=True), detach=True))
+            assert machine.execute(cmd.Kill((ctr,))).error is None
+            assert machine.world.container_by_name(ctr) is None
+        ctr = machine._new_container()
+        machine.execute(cmd.Create("base:1", ("sleep", "1000"), name=ctr, network="none"))
+        assert machine.execute(cmd.Kill((ctr,))).error.kind is ErrorKind.NOT_RUNNING
+        assert machine.execute(cmd.Kill(("nosuch",))).error.kind is ErrorKind.NO_SUCH_CONTAINER
+    finally:
+        machine.teardown()
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("name", ["docker-20.10", *OTHER_ENGINES])
 def test_an_outcome_that_differs_in_state_alone_is_chosen_by_the_engines_state(named_engine, name):
     """Two started containers committed one after the other: on Podman their layers hold the same mount
     points, and the engine shares one layer when both tars were made in the same second (the model offers

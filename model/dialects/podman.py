@@ -189,6 +189,8 @@ PODMAN_5_4 = differs(PODMAN_4_3, "podman-5.4", summary="Podman 5.4 (Debian trixi
     container_by_id_names_tag="newest",
     # ... and so is a name given again to the image that has it (replays/69-tag-order.sh; soak seed 928 of round 5)
     tag_order="readded",
+    # stop of a --rm container never started removes it (replays/72-stop-created-rm.sh:5)
+    stop_removes_created_rm=True,
     # rename drops a leading "/" as Docker does (replays/25-rename.sh:10)
     rename_keeps_slash=False,
     # the mount points start makes in the container's layer, the init's too, are 0644 files (4.3: 0755): `export`
