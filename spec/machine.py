@@ -159,6 +159,8 @@ class DockerMachine(RuleBasedStateMachine):
     def execute(self, command: object, comment: str = "") -> Result:
         """Apply `command` to the model, record it as a docker line, and check every step rule."""
         before = self.world
+        if isinstance(command, cmd.Build) and not comment:  # the context is named by its hash: show what it says
+            comment = "Dockerfile: " + " | ".join(l for l in command.dockerfile.splitlines() if l.strip())
         self.lines.append((to_argv(command, self.name_of), comment))
         result = apply(before, command, self.profile)
         verb = VERBS[type(command)]
