@@ -681,12 +681,6 @@ class Adapter:
 
     def do_build(self, c: cmd.Build) -> Outcome:
         out = Outcome(0)
-        buf = io.BytesIO()
-        with tarfile.open(fileobj=buf, mode="w") as tar:
-            for path, data in sorted(c.context.items()):
-                info = tarfile.TarInfo(path)
-                info.size = len(data)
-                tar.addfile(info, io.BytesIO(data))
         from model import dockerignore
 
         from .dockerfile import prefix_from
@@ -703,8 +697,13 @@ class Adapter:
         buf.seek(0)
         try:
             tags = [self.name(t) for t in c.tags]
+            # `podman build` removes its working container whatever happened (--force-rm defaults to true);
+            # its Docker-compatible handler takes the docker CLI's forcerm=0 and keeps the container of a
+            # step whose command could not start ("storage", seen only with `ps --external`), which holds
+            # the FROM image against rmi and prune (replays/73-build-failed-start.sh).  Asked as the CLI asks.
+            force_rm = c.force_rm or self.podman
             for item in self.api.build(fileobj=buf, custom_context=True, tag=tags[0] if tags else None,
-                                       nocache=c.no_cache, network_mode="none", rm=c.rm, forcerm=c.force_rm,
+                                       nocache=c.no_cache, network_mode="none", rm=c.rm, forcerm=force_rm,
                                        buildargs=dict(c.build_args) or None, target=c.target, decode=True,
                                        dockerfile=c.dockerfile_name, labels=None):
                 if "stream" in item:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from frozendict import frozendict
 from click.testing import CliRunner
 
 from dockspec.conform import Divergence, DockspecBug, EngineFault, conform, run_conformance, verdict
@@ -370,6 +371,44 @@ def test_kill_of_a_running_rm_container_agrees(named_engine, name):
         machine.execute(cmd.Create("base:1", ("sleep", "1000"), name=ctr, network="none"))
         assert machine.execute(cmd.Kill((ctr,))).error.kind is ErrorKind.NOT_RUNNING
         assert machine.execute(cmd.Kill(("nosuch",))).error.kind is ErrorKind.NO_SUCH_CONTAINER
+    finally:
+        machine.teardown()
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("name", ["docker-20.10", *OTHER_ENGINES])
+def test_a_failed_build_leaves_nothing_holding_its_image(named_engine, name):
+    """A build whose RUN cannot start (no /bin/sh in the FROM image) fails; then rmi and prune delete the
+    image.  Through Podman's Docker-compatible socket, with forcerm=0, buildah kept the step's working
+    container ("storage", listed only with `external`), which held the image (bench/soak podman-5.4 seed
+    2003): the adapter asks as `podman build` does, --force-rm, and no external container is left."""
+    from dockspec import engines
+    from dockspec.conform import make_machine
+    from dockspec.dialects import dialect_for
+    from model import commands as cmd
+    from spec import fixtures
+
+    machine = make_machine(named_engine(name), profile=dialect_for(None, engines.get(name)))()
+    try:
+        machine.execute(fixtures.import_base())
+        archive = machine._new_archive("save")
+        machine.execute(cmd.Save(("base:1",), output=archive))
+        nosh = machine._new_image()
+        machine.execute(cmd.Import(machine.files[archive], nosh))
+        text = f"FROM {nosh}\nRUN true\n"
+        built = machine.execute(cmd.Build(text, context=frozendict({"Dockerfile": text.encode()}),
+                                          tags=(machine._new_image(),), network="none"))
+        assert built.error is not None
+        api = machine.adapter.api
+        if machine.adapter.podman:
+            listed = api._result(api._get(f"{api.base_url}/v4.0.0/libpod/containers/json",
+                                          params={"all": "true", "external": "true"}), True)
+            assert not [c["Names"] for c in listed if c["Names"][0].startswith(machine.adapter.prefix)]
+        removed = machine.execute(cmd.Rmi((nosh,)))  # the machine compares; Docker's legacy step container holds it
+        assert (removed.error is None) == machine.adapter.podman
+        if machine.adapter.podman:
+            machine.execute(cmd.Rmi(("base:1",)))
+            assert not machine.world.images
     finally:
         machine.teardown()
 
