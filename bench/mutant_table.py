@@ -1253,6 +1253,13 @@ def cp_file_slash_ignored(original):
     return _policy(original, cp_out_file_slash_ignored=True)
 
 
+@mutant("cp onto /etc/hosts of a stopped container lands in its layer, as on podman, although the dialect's engine mounts it for the copy",
+        rule="cp_onto_a_mount_point_of_a_stopped_container (law)", seam="TRANSITIONS[Cp]",
+        witness="run --name ctr1 base:1 true; cp hello.txt ctr1:/etc/hosts")
+def cp_in_mounts_only_while_running(original):
+    return _policy(original, cp_in_mounts_only_while_running=True)
+
+
 @mutant("stop of a --rm container never started removes it, as podman 5.4 does, although the dialect leaves it created",
         rule="stop_of_a_created_rm_container (law)", seam="TRANSITIONS[Stop]",
         witness="create --rm --name ctr1 base:1 sleep 1000; stop -t 0 ctr1; ps -a")

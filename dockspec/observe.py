@@ -637,6 +637,9 @@ _PODMAN = (
     (r"context must be a directory", ErrorKind.NO_SUCH_FILE),
     (r"OCI permission denied", ErrorKind.EXEC_NOT_FOUND),
     (r"you must provide at least one name or id", ErrorKind.USAGE),
+    # cp onto a mount point of a running container, the CLI's copier: "2 errors occurred: * copying to container:
+    # ... unlinkat /etc/hosts: device or resource busy * copying from host: ... read/write on closed pipe"
+    (r"unlinkat \S+: device or resource busy", ErrorKind.BUSY),
     # the restart races of an --rm container (model: `restart_marked_for_removal`, `restart_removing`) in the
     # socket's words, a 500 without the CLI's "Error: " (bench/soak podman-4.3 seed 1031)
     (r"saving container [0-9a-f]+ state: container has already been removed", ErrorKind.REMOVAL_IN_PROGRESS),

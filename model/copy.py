@@ -43,7 +43,7 @@ from . import fs
 from .containers import find as find_container
 from .profile import Profile
 from .result import Result, refused
-from .values import World
+from .values import Status, World
 
 # Mutation seam: `bench/mutants` replaces `lands_in_layer` by name (`_copy_in` calls it here).
 MUTATION_SEAMS = ("lands_in_layer",)
@@ -167,7 +167,8 @@ def cp(world: World, c: cmd.Cp, p: Profile) -> Result:
 def _copy_in(world: World, c: cmd.Cp, p: Profile) -> Result:
     target = find_container(world, c.container)
     rootfs = world.rootfs(target) if target is not None else None
-    if rootfs is not None and not target.started:
+    if rootfs is not None and (not target.started or (p.cp_in_mounts_only_while_running
+                                                      and target.status not in (Status.RUNNING, Status.PAUSED))):
         rootfs = fs.Rootfs(rootfs.lower, rootfs.upper)  # the engine mounts /etc/hostname & co. at start
     dest = c.path if c.path.startswith("/") else "/" + c.path if c.path else ""
     exists, is_dir = False, False
@@ -234,8 +235,6 @@ def _podman_mounts(target, real: str | None, e, view, p: Profile):
     `cp ctr2:/run` gave the init's binary); a paused or stopped one's folder holds the layer's files (bench/soak
     podman-4.3 seed 941: `cp ctr1:/run` of a paused container: .containerenv 0755).  A container not
     running has no init mounted: the copier fails on its path."""
-    from .values import Status
-
     if real is None:
         return None, view
     live = target.status in (Status.RUNNING, Status.PAUSED)

@@ -38,7 +38,7 @@ def step(world: World, command: object, profile: Profile = DOCKER_20_10) -> Resu
     lagging = tuple(cid for cid in sorted(world.unsettled) if _running(world, cid))
     others = list(result.alternatives)
     for cid in lagging:
-        other = _as_if_paused(world, cid, command, profile)
+        other = as_if_paused(world, cid, command, profile)
         if other is not None and other != replace(result, alternatives=()) and other not in others:
             others.append(other)
     result = replace(result, alternatives=tuple(others))
@@ -57,7 +57,7 @@ def _running(world: World, cid: str) -> bool:
     return c is not None and c.status is Status.RUNNING
 
 
-def _as_if_paused(world: World, cid: str, command: object, profile: Profile) -> Result | None:
+def as_if_paused(world: World, cid: str, command: object, profile: Profile) -> Result | None:
     """The outcome when the engine still calls container `cid` paused: kept where the command refused it
     (it is left as it was, running again once the late "resumed" event is handled); None where the command
     would act on it, which the model does not claim to know."""

@@ -346,6 +346,10 @@ class Profile:
     # without it (Podman's CLI and socket); Docker refuses, "lstat ...: not a directory" (replays/68-cp-file-slash.sh).
     # "FILE/." is not modelled there (Podman's CLI wrote nothing to a new host path, exit 0).
     cp_out_file_slash_ignored: bool = False
+    # `cp` into /etc/hosts, /etc/hostname, /etc/resolv.conf: Docker mounts them for the copy into any
+    # container once started, so the copy is busy; Podman has them mounted only while the container runs
+    # (or is paused): into an exited one the file lands in its layer (replays/74-cp-into-mount-points.sh).
+    cp_in_mounts_only_while_running: bool = False
     # `diff` lists a directory of the read-write layer as changed (C) whenever the image has it too
     # (Podman compares directories by mtime: replays/09-diff.sh:14, :18); 20.10 only when its mode changed.
     diff_dirs_by_mtime: bool = False

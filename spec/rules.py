@@ -716,12 +716,15 @@ def _init_cannot_exec(profile: Profile) -> tuple[int, ...]:
 
 def init_leaves_its_mount_point(before: World, command: object, result: Result, *,
                                 profile: Profile = DOCKER_20_10) -> bool:
-    """A container started with --init has its init's mount point (the dialect's `init_path`) in its read-write layer or image: made by the start where the image lacks it, an empty file of the dialect's `mount_point_mode`."""
+    """A container started with --init has its init's mount point (the dialect's `init_path`) in its read-write layer or image: made by the start where the image lacks it, an empty file of the dialect's `mount_point_mode` (a file already there, kept)."""
     if type(command) not in (cmd.Run, cmd.Start, cmd.Restart) or result.error is not None:
         return True
     for c in result.world.containers.values():
         if c.init and c.started and not result.world.rootfs(c).exists(profile.init_path):
             return False
+        was = before.containers.get(c.id)
+        if was is not None and was.rw.get(profile.init_path) is not None:
+            continue  # made by an earlier start, or put there by `cp` (which the engine takes): the start keeps it
         made = c.rw.get(profile.init_path) if c.init and c.started else None
         image = fs.union(tuple(result.world.layers[l].changes for l in c.layers)) if made is not None else {}
         if made is not None and profile.init_path not in image and made.kind is fs.Kind.FILE and (
@@ -736,8 +739,15 @@ def races_only_on_auto_removal(before: World, command: object, result: Result, *
     lagging = [c for cid, c in before.containers.items() if cid in before.unsettled and c.status is Status.RUNNING]
     if lagging:
         # model.live: refused as for a paused container, which is left running as it was
-        lag = [alt for alt in result.alternatives
-               if alt.error is not None and any(alt.world.containers.get(c.id) == c for c in lagging)]
+        # (the outcome of the command had the container been paused, which leaves it running; not another
+        # race's refusal, restart's "marked for removal" of an --rm container: `dockspec check`)
+        from model.live import as_if_paused
+
+        def bare(r: Result) -> tuple:
+            return r.error, r.stdout, replace(r.world, unsettled=frozenset())
+
+        paused = [o for o in (as_if_paused(before, c.id, command, profile) for c in lagging) if o is not None]
+        lag = [alt for alt in result.alternatives if alt.error is not None and any(bare(alt) == bare(o) for o in paused)]
         if not profile.pause_flag_lags and lag:
             return False
         result = replace(result, alternatives=tuple(alt for alt in result.alternatives if alt not in lag))

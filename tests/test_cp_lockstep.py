@@ -175,3 +175,38 @@ def test_cli_paths():
     assert e.value.kind.value == "no_such_file"
     assert cp_mod._placement("/h/dir/.", True, "/tmp/new", False, False) == ("/tmp", "new")
     assert cp_mod._rebased("./a", ".", "new") == "new/a" and cp_mod._rebased("d/x", "d", "d.out") == "d.out/x"
+
+
+OWN_DIALECT = ["docker-20.10", *[n for n in os.environ.get("DOCKSPEC_TEST_ENGINES", "").split() if n != "docker-20.10"]]
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("name", OWN_DIALECT)
+def test_cp_onto_a_mount_point_in_lockstep(named_engine, name):
+    """cp onto /etc/hosts: taken by a container never started, busy while it runs; once it has stopped,
+    busy again on Docker (which mounts the file for the copy), taken into the layer on Podman (which mounts
+    it only while the container runs; replays/74-cp-into-mount-points.sh, bench/soak podman-5.4 seed 1015)."""
+    from dockspec import engines
+    from dockspec.dialects import dialect_for
+    from spec.fixtures import import_base
+
+    profile = dialect_for(None, engines.get(name))
+    m = _machine(named_engine(name), profile)
+    try:
+        m.execute(import_base())
+        assert m._new_container() == "ctr1"
+        m.execute(cmd.Create("base:1", ("sleep", "1000"), name="ctr1", network="none"))
+
+        def cp_in(path):
+            r = m.execute(cmd.Cp("ctr1", path, "hello.txt", into=True, host=host_mod.entries(m.host, "hello.txt"),
+                                 host_parent=True))
+            return r.error.kind.value if r.error else None
+
+        assert cp_in("/etc/hosts") is None
+        m.execute(cmd.Start(("ctr1",)))
+        assert cp_in("/etc/hostname") == "busy"
+        m.execute(cmd.Stop(("ctr1",), timeout=0))
+        assert cp_in("/etc/hostname") == (None if profile.cp_in_mounts_only_while_running else "busy")
+        assert profile.cp_in_mounts_only_while_running == name.startswith("podman-")
+    finally:
+        m.teardown()

@@ -97,6 +97,8 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     # cp out reads Podman's mounts of a live container, and fails on the init's path of one not running
     # (replays/66-podman-cp-mounts.sh:8, :10, :12, :15; bench/soak seed 911 on both Podmans)
     cp_out_reads_podman_mounts=True,
+    # ... and cp into them is busy only while they are mounted, while the container runs (replays/74-cp-into-mount-points.sh)
+    cp_in_mounts_only_while_running=True,
     # cp out of FILE/ copies the file (replays/68-cp-file-slash.sh; bench/soak podman-5.4 seeds 923, 929 of round 5)
     cp_out_file_slash_ignored=True,
     # diff compares directories by mtime: a directory copied up is C (replays/09-diff.sh:14, :18)
