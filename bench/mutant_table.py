@@ -632,7 +632,7 @@ def rmi_tag_untags_all(world, c, r):
 def export_omits_rw(original):
     from model import fs
 
-    def export_view(world, container_id):
+    def export_view(world, container_id, p=None):
         c = world.containers[container_id]
         return fs.union(tuple(world.layers[l].changes for l in c.layers) + (fs.INIT_LAYER,))
     return export_view

@@ -167,8 +167,12 @@ def cp(world: World, c: cmd.Cp, p: Profile) -> Result:
 def _copy_in(world: World, c: cmd.Cp, p: Profile) -> Result:
     target = find_container(world, c.container)
     rootfs = world.rootfs(target) if target is not None else None
-    if rootfs is not None and (not target.started or (p.cp_in_mounts_only_while_running
-                                                      and target.status not in (Status.RUNNING, Status.PAUSED))):
+    if rootfs is not None and p.cp_in_mounts_only_while_running:
+        # Podman's mounts, /run/.containerenv too, are there while the container runs; into a paused one
+        # the copy goes to its storage
+        rootfs = (fs.Rootfs(rootfs.lower, rootfs.upper, rootfs.mounts | {PODMAN_CONTAINERENV})
+                  if target.status is Status.RUNNING else fs.Rootfs(rootfs.lower, rootfs.upper))
+    elif rootfs is not None and not target.started:
         rootfs = fs.Rootfs(rootfs.lower, rootfs.upper)  # the engine mounts /etc/hostname & co. at start
     dest = c.path if c.path.startswith("/") else "/" + c.path if c.path else ""
     exists, is_dir = False, False

@@ -347,8 +347,8 @@ class Profile:
     # "FILE/." is not modelled there (Podman's CLI wrote nothing to a new host path, exit 0).
     cp_out_file_slash_ignored: bool = False
     # `cp` into /etc/hosts, /etc/hostname, /etc/resolv.conf: Docker mounts them for the copy into any
-    # container once started, so the copy is busy; Podman has them mounted only while the container runs
-    # (or is paused): into an exited one the file lands in its layer (replays/74-cp-into-mount-points.sh).
+    # container once started, so the copy is busy; Podman has them, and /run/.containerenv, mounted only
+    # while the container runs: into an exited or paused one the file lands in its layer (replays/74-cp-into-mount-points.sh).
     cp_in_mounts_only_while_running: bool = False
     # `diff` lists a directory of the read-write layer as changed (C) whenever the image has it too
     # (Podman compares directories by mtime: replays/09-diff.sh:14, :18); 20.10 only when its mode changed.

@@ -30,9 +30,14 @@ from .values import Config, History, Image, Layer, World
 MUTATION_SEAMS = ("export_view",)
 
 
-def export_view(world: World, container_id: str) -> frozendict:
-    """What `export` writes: the container's unified view, init layer included; a mutation seam."""
-    return world.rootfs(world.containers[container_id]).view
+def export_view(world: World, container_id: str, p: Profile | None = None) -> frozendict:
+    """What `export` writes: the container's unified view, init layer included; a mutation seam.  Podman
+    has no init layer: its image's files and its read-write layer, where a start put its mount points (a
+    container never started has none: replays/75-export-never-started.sh)."""
+    c = world.containers[container_id]
+    if p is not None and p.start_touches_etc:
+        return fs.Rootfs(fs.union(tuple(world.layers[l].changes for l in c.layers)), c.rw).view
+    return world.rootfs(c).view
 
 
 def export(world: World, c: cmd.Export, p: Profile) -> Result:
@@ -40,7 +45,7 @@ def export(world: World, c: cmd.Export, p: Profile) -> Result:
     target = find_container(world, c.container)
     if target is None:
         return refused(world, p.error("no_such_container_daemon", name=c.container))
-    data = tarfmt.write_layer(export_view(world, target.id), whiteouts=False)
+    data = tarfmt.write_layer(export_view(world, target.id, p), whiteouts=False)
     if c.output is None:
         return Result(world, files=frozendict({"-": data}))
     return Result(world, files=frozendict({c.output: data}))

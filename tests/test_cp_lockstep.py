@@ -183,9 +183,9 @@ OWN_DIALECT = ["docker-20.10", *[n for n in os.environ.get("DOCKSPEC_TEST_ENGINE
 @pytest.mark.engine
 @pytest.mark.parametrize("name", OWN_DIALECT)
 def test_cp_onto_a_mount_point_in_lockstep(named_engine, name):
-    """cp onto /etc/hosts: taken by a container never started, busy while it runs; once it has stopped,
-    busy again on Docker (which mounts the file for the copy), taken into the layer on Podman (which mounts
-    it only while the container runs; replays/74-cp-into-mount-points.sh, bench/soak podman-5.4 seed 1015)."""
+    """cp onto /etc/hosts: taken by a container never started, busy while it runs; paused or stopped, busy
+    again on Docker (which mounts the file for the copy), taken into the layer on Podman (which mounts it only
+    while the container runs; replays/74-cp-into-mount-points.sh, bench/soak podman-5.4 seeds 1015, 2201)."""
     from dockspec import engines
     from dockspec.dialects import dialect_for
     from spec.fixtures import import_base
@@ -205,6 +205,11 @@ def test_cp_onto_a_mount_point_in_lockstep(named_engine, name):
         assert cp_in("/etc/hosts") is None
         m.execute(cmd.Start(("ctr1",)))
         assert cp_in("/etc/hostname") == "busy"
+        if profile.cp_in_mounts_only_while_running:
+            assert cp_in("/run/.containerenv") == "busy"  # the engine answered 500 (bench/soak podman-5.4 seed 2206)
+        m.execute(cmd.Pause(("ctr1",)))
+        assert cp_in("/etc/hostname") == (None if profile.cp_in_mounts_only_while_running else "busy")
+        m.execute(cmd.Unpause(("ctr1",)))
         m.execute(cmd.Stop(("ctr1",), timeout=0))
         assert cp_in("/etc/hostname") == (None if profile.cp_in_mounts_only_while_running else "busy")
         assert profile.cp_in_mounts_only_while_running == name.startswith("podman-")
