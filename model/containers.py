@@ -539,10 +539,16 @@ def rm(world: World, c: cmd.Rm, p: Profile) -> Result:
 def restart(world: World, c: cmd.Restart, p: Profile) -> Result:
     """`docker restart`: stop (when running or paused), then start again with the same read-write layer."""
 
+    started: set[str] = set()  # the containers an earlier target of this restart started
+
     def one(out: Out, name: str, target: Container) -> None:
         if target.status is Status.PAUSED and p.stop_refuses_paused:
             out.refuse(p.error("stop_paused", id=target.id))
             return
+        if target.id in started and target.status is Status.EXITED and p.restart_races_a_quick_exit:
+            # named again after its workload ended at once: the engine may still find it running, and its
+            # SIGKILL then finds it stopped (podman 4.3; the container stays exited)
+            out.branch().refuse(p.error("restart_removing", name=name, id=target.id))
         if target.status in (Status.RUNNING, Status.PAUSED):
             if target.auto_remove:
                 # A race (seen under load): the engine turns auto-removal off while it stops the
@@ -567,6 +573,7 @@ def restart(world: World, c: cmd.Restart, p: Profile) -> Result:
             out.refuse(error)
         else:
             out.print(name)
+            started.add(target.id)
 
     def lingering(name: str, gone: Container) -> tuple[Callable[[Out], None], ...]:
         # found exited and marked for removal; or restarted before the removal began

@@ -313,6 +313,10 @@ class Profile:
     # it alone; podman 5.4 cleans it up as if it had run, and removes it (replays/72-stop-created-rm.sh;
     # bench/soak podman-5.4 seed 1018).
     stop_removes_created_rm: bool = False
+    # `restart X X` of a container whose workload ends at once: the second target may still find it running,
+    # and its SIGKILL finds it stopped, "sending SIGKILL to container ID: container state improper: stopped"
+    # (podman 4.3 through its socket, bench/soak seed 2306; replays/76-restart-quick-exit.sh).  A race: offered.
+    restart_races_a_quick_exit: bool = False
     # inspect of an exited container may read its state "stopped": podman 5.4 reports a container that
     # has exited but is not yet cleaned up so, a race with its own clean-up (replays/02-create-start-run.sh:20,
     # one pass in two).  The documented outcome is "exited"; "stopped" is offered as the race's other.

@@ -608,7 +608,8 @@ def _racing(before: World, command: object, after: World, profile: Profile = DOC
     """The `--rm` containers whose asynchronous removal this command races with: (ended, maybe).
 
     `ended`: named again once ended, gone whatever the engine shows; `maybe`: a restarted
-    live one, which the engine may keep or remove."""
+    live one, which the engine may keep or remove (and, where the dialect races so, any container a
+    restart names again, whose quick exit its SIGKILL may miss)."""
     ended: set[str] = set()
     maybe: set[str] = set()
     if not isinstance(command, (cmd.Start, cmd.Stop, cmd.Kill, cmd.Restart)):
@@ -616,7 +617,12 @@ def _racing(before: World, command: object, after: World, profile: Profile = DOC
     seen: list[str] = []
     for text in command.containers:
         c = resolve_container(before, text)
-        if c is None or not c.auto_remove:
+        if c is None:
+            continue
+        if not c.auto_remove:
+            if c.id in seen and isinstance(command, cmd.Restart) and profile.restart_races_a_quick_exit:
+                maybe.add(c.id)  # named again once it ended at once: the engine may fail to kill it
+            seen.append(c.id)
             continue
         if c.id in seen and c.id not in after.containers:
             ended.add(c.id)  # the removal may not have happened yet when the later target is handled

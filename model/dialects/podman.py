@@ -142,6 +142,9 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     force_ignores_missing_silently=True,
     # start naming again an exited --rm container not yet removed starts it again (replays/24-auto-remove-race.sh:24)
     start_restarts_exited_rm=True,
+    # restart naming again a container it started whose workload ended at once may fail its SIGKILL (a race;
+    # bench/soak seed 2306, replays/76-restart-quick-exit.sh)
+    restart_races_a_quick_exit=True,
     # how the podman CLI prints: localhost/ references, "2.13 MB", "...", history's ID column, bare ids,
     # ps oldest first with bare commands and without paused containers (04:9, :11), podman's Status and State words, labels as a Go map
     # (replays/01-import-images.sh:3, :8, :9, :14, 02-create-start-run.sh:6, :13, :14, 04-ps-filters.sh:19, :22, 11-commit.sh:4)
@@ -193,6 +196,8 @@ PODMAN_5_4 = differs(PODMAN_4_3, "podman-5.4", summary="Podman 5.4 (Debian trixi
     tag_order="readded",
     # stop of a --rm container never started removes it (replays/72-stop-created-rm.sh:5)
     stop_removes_created_rm=True,
+    # the restart race of a quick exit was seen on 4.3 only (replays/76-restart-quick-exit.sh)
+    restart_races_a_quick_exit=False,
     # rename drops a leading "/" as Docker does (replays/25-rename.sh:10)
     rename_keeps_slash=False,
     # the mount points start makes in the container's layer, the init's too, are 0644 files (4.3: 0755): `export`
