@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from frozendict import frozendict
 
 from . import commands as cmd
 from . import fs, refs
@@ -85,8 +86,14 @@ def make_image(world: World, parent: Image | None, changes: fs.Changes, config: 
 
 def set_tag(world: World, ref: refs.Ref, image_id_: str, order: str = "kept") -> World:
     """Point the name `ref` at an image; `order` (the dialect's `tag_order`) says whether a name it
-    already had, or one moved from another image, becomes the image's newest name."""
+    already had, or one moved from another image, becomes the image's newest name; "first": the name
+    becomes its oldest, whatever it was (`load_tag_order`)."""
     key, tags = str(ref), world.tags
+    if order == "first":
+        items = [(k, v) for k, v in tags.items() if k != key]
+        at = next((i for i, (_, v) in enumerate(items) if v == image_id_), len(items))
+        items.insert(at, (key, image_id_))
+        return replace(world, tags=frozendict(items))
     old = tags.get(key)
     if old is not None and (order == "readded" or (order == "moved" and old != image_id_)):
         tags = tags.delete(key)  # set again below: the last of `world.tags`, the image's newest name

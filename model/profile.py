@@ -389,6 +389,10 @@ class Profile:
     # (RepoTags, 5.4 newest first, 4.3 oldest first) and as `commit`'s FROM row (replays/69-tag-order.sh;
     # bench/soak podman-5.4 seed 928, podman-4.3 seed 941 of round 5).
     tag_order: str = "kept"
+    # ... and `load`'s names: "" as `tag_order` says; "first": each name the archive gives the image becomes
+    # its first (podman 4.3: RepoTags [base:1, base:v2], load of base:v2's archive, [base:v2, base:1];
+    # replays/77-load-tag-order.sh, bench/soak podman-4.3 seed 2302).
+    load_tag_order: str = ""
     commit_created_by: str = ""
     commit_comment: str = ""
 

@@ -22,6 +22,7 @@ from . import commands as cmd
 from . import fs, refs, tarfmt
 from .containers import find as find_container
 from .images import find as find_image, make_image, move_tag, set_tag
+from .listing import shown_ref
 from .profile import Profile
 from .result import Out, Result, refused
 from .values import Config, History, Image, Layer, World
@@ -212,8 +213,8 @@ def load(world: World, c: cmd.Load, p: Profile) -> Result:
             out.world = out.world.put_image(img, tuple(out.world.layers.get(l.id, l) for l in layers))
         tags = entry.get("RepoTags") or []
         for t in tags:
-            out.world = set_tag(out.world, refs.parse(t), img.id, p.tag_order)
-            out.print(f"Loaded image: {t}")
+            out.world = set_tag(out.world, refs.parse(t), img.id, p.load_tag_order or p.tag_order)
+            out.print(f"Loaded image: {shown_ref(t, p)}")
         if not tags:
             out.print(f"Loaded image ID: {img.id}")
     return out.result()

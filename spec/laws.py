@@ -323,6 +323,23 @@ def tag_orders_an_images_names(world: World, p: Profile = DOCKER_20_10) -> None:
     assert place(moved, "law:1") == (place(world, "law:1") if p.tag_order == "kept" else newest)
 
 
+def load_orders_an_images_names(world: World, p: Profile = DOCKER_20_10) -> None:
+    """`load` of an archive naming an image that is there: the name keeps its place, becomes the image's newest (`tag_order` "readded"), or its first (`load_tag_order` "first": podman 4.3, replays/77-load-tag-order.sh)."""
+    assume(BASE_REF in world.tags and not any(t.startswith("law") for t in world.tags))
+    img = world.tags[BASE_REF]
+    world = _ok(step(world, cmd.Tag(BASE_REF, "law:1"), p)).world
+    saved = _ok(step(world, cmd.Save(("law:1",), output="law.tar"), p))
+    loaded = _ok(step(world, cmd.Load(saved.files["law.tar"]), p)).world
+    names = [t for t, i in loaded.tags.items() if i == img]
+    assert sorted(names) == sorted(t for t, i in world.tags.items() if i == img)
+    if p.load_tag_order == "first":
+        assert names[0] == "law:1"
+    elif p.tag_order == "readded":
+        assert names[-1] == "law:1"
+    else:
+        assert list(loaded.tags) == list(world.tags)
+
+
 def cp_out_of_a_file_named_with_a_slash(world: World, p: Profile = DOCKER_20_10) -> None:
     """`cp CTR:FILE/ NEW` is refused, "not a directory", or copies the file as `cp CTR:FILE NEW` does where the dialect ignores the slash (podman: replays/68-cp-file-slash.sh)."""
     assume(BASE_REF in world.tags and world.container_by_name("law") is None)
@@ -582,6 +599,7 @@ LAWS = {
     "cp_out_of_a_file_named_with_a_slash": (cp_out_of_a_file_named_with_a_slash, lambda p: (worlds(p),)),
     "tag_orders_an_images_names": (tag_orders_an_images_names, lambda p: (worlds(p),)),
     "stop_of_a_created_rm_container": (stop_of_a_created_rm_container, lambda p: (worlds(p),)),
+    "load_orders_an_images_names": (load_orders_an_images_names, lambda p: (worlds(p),)),
     "cp_onto_a_mount_point_of_a_stopped_container": (cp_onto_a_mount_point_of_a_stopped_container, lambda p: (worlds(p),)),
     "a_container_created_by_id_shows_the_id_or_a_tag": (a_container_created_by_id_shows_the_id_or_a_tag,
                                                         lambda p: (worlds(p),)),
