@@ -134,8 +134,11 @@ def commit(world: World, c: cmd.Commit, p: Profile) -> Result:
     if parent is None:
         return refused(world, p.error("commit_image_gone", id=target.image, hex=target.image[7:], root="<data-root>"))
     # The engine records the container's Cmd (not its Entrypoint) as "created by" (Podman: its own words).
-    row = History(p.commit_created_by or " ".join(target.config.cmd or ()),
-                  p.commit_comment.format(ref=commit_source(world, target, p)) if p.commit_comment else c.message)
+    comment = c.message
+    if p.commit_comment:
+        untagged = p.commit_untagged_comment is not None and not world.image_tags(target.image)
+        comment = p.commit_untagged_comment if untagged else p.commit_comment.format(ref=commit_source(world, target, p))
+    row = History(p.commit_created_by or " ".join(target.config.cmd or ()), comment)
 
     def committed(layer_owner: str) -> Result:
         after, img = make_image(world, parent, target.rw, target.config, row, container_cmd=target.config.cmd,

@@ -395,6 +395,10 @@ class Profile:
     load_tag_order: str = ""
     commit_created_by: str = ""
     commit_comment: str = ""
+    # ... and that comment where the container's image has no name left (its tag moved away): None, as
+    # `commit_comment` says (naming the image by id); podman 4.3 "FROM ", podman 5.4 "" (replays/78-commit-untagged.sh;
+    # bench/soak podman-5.4 seeds 2404, 2406).
+    commit_untagged_comment: str | None = None
 
     # -- how the CLI prints (stdout only; the snapshot reads the engine's API) --
     # A reference without a registry, as `images`, `ps` and `rmi` print it: podman qualifies it,

@@ -415,3 +415,14 @@ def test_a_builds_from_row_names_the_image_by_the_repository_typed(p, rows):
     assert got == rows
     world = session("docker run --network none --name k1 img1:latest true", "docker commit k1 c1:1", p=p, world=world)
     assert world.images[world.tags["c1:1"]].history[-1].comment == "FROM " + ("base:1" if p is P43 else "zz:9")
+
+
+@pytest.mark.parametrize("p, comment", [(P43, "FROM "), (P54, ""), (D20, "")])
+def test_commit_of_a_container_whose_image_lost_its_name_names_none(p, comment):
+    """The container's image untagged (its tag moved): Podman's FROM row names no image, 4.3 "FROM ", 5.4
+    no comment (replays/78-commit-untagged.sh; bench/soak podman-5.4 seeds 2404, 2406)."""
+    world = based("docker run -d --name ctr1 --network none base:1 sleep 1000", "docker commit ctr1 img1:latest",
+                  "docker tag img1:latest base:1", "docker commit ctr1 img2:latest", p=p)
+    assert world.images[world.tags["img2:latest"]].history[-1].comment == comment
+    tagged = based("docker run -d --name ctr1 --network none base:1 sleep 1000", "docker commit ctr1 img2:latest", p=p)
+    assert tagged.images[tagged.tags["img2:latest"]].history[-1].comment == ("" if p is D20 else "FROM base:1")

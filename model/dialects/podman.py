@@ -140,6 +140,8 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     tag_order="moved",
     # ... and a name load gives the image becomes its first (replays/77-load-tag-order.sh)
     load_tag_order="first",
+    # commit of a container whose image lost its last name: "FROM " (replays/78-commit-untagged.sh)
+    commit_untagged_comment="FROM ",
     # rm -f / rmi -f of a missing name: nothing said (replays/07-rm.sh:10, 14-rmi-children.sh:7)
     force_ignores_missing_silently=True,
     # start naming again an exited --rm container not yet removed starts it again (replays/24-auto-remove-race.sh:24)
@@ -197,6 +199,8 @@ PODMAN_5_4 = differs(PODMAN_4_3, "podman-5.4", summary="Podman 5.4 (Debian trixi
     # ... and so is a name given again to the image that has it (replays/69-tag-order.sh; soak seed 928 of round 5)
     tag_order="readded",
     load_tag_order="",  # a loaded name is readded, the newest (replays/77-load-tag-order.sh)
+    # ... and commit of a container whose image lost its last name writes no comment (replays/78-commit-untagged.sh)
+    commit_untagged_comment="",
     # stop of a --rm container never started removes it (replays/72-stop-created-rm.sh:5)
     stop_removes_created_rm=True,
     # the restart race of a quick exit was seen on 4.3 only (replays/76-restart-quick-exit.sh)
