@@ -323,6 +323,18 @@ def tag_orders_an_images_names(world: World, p: Profile = DOCKER_20_10) -> None:
     assert place(moved, "law:1") == (place(world, "law:1") if p.tag_order == "kept" else newest)
 
 
+def an_init_forwards_term_and_reports_what_it_cannot_run(world: World, p: Profile = DOCKER_20_10) -> None:
+    """`run --init`: the init is PID 1, so `stop` of `sleep` (which as PID 1 ignores TERM) ends it by TERM, 143; a command the init cannot exec ends the container with the init's status, 127 (tini) or the dialect's (`init_cannot_exec_exit`, catatonit 1)."""
+    assume(BASE_REF in world.tags and all(world.container_by_name(n) is None for n in ("law", "law2")))
+    world = _ok(step(world, cmd.Run(cmd.Create(BASE_REF, ("sleep", "1000"), name="law", network="none", init=True),
+                                    detach=True), p)).world
+    stopped = _ok(step(world, cmd.Stop(("law",), timeout=5), p)).world
+    assert stopped.container_by_name("law").exit_code == 128 + 15
+    ran = step(stopped, cmd.Run(cmd.Create(BASE_REF, ("nosuchcmd",), name="law2", network="none", init=True)), p).world
+    expected = 127 if p.init_cannot_exec_exit is None else p.init_cannot_exec_exit
+    assert ran.container_by_name("law2").exit_code == expected
+
+
 def load_orders_an_images_names(world: World, p: Profile = DOCKER_20_10) -> None:
     """`load` of an archive naming an image that is there: the name keeps its place, becomes the image's newest (`tag_order` "readded"), or its first (`load_tag_order` "first": podman 4.3, replays/77-load-tag-order.sh)."""
     assume(BASE_REF in world.tags and not any(t.startswith("law") for t in world.tags))
@@ -600,6 +612,8 @@ LAWS = {
     "tag_orders_an_images_names": (tag_orders_an_images_names, lambda p: (worlds(p),)),
     "stop_of_a_created_rm_container": (stop_of_a_created_rm_container, lambda p: (worlds(p),)),
     "load_orders_an_images_names": (load_orders_an_images_names, lambda p: (worlds(p),)),
+    "an_init_forwards_term_and_reports_what_it_cannot_run": (an_init_forwards_term_and_reports_what_it_cannot_run,
+                                                             lambda p: (worlds(p),)),
     "cp_onto_a_mount_point_of_a_stopped_container": (cp_onto_a_mount_point_of_a_stopped_container, lambda p: (worlds(p),)),
     "a_container_created_by_id_shows_the_id_or_a_tag": (a_container_created_by_id_shows_the_id_or_a_tag,
                                                         lambda p: (worlds(p),)),
