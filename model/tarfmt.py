@@ -22,6 +22,14 @@ class BadArchive(ValueError):
     """A tar stream the model cannot read; the message names the entry."""
 
 
+def is_export(data: bytes) -> bool:
+    """Whether `data` is an archive `export` wrote (`EXPORT_HEADER`)."""
+    try:
+        return tarfile.open(fileobj=io.BytesIO(data), mode="r:*").pax_headers == EXPORT_HEADER
+    except (tarfile.TarError, EOFError):
+        return False
+
+
 def read_layer(data: bytes, whiteouts: bool = True) -> fs.Changes:
     """The changes a tar archive holds (hard links become copies of their target)."""
     out: dict[str, fs.Entry] = {}
@@ -61,10 +69,18 @@ def read_layer(data: bytes, whiteouts: bool = True) -> fs.Changes:
     return frozendict(sorted(out.items()))
 
 
-def write_layer(changes: fs.Changes, whiteouts: bool = True) -> bytes:
-    """A deterministic tar archive of `changes`."""
+# The global header of the archives `export` writes.  An engine's exporter writes its own bytes, never those
+# of the archive the image came from, and a layer's id is the digest of the archive it was imported from:
+# an export imported is a layer of its own even where it holds what base.tar holds (podman, whose export
+# of a container never started has no init layer's files: bench/soak podman-5.4 seed 2505).
+EXPORT_HEADER = {"comment": "exported container"}
+
+
+def write_layer(changes: fs.Changes, whiteouts: bool = True, exported: bool = False) -> bytes:
+    """A deterministic tar archive of `changes`; `exported`: with `EXPORT_HEADER`, as `export` writes."""
     buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT,
+                      pax_headers=dict(EXPORT_HEADER) if exported else None) as tar:
         for path in sorted(changes):
             e = changes[path]
             name = path.lstrip("/")

@@ -46,7 +46,7 @@ def export(world: World, c: cmd.Export, p: Profile) -> Result:
     target = find_container(world, c.container)
     if target is None:
         return refused(world, p.error("no_such_container_daemon", name=c.container))
-    data = tarfmt.write_layer(export_view(world, target.id, p), whiteouts=False)
+    data = tarfmt.write_layer(export_view(world, target.id, p), whiteouts=False, exported=True)
     if c.output is None:
         return Result(world, files=frozendict({"-": data}))
     return Result(world, files=frozendict({c.output: data}))
@@ -67,7 +67,8 @@ def import_(world: World, c: cmd.Import, p: Profile) -> Result:
     data_sum = hashlib.sha256(c.data).hexdigest()
     row = History(p.import_created_by.format(sum=data_sum), c.message or p.import_comment.format(source=c.source))
     known = world.layers
-    world, img = make_image(world, None, changes, Config(labels=_change_labels(c.changes)), row)
+    world, img = make_image(world, None, changes, Config(labels=_change_labels(c.changes)), row,
+                            layer_owner=data_sum if tarfmt.is_export(c.data) else "")
     # (a layer the store has already, from a load or an earlier import, is shared as it is)
     if p.import_size_is_archive:
         lid = img.layers[0]

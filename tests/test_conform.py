@@ -415,6 +415,36 @@ def test_a_failed_build_leaves_nothing_holding_its_image(named_engine, name):
 
 @pytest.mark.engine
 @pytest.mark.parametrize("name", ["docker-20.10", *OTHER_ENGINES])
+def test_an_export_imported_is_an_image_of_its_own(named_engine, name):
+    """export of a container never started, imported: on Podman the archive holds what base.tar holds (no
+    init layer), yet the engine's exporter writes its own bytes, so the import is a layer and image of its
+    own, and a start of it writes the mount points (bench/soak podman-5.4 seed 2505, podman-4.3 seed 2307;
+    replays/75-export-never-started.sh).  In lockstep: the machine compares history and diff."""
+    from dockspec import engines
+    from dockspec.conform import make_machine
+    from dockspec.dialects import dialect_for
+    from model import commands as cmd
+    from spec import fixtures
+
+    machine = make_machine(named_engine(name), profile=dialect_for(None, engines.get(name)))()
+    try:
+        machine.execute(fixtures.import_base())
+        ctr = machine._new_container()
+        machine.execute(cmd.Create("base:1", ("sleep", "1000"), name=ctr, network="none"))
+        archive = machine._new_archive("export")
+        machine.execute(cmd.Export(ctr, output=archive))
+        img = machine._new_image()
+        machine.execute(cmd.Import(machine.files[archive], img))
+        assert len(machine.world.images) == 2
+        run = machine._new_container()
+        machine.execute(cmd.Run(cmd.Create(img, ("sleep", "1000"), name=run, network="none"), detach=True))
+        machine.execute(cmd.Stop((run,), timeout=0))
+    finally:
+        machine.teardown()
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("name", ["docker-20.10", *OTHER_ENGINES])
 def test_an_outcome_that_differs_in_state_alone_is_chosen_by_the_engines_state(named_engine, name):
     """Two started containers committed one after the other: on Podman their layers hold the same mount
     points, and the engine shares one layer when both tars were made in the same second (the model offers
