@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import pytest
-from frozendict import frozendict
 from click.testing import CliRunner
+from frozendict import frozendict
 
 from dockspec.conform import Divergence, DockspecBug, EngineFault, conform, run_conformance, verdict
 from dockspec.failures import name_failure
@@ -27,6 +28,20 @@ def test_lockstep_conforms(engine):
 EXAMPLES_PER_ENGINE = {"docker-26.1": 6, "docker-28.5": 6, "docker-26.1-containerd": 4, "docker-28.5-containerd": 4,
                       "podman-4.3": 3, "podman-5.4": 3}
 OTHER_ENGINES = [n for n in os.environ.get("DOCKSPEC_TEST_ENGINES", "docker-20.10").split() if n != "docker-20.10"]
+
+
+@contextmanager
+def lockstep(url: str, name: str):
+    """A lockstep machine on the engine at `url` in the dialect of the engine `name`, torn down after."""
+    from dockspec import engines
+    from dockspec.conform import make_machine
+    from dockspec.dialects import dialect_for
+
+    machine = make_machine(url, profile=dialect_for(None, engines.get(name)))()
+    try:
+        yield machine
+    finally:
+        machine.teardown()
 
 
 @pytest.mark.engine
@@ -324,14 +339,10 @@ def test_prune_all_deletes_the_untagged_images_too(named_engine, name):
     5.4's socket reads `-a`'s dangling=false as "the images that are not dangling" and kept it (bench/soak
     podman-5.4 seeds 1013, 1019), where the podman CLI deletes it (replays/71-prune-all-untagged.sh): the
     adapter prunes the dangling ones in a second call.  (4.3's socket refuses -a: `conform.KNOWN`.)"""
-    from dockspec import engines
-    from dockspec.conform import make_machine
-    from dockspec.dialects import dialect_for
     from model import commands as cmd
     from spec import fixtures
 
-    machine = make_machine(named_engine(name), profile=dialect_for(None, engines.get(name)))()
-    try:
+    with lockstep(named_engine(name), name) as machine:
         for prune in (cmd.ImagePrune(all=True, force=True), cmd.SystemPrune(all=True, force=True)):
             machine.execute(fixtures.import_base())
             img = machine._new_image()
@@ -340,8 +351,6 @@ def test_prune_all_deletes_the_untagged_images_too(named_engine, name):
             assert len(machine.world.images) == 2
             machine.execute(prune)  # the machine compares the engine's images with the model's
             assert not machine.world.images
-    finally:
-        machine.teardown()
 
 
 @pytest.mark.engine
@@ -351,15 +360,11 @@ def test_kill_of_a_running_rm_container_agrees(named_engine, name):
     for the container, looked up by name, and once answered "no such container" for one removed meanwhile
     (bench/soak podman-4.3 seed 1032); the adapter asks libpod's kill, as the podman CLI does, which
     refuses in the same words: a container not running, a missing name.  Five rounds in lockstep."""
-    from dockspec import engines
-    from dockspec.conform import make_machine
-    from dockspec.dialects import dialect_for
     from model import commands as cmd
     from model.errors import ErrorKind
     from spec import fixtures
 
-    machine = make_machine(named_engine(name), profile=dialect_for(None, engines.get(name)))()
-    try:
+    with lockstep(named_engine(name), name) as machine:
         machine.execute(fixtures.import_base())
         for _ in range(5):
             ctr = machine._new_container()
@@ -371,8 +376,6 @@ def test_kill_of_a_running_rm_container_agrees(named_engine, name):
         machine.execute(cmd.Create("base:1", ("sleep", "1000"), name=ctr, network="none"))
         assert machine.execute(cmd.Kill((ctr,))).error.kind is ErrorKind.NOT_RUNNING
         assert machine.execute(cmd.Kill(("nosuch",))).error.kind is ErrorKind.NO_SUCH_CONTAINER
-    finally:
-        machine.teardown()
 
 
 @pytest.mark.engine
@@ -382,14 +385,10 @@ def test_a_failed_build_leaves_nothing_holding_its_image(named_engine, name):
     image.  Through Podman's Docker-compatible socket, with forcerm=0, buildah kept the step's working
     container ("storage", listed only with `external`), which held the image (bench/soak podman-5.4 seed
     2003): the adapter asks as `podman build` does, --force-rm, and no external container is left."""
-    from dockspec import engines
-    from dockspec.conform import make_machine
-    from dockspec.dialects import dialect_for
     from model import commands as cmd
     from spec import fixtures
 
-    machine = make_machine(named_engine(name), profile=dialect_for(None, engines.get(name)))()
-    try:
+    with lockstep(named_engine(name), name) as machine:
         machine.execute(fixtures.import_base())
         archive = machine._new_archive("save")
         machine.execute(cmd.Save(("base:1",), output=archive))
@@ -409,8 +408,6 @@ def test_a_failed_build_leaves_nothing_holding_its_image(named_engine, name):
         if machine.adapter.podman:
             machine.execute(cmd.Rmi(("base:1",)))
             assert not machine.world.images
-    finally:
-        machine.teardown()
 
 
 @pytest.mark.engine
@@ -420,14 +417,10 @@ def test_an_export_imported_is_an_image_of_its_own(named_engine, name):
     init layer), yet the engine's exporter writes its own bytes, so the import is a layer and image of its
     own, and a start of it writes the mount points (bench/soak podman-5.4 seed 2505, podman-4.3 seed 2307;
     replays/75-export-never-started.sh).  In lockstep: the machine compares history and diff."""
-    from dockspec import engines
-    from dockspec.conform import make_machine
-    from dockspec.dialects import dialect_for
     from model import commands as cmd
     from spec import fixtures
 
-    machine = make_machine(named_engine(name), profile=dialect_for(None, engines.get(name)))()
-    try:
+    with lockstep(named_engine(name), name) as machine:
         machine.execute(fixtures.import_base())
         ctr = machine._new_container()
         machine.execute(cmd.Create("base:1", ("sleep", "1000"), name=ctr, network="none"))
@@ -439,8 +432,6 @@ def test_an_export_imported_is_an_image_of_its_own(named_engine, name):
         run = machine._new_container()
         machine.execute(cmd.Run(cmd.Create(img, ("sleep", "1000"), name=run, network="none"), detach=True))
         machine.execute(cmd.Stop((run,), timeout=0))
-    finally:
-        machine.teardown()
 
 
 @pytest.mark.engine
