@@ -72,7 +72,7 @@ def import_(world: World, c: cmd.Import, p: Profile) -> Result:
     # (a layer the store has already, from a load or an earlier import, is shared as it is)
     if p.import_size_is_archive:
         lid = img.layers[0]
-        world = replace(world, layers=world.layers.set(lid, known[lid] if lid in known else _import_layer(changes, c.data, p)))
+        world = replace(world, layers=world.layers.set(lid, known[lid] if lid in known else replace(world.layers[lid], size=len(c.data))))
     if ref is not None:
         world = move_tag(world, ref, img.id, keep_replaced=p.import_keeps_replaced_image, order=p.tag_order)
     return Result(world, img.id + "\n")
@@ -89,12 +89,6 @@ def _change_labels(changes: tuple[str, ...]) -> frozendict:
             k, _, v = w.partition("=")
             labels[k] = v
     return frozendict(labels)
-def _import_layer(changes, data: bytes, p: Profile) -> Layer:
-    """The layer an import makes, its size the archive's length where the dialect counts it so."""
-    layer = Layer.make(None, changes)
-    return replace(layer, size=len(data)) if p.import_size_is_archive else layer
-
-
 # -- save and load -------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import shlex
+from dataclasses import replace
 
 import pytest
 
@@ -426,3 +427,20 @@ def test_commit_of_a_container_whose_image_lost_its_name_names_none(p, comment):
     assert world.images[world.tags["img2:latest"]].history[-1].comment == comment
     tagged = based("docker run -d --name ctr1 --network none base:1 sleep 1000", "docker commit ctr1 img2:latest", p=p)
     assert tagged.images[tagged.tags["img2:latest"]].history[-1].comment == ("" if p is D20 else "FROM base:1")
+
+
+@pytest.mark.parametrize("p", [P43, P54])
+def test_an_export_imported_is_a_layer_of_its_own_counted_as_its_archive(p):
+    """The import of an export: a layer of its own (keyed by the archive, which the engine's exporter writes
+    in its own bytes), its size the archive's length; the invariants hold (bench/soak podman-5.4 seed 2703
+    met a layer stored under another id)."""
+    from spec.invariants import first_violation
+
+    world = based("docker run -d --name c1 --network none base:1 sleep 1000", p=p)
+    exported = run(world, "docker export -o e.tar c1", p)
+    _, command = parse(shlex.split("docker import base.tar img1:latest"), NoFiles())
+    imported = step(exported.world, replace(command, data=exported.files["e.tar"]), p).world
+    assert first_violation(imported, p) is None
+    base, img = (imported.images[imported.tags[t]] for t in ("base:1", "img1:latest"))
+    assert img.layers[0] != base.layers[0]
+    assert imported.layers[img.layers[0]].size == len(exported.files["e.tar"])
