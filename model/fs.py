@@ -299,8 +299,10 @@ def diff(lower: Mapping[str, Entry], upper: Mapping[str, Entry], dirs_by_mtime: 
     mode changed, or when something beneath it is listed (the engine adds the
     parents of every change).  A directory merely passed through, or whose
     content was created and deleted again, is not listed.  With `dirs_by_mtime`
-    (Podman, which compares directories by their mtime) every directory of
-    `upper` that `lower` has is `C`: it was copied up because something in it changed.
+    (Podman, which compares directories by their mtime) a directory of `upper`
+    that `lower` has is `C` when a name in it was added or removed, or its mode
+    changed, and the parents of a change are added except for a file changed in
+    place, which lists itself alone (replays/79-diff-in-place.sh).
     """
     listed: dict[str, str] = {}
     for path, entry in upper.items():
@@ -310,7 +312,9 @@ def diff(lower: Mapping[str, Entry], upper: Mapping[str, Entry], dirs_by_mtime: 
                 listed[path] = "D"
         elif below is None:
             listed[path] = "A"
-        elif entry.kind is not Kind.DIR or below.kind is not Kind.DIR or entry.mode != below.mode or dirs_by_mtime:
+        elif entry.kind is not Kind.DIR or below.kind is not Kind.DIR or entry.mode != below.mode:
+            listed[path] = "C"
+        elif dirs_by_mtime and _names_changed(lower, upper, path):
             listed[path] = "C"
     for path, entry in upper.items():
         if entry.kind is Kind.DIR and entry.opaque and path in lower:
@@ -320,10 +324,21 @@ def diff(lower: Mapping[str, Entry], upper: Mapping[str, Entry], dirs_by_mtime: 
                 if parent(child) == path and child not in upper:
                     listed[child] = "D"
     for path in list(listed):
+        if dirs_by_mtime and listed[path] == "C" and upper[path].kind is not Kind.DIR:
+            continue  # a file changed in place: its folder's mtime stays, and Podman adds no parents for it
         for a in ancestors(path):
             if a not in listed and a in lower:
                 listed[a] = "C"
     return tuple(f"{listed[p]} {p}" for p in sorted(listed))
+
+
+def _names_changed(lower: Mapping[str, Entry], upper: Mapping[str, Entry], path: str) -> bool:
+    """Whether the directory `path` of `upper` gained or lost a name against `lower` (its mtime moved): a
+    name made or deleted in it, or nothing of it left in `upper` (a name made and deleted again)."""
+    if upper[path].opaque:
+        return True
+    children = [(child, entry) for child, entry in upper.items() if child != path and parent(child) == path]
+    return not children or any((entry.kind is Kind.WHITEOUT) == (child in lower) for child, entry in children)
 
 
 # The files the engine puts in every container's init layer, between the image
