@@ -164,9 +164,17 @@ def cp(world: World, c: cmd.Cp, p: Profile) -> Result:
         return refused(world, p.error("cp_not_modelled", detail=e), exit=p.exit_unsupported)
 
 
+def _rootfs(world: World, target, p: Profile) -> fs.Rootfs:
+    """What `cp` sees of a container: its file system, on Podman without Docker's init layer (Podman has none:
+    a path only that layer has, /etc of an image without it, is missing; bench/soak podman-5.4 seed 2910)."""
+    if p.start_touches_etc:
+        return fs.Rootfs(fs.union(tuple(world.layers[l].changes for l in target.layers)), target.rw, fs.BIND_MOUNTS)
+    return world.rootfs(target)
+
+
 def _copy_in(world: World, c: cmd.Cp, p: Profile) -> Result:
     target = find_container(world, c.container)
-    rootfs = world.rootfs(target) if target is not None else None
+    rootfs = _rootfs(world, target, p) if target is not None else None
     if rootfs is not None and p.cp_in_mounts_only_while_running:
         # Podman's mounts, /run/.containerenv too, are there while the container runs; into a paused one
         # the copy goes to its storage
@@ -271,7 +279,7 @@ def _copy_out(world: World, c: cmd.Cp, p: Profile) -> Result:
         return refused(world, p.error("cp_no_such_container", name=c.container, path=c.path))
     if not c.path:
         return refused(world, p.error("cp_empty_path"))
-    view = world.rootfs(target).view
+    view = _rootfs(world, target, p).view
     path = c.path if c.path.startswith("/") else "/" + c.path
     real, e = _stat(view, path)
     if p.cp_out_reads_podman_mounts:

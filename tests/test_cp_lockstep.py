@@ -215,3 +215,30 @@ def test_cp_onto_a_mount_point_in_lockstep(named_engine, name):
         assert profile.cp_in_mounts_only_while_running == name.startswith("podman-")
     finally:
         m.teardown()
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("name", OWN_DIALECT)
+def test_cp_into_a_folder_only_an_init_layer_has_in_lockstep(named_engine, name):
+    """An image without /etc (an import of a `save` archive): Docker's init layer gives its container /etc,
+    so the copy lands; Podman has none, and the copy is refused (bench/soak podman-5.4 seed 2910;
+    replays/80-cp-no-init-layer.sh)."""
+    from dockspec import engines
+    from dockspec.dialects import dialect_for
+    from spec.fixtures import import_base
+
+    profile = dialect_for(None, engines.get(name))
+    m = _machine(named_engine(name), profile)
+    try:
+        m.execute(import_base())
+        archive = m._new_archive("save")
+        m.execute(cmd.Save(("base:1",), output=archive))
+        img = m._new_image()
+        m.execute(cmd.Import(m.files[archive], img))
+        assert m._new_container() == "ctr1"
+        m.execute(cmd.Create(img, ("true",), name="ctr1", network="none"))
+        r = m.execute(cmd.Cp("ctr1", "/etc/passwd", "hello.txt", into=True,
+                             host=host_mod.entries(m.host, "hello.txt"), host_parent=True))
+        assert (r.error is not None) == name.startswith("podman-")
+    finally:
+        m.teardown()
