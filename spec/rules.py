@@ -608,8 +608,7 @@ def _racing(before: World, command: object, after: World, profile: Profile = DOC
     """The `--rm` containers whose asynchronous removal this command races with: (ended, maybe).
 
     `ended`: named again once ended, gone whatever the engine shows; `maybe`: a restarted
-    live one, which the engine may keep or remove (and, where the dialect races so, any container a
-    restart names again, whose quick exit its SIGKILL may miss)."""
+    live one, which the engine may keep or remove."""
     ended: set[str] = set()
     maybe: set[str] = set()
     if not isinstance(command, (cmd.Start, cmd.Stop, cmd.Kill, cmd.Restart)):
@@ -620,8 +619,6 @@ def _racing(before: World, command: object, after: World, profile: Profile = DOC
         if c is None:
             continue
         if not c.auto_remove:
-            if c.id in seen and isinstance(command, cmd.Restart) and profile.restart_races_a_quick_exit:
-                maybe.add(c.id)  # named again once it ended at once: the engine may fail to kill it
             seen.append(c.id)
             continue
         if c.id in seen and c.id not in after.containers:
@@ -633,6 +630,15 @@ def _racing(before: World, command: object, after: World, profile: Profile = DOC
             maybe.add(c.id)  # the exit may be handled with auto-removal already back on
         seen.append(c.id)
     return ended - maybe, maybe
+
+
+def _quick_exits(before: World, command: object, profile: Profile) -> set[str]:
+    """The containers a restart names again, where the dialect's SIGKILL may miss a quick exit
+    (`restart_races_a_quick_exit`): they may, not must, end otherwise."""
+    if not (isinstance(command, cmd.Restart) and profile.restart_races_a_quick_exit):
+        return set()
+    found = [c for c in (resolve_container(before, t) for t in command.containers) if c is not None]
+    return {c.id for k, c in enumerate(found) if not c.auto_remove and c in found[:k]}
 
 
 def rename_changes_only_the_name(before: World, command: object, result: Result) -> bool:
@@ -776,6 +782,7 @@ def races_only_on_auto_removal(before: World, command: object, result: Result, *
     # outcome is the first; the others may differ only in whether those containers are gone.
     ended, maybe = _racing(before, command, result.world, profile)
     killed = _kill_racing(before, command)  # may, not must, differ: a restarted one runs again either way
+    killed |= _quick_exits(before, command, profile)  # may, not must, differ too
     if type(command) is cmd.Inspect and profile.exited_may_read_stopped:
         # the other race of podman 5.4: an exited container read as "stopped"; nothing else differs
         return all(alt.world == result.world and alt.exit == result.exit for alt in result.alternatives)
