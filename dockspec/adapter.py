@@ -767,7 +767,7 @@ class Adapter:
         if all_ and self.podman and out.exit == 0:
             # Podman 5.4's socket reads `-a`'s dangling=false as a filter, "the images that are not
             # dangling", and keeps every untagged image without children, which its CLI's `prune -a`
-            # deletes (replays/71-prune-all-untagged.sh; bench/soak podman-5.4 seeds 1013, 1019): the
+            # deletes (replays/65-podman-prune-whole.sh:21; bench/soak podman-5.4 seeds 1013, 1019): the
             # dangling ones go in a second call, as the CLI's one pass deletes them.
             space += self._prune(out, self.api.prune_images, self._prune_filters(filters, dangling=True))
         return space

@@ -94,7 +94,7 @@ KNOWN: tuple[Known, ...] = (
     # (replays/65-podman-prune-whole.sh agrees on 4.3 through the podman CLI; 26-prune.sh:33, :34, -a with
     # a label filter, still differ there, and only there), the socket refuses every -a (bench/soak podman-4.3
     # seeds 941, 944, 945, 946).  5.4's handler takes -a but keeps the dangling images (the adapter prunes
-    # those in a second call: replays/71-prune-all-untagged.sh).
+    # those in a second call: tests/test_conform.py::test_prune_all_deletes_the_untagged_images_too).
     Known("Podman 4.3's Docker-compatible socket: image prune -a and system prune -a are refused, "
           "'specifying \"dangling\" filter more than once with different values is not supported'",
           ("podman-4.3",), _prune_all, "replays/26-prune.sh"),

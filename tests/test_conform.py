@@ -337,7 +337,7 @@ def test_restart_of_a_running_rm_container_agrees_whichever_way_the_race_goes(na
 def test_prune_all_deletes_the_untagged_images_too(named_engine, name):
     """`image prune -a -f` and `system prune -a -f` delete an untagged image no container uses.  Podman
     5.4's socket reads `-a`'s dangling=false as "the images that are not dangling" and kept it (bench/soak
-    podman-5.4 seeds 1013, 1019), where the podman CLI deletes it (replays/71-prune-all-untagged.sh): the
+    podman-5.4 seeds 1013, 1019), where the podman CLI deletes it (replays/65-podman-prune-whole.sh:21): the
     adapter prunes the dangling ones in a second call.  (4.3's socket refuses -a: `conform.KNOWN`.)"""
     from model import commands as cmd
     from spec import fixtures
