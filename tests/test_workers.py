@@ -106,9 +106,11 @@ def test_a_counterexample_found_by_one_worker_is_the_first_example_of_the_next(r
     assert b["first_diverged"] is True
     assert b["first_script"] in a["divergent_scripts"]
     assert b["verdict"] == "diverges" and merged.exit == 1
-    # the same broken choice ends both (which container B's shrink names may differ: `commit ctr2` for A's `ctr1`)
+    # a broken choice ends both (which container B's shrink names may differ: `commit ctr2` for A's `ctr1`;
+    # and the dialect has two, so B's shrink, from A's script, may end on the other: CI once saw A end on
+    # `commit`, B on `import`)
     last = lambda w: w["divergence"]["script"].splitlines()[-1].split()[:2]  # noqa: E731
-    assert last(b) == last(a)
+    assert last(a)[1] in ("commit", "import") and last(b)[1] in ("commit", "import")
     assert sum(client.scard(k) for k in client.keys(b"hypothesis-example:*")) >= 1 and stored >= 1
 
 
