@@ -728,7 +728,7 @@ def diff_lines(world: World, c: Container, p: Profile | None = None) -> tuple[st
 def touch_etc(world: World, c: Container, mode: int = 0o755) -> Container:
     """The container after its engine made the mount points its image lacks in the read-write layer (Podman, at every
     start); the files with the dialect's `mount_point_mode`."""
-    own = fs.Rootfs(fs.union(tuple(world.layers[l].changes for l in c.layers)), c.rw)
+    own = world.own_rootfs(c)
     for path, entry in PODMAN_MOUNT_POINTS:
         if entry.kind is fs.Kind.FILE:
             entry = replace(entry, mode=mode)

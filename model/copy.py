@@ -168,7 +168,7 @@ def _rootfs(world: World, target, p: Profile) -> fs.Rootfs:
     """What `cp` sees of a container: its file system, on Podman without Docker's init layer (Podman has none:
     a path only that layer has, /etc of an image without it, is missing; bench/soak podman-5.4 seed 2910)."""
     if p.start_touches_etc:
-        return fs.Rootfs(fs.union(tuple(world.layers[l].changes for l in target.layers)), target.rw, fs.BIND_MOUNTS)
+        return world.own_rootfs(target, fs.BIND_MOUNTS)
     return world.rootfs(target)
 
 

@@ -37,7 +37,7 @@ def export_view(world: World, container_id: str, p: Profile | None = None) -> fr
     container never started has none: replays/75-export-never-started.sh)."""
     c = world.containers[container_id]
     if p is not None and p.start_touches_etc:
-        return fs.Rootfs(fs.union(tuple(world.layers[l].changes for l in c.layers)), c.rw).view
+        return world.own_rootfs(c).view
     return world.rootfs(c).view
 
 

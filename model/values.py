@@ -210,6 +210,10 @@ class World:
         """The file system a container's processes see (the engine's bind-mounted /etc files included)."""
         return fs.Rootfs(self.container_view(c), c.rw, fs.BIND_MOUNTS)
 
+    def own_rootfs(self, c: Container, mounts: frozenset[str] = frozenset()) -> fs.Rootfs:
+        """A container's image layers and its read-write layer, without Docker's init layer (Podman has none)."""
+        return fs.Rootfs(fs.union(tuple(self.layers[l].changes for l in c.layers)), c.rw, mounts)
+
     def put_container(self, c: Container) -> "World":
         return replace(self, containers=self.containers.set(c.id, c))
 

@@ -616,10 +616,7 @@ def _racing(before: World, command: object, after: World, profile: Profile = DOC
     seen: list[str] = []
     for text in command.containers:
         c = resolve_container(before, text)
-        if c is None:
-            continue
-        if not c.auto_remove:
-            seen.append(c.id)
+        if c is None or not c.auto_remove:
             continue
         if c.id in seen and c.id not in after.containers:
             ended.add(c.id)  # the removal may not have happened yet when the later target is handled
