@@ -122,8 +122,9 @@ def stop_pid(pidfile: Path, grace: float = 15.0) -> bool:
     return True
 
 
-def kill_tree(pid: int) -> None:
-    """SIGKILL `pid`'s descendants, deepest first, then `pid` (a container's processes under its shim)."""
+def kill_tree(pid: int) -> list[int]:
+    """SIGKILL `pid`'s descendants, deepest first, then `pid` (a container's processes under its shim);
+    the pids signalled."""
     children: dict[int, list[int]] = {}
     for d in Path("/proc").iterdir():
         if d.name.isdigit():
@@ -133,15 +134,27 @@ def kill_tree(pid: int) -> None:
                 continue
             children.setdefault(ppid, []).append(int(d.name))
 
+    killed: list[int] = []
+
     def kill(p: int) -> None:
         for c in children.get(p, ()):
             kill(c)
         try:
             os.kill(p, signal.SIGKILL)
+            killed.append(p)
         except ProcessLookupError:
             pass
 
     kill(pid)
+    return killed
+
+
+def _alive(pid: int) -> bool:
+    """The process `pid` exists and is not a zombie (a killed one takes a moment to die)."""
+    try:
+        return (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]) != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def leftovers(*roots: Path) -> list[int]:
@@ -164,15 +177,17 @@ def leftovers(*roots: Path) -> list[int]:
 def reap(*roots: Path, grace: float = 0.0, after: float = 5.0) -> None:
     """Wait up to `grace` seconds for the processes naming the engine folders `roots` to end by
     themselves, SIGKILL what is left with what it runs, then wait up to `after` seconds for them
-    to be gone (a killed shim or conmon takes a moment to leave /proc)."""
+    to be gone, what they ran too (a killed shim, conmon or workload takes a moment to die)."""
+    killed: list[int] = []
+
     def gone_within(seconds: float) -> None:
         deadline = time.monotonic() + seconds
-        while leftovers(*roots) and time.monotonic() < deadline:
+        while (leftovers(*roots) or any(map(_alive, killed))) and time.monotonic() < deadline:
             time.sleep(0.05)
 
     gone_within(grace)
     for pid in leftovers(*roots):
-        kill_tree(pid)
+        killed += kill_tree(pid)
     gone_within(after)
 
 
