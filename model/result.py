@@ -58,6 +58,7 @@ class Out:
         self.stages: dict[str, int] = {}  # container id -> how far its race had got (`containers.each`)
         self.spawned: list[Out] = []  # forks made by `branch` while handling one target
         self.failed: list[str] = []  # the targets refused so far (`docker start` names them at the end)
+        self.aborted = False  # the command failed as a whole: later targets are not handled (`containers.each`)
 
     def branch(self) -> "Out":
         """A fork that `containers.each` follows as another outcome of this command (a race)."""
@@ -71,6 +72,7 @@ class Out:
         other.out, other.err, other.error, other.exit = list(self.out), list(self.err), self.error, self.exit
         other.stages = dict(self.stages)
         other.failed = list(self.failed)
+        other.aborted = self.aborted
         return other
 
     def print(self, line: str) -> None:

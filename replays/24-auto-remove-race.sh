@@ -18,8 +18,8 @@ docker ps -a --format '{{.Names}}'
 docker run -d --rm --network none --name r5 base:1 sleep 1000
 docker restart -t 0 r5
 docker ps -a --format '{{.Names}}'
-# start of a one-shot --rm container named twice: the later target finds it gone, exited and
-# "marked for removal", or still running (its name again); seen on Docker 26.1
+# start of a one-shot --rm container named twice: the later target finds it gone, exited and "marked for
+# removal", or still running (its name again); seen on Docker 26.1; podman 4.3 may fail it all, printing nothing
 docker create --rm --network none --name r6 base:1 false
 docker start r6 r6 r6
 docker ps -a --format '{{.Names}}'

@@ -638,6 +638,16 @@ def _quick_exits(before: World, command: object, profile: Profile) -> set[str]:
     return {c.id for k, c in enumerate(found) if not c.auto_remove and c in found[:k]}
 
 
+def _unhandled(before: World, command: object, ended: set[str], profile: Profile) -> set[str]:
+    """The containers a start names after an ended `--rm` one named again, where the dialect's start may
+    fail as a whole there (`start_aborts_on_a_vanished_target`): they may, not must, be left as they were."""
+    if not (isinstance(command, cmd.Start) and profile.start_aborts_on_a_vanished_target and ended):
+        return set()
+    found = [resolve_container(before, t) for t in command.containers]
+    first = min(k for k, c in enumerate(found) if c is not None and c.id in ended and c in found[:k])
+    return {c.id for c in found[first + 1:] if c is not None and c.id not in ended}
+
+
 def rename_changes_only_the_name(before: World, command: object, result: Result) -> bool:
     """A renamed container keeps its id, state, layers and processes; nothing else in the engine changes."""
     if type(command) is not cmd.Rename or result.error is not None:
@@ -793,8 +803,11 @@ def races_only_on_auto_removal(before: World, command: object, result: Result, *
             if codes and 128 + workload.SIGKILL not in codes:
                 return False
     racing = maybe | killed
-    keep = {k: v for k, v in result.world.containers.items() if k not in racing}
-    return all({k: v for k, v in alt.world.containers.items() if k not in racing} == keep
+    late = _unhandled(before, command, ended, profile)
+    keep = {k: v for k, v in result.world.containers.items() if k not in racing | late}
+    return all({k: v for k, v in alt.world.containers.items() if k not in racing | late} == keep
+               and all(alt.world.containers.get(k) in (result.world.containers.get(k), before.containers.get(k))
+                       for k in late)
                and not ended & set(alt.world.containers)
                and alt.world.images == result.world.images and alt.world.tags == result.world.tags
                for alt in result.alternatives)

@@ -444,3 +444,22 @@ def test_an_export_imported_is_a_layer_of_its_own_counted_as_its_archive(p):
     base, img = (imported.images[imported.tags[t]] for t in ("base:1", "img1:latest"))
     assert img.layers[0] != base.layers[0]
     assert imported.layers[img.layers[0]].size == len(exported.files["e.tar"])
+
+
+@pytest.mark.parametrize("p", [P43, P54])
+def test_start_of_a_one_shot_rm_container_named_again_may_fail_as_a_whole_on_4_3(p):
+    # replays/24-auto-remove-race.sh:24; by hand under load: 4.3 printed nothing, exit 125, in 7 passes of 30
+    # ("container ID does not exist in database"); 5.4 never (0 in 90), naming the target it could not start
+    from model.result import outcomes
+
+    world = based("docker create --name xx --network none base:1 sleep 100",
+                  "docker create --rm --name r6 --network none base:1 false", p=p)
+    r = run(world, "docker start r6 r6 xx", p)
+    whole = [o for o in outcomes(r) if o.exit == 125 and o.stdout == ""]
+    if p is P54:
+        assert whole == []
+        return
+    (o,) = whole  # at the second r6: xx is never started
+    assert o.error.kind is K.NO_SUCH_CONTAINER and "does not exist in database" in o.stderr
+    assert o.world.container_by_name("xx").status is Status.CREATED and o.world.container_by_name("r6") is None
+    assert r.world.container_by_name("xx").status is Status.RUNNING  # the documented outcome starts it

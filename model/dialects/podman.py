@@ -146,6 +146,8 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     force_ignores_missing_silently=True,
     # start naming again an exited --rm container not yet removed starts it again (replays/24-auto-remove-race.sh:24)
     start_restarts_exited_rm=True,
+    # ... and one finding it removed may fail the whole start, printing nothing (replays/24-auto-remove-race.sh:24)
+    start_aborts_on_a_vanished_target=True,
     # restart naming again a container it started whose workload ended at once may fail its SIGKILL (a race;
     # bench/soak seed 2306, replays/76-restart-quick-exit.sh)
     restart_races_a_quick_exit=True,
@@ -203,6 +205,8 @@ PODMAN_5_4 = differs(PODMAN_4_3, "podman-5.4", summary="Podman 5.4 (Debian trixi
     commit_untagged_comment="",
     # stop of a --rm container never started removes it (replays/72-stop-created-rm.sh:5)
     stop_removes_created_rm=True,
+    # the start that fails as a whole was seen on 4.3 only (0 in 90 passes of replays/24-auto-remove-race.sh:24 under load)
+    start_aborts_on_a_vanished_target=False,
     # the restart race of a quick exit was seen on 4.3 only (replays/76-restart-quick-exit.sh)
     restart_races_a_quick_exit=False,
     # rename drops a leading "/" as Docker does (replays/25-rename.sh:10)
