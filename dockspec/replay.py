@@ -41,6 +41,7 @@ from model.profile import DOCKER_20_10, Profile
 from model.values import Status
 
 from . import argv as argv_mod
+from .engines import faults
 from .failures import DockspecBug, EngineFault, name_failure
 from .dialects import dialect_for
 from .dockerfile import prefix_from
@@ -202,10 +203,17 @@ class LineReport:
     model: dict
     engine: dict
     differs: list = field(default_factory=list)  # which aspects differ: exit, error_kind, stdout, state
+    # where the line differs and the engine's own log admitted a fault while it ran (`dockspec.engines.faults`):
+    # what the log said.  The difference is then the engine's fault, not a divergence.
+    fault: str = ""
+
+    @property
+    def diverges(self) -> bool:
+        return bool(self.differs) and not self.fault
 
     def to_json(self) -> dict:
         return {"line": self.line, "text": self.text, "differs": self.differs, "model": self.model,
-                "engine": self.engine}
+                "engine": self.engine, **({"engine_fault": self.fault} if self.fault else {})}
 
 
 class CliEngine:
@@ -341,6 +349,7 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None, en
         prepare_folder(folder, tmp, prefix)
         files = ScriptFiles(tmp)
         cli = CliEngine(url, tmp, engine)
+        log = faults.watch(engine) if engine is not None and url == engine.url else None
         world = None
         from model.values import World
 
@@ -357,6 +366,8 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None, en
             e_words = [PLACEHOLDER.sub(lambda m: _engine_id(adapter.api, m.group(1)), w) for w in words]
             (documented,) = list(run_lines([Line(line.number, line.text, tuple(m_words))], files, world, profile))
             refuse_unsafe(line.number, bare, documented.error_kind is not None)
+            if log is not None:
+                log.mark()
             code, out, err = cli.run(e_words, env=line_env)
             verb = _verb(bare)
             adapter.own_printed(verb, out)  # the ids the line printed of images it made
@@ -404,7 +415,8 @@ def replay_text(text: str, folder: Path, url: str, run_id: str | None = None, en
                 if not differs:
                     break
             world, model, engine, differs, ids = compared[-1] if not compared[-1][3] else compared[0]
-            reports.append(LineReport(line.number, line.text, model, engine, differs))
+            fault = "; ".join(log.faults()) if differs and log is not None else ""
+            reports.append(LineReport(line.number, line.text, model, engine, differs, fault))
     except docker.errors.DockerException as e:
         raise name_failure(e, "replaying") from e
     finally:
@@ -441,6 +453,8 @@ def render(reports: list[LineReport], only_differences: bool = True) -> str:
         if only_differences and not r.differs:
             continue
         out.append(f"line {r.line}: {r.text}\n  differs: {', '.join(r.differs) or '-'}")
+        if r.fault:
+            out.append(f"  engine fault, not a divergence: {r.fault}")
         for aspect in r.differs:
             if aspect == "state":
                 m, e = r.model["state"], r.engine["state"]
@@ -485,7 +499,8 @@ def _state_lines(key: str, model, engine, line: int, shown: dict) -> list[str]:
 def replay(script: tuple[str, ...], url: str | None, private: str | None, dialect: str | None, as_json: bool) -> None:
     """Run docker SCRIPTs on a real engine and on the model; report where they differ.
 
-    Exit 0: every line agrees; 1: some line differs; 2: the engine failed; 3: a bug of dockspec.
+    Exit 0: every line agrees; 1: some line differs; 2: the engine failed (a line differs only where the
+    engine's own log admitted a fault: `dockspec.engines.faults`); 3: a bug of dockspec.
     """
     from . import engines
     from .engine import EngineUnavailable, resolve
@@ -515,7 +530,8 @@ def replay(script: tuple[str, ...], url: str | None, private: str | None, dialec
             click.echo(f"dockspec replay: DOCKSPEC BUG (not the engine, not a divergence)\n{e.report()}", err=True)
             sys.exit(e.exit_status)
         bad = [r for r in reports if r.differs]
-        status = status or (1 if bad else 0)
+        # a line that differs where the engine admitted a fault is the engine's failure (2), not a divergence (1)
+        status = status or (1 if any(r.diverges for r in reports) else 2 if bad else 0)
         if as_json:
             for r in reports:
                 click.echo(json.dumps({"script": s, **r.to_json()}))
