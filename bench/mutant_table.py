@@ -1267,6 +1267,29 @@ def stop_removes_created_rm(original):
     return _policy(original, stop_removes_created_rm=True)
 
 
+@mutant("a container's processes see podman's mounts instead of the dialect's init layer: no /.dockerenv, no resolv.conf",
+        rule="processes_see_their_engines_files (law)", seam="TRANSITIONS[Run]",
+        witness="run --rm --name ctr1 base:1 sh -c 'test -e /.dockerenv && echo docker; true'\nps -a")
+def engine_files_podman(original):
+    from model import fs
+
+    return _policy(original, engine_files=fs.PODMAN_FILES)
+
+
+@mutant("start naming again a one-shot --rm container it removed may fail as a whole, as on podman 4.3, although the dialect names that target only",
+        rule="a_second_start_of_an_ended_rm_container_races (law)", seam="TRANSITIONS[Start]",
+        witness="create --rm --name ctr1 base:1 true; start ctr1 ctr1")
+def start_aborts_on_a_vanished_target(original):
+    return _policy(original, start_aborts_on_a_vanished_target=True)
+
+
+@mutant("a RUN step writes buildah's mount points (/etc/hostname, /run) in its layer, although the dialect's builder does not",
+        rule="a_run_steps_layer_holds_what_it_changed (law)", seam="TRANSITIONS[Build]",
+        witness="build -t img1:latest run-touch")
+def build_run_mount_points(original):
+    return _policy(original, build_run_mount_points=True)
+
+
 @mutant("stop -t 0 of a container whose TERM trap exits at once is certain the trap runs: the SIGKILL race is not offered",
         rule="races_only_on_auto_removal", seam="TRANSITIONS[Stop]",
         witness="run -d --name ctr1 base:1 sh -c 'trap \"exit 0\" TERM; sleep 1000 & wait'\nstop -t 0 ctr1")

@@ -73,6 +73,7 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass, replace
+from typing import Mapping
 
 from dockerfile_parse import DockerfileParser
 from frozendict import frozendict
@@ -81,7 +82,7 @@ from . import commands as cmd
 from . import dockerignore, fs, names, refs, workload
 from .errors import EngineError, UnsupportedWorkload
 from .images import find as find_image
-from .images import make_image, set_tag, source_name
+from .images import make_image, set_tag, shared_layers, source_name
 from .profile import Profile, lookpath_error
 from .result import Result, refused
 from .values import Config, Container, History, Image, Status, World, sha256
@@ -515,10 +516,15 @@ class _Builder:
     the args a RUN saw, for BuildKit's history rows).  `done` keeps each finished stage by name and index.
     """
 
-    def __init__(self, world: World, c: cmd.Build, p: Profile):
+    def __init__(self, world: World, c: cmd.Build, p: Profile, share: dict[int, str] | None = None,
+                 sharable: list | None = None):
         self.world = world
         self.c = c
         self.p = p
+        # Podman's RUN steps whose layer an earlier layer's changes match (`commit`): the keys of the layers
+        # each such step may share, in order; `share` chooses one for some of them (a race with the clock)
+        self.share = share or {}
+        self.sharable: list[tuple[str, ...]] = [] if sharable is None else sharable
         self.out: list[str] = []
         self.image: Image | None = None
         self.config = Config()
@@ -600,9 +606,16 @@ class _Builder:
         if self.p.build_rows_name_their_source:  # buildah: "FROM base:1", then "FROM <previous step's id>"
             comment = "FROM " + (self.from_ref if self.image.id == self.from_id else self.image.short_id)
         always = run_step and self.p.commit_layer_always
+        owner = container.id if always and container else ""
+        if owner and changes:
+            # as Podman's commit (model.images.commit): the step's layer tar holds whole-second file times, so a
+            # step whose changes an earlier layer on the same parent has may have made its files in the same
+            # second and share that layer (bench/soak podman-5.4 seed 3108: two builds `RUN true` on one image)
+            self.sharable.append(shared_layers(self.world, self.image, changes, owner))
+            owner = self.share.get(len(self.sharable) - 1, owner)
         self.world, self.image = make_image(self.world, self.image, changes, self.config,
                                             History(" ".join(container_cmd), comment), container_cmd=container_cmd,
-                                            always_layer=always, layer_owner=container.id if always and container else "")
+                                            always_layer=always, layer_owner=owner)
         if container is not None:
             self.finish(container)
 
@@ -706,6 +719,8 @@ class _Builder:
         container = self.container(argv, env)
         # A RUN step is a container: it sees the init layer and the bind mounts too.
         rootfs = fs.Rootfs(fs.union(self.world.layer_stack(self.image) + (fs.INIT_LAYER,)), fs.EMPTY, fs.BIND_MOUNTS)
+        if self.p.build_run_mount_points:
+            rootfs = _buildah_mount_points(rootfs, self.world.image_view(self.image), self.p.mount_point_mode)
         try:
             proc = workload.spawn(argv, rootfs, env, self.config.working_dir or "/", pid1=True)
         except workload.ExecNotFound as e:
@@ -882,13 +897,43 @@ def steps_of(b: _Builder) -> dict:
             "CMD": b.cmd, "ENTRYPOINT": b.entrypoint, "WORKDIR": b.workdir, "ARG": b.arg}
 
 
+def _buildah_mount_points(rootfs: fs.Rootfs, image: Mapping[str, fs.Entry], mode: int) -> fs.Rootfs:
+    """A buildah RUN step's file system with the mount points buildah makes in its layer where the image
+    lacks them: /etc/hostname (an empty file, the dialect's mount point mode) and /run.  Their times make
+    the step's layer tar differ from second to second (`podman save` of `RUN true` on busybox: etc/,
+    etc/hostname, run/, on both Podmans)."""
+    for path, entry in (("/etc/hostname", fs.file(b"", mode)), ("/run", fs.DIR)):
+        if path not in image and rootfs.is_dir(fs.parent(path)):
+            upper = dict(rootfs.upper)
+            fs.copy_up(rootfs.lower, upper, path)
+            upper[path] = entry
+            rootfs = fs.Rootfs(rootfs.lower, frozendict(upper), rootfs.mounts)
+    return rootfs
+
+
 def unused_args(b: _Builder) -> list[str]:
     """The `--build-arg`s no ARG of the stages run (nor a meta ARG) declares, sorted."""
     return sorted(k for k in b.build_args if k not in b.referenced)
 
 
 def build(world: World, c: cmd.Build, p: Profile) -> Result:
-    """`docker build` (legacy builder): one intermediate image per instruction, then the tags."""
+    """`docker build` (legacy builder): one intermediate image per instruction, then the tags; where a RUN
+    step's layer may be shared with an earlier layer (Podman), each such sharing is another outcome (one
+    step at a time)."""
+    sharable: list[tuple[str, ...]] = []
+    result = _build(world, c, p, {}, sharable)
+    others: list[Result] = []
+    for step, keys in enumerate(sharable):
+        for key in keys:
+            other = _build(world, c, p, {step: key}, [])
+            if other != result and other not in others:
+                others.append(other)
+    return replace(result, alternatives=tuple(others)) if others else result
+
+
+def _build(world: World, c: cmd.Build, p: Profile, share: dict[int, str], sharable: list) -> Result:
+    """The build, the RUN steps `share` names (by their order) sharing the layer given; `sharable` gets the
+    layers each RUN step could share."""
     tags = []
     for text in c.tags:
         try:
@@ -896,7 +941,7 @@ def build(world: World, c: cmd.Build, p: Profile) -> Result:
         except refs.InvalidReference as e:
             return refused(world, p.error("build_invalid_tag", ref=text, detail=e), exit=125)
     try:
-        b = _Builder(world, c, p)
+        b = _Builder(world, c, p, share, sharable)
         # The CLI's progress line ends "\r\r\n"; read as text that is the line and an empty one.
         b.say(f"Sending build context to Docker daemon {human_size(context_size(sent_context(c))):>8}\n")
         instructions = parse_dockerfile(c.dockerfile)

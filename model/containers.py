@@ -152,6 +152,7 @@ def create(world: World, c: cmd.Create, p: Profile) -> Result:
         created=world.clock,
         init=c.init,
         stop_timeout=c.stop_timeout,
+        engine_files=p.engine_files,
     )
     return Result(world.put_container(container), stdout=cid + "\n")
 
@@ -219,7 +220,7 @@ def _start_one(world: World, c: Container, p: Profile) -> tuple[World, EngineErr
             why = "Permission denied" if denied else "No such file or directory"
             text = f"[FATAL tini (7)] exec {e.name} failed: {why}\n"
             c = replace(c, status=Status.RUNNING, started=True)
-            step = workload.Step(None, fs.Rootfs(rootfs.view, c.rw, fs.BIND_MOUNTS), code, "", text)
+            step = workload.Step(None, fs.Rootfs(rootfs.view, c.rw, c.engine_files.mounts), code, "", text)
             return _settle(world, c, step), None, 0, step
         # The runtime fails to exec: the container stays CREATED, its exit code
         # 127 (not found) or 126 (found but not executable).

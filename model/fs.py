@@ -366,3 +366,22 @@ INIT_LAYER: Changes = frozendict({
 # the init layer's empty files.
 BIND_MOUNTS: frozenset[str] = frozenset({"/etc/hostname", "/etc/hosts", "/etc/resolv.conf"})
 
+
+@dataclass(frozen=True)
+class EngineFiles:
+    """What an engine shows a container's processes besides its image's layers and its own: `layer`, beneath
+    the read-write layer, and the `mounts` over it (files bind-mounted from the host)."""
+
+    layer: Changes
+    mounts: frozenset[str]
+
+
+# Docker: the init layer, with hostname, hosts and resolv.conf mounted over its empty files.
+DOCKER_FILES = EngineFiles(INIT_LAYER, BIND_MOUNTS)
+# Podman has no init layer: the kernel's file systems mounted where the image may lack their directories,
+# and the mount points its start writes in the container's own layer (model.containers.PODMAN_MOUNT_POINTS),
+# hostname, hosts and /run/.containerenv mounted there.  No /.dockerenv, and with `--network none` no
+# /etc/resolv.conf (replays/81-process-view.sh).
+PODMAN_FILES = EngineFiles(frozendict({"/dev": DIR, "/dev/pts": DIR, "/dev/shm": DIR, "/proc": DIR, "/sys": DIR}),
+                           frozenset({"/etc/hostname", "/etc/hosts", "/run/.containerenv"}))
+

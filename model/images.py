@@ -153,11 +153,16 @@ def commit(world: World, c: cmd.Commit, p: Profile) -> Result:
     # earlier commit's layer on the same parent has the same changes, the two containers' files may have been
     # made in the same second, and the engine then has one layer for both (a race with the clock: history
     # names the earlier image; replays/11-commit.sh:14 on 5.4, 44-podman-prune-build.sh:17 on 4.3).
-    below = parent.layers[-1] if parent.layers else None
-    shared = [l.key for l in world.layers.values()
-              if l.parent == below and l.key not in ("", target.id) and l.changes == target.rw]
+    shared = shared_layers(world, parent, target.rw, target.id)
     result = committed(target.id)
     return replace(result, alternatives=tuple(committed(key) for key in shared)) if shared else result
+
+
+def shared_layers(world: World, parent: Image | None, changes: fs.Changes, owner: str) -> tuple[str, ...]:
+    """The keys of the layers on `parent`'s top layer with these `changes`, other than `owner`'s own: the layers
+    Podman may share with a new one of `owner` (its tar the same when the files were made in the same second)."""
+    below = parent.layers[-1] if parent is not None and parent.layers else None
+    return tuple(l.key for l in world.layers.values() if l.parent == below and l.key not in ("", owner) and l.changes == changes)
 
 
 def source_name(world: World, image_id: str, typed: str, p: Profile, in_typed_repo: bool = False) -> str:

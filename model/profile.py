@@ -18,6 +18,7 @@ from dataclasses import fields as dataclass_fields
 
 from frozendict import frozendict
 
+from . import fs
 from .errors import EngineError, ErrorKind
 
 # Each entry: key -> (error kind, message template).  Templates use str.format
@@ -260,6 +261,13 @@ class Profile:
     # rmi names each layer it deletes, "Deleted: sha256:<layer>" (Docker); Podman names the image only
     # (rmi of a commit with its own layer: "Untagged:", "Deleted: <image id>"; replays/62-rmi-parent.sh:27).
     rmi_lists_deleted_layers: bool = True
+    # What the engine shows a container's processes besides the layers: Docker's init layer (/.dockerenv, empty
+    # /etc files with hostname, hosts and resolv.conf mounted over them), or Podman's mounts alone (no
+    # /.dockerenv, /run/.containerenv, no resolv.conf with `--network none`; replays/81-process-view.sh).
+    engine_files: fs.EngineFiles = fs.DOCKER_FILES
+    # A RUN step of the dialect's builder writes the mount points its image lacks in the step's layer, /etc/hostname
+    # and /run (buildah: `podman save` of `FROM base:1 | RUN true`), so two such layers differ by their files' times.
+    build_run_mount_points: bool = False
     # Where `run --init` mounts its init (docker-init; Podman's catatonit at /run/podman-init, which its
     # diff leaves out: replays/28-init.sh:5).
     init_path: str = "/sbin/docker-init"

@@ -143,6 +143,7 @@ class Container:
     logs: tuple[str, str] = ("", "")  # what PID 1 printed on (stdout, stderr), for `docker logs`
     init: bool = False  # --init: docker-init is PID 1, the command its child (model.containers.INIT_PATH)
     stop_timeout: int | None = None  # --stop-timeout: seconds `stop` waits when not given -t
+    engine_files: fs.EngineFiles = fs.DOCKER_FILES  # what its engine shows its processes besides the layers
 
     @property
     def short_id(self) -> str:
@@ -203,12 +204,13 @@ class World:
         return sum(self.layers[l].size for l in image.layers)
 
     def container_view(self, c: Container) -> frozendict:
-        """What lies under a container's read-write layer: its image's layers and the init layer."""
-        return fs.union(tuple(self.layers[l].changes for l in c.layers) + (fs.INIT_LAYER,))
+        """What lies under a container's read-write layer: its image's layers and its engine's files (Docker's
+        init layer)."""
+        return fs.union(tuple(self.layers[l].changes for l in c.layers) + (c.engine_files.layer,))
 
     def rootfs(self, c: Container) -> fs.Rootfs:
-        """The file system a container's processes see (the engine's bind-mounted /etc files included)."""
-        return fs.Rootfs(self.container_view(c), c.rw, fs.BIND_MOUNTS)
+        """The file system a container's processes see (the engine's bind-mounted files included)."""
+        return fs.Rootfs(self.container_view(c), c.rw, c.engine_files.mounts)
 
     def own_rootfs(self, c: Container, mounts: frozenset[str] = frozenset()) -> fs.Rootfs:
         """A container's image layers and its read-write layer, without Docker's init layer (Podman has none)."""

@@ -176,6 +176,28 @@ def _glob(pattern: str, path: str) -> bool:
     return len(a) == len(b) and all(fnmatch.fnmatchcase(y, x) for x, y in zip(a, b))
 
 
+def a_run_steps_layer_holds_what_it_changed(world: World, twice: bool, p: Profile = DOCKER_20_10) -> None:
+    """A RUN step's layer holds what the step changed, and buildah's the mount points it writes where the image lacks them (/etc/hostname, /run: `build_run_mount_points`); built again on the same image by another name, that layer may be shared (Podman: the same second) but is otherwise the same changes."""
+    from model.result import outcomes
+
+    text = "FROM {}\nRUN true\n"
+    r = step(world, cmd.Build(text.format(BASE_REF), context=frozendict({"Dockerfile": text.format(BASE_REF).encode()}),
+                              tags=("law:1",), network="none"), p)
+    assert r.error is None and not r.alternatives  # nothing to share yet
+    new = [l for k, l in r.world.layers.items() if k not in world.layers]
+    assert [set(l.changes) for l in new] == ([{"/etc", "/etc/hostname", "/run"}] if p.build_run_mount_points else [])
+    if not twice:
+        return
+    tagged = step(r.world, cmd.Tag(BASE_REF, "law:base"), p).world
+    again = step(tagged, cmd.Build(text.format("law:base"), context=frozendict({"Dockerfile": text.format("law:base").encode()}),
+                                   tags=("law:2",), network="none"), p)
+    if again.world.tags["law:2"] == again.world.tags["law:1"]:
+        return  # the builder's cache took the first build's step (podman 4.3 names `FROM base:1` in both)
+    tops = {o.world.images[o.world.tags["law:2"]].layers[-1] == o.world.images[o.world.tags["law:1"]].layers[-1]
+            for o in outcomes(again)}
+    assert tops == ({False, True} if p.build_run_mount_points else {True}), tops
+
+
 _WORLD = st.builds(base_world)
 
 LAWS = {
@@ -187,6 +209,8 @@ LAWS = {
     "build_arg_reaches_run_and_unused_ones_are_named": (
         build_arg_reaches_run_and_unused_ones_are_named,
         lambda p: (_WORLD, st.sampled_from(("d", "x", "")), st.booleans())),
+    "a_run_steps_layer_holds_what_it_changed": (a_run_steps_layer_holds_what_it_changed,
+                                                lambda p: (_WORLD, st.booleans())),
     "dockerignore_leaves_excluded_files_out": (
         dockerignore_leaves_excluded_files_out,
         lambda p: (_WORLD, st.lists(st.sampled_from(PATTERNS), max_size=4).map(tuple))),

@@ -532,10 +532,10 @@ def workload_effects_are_visible(before: World, command: object, result: Result)
     return _view_has(result.world.rootfs(c).view, effect)
 
 
-def _without_init(view, rw) -> dict:
-    """A view minus the paths only the init layer put there (/.dockerenv, /etc/hosts, ...)."""
-    init = fs.INIT_LAYER
-    return {p: e for p, e in view.items() if p not in init or p in rw}
+def _without_init(view, c) -> dict:
+    """A view minus the paths only the container's engine files put there (Docker's init layer: /.dockerenv,
+    /etc/hosts, ...)."""
+    return {p: e for p, e in view.items() if p not in c.engine_files.layer or p in c.rw}
 
 
 def _printed_image(result: Result) -> str:
@@ -566,8 +566,8 @@ def commit_shows_the_container_view(before: World, command: object, result: Resu
     img = result.world.images.get(_printed_image(result))
     if img is None:
         return False
-    want = _without_init(before.rootfs(c).view, c.rw)
-    got = _without_init(result.world.image_view(img), c.rw)
+    want = _without_init(before.rootfs(c).view, c)
+    got = _without_init(result.world.image_view(img), c)
     return got == want
 
 
@@ -754,7 +754,7 @@ def init_leaves_its_mount_point(before: World, command: object, result: Result, 
 
 def races_only_on_auto_removal(before: World, command: object, result: Result, *,
                                profile: Profile = DOCKER_20_10) -> bool:
-    """Only a `--rm` container's asynchronous removal (or podman's clean-up, read by inspect), a `-t 0` SIGKILL racing a TERM trap, or Docker's lagging pause flag (a refusal that leaves the container as it was), makes a command race; its outcomes differ in nothing else."""
+    """Only a `--rm` container's asynchronous removal (or podman's clean-up, read by inspect), a `-t 0` SIGKILL racing a TERM trap, Podman's layers shared by the clock (commit, a build's RUN step), or Docker's lagging pause flag (a refusal that leaves the container as it was), makes a command race; its outcomes differ in nothing else."""
     lagging = [c for cid, c in before.containers.items() if cid in before.unsettled and c.status is Status.RUNNING]
     if lagging:
         # model.live: refused as for a paused container, which is left running as it was
@@ -783,6 +783,18 @@ def races_only_on_auto_removal(before: World, command: object, result: Result, *
 
         made = top(result.world)
         return profile.commit_layer_always and len(made) == 1 and all(map(shares_a_layer, result.alternatives))
+    if type(command) is cmd.Build and result.alternatives:
+        # a buildah RUN step's layer shared with an earlier layer of the same changes (made in the same second):
+        # the other outcomes' images have the same stacks of changes, on fewer new layers; nothing else differs
+        def stacks(world: World) -> dict:
+            return {t: tuple(world.layers[l].changes for l in world.images[i].layers) for t, i in world.tags.items()}
+
+        def made(world: World) -> int:
+            return len(set(world.layers) - set(before.layers))
+
+        return profile.build_run_mount_points and all(
+            alt.world.containers == result.world.containers and stacks(alt.world) == stacks(result.world)
+            and made(alt.world) < made(result.world) for alt in result.alternatives)
     # Races: a stop/kill/restart naming an ended --rm container again (the later target may
     # still find it); a restart of a live --rm container (the exit may be handled with
     # auto-removal on: "marked for removal", and the container goes).  The documented

@@ -492,3 +492,33 @@ def _real_base_tar() -> bytes:
     from dockspec.conform import _real_base
 
     return _real_base()
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("name", ["docker-20.10", *OTHER_ENGINES])
+def test_a_run_steps_layer_holds_the_builders_mount_points(named_engine, name):
+    """buildah's RUN step writes /etc/hostname (empty) and /run in the step's layer (`podman save` of `RUN
+    true`): a container of the image never started has them, and `cp` out gives the file (the machine
+    compares the host folder).  Two builds of `RUN true` on one image (by two names: no cache) share that
+    layer only when both were made in the same second; the model offers both (bench/soak podman-5.4 seed
+    3108), and the engine's state chooses."""
+    from model import commands as cmd
+    from spec import fixtures
+    from spec import host as host_mod
+
+    with lockstep(named_engine(name), name) as machine:
+        machine.execute(fixtures.import_base())
+        other = machine._new_image()
+        machine.execute(cmd.Tag("base:1", other))
+        built = []
+        for base in ("base:1", other):
+            text = f"FROM {base}\nRUN true\n"
+            built.append(machine._new_image())
+            r = machine.execute(cmd.Build(text, context=frozendict({"Dockerfile": text.encode()}),
+                                          tags=(built[-1],), network="none"))
+            assert r.error is None
+        ctr = machine._new_container()
+        machine.execute(cmd.Create(built[1], ("sleep", "1000"), name=ctr, network="none"))
+        r = machine.execute(cmd.Cp(ctr, "/etc/hostname", "out", into=False, host=host_mod.entries(machine.host, "out"),
+                                   host_parent=host_mod.parent_exists(machine.host, "out")))
+        assert r.error is None

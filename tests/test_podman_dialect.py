@@ -463,3 +463,48 @@ def test_start_of_a_one_shot_rm_container_named_again_may_fail_as_a_whole_on_4_3
     assert o.error.kind is K.NO_SUCH_CONTAINER and "does not exist in database" in o.stderr
     assert o.world.container_by_name("xx").status is Status.CREATED and o.world.container_by_name("r6") is None
     assert r.world.container_by_name("xx").status is Status.RUNNING  # the documented outcome starts it
+
+
+@pytest.mark.parametrize("p", [D20, P43, P54])
+def test_processes_see_the_engines_files_docker_s_init_layer_or_podman_s_mounts(p):
+    # replays/81-process-view.sh, agreeing on all seven engines
+    world = based(p=p)
+    r = run(world, "docker run --rm --network none base:1 sh -c 'ls /etc; test -e /.dockerenv && echo docker; "
+                   "test -e /run/.containerenv && echo podman; test -e /etc/resolv.conf && echo resolv'", p)
+    if p is D20:
+        assert r.stdout.split() == ["hostname", "hosts", "mtab", "passwd", "resolv.conf", "docker", "resolv"]
+    else:
+        assert r.stdout.split() == ["hostname", "hosts", "mtab", "passwd", "podman"] and r.exit == 1
+    r = run(world, "docker run --network none --name v1 base:1 sh -c 'rm /run/.containerenv; echo $?'", p)
+    assert r.stdout == "1\n" and ("busy" in r.stderr) == (p is not D20)  # Docker: no such file
+
+
+@pytest.mark.parametrize("p", [P43, P54, D20])
+def test_a_podman_build_step_may_share_an_earlier_steps_layer_made_in_the_same_second(p):
+    # bench/soak podman-5.4 seed 3108: `FROM img7 | RUN true` after `FROM img2 | RUN true`, img2 and img7 one
+    # image: the engine's second step had the first one's layer (history names img4's image), as commit's may
+    from frozendict import frozendict
+    from model.commands import Build
+    from model.result import outcomes
+
+    world = session("docker import base.tar img2:latest", "docker import base.tar img7:latest", p=p)
+
+    def build(w, base, tag):
+        text = f"FROM {base}\nRUN true\n"
+        return step(w, Build(text, frozendict({"Dockerfile": text.encode()}), tags=(tag,)), p)
+
+    first = build(world, "img2:latest", "img4:latest")
+    assert first.error is None and not first.alternatives  # no earlier layer to share
+    r = build(first.world, "img7:latest", "img9:latest")
+    top = lambda o, tag: o.world.images[o.world.tags[tag]].layers[-1]
+    shared = [o for o in outcomes(r) if top(o, "img9:latest") == top(o, "img4:latest")]
+    if p is D20:  # no layer of the legacy builder's holds a time
+        assert not r.alternatives
+        return
+    assert top(r, "img9:latest") != top(r, "img4:latest")  # the documented outcome: a layer of its own
+    (o,) = shared
+    assert o.world.containers == r.world.containers and set(o.world.tags) == set(r.world.tags)
+    # buildah's RUN writes the mount points its image lacks in the layer: /etc/hostname and /run (`podman save`)
+    assert set(r.world.layers[top(r, "img9:latest")].changes) == {"/etc", "/etc/hostname", "/run"}
+    again = build(r.world, "img7:latest", "img10:latest")  # the cache: the same step on the same image
+    assert again.world.tags["img10:latest"] == r.world.tags["img9:latest"] and not again.alternatives

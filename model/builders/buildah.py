@@ -54,6 +54,9 @@ def build(world: World, c: cmd.Build, p: Profile) -> Result:
     r = legacy.build(world, c, p)
     if r.error is None:
         return r
+    # a failed build's other outcomes (an earlier RUN step's layer shared) are not offered: the containers
+    # below are dropped from the documented one only
+    r = replace(r, alternatives=())
     out = r.world
     for cid in set(out.containers) - set(world.containers):
         out = out.drop_container(cid)

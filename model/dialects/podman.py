@@ -14,6 +14,7 @@ in docs/dialects/podman.md and, line by line, in replays/ledger/podman-*.txt.
 """
 from __future__ import annotations
 
+from .. import fs
 from ..errors import ErrorKind
 from ..profile import DOCKER_20_10, differs
 
@@ -142,6 +143,11 @@ PODMAN_4_3 = differs(DOCKER_20_10, "podman-4.3", summary="Podman 4.3 (Debian boo
     load_tag_order="first",
     # commit of a container whose image lost its last name: "FROM " (replays/78-commit-untagged.sh)
     commit_untagged_comment="FROM ",
+    # processes see no init layer: no /.dockerenv, /run/.containerenv, no resolv.conf with --network none
+    # (replays/81-process-view.sh:5, :6)
+    engine_files=fs.PODMAN_FILES,
+    # buildah's RUN steps write /etc/hostname and /run in their layer (`podman save` of `RUN true`; bench/soak seed 3108)
+    build_run_mount_points=True,
     # rm -f / rmi -f of a missing name: nothing said (replays/07-rm.sh:10, 14-rmi-children.sh:7)
     force_ignores_missing_silently=True,
     # start naming again an exited --rm container not yet removed starts it again (replays/24-auto-remove-race.sh:24)
