@@ -898,17 +898,18 @@ def steps_of(b: _Builder) -> dict:
 
 
 def _buildah_mount_points(rootfs: fs.Rootfs, image: Mapping[str, fs.Entry], mode: int) -> fs.Rootfs:
-    """A buildah RUN step's file system with the mount points buildah makes in its layer where the image
-    lacks them: /etc/hostname (an empty file, the dialect's mount point mode) and /run.  Their times make
-    the step's layer tar differ from second to second (`podman save` of `RUN true` on busybox: etc/,
-    etc/hostname, run/, on both Podmans)."""
-    for path, entry in (("/etc/hostname", fs.file(b"", mode)), ("/run", fs.DIR)):
-        if path not in image and rootfs.is_dir(fs.parent(path)):
-            upper = dict(rootfs.upper)
-            fs.copy_up(rootfs.lower, upper, path)
-            upper[path] = entry
-            rootfs = fs.Rootfs(rootfs.lower, frozendict(upper), rootfs.mounts)
-    return rootfs
+    """A buildah RUN step's file system with what buildah's mounts leave in its layer: /etc/hostname where
+    the image lacks it (an empty file, the dialect's mount point mode, /etc copied up) and /run, always (made
+    or copied up: the mount point under it comes and goes).  Their times make the step's layer tar differ
+    from second to second (`podman save` of `RUN true` on busybox: etc/, etc/hostname, run/; on an image
+    that has them: run/ alone; both Podmans)."""
+    upper = dict(rootfs.upper)
+    if "/etc/hostname" not in image and rootfs.is_dir("/etc"):
+        fs.copy_up(rootfs.lower, upper, "/etc/hostname")
+        upper["/etc/hostname"] = fs.file(b"", mode)
+    if image.get("/run", fs.DIR).kind is fs.Kind.DIR:
+        upper["/run"] = image.get("/run", fs.DIR)
+    return fs.Rootfs(rootfs.lower, frozendict(upper), rootfs.mounts)
 
 
 def unused_args(b: _Builder) -> list[str]:

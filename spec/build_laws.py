@@ -177,7 +177,7 @@ def _glob(pattern: str, path: str) -> bool:
 
 
 def a_run_steps_layer_holds_what_it_changed(world: World, twice: bool, p: Profile = DOCKER_20_10) -> None:
-    """A RUN step's layer holds what the step changed, and buildah's the mount points it writes where the image lacks them (/etc/hostname, /run: `build_run_mount_points`); built again on the same image by another name, that layer may be shared (Podman: the same second) but is otherwise the same changes."""
+    """A RUN step's layer holds what the step changed, and buildah's what its mounts leave (/etc/hostname where the image lacks it, /run always: `build_run_mount_points`); built again on the same image by another name, that layer may be shared (Podman: the same second) but is otherwise the same changes."""
     from model.result import outcomes
 
     text = "FROM {}\nRUN true\n"
@@ -186,6 +186,11 @@ def a_run_steps_layer_holds_what_it_changed(world: World, twice: bool, p: Profil
     assert r.error is None and not r.alternatives  # nothing to share yet
     new = [l for k, l in r.world.layers.items() if k not in world.layers]
     assert [set(l.changes) for l in new] == ([{"/etc", "/etc/hostname", "/run"}] if p.build_run_mount_points else [])
+    if p.build_run_mount_points:  # on an image that has them, /run alone
+        text2 = "FROM law:1\nRUN true\n"
+        on = step(r.world, cmd.Build(text2, context=frozendict({"Dockerfile": text2.encode()}), tags=("law:3",),
+                                     network="none"), p)
+        assert set(on.world.layers[on.world.images[on.world.tags["law:3"]].layers[-1]].changes) == {"/run"}
     if not twice:
         return
     tagged = step(r.world, cmd.Tag(BASE_REF, "law:base"), p).world
