@@ -143,7 +143,10 @@ class Container:
     logs: tuple[str, str] = ("", "")  # what PID 1 printed on (stdout, stderr), for `docker logs`
     init: bool = False  # --init: docker-init is PID 1, the command its child (model.containers.INIT_PATH)
     stop_timeout: int | None = None  # --stop-timeout: seconds `stop` waits when not given -t
-    engine_files: fs.EngineFiles = fs.DOCKER_FILES  # what its engine shows its processes besides the layers
+    # What its engine shows its processes besides the layers: the dialect's, alike for every container of a
+    # world, so left out of comparisons (a created container is the same state on Docker and Podman; where
+    # the files differ, a process shows it, and the matrix puts the difference there)
+    engine_files: fs.EngineFiles = field(default=fs.DOCKER_FILES, compare=False)
 
     @property
     def short_id(self) -> str:
