@@ -302,7 +302,8 @@ def diff(lower: Mapping[str, Entry], upper: Mapping[str, Entry], dirs_by_mtime: 
     (Podman, which compares directories by their mtime) a directory of `upper`
     that `lower` has is `C` when a name in it was added or removed, or its mode
     changed, and the parents of a change are added except for a file changed in
-    place, which lists itself alone (replays/79-diff-in-place.sh).
+    place, which lists itself alone (replays/79-diff-in-place.sh), and a
+    directory made where `lower` has a file is `D`.
     """
     listed: dict[str, str] = {}
     for path, entry in upper.items():
@@ -312,6 +313,10 @@ def diff(lower: Mapping[str, Entry], upper: Mapping[str, Entry], dirs_by_mtime: 
                 listed[path] = "D"
         elif below is None:
             listed[path] = "A"
+        elif dirs_by_mtime and entry.kind is Kind.DIR and below.kind is not Kind.DIR:
+            # a directory made where the lower view has a file: Podman lists the overlay's opaque directory over
+            # the file's whiteout as deleted (replays/82-diff-file-to-dir.sh; bench/soak podman-5.4 seed 3409)
+            listed[path] = "D"
         elif entry.kind is not Kind.DIR or below.kind is not Kind.DIR or entry.mode != below.mode:
             listed[path] = "C"
         elif dirs_by_mtime and _names_changed(lower, upper, path):

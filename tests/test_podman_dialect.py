@@ -508,3 +508,12 @@ def test_a_podman_build_step_may_share_an_earlier_steps_layer_made_in_the_same_s
     assert set(r.world.layers[top(r, "img9:latest")].changes) == {"/etc", "/etc/hostname", "/run"}
     again = build(r.world, "img7:latest", "img10:latest")  # the cache: the same step on the same image
     assert again.world.tags["img10:latest"] == r.world.tags["img9:latest"] and not again.alternatives
+
+
+@pytest.mark.parametrize("p", [D20, P43, P54])
+def test_diff_of_a_file_replaced_by_a_directory_is_d_on_podman(p):
+    # replays/82-diff-file-to-dir.sh, agreeing on all seven engines; bench/soak podman-5.4 seed 3409
+    world = based("docker run -d --name x1 --network none base:1 sleep 1000",
+                  "docker exec x1 sh -c 'rm /etc/passwd; mkdir -p /etc/passwd; rm -rf /var; touch /var'", p=p)
+    want = "C /etc\nC /etc/passwd\nC /var\n" if p is D20 else "C /etc\nD /etc/passwd\nC /var\n"
+    assert run(world, "docker diff x1", p).stdout == want
